@@ -1,0 +1,89 @@
+import {mkdirSync, rmSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import Database from 'better-sqlite3';
+import type {Database as Db} from 'better-sqlite3';
+import {migrate} from './migrate';
+import type {ShopDomain} from '../shop-domain';
+import {parseShopDomain} from '../shop-domain';
+
+export type {Db};
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+function openFile(file: string, migrations: string): Db {
+  mkdirSync(dirname(file), {recursive: true});
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode loses no committed transaction on a process crash (only on power loss); FULL makes
+  // each commit wait for an fsync of the WAL so an acknowledged webhook survives power loss too.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // Another process (the trainer, the server) may hold the write lock for a moment.
+  db.pragma('busy_timeout = 5000');
+  migrate(db, migrations);
+  return db;
+}
+
+/** Path of a shop's database file; the domain is validated here, before it can become a path. */
+export function shopDbPath(dataDir: string, shop: string): string {
+  const domain = parseShopDomain(shop);
+  if (!domain) throw new Error(`invalid shop domain: ${JSON.stringify(shop)}`);
+  return join(dataDir, 'shops', `${domain}.db`);
+}
+
+export function openAppDb(dataDir: string): Db {
+  return openFile(join(dataDir, 'app.db'), join(MIGRATIONS, 'app'));
+}
+
+/** Opens (creating and migrating) one shop's file. Prefer `ShopDbs.get`, which caches handles. */
+export function openShopDb(dataDir: string, shop: string): Db {
+  return openFile(shopDbPath(dataDir, shop), join(MIGRATIONS, 'shop'));
+}
+
+/**
+ * Open shop databases, least recently used closed first, so thousands of shops cannot exhaust file
+ * descriptors (each handle holds the db, its WAL and its shm file).
+ */
+export class ShopDbs {
+  private readonly open = new Map<ShopDomain, Db>();
+
+  constructor(
+    readonly dataDir: string,
+    private readonly max = 256,
+  ) {}
+
+  get(shop: ShopDomain): Db {
+    let db = this.open.get(shop);
+    if (db) {
+      // Map keeps insertion order: re-inserting marks it most recently used.
+      this.open.delete(shop);
+    } else {
+      db = openShopDb(this.dataDir, shop);
+      while (this.open.size >= this.max) {
+        const [oldest, handle] = this.open.entries().next().value as [ShopDomain, Db];
+        handle.close();
+        this.open.delete(oldest);
+      }
+    }
+    this.open.set(shop, db);
+    return db;
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Closes the handle and deletes the shop's file with its WAL and shm (shop/redact). */
+  remove(shop: ShopDomain): void {
+    this.open.get(shop)?.close();
+    this.open.delete(shop);
+    const path = shopDbPath(this.dataDir, shop);
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, {force: true});
+  }
+
+  closeAll(): void {
+    for (const db of this.open.values()) db.close();
+    this.open.clear();
+  }
+}
