@@ -1,0 +1,19 @@
+// `npm start` builds the admin page first when app/dist is missing or older than its sources.
+import {execSync} from 'node:child_process';
+import {existsSync, readdirSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+
+function newest(dir) {
+  let t = 0;
+  for (const entry of readdirSync(dir, {withFileTypes: true})) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const p = join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+const built = 'app/dist/index.html';
+if (existsSync('app/index.html') && (!existsSync(built) || statSync(built).mtimeMs < newest('app'))) {
+  execSync('npm run build', {stdio: 'inherit'});
+}

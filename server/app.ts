@@ -1,0 +1,50 @@
+import {existsSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import express from 'express';
+import type {NextFunction, Request, Response} from 'express';
+import {offlineSession} from './auth/offline-session';
+import {requireSessionToken} from './auth/session-token';
+import type {AppContext} from './context';
+import {webhooksRouter} from './webhooks';
+
+const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
+
+/**
+ * Builds the Express app (no listen: main.ts and the tests do that). Order matters: webhooks read their raw
+ * body before any JSON parser could consume it.
+ */
+export function createApp(ctx: AppContext, routes: {api?: express.Router; proxy?: express.Router} = {}): express.Application {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.use('/webhooks', webhooksRouter(ctx));
+  if (routes.proxy) app.use('/proxy', routes.proxy);
+
+  // The first verified session token of a shop is exchanged for its offline token, off the request path.
+  const onVerified = (shop: Parameters<typeof offlineSession>[1], token: string) => {
+    offlineSession(ctx, shop, token, ctx.onInstalled).catch((err) =>
+      ctx.log('warn', 'token exchange failed', {shop, error: String(err)}),
+    );
+  };
+  app.use('/api', requireSessionToken(ctx, onVerified), express.json({limit: '100kb'}));
+  if (routes.api) app.use('/api', routes.api);
+  app.use('/api', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
+
+  if (existsSync(ADMIN_DIST)) {
+    // The admin page is loaded inside Shopify admin's iframe.
+    app.use((_req, res, next) => {
+      res.setHeader('Content-Security-Policy', 'frame-ancestors https://*.myshopify.com https://admin.shopify.com;');
+      next();
+    });
+    app.use(express.static(ADMIN_DIST, {index: 'index.html', maxAge: '1h'}));
+  }
+
+  app.use((err: Error & {status?: number; type?: string}, _req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) ctx.log('error', 'request failed', {error: String(err), stack: err.stack});
+    res.status(status).json({error: {code: status === 500 ? 'internal' : (err.type ?? 'bad_request'), message: status === 500 ? 'internal error' : err.message}});
+  });
+  return app;
+}

@@ -1,0 +1,54 @@
+import {readFileSync} from 'node:fs';
+import {z} from 'zod';
+
+/** Typed configuration from the environment (contracts: "Configuration"). */
+export interface Config {
+  apiKey: string;
+  apiSecret: string;
+  appUrl: URL;
+  scopes: string[];
+  port: number;
+  dataDir: string;
+  /** Where Admin API calls go instead of https://<shop>; set only by the demo and tests (the Shopify stand-in). */
+  adminOrigin?: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const env = z.object({
+  SHOPIFY_API_KEY: z.string().min(1),
+  SHOPIFY_API_SECRET: z.string().min(1),
+  SHOPIFY_APP_URL: z.url({protocol: /^https?$/}),
+  SCOPES: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, 'comma-separated access scopes').optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PAIRWISE_DATA_DIR: z.string().min(1).default('./data'),
+  PAIRWISE_ADMIN_ORIGIN: z.url({protocol: /^https?$/}).optional(),
+});
+
+/** The scopes in shopify.app.toml's `[access_scopes]`, so the toml stays the one place they are written. */
+export function scopesFromToml(tomlPath = new URL('../shopify.app.toml', import.meta.url)): string[] {
+  const match = /^\s*scopes\s*=\s*"([^"]*)"/m.exec(readFileSync(tomlPath, 'utf8'));
+  if (!match) throw new ConfigError('shopify.app.toml has no [access_scopes] scopes line');
+  return match[1].split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Reads and validates the environment; throws ConfigError naming every missing or bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = env.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${source[String(i.path[0])] === undefined ? 'missing' : i.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    apiKey: e.SHOPIFY_API_KEY,
+    apiSecret: e.SHOPIFY_API_SECRET,
+    appUrl: new URL(e.SHOPIFY_APP_URL),
+    scopes: e.SCOPES ? e.SCOPES.split(',') : scopesFromToml(),
+    port: e.PORT,
+    dataDir: e.PAIRWISE_DATA_DIR,
+    adminOrigin: e.PAIRWISE_ADMIN_ORIGIN,
+  };
+}

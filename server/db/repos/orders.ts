@@ -1,0 +1,90 @@
+import type {Db} from '../open';
+
+export interface OrderLineRecord {
+  lineId: number;
+  /** null for custom items and lines whose product was deleted: kept for revenue, skipped by training. */
+  productId: number | null;
+  variantId: number | null;
+  quantity: number;
+  price: number | null;
+  /** From the `_pairwise` line item property ("<block>:<anchor product id>"): attribution. */
+  pairwiseBlock: string | null;
+  pairwiseAnchor: number | null;
+}
+
+export interface OrderRecord {
+  orderId: number;
+  name: string | null;
+  createdAt: string;
+  updatedAt: string;
+  cancelledAt: string | null;
+  currency: string | null;
+  totalPrice: number | null;
+  customerHash: string | null;
+  source: 'webhook' | 'backfill' | 'demo';
+  lines: OrderLineRecord[];
+}
+
+export type UpsertOutcome = 'applied' | 'stale';
+
+/** orders and order_lines of one shop's file. */
+export function ordersRepo(db: Db) {
+  const storedUpdatedAt = db.prepare<[number], {updated_at: string}>('SELECT updated_at FROM orders WHERE order_id = ?');
+  const upsert = db.prepare(
+    `INSERT INTO orders (order_id, name, created_at, updated_at, cancelled_at, currency, total_price, customer_hash, source)
+     VALUES (@orderId, @name, @createdAt, @updatedAt, @cancelledAt, @currency, @totalPrice, @customerHash, @source)
+     ON CONFLICT (order_id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at,
+       updated_at = excluded.updated_at, cancelled_at = excluded.cancelled_at, currency = excluded.currency,
+       total_price = excluded.total_price, customer_hash = excluded.customer_hash`,
+  );
+  const deleteLines = db.prepare('DELETE FROM order_lines WHERE order_id = ?');
+  const insertLine = db.prepare(
+    `INSERT INTO order_lines (order_id, line_id, product_id, variant_id, quantity, price, pairwise_block, pairwise_anchor)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const remove = db.prepare('DELETE FROM orders WHERE order_id = ?');
+  const counts = db.prepare<[], {orders: number; cancelled: number; first: string | null; last: string | null}>(
+    `SELECT count(*) AS orders, count(cancelled_at) AS cancelled, min(created_at) AS first, max(created_at) AS last FROM orders`,
+  );
+  const byCustomer = db.prepare<[string], {order_id: number}>('SELECT order_id FROM orders WHERE customer_hash = ?');
+  const unlinkCustomer = db.prepare('UPDATE orders SET customer_hash = NULL WHERE customer_hash = ?');
+  const unlinkOrder = db.prepare('UPDATE orders SET customer_hash = NULL WHERE order_id = ?');
+  const getOrder = db.prepare<[number], {order_id: number; updated_at: string; cancelled_at: string | null; customer_hash: string | null}>(
+    'SELECT order_id, updated_at, cancelled_at, customer_hash FROM orders WHERE order_id = ?',
+  );
+  const getLines = db.prepare<[number], {line_id: number; product_id: number | null; quantity: number; price: number | null; pairwise_block: string | null}>(
+    'SELECT line_id, product_id, quantity, price, pairwise_block FROM order_lines WHERE order_id = ? ORDER BY line_id',
+  );
+
+  return {
+    /**
+     * Inserts or replaces an order with its lines, unless what is stored is newer: Shopify does not deliver
+     * webhooks in order, and a bulk backfill can overlap live webhooks. Call inside a transaction.
+     */
+    upsert(order: OrderRecord): UpsertOutcome {
+      const stored = storedUpdatedAt.get(order.orderId);
+      if (stored && Date.parse(stored.updated_at) > Date.parse(order.updatedAt)) return 'stale';
+      upsert.run(order);
+      deleteLines.run(order.orderId);
+      for (const l of order.lines) {
+        insertLine.run(order.orderId, l.lineId, l.productId, l.variantId, l.quantity, l.price, l.pairwiseBlock, l.pairwiseAnchor);
+      }
+      return 'applied';
+    },
+    remove(orderId: number): boolean {
+      return remove.run(orderId).changes > 0;
+    },
+    get(orderId: number) {
+      const order = getOrder.get(orderId);
+      return order && {...order, lines: getLines.all(orderId)};
+    },
+    counts: () => counts.get()!,
+    idsForCustomer: (customerHash: string): number[] => byCustomer.all(customerHash).map((r) => r.order_id),
+    /** customers/redact: forget which orders were this customer's (the orders stay: they hold no PII). */
+    unlinkCustomer(customerHash: string, orderIds: number[]): number {
+      let changed = unlinkCustomer.run(customerHash).changes;
+      for (const id of orderIds) changed += unlinkOrder.run(id).changes;
+      return changed;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import {ConfigError, loadConfig} from './config';
+import {closeContext, createContext} from './context';
+import {createApp} from './app';
+
+/** Start-up only: configuration, context, listen, and a clean stop on SIGINT/SIGTERM. */
+function main(): void {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`pairwise: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const ctx = createContext(config);
+  const server = createApp(ctx).listen(config.port, () => {
+    ctx.log('info', 'pairwise listening', {port: config.port, appUrl: config.appUrl.href, dataDir: config.dataDir});
+  });
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    console.error(err.code === 'EADDRINUSE' ? `pairwise: port ${config.port} is in use; set PORT to another one` : err);
+    process.exit(1);
+  });
+  const stop = () => server.close(() => {
+    closeContext(ctx);
+    process.exit(0);
+  });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main();

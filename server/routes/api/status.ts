@@ -1,0 +1,28 @@
+import express from 'express';
+import type {AppContext} from '../../context';
+import {backfillsRepo} from '../../db/repos/backfills';
+import {ordersRepo} from '../../db/repos/orders';
+import {productsRepo} from '../../db/repos/products';
+import {receiptsRepo} from '../../db/repos/receipts';
+
+/**
+ * `GET /api/status`: the token's shop at a glance, from local data alone (no Admin API call), so the admin
+ * home renders fast and works while Shopify is slow.
+ */
+export function statusRouter(ctx: AppContext): express.Router {
+  const router = express.Router();
+  router.get('/status', (_req, res) => {
+    const shop = res.locals.shop;
+    const db = ctx.shopDbs.get(shop);
+    const backfills = backfillsRepo(db);
+    res.json({
+      shop,
+      orders: ordersRepo(db).counts(),
+      products: productsRepo(db).counts(),
+      lastWebhook: receiptsRepo(db).last() ?? null,
+      backfill: {orders: backfills.latest('orders') ?? null, products: backfills.latest('products') ?? null},
+      model: null,
+    });
+  });
+  return router;
+}

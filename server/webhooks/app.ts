@@ -1,0 +1,24 @@
+import {z} from 'zod';
+import {SqliteSessionStorage} from '../db/repos/sessions';
+import {shopsRepo} from '../db/repos/shops';
+import {parsePayload} from './payload';
+import type {WebhookHandler} from './types';
+
+/** app/uninstalled: the tokens are dead; keep the shop's data until shop/redact in case it comes back. */
+export const appUninstalled: WebhookHandler = (_db, delivery, ctx) => {
+  new SqliteSessionStorage(ctx.appDb).deleteShopSessions(delivery.shop);
+  shopsRepo(ctx.appDb).markUninstalled(delivery.shop);
+  return {outcome: 'applied', resourceId: null};
+};
+
+const bulkFinished = z.object({admin_graphql_api_id: z.string(), status: z.string()});
+
+/** bulk_operations/finish: continue the backfill that was waiting for it (after commit, off the request). */
+export const bulkOperationFinished: WebhookHandler = (_db, delivery, ctx) => {
+  const p = parsePayload(bulkFinished, delivery.payload, 'bulk_operations/finish');
+  return {
+    outcome: 'applied',
+    resourceId: null,
+    afterCommit: () => ctx.onBulkOperationFinished(delivery.shop, p.admin_graphql_api_id),
+  };
+};

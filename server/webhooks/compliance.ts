@@ -1,0 +1,48 @@
+import {z} from 'zod';
+import {ordersRepo} from '../db/repos/orders';
+import {shopsRepo} from '../db/repos/shops';
+import {SqliteSessionStorage} from '../db/repos/sessions';
+import type {AppContext} from '../context';
+import type {ShopDomain} from '../shop-domain';
+import {customerHash} from './orders';
+import {parsePayload, shopifyId} from './payload';
+import type {WebhookHandler} from './types';
+
+// Mandatory compliance webhooks: https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance
+
+const customerPayload = z.object({
+  customer: z.object({id: shopifyId}),
+  orders_to_redact: z.array(shopifyId).nullish(),
+  orders_requested: z.array(shopifyId).nullish(),
+});
+
+/**
+ * We store no personal data, only a salted hash linking orders to a customer. The request is answered by
+ * logging what we hold: the ids of that customer's orders (the merchant already has them).
+ */
+export const customerDataRequest: WebhookHandler = (db, delivery, ctx) => {
+  const p = parsePayload(customerPayload, delivery.payload, 'customers/data_request');
+  const salt = shopsRepo(ctx.appDb).ensure(delivery.shop).customerSalt;
+  const orderIds = ordersRepo(db).idsForCustomer(customerHash(salt, p.customer.id));
+  ctx.log('info', 'customer data request', {shop: delivery.shop, customer: p.customer.id, orders: orderIds});
+  return {outcome: 'applied', resourceId: p.customer.id};
+};
+
+/** Removes the customer's link from every order; the orders stay (they are the shop's, with no PII). */
+export const customerRedact: WebhookHandler = (db, delivery, ctx) => {
+  const p = parsePayload(customerPayload, delivery.payload, 'customers/redact');
+  const salt = shopsRepo(ctx.appDb).ensure(delivery.shop).customerSalt;
+  const changed = ordersRepo(db).unlinkCustomer(customerHash(salt, p.customer.id), p.orders_to_redact ?? []);
+  ctx.log('info', 'customer redacted', {shop: delivery.shop, orders: changed});
+  return {outcome: 'applied', resourceId: p.customer.id};
+};
+
+/** shop/redact (48 hours after uninstall): the shop's file and every row about it in app.db go. */
+export function redactShop(ctx: AppContext, shop: ShopDomain): void {
+  ctx.shopDbs.remove(shop);
+  ctx.appDb.transaction(() => {
+    new SqliteSessionStorage(ctx.appDb).deleteShopSessions(shop);
+    shopsRepo(ctx.appDb).remove(shop);
+  })();
+  ctx.log('info', 'shop redacted', {shop});
+}

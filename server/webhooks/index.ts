@@ -1,0 +1,125 @@
+import express from 'express';
+import type {NextFunction, Request, Response} from 'express';
+import type {AppContext} from '../context';
+import {receiptsRepo} from '../db/repos/receipts';
+import {shopsRepo} from '../db/repos/shops';
+import {parseShopDomain} from '../shop-domain';
+import {appUninstalled, bulkOperationFinished} from './app';
+import {customerDataRequest, customerRedact, redactShop} from './compliance';
+import {deleteOrder, upsertOrder} from './orders';
+import {deleteProduct, upsertProduct} from './products';
+import {UnreadablePayload} from './types';
+import type {HandlerResult, WebhookDelivery, WebhookHandler} from './types';
+
+/** Shopify's payloads are far below this; a 500-line order is about 0.5 MB. */
+export const WEBHOOK_BODY_LIMIT = '5mb';
+
+/** Topics as the library normalises `X-Shopify-Topic` (`orders/create` -> `ORDERS_CREATE`). */
+const handlers: Record<string, WebhookHandler> = {
+  ORDERS_CREATE: upsertOrder,
+  ORDERS_UPDATED: upsertOrder,
+  ORDERS_CANCELLED: upsertOrder,
+  ORDERS_DELETE: deleteOrder,
+  PRODUCTS_CREATE: upsertProduct,
+  PRODUCTS_UPDATE: upsertProduct,
+  PRODUCTS_DELETE: deleteProduct,
+  APP_UNINSTALLED: appUninstalled,
+  BULK_OPERATIONS_FINISH: bulkOperationFinished,
+  CUSTOMERS_DATA_REQUEST: customerDataRequest,
+  CUSTOMERS_REDACT: customerRedact,
+};
+
+export const HANDLED_TOPICS = [...Object.keys(handlers), 'SHOP_REDACT'];
+
+/**
+ * `POST /webhooks`: every topic, compliance topics included. The raw body is read before any JSON parser
+ * (the HMAC is over the exact bytes), and 200 goes out only after the delivery and its receipt commit.
+ */
+export function webhooksRouter(ctx: AppContext): express.Router {
+  const router = express.Router();
+  router.post('/', express.raw({type: () => true, limit: WEBHOOK_BODY_LIMIT}), (req, res) => receive(ctx, req, res));
+  router.use((err: {type?: string; status?: number}, _req: Request, res: Response, next: NextFunction) => {
+    if (err.type === 'entity.too.large') {
+      ctx.log('warn', 'webhook rejected: body too large');
+      res.status(413).json({error: 'payload too large'});
+      return;
+    }
+    next(err);
+  });
+  return router;
+}
+
+async function receive(ctx: AppContext, req: Request, res: Response): Promise<void> {
+  const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const check = await ctx.shopify.webhooks.validate({rawBody: raw.toString('utf8'), rawRequest: req, rawResponse: res});
+  if (!check.valid) {
+    // A forged or tampered delivery: refuse, store nothing. Missing headers or body behind a valid HMAC: 400.
+    const status = check.reason === 'invalid_hmac' || check.reason === 'missing_hmac' ? 401 : 400;
+    ctx.log('warn', 'webhook rejected', {reason: check.reason, status});
+    res.status(status).json({error: check.reason});
+    return;
+  }
+  const shop = parseShopDomain(check.domain);
+  // Events-style deliveries carry an event id instead of a webhook id: either identifies a delivery.
+  const webhookId = 'webhookId' in check ? check.webhookId : (check as {eventId: string}).eventId;
+  if (!shop) {
+    ctx.log('warn', 'webhook rejected: invalid shop domain', {domain: check.domain});
+    res.status(400).json({error: 'invalid shop domain'});
+    return;
+  }
+
+  if (check.topic === 'SHOP_REDACT') {
+    redactShop(ctx, shop);
+    res.status(200).end();
+    return;
+  }
+
+  const db = ctx.shopDbs.get(shop);
+  const receipts = receiptsRepo(db);
+  if (receipts.has(webhookId)) {
+    ctx.log('info', 'webhook duplicate skipped', {shop, topic: check.topic, webhookId});
+    res.status(200).end();
+    return;
+  }
+  shopsRepo(ctx.appDb).ensure(shop);
+
+  const handler = handlers[check.topic];
+  let payload: unknown;
+  try {
+    payload = JSON.parse(raw.toString('utf8'));
+  } catch {
+    payload = undefined;
+  }
+  const delivery: WebhookDelivery = {shop, topic: check.topic, webhookId, payload};
+
+  let result: HandlerResult;
+  try {
+    if (!handler) {
+      result = {outcome: 'ignored', resourceId: null};
+    } else if (payload === undefined) {
+      throw new UnreadablePayload('body is not JSON');
+    } else {
+      result = db.transaction(() => {
+        const r = handler(db, delivery, ctx);
+        receipts.record(webhookId, check.topic, r.resourceId, r.outcome);
+        return r;
+      })();
+      ctx.log('info', 'webhook applied', {shop, topic: check.topic, webhookId, outcome: result.outcome, id: result.resourceId});
+      res.status(200).end();
+      result.afterCommit?.();
+      return;
+    }
+  } catch (err) {
+    if (!(err instanceof UnreadablePayload)) {
+      ctx.log('error', 'webhook failed', {shop, topic: check.topic, webhookId, error: String(err)});
+      res.status(500).json({error: 'internal error'});
+      return;
+    }
+    // Signed by Shopify but unusable: acknowledge so it is not retried forever, and keep a trace.
+    ctx.log('warn', 'webhook unreadable', {shop, topic: check.topic, webhookId, reason: err.message});
+    result = {outcome: 'unreadable', resourceId: null};
+  }
+  receipts.record(webhookId, check.topic, result.resourceId, result.outcome);
+  if (result.outcome === 'ignored') ctx.log('info', 'webhook topic not handled', {shop, topic: check.topic});
+  res.status(200).end();
+}

@@ -1,0 +1,81 @@
+import {createHash} from 'node:crypto';
+import {z} from 'zod';
+import {ordersRepo} from '../db/repos/orders';
+import type {OrderLineRecord, OrderRecord} from '../db/repos/orders';
+import {shopsRepo} from '../db/repos/shops';
+import {money, parsePayload, shopifyId, timestamp} from './payload';
+import type {WebhookHandler} from './types';
+
+/** Salted so the stored value identifies no one, yet customers/redact can still find that customer's orders. */
+export function customerHash(salt: string, customerId: number): string {
+  return createHash('sha256').update(`${salt}:${customerId}`).digest('hex');
+}
+
+/** Parses the `_pairwise` property: "<block>:<anchor product id>" (set by the storefront blocks). */
+export function parseAttribution(value: unknown): {block: string; anchor: number | null} | null {
+  if (typeof value !== 'string') return null;
+  const match = /^(fbt|cart):(\d*)$/.exec(value);
+  return match ? {block: match[1], anchor: match[2] ? Number(match[2]) : null} : null;
+}
+
+// Only the fields we keep; Shopify's order payload has many more (and personal data we never read).
+const lineItem = z.object({
+  id: shopifyId,
+  product_id: shopifyId.nullish(),
+  variant_id: shopifyId.nullish(),
+  quantity: z.number().int().nonnegative(),
+  price: money.nullish(),
+  properties: z.array(z.object({name: z.string(), value: z.unknown()})).nullish(),
+});
+
+const orderPayload = z.object({
+  id: shopifyId,
+  name: z.string().nullish(),
+  created_at: timestamp,
+  updated_at: timestamp.nullish(),
+  cancelled_at: timestamp.nullish(),
+  currency: z.string().nullish(),
+  total_price: money.nullish(),
+  customer: z.object({id: shopifyId}).nullish(),
+  line_items: z.array(lineItem).max(5000),
+});
+
+export function orderFromWebhook(payload: unknown, customerSalt: string): OrderRecord {
+  const o = parsePayload(orderPayload, payload, 'order');
+  return {
+    orderId: o.id,
+    name: o.name ?? null,
+    createdAt: o.created_at,
+    updatedAt: o.updated_at ?? o.created_at,
+    cancelledAt: o.cancelled_at ?? null,
+    currency: o.currency ?? null,
+    totalPrice: o.total_price ?? null,
+    customerHash: o.customer ? customerHash(customerSalt, o.customer.id) : null,
+    source: 'webhook',
+    lines: o.line_items.map((l): OrderLineRecord => {
+      const attribution = parseAttribution(l.properties?.find((p) => p.name === '_pairwise')?.value);
+      return {
+        lineId: l.id,
+        productId: l.product_id ?? null,
+        variantId: l.variant_id ?? null,
+        quantity: l.quantity,
+        price: l.price ?? null,
+        pairwiseBlock: attribution?.block ?? null,
+        pairwiseAnchor: attribution?.anchor ?? null,
+      };
+    }),
+  };
+}
+
+/** orders/create, orders/updated, orders/cancelled: all carry the whole order; cancelled_at marks a cancel. */
+export const upsertOrder: WebhookHandler = (db, delivery, ctx) => {
+  const salt = shopsRepo(ctx.appDb).ensure(delivery.shop).customerSalt;
+  const order = orderFromWebhook(delivery.payload, salt);
+  return {outcome: ordersRepo(db).upsert(order), resourceId: order.orderId};
+};
+
+export const deleteOrder: WebhookHandler = (db, delivery) => {
+  const {id} = parsePayload(z.object({id: shopifyId}), delivery.payload, 'orders/delete');
+  ordersRepo(db).remove(id);
+  return {outcome: 'applied', resourceId: id};
+};

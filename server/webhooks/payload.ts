@@ -1,0 +1,22 @@
+import {z} from 'zod';
+import {UnreadablePayload} from './types';
+
+/** Numeric Shopify id from a REST payload number, a numeric string, or a GraphQL gid. */
+export const shopifyId = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^(gid:\/\/shopify\/\w+\/)?\d+$/).transform((s) => Number(s.slice(s.lastIndexOf('/') + 1))),
+]);
+
+/** Any ISO 8601 time with an offset, normalised to UTC so stored times compare as strings and numbers. */
+export const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a time').transform((s) => new Date(s).toISOString());
+
+export const money = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+
+export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new UnreadablePayload(`${what}: ${first.path.join('.') || '(root)'}: ${first.message}`);
+  }
+  return parsed.data;
+}

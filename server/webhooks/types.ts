@@ -1,0 +1,29 @@
+import type {AppContext} from '../context';
+import type {Db} from '../db/open';
+import type {ReceiptOutcome} from '../db/repos/receipts';
+import type {ShopDomain} from '../shop-domain';
+
+export interface WebhookDelivery {
+  shop: ShopDomain;
+  topic: string;
+  webhookId: string;
+  payload: unknown;
+}
+
+export interface HandlerResult {
+  outcome: ReceiptOutcome;
+  resourceId: number | null;
+  /** Work to start once the transaction has committed (never awaited by the webhook response). */
+  afterCommit?: () => void;
+}
+
+/**
+ * A topic handler. Runs inside the transaction that also records the receipt, so either both commit or
+ * neither does (a crash before commit means no 200 and Shopify redelivers). No network calls in here.
+ */
+export type WebhookHandler = (db: Db, delivery: WebhookDelivery, ctx: AppContext) => HandlerResult;
+
+/** A payload that verified but does not have the shape we need: acknowledged and logged, never retried. */
+export class UnreadablePayload extends Error {
+  override name = 'UnreadablePayload';
+}
