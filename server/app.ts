@@ -6,6 +6,8 @@ import type {NextFunction, Request, Response} from 'express';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
 import type {AppContext} from './context';
+import {apiRouter} from './routes/api';
+import {proxyRouter} from './routes/proxy';
 import {webhooksRouter} from './webhooks';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
@@ -14,13 +16,13 @@ const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'd
  * Builds the Express app (no listen: main.ts and the tests do that). Order matters: webhooks read their raw
  * body before any JSON parser could consume it.
  */
-export function createApp(ctx: AppContext, routes: {api?: express.Router; proxy?: express.Router} = {}): express.Application {
+export function createApp(ctx: AppContext): express.Application {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
 
   app.use('/webhooks', webhooksRouter(ctx));
-  if (routes.proxy) app.use('/proxy', routes.proxy);
+  app.use('/proxy', proxyRouter(ctx, ctx.models));
 
   // The first verified session token of a shop is exchanged for its offline token, off the request path.
   const onVerified = (shop: Parameters<typeof offlineSession>[1], token: string) => {
@@ -29,7 +31,7 @@ export function createApp(ctx: AppContext, routes: {api?: express.Router; proxy?
     );
   };
   app.use('/api', requireSessionToken(ctx, onVerified), express.json({limit: '100kb'}));
-  if (routes.api) app.use('/api', routes.api);
+  app.use('/api', apiRouter(ctx));
   app.use('/api', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 
   if (existsSync(ADMIN_DIST)) {

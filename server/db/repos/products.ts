@@ -18,6 +18,40 @@ export interface ProductRecord {
   updatedAt: string;
 }
 
+interface ProductRow {
+  product_id: number;
+  title: string;
+  handle: string;
+  status: ProductRecord['status'];
+  available: number;
+  price: number | null;
+  product_type: string;
+  vendor: string;
+  tags: string;
+  description: string;
+  image_url: string | null;
+  gift_card: number;
+  created_at: string | null;
+  updated_at: string;
+}
+
+const toRecord = (r: ProductRow): ProductRecord => ({
+  productId: r.product_id,
+  title: r.title,
+  handle: r.handle,
+  status: r.status,
+  available: r.available === 1,
+  price: r.price,
+  productType: r.product_type,
+  vendor: r.vendor,
+  tags: r.tags,
+  description: r.description,
+  imageUrl: r.image_url,
+  giftCard: r.gift_card === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
 /** products of one shop's file, as webhooks and the bulk backfill deliver them. */
 export function productsRepo(db: Db) {
   const storedUpdatedAt = db.prepare<[number], {updated_at: string}>('SELECT updated_at FROM products WHERE product_id = ?');
@@ -28,6 +62,7 @@ export function productsRepo(db: Db) {
        @description, @imageUrl, @giftCard, @createdAt, @updatedAt)`,
   );
   const remove = db.prepare('DELETE FROM products WHERE product_id = ?');
+  const get = db.prepare<[number], ProductRow>('SELECT * FROM products WHERE product_id = ?');
   const count = db.prepare<[], {products: number; active: number}>(
     `SELECT count(*) AS products, count(*) FILTER (WHERE status = 'active' AND available = 1) AS active FROM products`,
   );
@@ -40,6 +75,10 @@ export function productsRepo(db: Db) {
       return 'applied';
     },
     remove: (productId: number): boolean => remove.run(productId).changes > 0,
+    get(productId: number): ProductRecord | undefined {
+      const r = get.get(productId);
+      return r && toRecord(r);
+    },
     counts: () => count.get()!,
   };
 }

@@ -1,0 +1,25 @@
+import type {Db} from '../open';
+
+export interface StorefrontEvent {
+  type: 'rendered' | 'viewed' | 'clicked' | 'added';
+  block: 'fbt' | 'cart';
+  anchorId: number | null;
+  productId: number | null;
+  holdout: boolean;
+}
+
+/** events (write side): storefront beacons, no personal data. The admin's analytics read them. */
+export function eventsRepo(db: Db) {
+  const insert = db.prepare(
+    'INSERT INTO events (occurred_at, day, type, block, anchor_id, product_id, holdout) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  return {
+    insertMany(events: StorefrontEvent[], at = new Date()): void {
+      const iso = at.toISOString();
+      const day = iso.slice(0, 10);
+      db.transaction(() => {
+        for (const e of events) insert.run(iso, day, e.type, e.block, e.anchorId, e.productId, e.holdout ? 1 : 0);
+      })();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import {createHash} from 'node:crypto';
+import type {Session} from '@shopify/shopify-api';
+import {offlineSession} from '../auth/offline-session';
+import type {AppContext} from '../context';
+import {metafieldStateRepo} from '../db/repos/metafield-state';
+import type {ModelCache} from '../recommend/model-cache';
+import {companionsFor} from '../recommend/storefront';
+import type {ShopDomain} from '../shop-domain';
+
+// Writes each product's `$app:pairwise.recommendations` (list.product_reference), the storefront's first
+// paint. https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet (at most 25 per call) and
+// .../mutations/metafieldsDelete; rate limits: https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits
+
+export const METAFIELD_NAMESPACE = '$app:pairwise';
+export const METAFIELD_KEY = 'recommendations';
+/** The block shows at most this many; the list holds a few spare for sold-out companions. */
+export const METAFIELD_LIST_LENGTH = 10;
+const BATCH = 25;
+
+const SET = `mutation SetRecommendations($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) { metafields { id } userErrors { field message code } }
+}`;
+const DELETE = `mutation DeleteRecommendations($metafields: [MetafieldIdentifierInput!]!) {
+  metafieldsDelete(metafields: $metafields) { deletedMetafields { ownerId } userErrors { field message } }
+}`;
+
+export class PublishError extends Error {
+  override name = 'PublishError';
+}
+
+interface Cost {
+  requestedQueryCost?: number;
+  throttleStatus?: {maximumAvailable: number; currentlyAvailable: number; restoreRate: number};
+}
+
+const gid = (id: number) => `gid://shopify/Product/${id}`;
+const listHash = (ids: number[]) => (ids.length ? createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32) : '');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface PublishResult {
+  set: number;
+  deleted: number;
+  unchanged: number;
+}
+
+/**
+ * Publishes the lists of `productIds` (default: every product that has or had one) whose content changed
+ * since the last publish. State is committed per batch, so after a crash a rerun sends only what is left.
+ */
+export async function publishMetafields(
+  ctx: AppContext,
+  shop: ShopDomain,
+  models: ModelCache,
+  productIds?: number[],
+): Promise<PublishResult> {
+  const db = ctx.shopDbs.get(shop);
+  const state = metafieldStateRepo(db);
+  const snapshot = models.get(shop, db);
+  const ids = productIds ?? [...new Set([...snapshot.companions.keys(), ...state.publishedProductIds()])];
+
+  const toSet: {productId: number; hash: string; companions: number[]}[] = [];
+  const toDelete: number[] = [];
+  let unchanged = 0;
+  for (const productId of ids) {
+    const companions = companionsFor(db, snapshot, [productId], {limit: METAFIELD_LIST_LENGTH, block: 'fbt'}).map((c) => c.id);
+    const hash = listHash(companions);
+    const before = state.hash(productId);
+    if (hash === (before ?? '')) unchanged += 1;
+    else if (hash === '') toDelete.push(productId);
+    else toSet.push({productId, hash, companions});
+  }
+
+  const session = await offlineSession(ctx, shop);
+  const throttle = new Throttle();
+  for (let i = 0; i < toSet.length; i += BATCH) {
+    const batch = toSet.slice(i, i + BATCH);
+    await graphql(ctx, session, throttle, SET, {
+      metafields: batch.map((b) => ({
+        ownerId: gid(b.productId),
+        namespace: METAFIELD_NAMESPACE,
+        key: METAFIELD_KEY,
+        type: 'list.product_reference',
+        value: JSON.stringify(b.companions.map(gid)),
+      })),
+    }, 'metafieldsSet');
+    state.record(batch.map((b) => ({productId: b.productId, hash: b.hash})));
+  }
+  for (let i = 0; i < toDelete.length; i += BATCH) {
+    const batch = toDelete.slice(i, i + BATCH);
+    await graphql(ctx, session, throttle, DELETE, {
+      metafields: batch.map((productId) => ({ownerId: gid(productId), namespace: METAFIELD_NAMESPACE, key: METAFIELD_KEY})),
+    }, 'metafieldsDelete');
+    state.record(batch.map((productId) => ({productId, hash: ''})));
+  }
+  ctx.log('info', 'metafields published', {shop, set: toSet.length, deleted: toDelete.length, unchanged});
+  return {set: toSet.length, deleted: toDelete.length, unchanged};
+}
+
+/** Waits, before each call, until the cost bucket Shopify last reported holds enough for it. */
+class Throttle {
+  private available = Infinity;
+  private restoreRate = 50;
+  private at = Date.now();
+
+  async before(cost: number): Promise<void> {
+    const now = this.available + ((Date.now() - this.at) / 1000) * this.restoreRate;
+    if (now < cost) await sleep(Math.ceil(((cost - now) / this.restoreRate) * 1000));
+  }
+
+  update(c: Cost | undefined): void {
+    if (!c?.throttleStatus) return;
+    this.available = c.throttleStatus.currentlyAvailable;
+    this.restoreRate = c.throttleStatus.restoreRate;
+    this.at = Date.now();
+  }
+}
+
+async function graphql(
+  ctx: AppContext,
+  session: Session,
+  throttle: Throttle,
+  query: string,
+  variables: Record<string, unknown>,
+  field: string,
+): Promise<void> {
+  const client = new ctx.shopify.clients.Graphql({session});
+  let cost = 10 + BATCH;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    await throttle.before(cost);
+    let res: {data?: Record<string, {userErrors: {message: string}[]}>; extensions?: {cost?: Cost}};
+    try {
+      const response = await client.request<Record<string, {userErrors: {message: string}[]}>>(query, {variables});
+      res = {data: response.data, extensions: response.extensions as {cost?: Cost} | undefined};
+    } catch (err) {
+      // The client throws on GraphQL errors; THROTTLED carries the bucket in its response extensions.
+      const body = (err as {body?: {errors?: {graphQLErrors?: {extensions?: {code?: string}}[]}; extensions?: {cost?: Cost}}}).body;
+      const throttled = body?.errors?.graphQLErrors?.some((e) => e.extensions?.code === 'THROTTLED');
+      if (!throttled) throw err;
+      throttle.update(body?.extensions?.cost);
+      cost = body?.extensions?.cost?.requestedQueryCost ?? cost;
+      ctx.log('info', 'throttled by Shopify, waiting', {field});
+      continue;
+    }
+    throttle.update(res.extensions?.cost);
+    const errors = res.data?.[field]?.userErrors ?? [];
+    if (errors.length) throw new PublishError(`${field}: ${errors.map((e) => e.message).join('; ')}`);
+    return;
+  }
+  throw new PublishError(`${field}: still throttled after 6 attempts`);
+}

@@ -1,0 +1,149 @@
+import express from 'express';
+import type {NextFunction, Request, Response} from 'express';
+import {z} from 'zod';
+import type {AppContext} from '../context';
+import {eventsRepo} from '../db/repos/events';
+import {shopsRepo} from '../db/repos/shops';
+import type {ModelCache} from '../recommend/model-cache';
+import {companionsFor} from '../recommend/storefront';
+import {parseShopDomain} from '../shop-domain';
+import type {ShopDomain} from '../shop-domain';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** Set by verifyAppProxy from a valid app-proxy signature. */
+      proxyShop: ShopDomain;
+    }
+  }
+}
+
+/** A cart has far fewer distinct products; more is abuse, not a cart. */
+const MAX_IDS = 100;
+const MAX_EVENTS_PER_BATCH = 50;
+/** Events a shop may send per second, sustained; bursts up to the bucket size. */
+const EVENTS_PER_SECOND = 200;
+
+const idList = z
+  .string()
+  .max(MAX_IDS * 20)
+  .regex(/^\d{1,19}(,\d{1,19})*$/, 'comma-separated numeric product ids')
+  .transform((s) => [...new Set(s.split(',').map(Number))])
+  .refine((ids) => ids.length <= MAX_IDS, `at most ${MAX_IDS} products`);
+
+const recommendationsQuery = z.object({
+  products: idList,
+  limit: z.coerce.number().int().min(1).max(20).optional(),
+  format: z.enum(['json', 'liquid']).default('json'),
+});
+
+const eventsBody = z.object({
+  events: z
+    .array(
+      z.object({
+        type: z.enum(['rendered', 'viewed', 'clicked', 'added']),
+        block: z.enum(['fbt', 'cart']),
+        anchor: z.coerce.number().int().positive().nullish(),
+        product: z.coerce.number().int().positive().nullish(),
+        holdout: z.boolean().optional(),
+      }),
+    )
+    .min(1)
+    .max(MAX_EVENTS_PER_BATCH),
+});
+
+/**
+ * The app proxy (`/apps/pairwise/*` on the shop's domain -> `/proxy/*`). Trust comes only from Shopify's
+ * `signature` query parameter; a missing, wrong or stale (> 90 s) one gets 401 and nothing else.
+ */
+export function proxyRouter(ctx: AppContext, models: ModelCache): express.Router {
+  const router = express.Router();
+  router.use((req, res, next) => void verifyAppProxy(ctx, req, res, next));
+
+  router.get('/recommendations', (req, res) => {
+    const parsed = recommendationsQuery.safeParse(req.query);
+    if (!parsed.success) {
+      res.status(400).json({error: parsed.error.issues[0].message});
+      return;
+    }
+    const shop = res.locals.proxyShop;
+    const db = ctx.shopDbs.get(shop);
+    const {products: anchors, limit, format} = parsed.data;
+    const companions = companionsFor(db, models.get(shop, db), anchors, {limit, block: 'cart'});
+    // The CDN may reuse an answer briefly; the model changes at most a few times a day.
+    res.set('Cache-Control', 'public, max-age=60, stale-while-revalidate=300');
+    if (format === 'liquid') {
+      res.type('application/liquid').send(liquidList(companions.map((c) => c.handle)));
+      return;
+    }
+    res.json({products: companions});
+  });
+
+  const buckets = new Map<string, {tokens: number; at: number}>();
+  router.post('/events', express.text({type: () => true, limit: '32kb'}), (req, res) => {
+    const shop = res.locals.proxyShop;
+    let body: unknown;
+    try {
+      body = JSON.parse(typeof req.body === 'string' ? req.body : '');
+    } catch {
+      res.status(400).json({error: 'body is not JSON'});
+      return;
+    }
+    const parsed = eventsBody.safeParse(body);
+    if (!parsed.success) {
+      res.status(400).json({error: parsed.error.issues[0].message});
+      return;
+    }
+    const now = Date.now();
+    const bucket = buckets.get(shop) ?? {tokens: EVENTS_PER_SECOND, at: now};
+    bucket.tokens = Math.min(EVENTS_PER_SECOND, bucket.tokens + ((now - bucket.at) / 1000) * EVENTS_PER_SECOND);
+    bucket.at = now;
+    buckets.set(shop, bucket);
+    if (bucket.tokens < parsed.data.events.length) {
+      res.status(429).set('Retry-After', '1').json({error: 'too many events'});
+      return;
+    }
+    bucket.tokens -= parsed.data.events.length;
+    eventsRepo(ctx.shopDbs.get(shop)).insertMany(
+      parsed.data.events.map((e) => ({type: e.type, block: e.block, anchorId: e.anchor ?? null, productId: e.product ?? null, holdout: e.holdout ?? false})),
+    );
+    res.status(204).end();
+  });
+  return router;
+}
+
+async function verifyAppProxy(ctx: AppContext, req: Request, res: Response, next: NextFunction): Promise<void> {
+  const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
+  let valid = false;
+  try {
+    valid = await ctx.shopify.utils.validateHmac(query, {signator: 'appProxy'});
+  } catch (err) {
+    ctx.log('info', 'app proxy request rejected', {reason: err instanceof Error ? err.message : String(err)});
+  }
+  const shop = parseShopDomain(query.get('shop'));
+  if (!valid || !shop) {
+    res.status(401).json({error: 'invalid signature'});
+    return;
+  }
+  if (!shopsRepo(ctx.appDb).get(shop)) {
+    res.status(404).json({error: 'unknown shop'});
+    return;
+  }
+  res.locals.proxyShop = shop;
+  next();
+}
+
+/** Liquid for Shopify to render in the theme's context (app proxy `application/liquid` responses). */
+function liquidList(handles: string[]): string {
+  const safe = handles.filter((h) => /^[a-z0-9][a-z0-9-]*$/.test(h));
+  return [
+    `{%- assign pairwise_handles = '${safe.join(',')}' | split: ',' -%}`,
+    '<ul class="pairwise-proxy-list">',
+    '{%- for handle in pairwise_handles -%}{%- assign p = all_products[handle] -%}',
+    '{%- if p.available -%}<li><a href="{{ p.url }}">{{ p.title | escape }}</a> {{ p.price | money }}</li>{%- endif -%}',
+    '{%- endfor -%}',
+    '</ul>',
+    '',
+  ].join('\n');
+}
