@@ -7,6 +7,7 @@ import {parseShopDomain} from '../shop-domain';
 import {appUninstalled, bulkOperationFinished} from './app';
 import {customerDataRequest, customerRedact, redactShop} from './compliance';
 import {deleteOrder, upsertOrder} from './orders';
+import {GroupCommit} from './group-commit';
 import {deleteProduct, upsertProduct} from './products';
 import {UnreadablePayload} from './types';
 import type {HandlerResult, WebhookDelivery, WebhookHandler} from './types';
@@ -31,13 +32,19 @@ const handlers: Record<string, WebhookHandler> = {
 
 export const HANDLED_TOPICS = [...Object.keys(handlers), 'SHOP_REDACT'];
 
+function recorded(result: HandlerResult, record: (r: HandlerResult) => void): HandlerResult {
+  record(result);
+  return result;
+}
+
 /**
  * `POST /webhooks`: every topic, compliance topics included. The raw body is read before any JSON parser
  * (the HMAC is over the exact bytes), and 200 goes out only after the delivery and its receipt commit.
  */
 export function webhooksRouter(ctx: AppContext): express.Router {
   const router = express.Router();
-  router.post('/', express.raw({type: () => true, limit: WEBHOOK_BODY_LIMIT}), (req, res) => receive(ctx, req, res));
+  const commits = new GroupCommit();
+  router.post('/', express.raw({type: () => true, limit: WEBHOOK_BODY_LIMIT}), (req, res) => receive(ctx, commits, req, res));
   router.use((err: {type?: string; status?: number}, _req: Request, res: Response, next: NextFunction) => {
     if (err.type === 'entity.too.large') {
       ctx.log('warn', 'webhook rejected: body too large');
@@ -49,7 +56,7 @@ export function webhooksRouter(ctx: AppContext): express.Router {
   return router;
 }
 
-async function receive(ctx: AppContext, req: Request, res: Response): Promise<void> {
+async function receive(ctx: AppContext, commits: GroupCommit, req: Request, res: Response): Promise<void> {
   const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const check = await ctx.shopify.webhooks.validate({rawBody: raw.toString('utf8'), rawRequest: req, rawResponse: res});
   if (!check.valid) {
@@ -76,11 +83,6 @@ async function receive(ctx: AppContext, req: Request, res: Response): Promise<vo
 
   const db = ctx.shopDbs.get(shop);
   const receipts = receiptsRepo(db);
-  if (receipts.has(webhookId)) {
-    ctx.log('info', 'webhook duplicate skipped', {shop, topic: check.topic, webhookId});
-    res.status(200).end();
-    return;
-  }
   shopsRepo(ctx.appDb).ensure(shop);
 
   const handler = handlers[check.topic];
@@ -91,24 +93,16 @@ async function receive(ctx: AppContext, req: Request, res: Response): Promise<vo
     payload = undefined;
   }
   const delivery: WebhookDelivery = {shop, topic: check.topic, webhookId, payload};
+  const record = (r: HandlerResult) => receipts.record(webhookId, check.topic, r.resourceId, r.outcome);
 
-  let result: HandlerResult;
+  let result: HandlerResult | 'duplicate';
   try {
-    if (!handler) {
-      result = {outcome: 'ignored', resourceId: null};
-    } else if (payload === undefined) {
-      throw new UnreadablePayload('body is not JSON');
-    } else {
-      result = db.transaction(() => {
-        const r = handler(db, delivery, ctx);
-        receipts.record(webhookId, check.topic, r.resourceId, r.outcome);
-        return r;
-      })();
-      ctx.log('info', 'webhook applied', {shop, topic: check.topic, webhookId, outcome: result.outcome, id: result.resourceId});
-      res.status(200).end();
-      result.afterCommit?.();
-      return;
-    }
+    result = await commits.run(db, (): HandlerResult | 'duplicate' => {
+      if (receipts.has(webhookId)) return 'duplicate';
+      if (!handler) return recorded({outcome: 'ignored', resourceId: null}, record);
+      if (payload === undefined) throw new UnreadablePayload('body is not JSON');
+      return recorded(handler(db, delivery, ctx), record);
+    });
   } catch (err) {
     if (!(err instanceof UnreadablePayload)) {
       ctx.log('error', 'webhook failed', {shop, topic: check.topic, webhookId, error: String(err)});
@@ -117,9 +111,13 @@ async function receive(ctx: AppContext, req: Request, res: Response): Promise<vo
     }
     // Signed by Shopify but unusable: acknowledge so it is not retried forever, and keep a trace.
     ctx.log('warn', 'webhook unreadable', {shop, topic: check.topic, webhookId, reason: err.message});
-    result = {outcome: 'unreadable', resourceId: null};
+    result = await commits.run(db, () => (receipts.has(webhookId) ? 'duplicate' : recorded({outcome: 'unreadable', resourceId: null}, record)));
   }
-  receipts.record(webhookId, check.topic, result.resourceId, result.outcome);
-  if (result.outcome === 'ignored') ctx.log('info', 'webhook topic not handled', {shop, topic: check.topic});
   res.status(200).end();
+  if (result === 'duplicate') {
+    ctx.log('info', 'webhook duplicate skipped', {shop, topic: check.topic, webhookId});
+    return;
+  }
+  ctx.log('info', result.outcome === 'ignored' ? 'webhook topic not handled' : 'webhook applied', {shop, topic: check.topic, webhookId, outcome: result.outcome, id: result.resourceId});
+  result.afterCommit?.();
 }
