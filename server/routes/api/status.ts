@@ -1,6 +1,8 @@
 import express from 'express';
 import type {AppContext} from '../../context';
 import {backfillsRepo} from '../../db/repos/backfills';
+import {activeModelSummary} from '../../db/repos/models';
+import type {ActiveModelSummary} from '../../db/repos/models';
 import {ordersRepo} from '../../db/repos/orders';
 import {productsRepo} from '../../db/repos/products';
 import {receiptsRepo} from '../../db/repos/receipts';
@@ -21,8 +23,15 @@ export function statusRouter(ctx: AppContext): express.Router {
       products: productsRepo(db).counts(),
       lastWebhook: receiptsRepo(db).last() ?? null,
       backfill: {orders: backfills.latest('orders') ?? null, products: backfills.latest('products') ?? null},
-      model: null,
+      model: modelStatus(activeModelSummary(db)),
     });
   });
   return router;
+}
+
+/** The active model's version and quality (report.json's `eval`), or null before the first publish. */
+function modelStatus(model: ActiveModelSummary | null) {
+  if (!model) return null;
+  const {version, createdAt, activatedAt, kind, backend, report} = model;
+  return {version, createdAt, activatedAt, kind, backend, quality: report.eval ?? null};
 }
