@@ -1,0 +1,76 @@
+import type {CatalogProduct} from '../../server/db/repos/catalog';
+import type {Settings} from '../../server/db/repos/settings';
+import type {HiddenReason} from '../../server/routes/api/block-preview';
+import type {ActiveModel, ModelBundle, RankedCompanion, TopPair, TrainRun} from '../../server/db/repos/models';
+
+export type {CatalogProduct, HiddenReason, RankedCompanion, Settings, TrainRun};
+
+/** The answers of the `/api` routes, as the page reads them. */
+export interface Paged<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface StatusResponse {
+  shop: string;
+  orders: {orders: number; cancelled: number; first: string | null; last: string | null};
+  products: {products: number; active: number};
+  lastWebhook: {received_at: string; topic: string} | null;
+  backfill: Record<'orders' | 'products', {status: string; objects_done: number; started_at: string; finished_at: string | null; error: string | null} | null>;
+}
+
+export interface Metrics {
+  hr: number;
+  precision: number;
+  recall: number;
+  ndcg: number;
+  coverage: number;
+}
+
+export interface TrainingResponse {
+  active: (ActiveModel & {report: {eval?: unknown; orders?: number; products?: number; pairs?: number}}) | null;
+  runs: TrainRun[];
+  running: TrainRun | null;
+}
+
+export interface CompanionRow {
+  companionId: number;
+  pinned: boolean;
+  hidden: HiddenReason;
+  product: CatalogProduct | null;
+  stats: RankedCompanion | null;
+}
+
+export interface RecommendationsResponse {
+  product: CatalogProduct;
+  productExcluded: boolean;
+  model: {version: number; trainedAt: string; kind: string} | null;
+  settings: Pick<Settings, 'maxItems' | 'minConfidence' | 'minLift'>;
+  companions: CompanionRow[];
+}
+
+export interface BundlesResponse extends Paged<ModelBundle & {products: Pick<CatalogProduct, 'productId' | 'title'>[]}> {
+  promotedBundleId: number | null;
+  model: {version: number} | null;
+}
+
+export interface InsightsResponse {
+  model: {version: number} | null;
+  communities: {communityId: number; name: string | null; size: number; purchases: number; products: CatalogProduct[]}[];
+  topPairs: (TopPair & {product: CatalogProduct | null; companion: CatalogProduct | null})[];
+  withoutCompanions: {productId: number; orders: number; product: CatalogProduct | null}[];
+}
+
+export type Stage = 'rendered' | 'viewed' | 'clicked' | 'added' | 'ordered';
+export type Funnel = Record<Stage, number> & {revenue: number};
+
+export interface AnalyticsResponse {
+  from: string;
+  to: string;
+  days: {day: string; blocks: Record<string, Funnel>}[];
+  totals: Record<string, Funnel>;
+  holdout: {share: number; events: Record<string, number>};
+  store: {orders: number; revenue: number; currency: string | null};
+}

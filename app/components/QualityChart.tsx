@@ -1,0 +1,19 @@
+import {BarChart} from '@shopify/polaris-viz';
+import type {Metrics} from '../api/types';
+import {formatPercent, t} from '../i18n/t';
+
+const METRICS: (keyof Metrics)[] = ['hr', 'precision', 'recall', 'ndcg'];
+
+/** The model against each baseline on held-out orders, one group of bars per metric. */
+export function QualityChart({evaluation}: {evaluation: Record<string, Metrics>}) {
+  const names = Object.keys(evaluation);
+  const data = names.map((name) => ({
+    name: t(`baselines.${name}`) === `baselines.${name}` ? name : t(`baselines.${name}`),
+    data: METRICS.map((m) => ({key: t(`metrics.${m}`), value: evaluation[name][m]})),
+  }));
+  return (
+    <div style={{height: 280}} role="img" aria-label={t('home.quality.chartLabel')}>
+      <BarChart data={data} theme="Light" yAxisOptions={{labelFormatter: (v) => formatPercent(Number(v))}} />
+    </div>
+  );
+}

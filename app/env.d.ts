@@ -1,0 +1,2 @@
+/// <reference types="@shopify/app-bridge-types" />
+/// <reference types="vite/client" />

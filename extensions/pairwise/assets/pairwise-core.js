@@ -1,0 +1,82 @@
+/**
+ * Pairwise storefront helpers shared by the blocks (no custom element here): the event beacon, the Ajax cart
+ * add that refreshes the theme's cart UI, and money formatting. Loaded deferred before each block's element;
+ * the guard keeps a second copy (two blocks on one page) from running again.
+ */
+(() => {
+  if (window.Pairwise) return;
+  const queue = [];
+  let timer;
+
+  const root = () => (window.Shopify && Shopify.routes && Shopify.routes.root) || '/';
+
+  // Events carry ids only: which block showed which product for which anchor. No personal data.
+  const flush = () => {
+    clearTimeout(timer);
+    if (!queue.length) return;
+    const body = JSON.stringify({events: queue.splice(0)});
+    const url = '/apps/pairwise/events';
+    if (!(navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], {type: 'application/json'])))) {
+      fetch(url, {method: 'POST', body, keepalive: true, headers: {'Content-Type': 'application/json'}}).catch(() => {});
+    }
+  };
+  addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
+
+  const sectionHTML = (html, selector) =>
+    new DOMParser().parseFromString(html, 'text/html').querySelector(selector)?.innerHTML;
+
+  // Dawn's cart drawer or notification renders the sections it asks for; other themes get the cart bubble.
+  const themeCart = () => document.querySelector('cart-drawer') || document.querySelector('cart-notification');
+
+  window.Pairwise = {
+    root,
+    track(type, block, anchor, product) {
+      queue.push({type, block, anchor: Number(anchor) || null, product: Number(product)});
+      clearTimeout(timer);
+      timer = setTimeout(flush, 2000);
+    },
+    /** Observes el once it is half visible, then calls seen(): the "viewed" event. */
+    onView(el, seen) {
+      if (!('IntersectionObserver' in window)) return;
+      const io = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          io.disconnect();
+          seen();
+        }
+      }, {threshold: 0.5});
+      io.observe(el);
+    },
+    async add(items) {
+      const cart = themeCart();
+      const sections = cart?.getSectionsToRender ? cart.getSectionsToRender().map((s) => s.id) : ['cart-icon-bubble'];
+      const res = await fetch(root() + 'cart/add.js', {
+        method: 'POST',
+        headers: {'Content-Type': 'application/json', Accept: 'application/json'},
+        body: JSON.stringify({items, sections, sections_url: location.pathname}),
+      });
+      const data = await res.json();
+      if (!res.ok || data.status) throw new Error(data.description || data.message || res.statusText);
+      if (cart?.renderContents) {
+        cart.renderContents({...data.items[0], sections: data.sections});
+      } else {
+        const bubble = document.getElementById('cart-icon-bubble');
+        const html = data.sections?.['cart-icon-bubble'];
+        if (bubble && html) bubble.innerHTML = sectionHTML(html, '.shopify-section') ?? bubble.innerHTML;
+      }
+      // Dawn declares these as top-level bindings of classic scripts, which are not properties of window.
+      if (typeof publish === 'function' && typeof PUB_SUB_EVENTS !== 'undefined') publish(PUB_SUB_EVENTS.cartUpdate, {source: 'pairwise', cartData: data});
+      document.dispatchEvent(new CustomEvent('pairwise:cart-changed', {detail: data}));
+      return data;
+    },
+    /** Formats cents with the shop's money format, as Liquid's `money` filter does. */
+    money(cents, format) {
+      return (format || '${{amount}}').replace(/\{\{\s*(\w+)\s*\}\}/, (_, kind) => {
+        const comma = /comma/.test(kind);
+        const [whole, fraction] = (cents / 100).toFixed(/no_decimals/.test(kind) ? 0 : 2).split('.');
+        const sep = comma ? '.' : /apostrophe/.test(kind) ? "'" : ',';
+        return whole.replace(/\B(?=(\d{3})+(?!\d))/g, sep) + (fraction ? (comma ? ',' : '.') + fraction : '');
+      });
+    },
+  };
+})();

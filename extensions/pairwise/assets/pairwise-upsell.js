@@ -1,0 +1,140 @@
+/**
+ * <pairwise-upsell>: the cart upsell. First paint comes from Liquid (metafields); after every cart change it asks
+ * the app proxy for the cart's companions, reads each product's storefront data and re-renders from its
+ * <template>. If the proxy is down the first paint stays. As an app embed (data-mount) it lives in the theme's
+ * cart drawer and puts itself back whenever the theme re-renders the drawer.
+ */
+if (!customElements.get('pairwise-upsell')) {
+  customElements.define(
+    'pairwise-upsell',
+    class PairwiseUpsell extends HTMLElement {
+      connectedCallback() {
+        if (this.started) return;
+        this.started = true;
+        this.list = this.querySelector('[data-list]');
+        this.status = this.querySelector('[data-status]');
+        this.refresh = this.refresh.bind(this);
+        this.addEventListener('submit', (event) => this.submit(event));
+        this.addEventListener('click', (event) => {
+          const card = event.target.closest('[data-product-link]')?.closest('[data-product]');
+          if (card) Pairwise.track('clicked', 'cart', this.anchorOf(card), card.dataset.product);
+        });
+        document.addEventListener('pairwise:cart-changed', this.refresh);
+        if (typeof subscribe === 'function' && typeof PUB_SUB_EVENTS !== 'undefined') {
+          subscribe(PUB_SUB_EVENTS.cartUpdate, (event) => event.source !== 'pairwise' && this.refresh());
+        }
+        this.shown('rendered');
+        Pairwise.onView(this.list, () => this.shown('viewed'));
+        if (this.hasAttribute('data-mount')) this.mount();
+      }
+
+      cards() {
+        return [...this.list.querySelectorAll('[data-product]')];
+      }
+
+      anchorOf(card) {
+        return card.querySelector('input[name="properties[_pairwise]"]').value.split(':')[1];
+      }
+
+      shown(type) {
+        this.cards().forEach((card) => Pairwise.track(type, 'cart', this.anchorOf(card), card.dataset.product));
+      }
+
+      /** Keeps the embed inside Dawn's drawer, above its footer, across the drawer's re-renders. */
+      mount() {
+        const drawer = document.querySelector('cart-drawer');
+        if (!drawer) return;
+        const place = () => {
+          const footer = drawer.querySelector('.drawer__footer');
+          if (footer && footer.previousElementSibling !== this) footer.before(this);
+        };
+        place();
+        new MutationObserver(place).observe(drawer, {childList: true, subtree: true});
+        this.hidden = !this.cards().length;
+      }
+
+      async refresh() {
+        try {
+          const root = Pairwise.root();
+          const cart = await (await fetch(root + 'cart.js')).json();
+          const inCart = new Set(cart.items.map((item) => item.product_id));
+          const anchor = cart.items[0]?.product_id;
+          let products = [];
+          if (inCart.size) {
+            const limit = Number(this.dataset.limit);
+            const query = `products=${[...inCart].join(',')}&limit=${limit + inCart.size}`;
+            const res = await fetch(`/apps/pairwise/recommendations?${query}`);
+            if (!res.ok) return;
+            const {products: ids} = await res.json();
+            const wanted = ids.filter((p) => !inCart.has(Number(p.id))).slice(0, limit * 2);
+            const found = await Promise.all(
+              wanted.map((p) =>
+                fetch(`${root}products/${encodeURIComponent(p.handle)}.js`)
+                  .then((r) => (r.ok ? r.json() : null))
+                  .catch(() => null),
+              ),
+            );
+            products = found
+              .map((p) => p && {product: p, variant: p.variants.find((v) => v.available && v.price > 0)})
+              .filter((p) => p && p.product.available && p.variant)
+              .slice(0, limit);
+          }
+          this.render(products, anchor);
+        } catch {
+          // The app server or the network is down: the first paint stays.
+        }
+      }
+
+      render(products, anchor) {
+        const template = this.querySelector('template[data-card]');
+        const hadFocus = this.list.contains(document.activeElement);
+        this.list.replaceChildren(
+          ...products.map(({product, variant}) => {
+            const card = template.content.firstElementChild.cloneNode(true);
+            const img = card.querySelector('img');
+            const src = product.featured_image || '';
+            const sized = (w) => `${src}${src.includes('?') ? '&' : '?'}width=${w}`;
+            card.dataset.product = product.id;
+            card.querySelectorAll('a').forEach((a) => (a.href = product.url));
+            if (src) {
+              img.src = sized(240);
+              img.srcset = [80, 120, 160, 240].map((w) => `${sized(w)} ${w}w`).join(', ');
+            }
+            img.alt = product.title;
+            card.querySelector('[data-title]').textContent = product.title;
+            const price = card.querySelector('[data-price]');
+            if (price) price.textContent = Pairwise.money(variant.price, this.dataset.moneyFormat);
+            card.querySelector('input[name="id"]').value = variant.id;
+            card.querySelector('input[name="properties[_pairwise]"]').value = `cart:${anchor}`;
+            card.querySelector('button').setAttribute('aria-label', this.dataset.addLabel.replace('[title]', product.title));
+            return card;
+          }),
+        );
+        this.hidden = !products.length || (this.hasAttribute('data-mount') && !document.querySelector('cart-drawer'));
+        // The card that had focus was replaced: keep keyboard users inside the upsell.
+        if (hadFocus && !this.list.contains(document.activeElement)) this.list.querySelector('button')?.focus();
+        this.shown('rendered');
+      }
+
+      async submit(event) {
+        event.preventDefault();
+        const form = event.target;
+        const card = form.closest('[data-product]');
+        const button = form.querySelector('button');
+        if (button.getAttribute('aria-busy') === 'true') return;
+        button.setAttribute('aria-busy', 'true');
+        const property = form.elements['properties[_pairwise]'].value;
+        try {
+          await Pairwise.add([{id: Number(form.elements.id.value), quantity: 1, properties: {_pairwise: property}}]);
+          const title = card.querySelector('.pairwise-card__title').textContent;
+          this.status.textContent = this.dataset.added.replace('[items]', title);
+          Pairwise.track('added', 'cart', property.split(':')[1], card.dataset.product);
+        } catch {
+          this.status.textContent = this.dataset.error;
+        } finally {
+          button.removeAttribute('aria-busy');
+        }
+      }
+    },
+  );
+}

@@ -1,0 +1,59 @@
+import type {Db} from '../open';
+
+export type EventType = 'rendered' | 'viewed' | 'clicked' | 'added';
+
+export interface EventCount {
+  day: string;
+  block: string;
+  type: EventType;
+  holdout: boolean;
+  count: number;
+}
+
+export interface AttributedDay {
+  day: string;
+  block: string;
+  /** Orders with at least one line added from this block. */
+  orders: number;
+  /** Sum of quantity x price of those lines (not the whole order: only what the block sold). */
+  revenue: number;
+}
+
+/**
+ * Read side of `events` (written by the storefront proxy) and of attribution (`order_lines.pairwise_block`,
+ * set from the `_pairwise` line property). Days are UTC `YYYY-MM-DD`; both ends inclusive.
+ */
+export function analyticsRepo(db: Db) {
+  const events = db.prepare<[string, string], {day: string; block: string; type: EventType; holdout: number; count: number}>(
+    `SELECT day, block, type, holdout, count(*) AS count FROM events WHERE day BETWEEN ? AND ?
+     GROUP BY day, block, type, holdout ORDER BY day, block, type, holdout`,
+  );
+  const attributed = db.prepare<[string, string], AttributedDay>(
+    `SELECT substr(o.created_at, 1, 10) AS day, l.pairwise_block AS block, count(DISTINCT o.order_id) AS orders,
+       coalesce(sum(l.quantity * l.price), 0) AS revenue
+     FROM order_lines l JOIN orders o ON o.order_id = l.order_id
+     WHERE l.pairwise_block IS NOT NULL AND o.cancelled_at IS NULL AND substr(o.created_at, 1, 10) BETWEEN ? AND ?
+     GROUP BY day, block ORDER BY day, block`,
+  );
+  const storeRevenue = db.prepare<[string, string], {orders: number; revenue: number; currency: string | null}>(
+    `SELECT count(*) AS orders, coalesce(sum(total_price), 0) AS revenue, max(currency) AS currency FROM orders
+     WHERE cancelled_at IS NULL AND substr(created_at, 1, 10) BETWEEN ? AND ?`,
+  );
+  const lastEventDay = db.prepare<[], {day: string | null}>('SELECT max(day) AS day FROM events');
+  const lastOrderDay = db.prepare<[], {day: string | null}>('SELECT substr(max(created_at), 1, 10) AS day FROM orders');
+  return {
+    events: (from: string, to: string): EventCount[] =>
+      events.all(from, to).map((r) => ({...r, holdout: r.holdout === 1})),
+    attributed: (from: string, to: string): AttributedDay[] => attributed.all(from, to),
+    /** All orders in the range, to put attributed revenue in proportion. */
+    storeRevenue: (from: string, to: string) => storeRevenue.get(from, to)!,
+    /** The latest day with any data, so a store whose data stopped (or a demo) still shows its last weeks. */
+    lastDay(): string | null {
+      const e = lastEventDay.get()!.day;
+      const o = lastOrderDay.get()!.day;
+      if (!e) return o;
+      if (!o) return e;
+      return e > o ? e : o;
+    },
+  };
+}

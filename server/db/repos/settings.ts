@@ -1,0 +1,97 @@
+import {z} from 'zod';
+import type {Db} from '../open';
+
+const names = z.array(z.string().trim().min(1, 'empty name').max(255)).max(100, 'at most 100 names');
+
+/**
+ * The merchant's settings. One schema for the API (which refuses bad input field by field) and the admin
+ * page (which shows the same errors before sending); the storefront and the trainer read `settingsRepo.get()`.
+ */
+export const settingsSchema = z.object({
+  /** Companions shown in a block. */
+  maxItems: z.number().int('a whole number').min(1).max(20),
+  /** A pair shows only when P(companion | product) is at least this. */
+  minConfidence: z.number().min(0).max(1),
+  /** ... and its lift is at least this (1 = no better than chance). */
+  minLift: z.number().min(0).max(1000),
+  excludeTags: names,
+  excludeTypes: names,
+  excludeVendors: names,
+  /** Cart upsell: a companion may cost at most this multiple of the anchor's price. */
+  upsellPriceRatio: z.number().min(0.05).max(20),
+  /** Share of storefront sessions that see no block, so uplift is measured against them. */
+  holdoutShare: z.number().min(0).max(0.5),
+  retrainSchedule: z.enum(['manual', 'daily', 'weekly']),
+  /** Orders and events older than this are deleted. */
+  retentionDays: z.number().int('a whole number').min(30).max(3650),
+  /** A bundle the merchant promoted to the product block; null when none. */
+  promotedBundleId: z.number().int().min(0).nullable(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** A change of some settings; unknown keys are refused rather than ignored, so a typo is not silently lost. */
+export const settingsPatchSchema = settingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  maxItems: 4,
+  minConfidence: 0.05,
+  minLift: 1.2,
+  excludeTags: [],
+  excludeTypes: [],
+  excludeVendors: [],
+  upsellPriceRatio: 0.5,
+  holdoutShare: 0.1,
+  retrainSchedule: 'daily',
+  retentionDays: 730,
+  promotedBundleId: null,
+};
+
+/** Field name -> first error message, the shape the API returns in `error.fields` and the form shows. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? String(issue.path[0]) : issue.code === 'unrecognized_keys' ? issue.keys.join(',') : '_';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+/** settings: one row per setting, the value as JSON; anything missing or unreadable reads as its default. */
+export function settingsRepo(db: Db) {
+  const all = db.prepare<[], {key: string; value: string}>('SELECT key, value FROM settings');
+  const put = db.prepare(
+    `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+  );
+  const shape = settingsSchema.shape;
+  return {
+    get(): Settings {
+      const settings: Settings = {...DEFAULT_SETTINGS};
+      for (const row of all.all()) {
+        if (!(row.key in shape)) continue;
+        const key = row.key as keyof Settings;
+        let value: unknown;
+        try {
+          value = JSON.parse(row.value);
+        } catch {
+          continue;
+        }
+        const parsed = shape[key].safeParse(value);
+        if (parsed.success) Object.assign(settings, {[key]: parsed.data});
+      }
+      return settings;
+    },
+    /** Writes a validated patch in one transaction and returns the settings after it. */
+    update(patch: SettingsPatch): Settings {
+      const now = new Date().toISOString();
+      db.transaction(() => {
+        for (const [key, value] of Object.entries(patch)) {
+          if (value !== undefined) put.run(key, JSON.stringify(value), now);
+        }
+      })();
+      return this.get();
+    },
+  };
+}

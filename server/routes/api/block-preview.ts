@@ -1,0 +1,63 @@
+import type {CatalogProduct} from '../../db/repos/catalog';
+import type {RankedCompanion} from '../../db/repos/models';
+import type {Settings} from '../../db/repos/settings';
+import type {Companion} from '../../recommend/companions';
+
+/** Why a candidate is not in the block; null when it is shown. */
+export type HiddenReason =
+  | 'pair_excluded'
+  | 'product_excluded'
+  | 'unavailable'
+  | 'excluded_tag'
+  | 'excluded_type'
+  | 'excluded_vendor'
+  | 'low_confidence'
+  | 'low_lift'
+  | 'over_limit'
+  | null;
+
+export interface PreviewItem {
+  companionId: number;
+  pinned: boolean;
+  hidden: HiddenReason;
+}
+
+export interface Curation {
+  pins: number[];
+  pairExclusions: Set<number>;
+  isProductExcluded(productId: number): boolean;
+}
+
+/**
+ * Every candidate for a product's block (pins, then the model's ranking), each with the reason it is hidden,
+ * so the merchant sees why a pair they expected is missing. What is shown is `shown`, the storefront's own
+ * selection (recommend/companions.ts), so the admin never disagrees with the shop; the reasons only explain
+ * the rest, checked in the storefront's order.
+ */
+export function explainBlock(
+  ranked: RankedCompanion[],
+  curation: Curation,
+  products: Map<number, CatalogProduct>,
+  settings: Settings,
+  shown: Companion[],
+): PreviewItem[] {
+  const shownIds = new Set(shown.map((c) => c.id));
+  const stats = new Map(ranked.map((c) => [c.companionId, c]));
+  const order = [...curation.pins, ...ranked.map((c) => c.companionId).filter((id) => !curation.pins.includes(id))];
+  return order.map((companionId) => {
+    const pinned = curation.pins.includes(companionId);
+    if (shownIds.has(companionId)) return {companionId, pinned, hidden: null};
+    const p = products.get(companionId);
+    const s = stats.get(companionId);
+    let hidden: HiddenReason = 'over_limit';
+    if (curation.pairExclusions.has(companionId)) hidden = 'pair_excluded';
+    else if (curation.isProductExcluded(companionId)) hidden = 'product_excluded';
+    else if (!p || p.status !== 'active' || !p.available || p.giftCard || !(p.price !== null && p.price > 0)) hidden = 'unavailable';
+    else if (settings.excludeTypes.includes(p.productType)) hidden = 'excluded_type';
+    else if (settings.excludeVendors.includes(p.vendor)) hidden = 'excluded_vendor';
+    else if (settings.excludeTags.some((t) => p.tags.includes(t))) hidden = 'excluded_tag';
+    else if (!pinned && s && s.confidence < settings.minConfidence) hidden = 'low_confidence';
+    else if (!pinned && s && s.lift < settings.minLift) hidden = 'low_lift';
+    return {companionId, pinned, hidden};
+  });
+}

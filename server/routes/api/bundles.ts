@@ -1,0 +1,66 @@
+import express from 'express';
+import {z} from 'zod';
+import type {AppContext} from '../../context';
+import {catalogRepo} from '../../db/repos/catalog';
+import {settingsRepo} from '../../db/repos/settings';
+import {notFound, page, parse, sendError} from './http';
+import {adminModelReads} from '../../db/repos/models';
+
+const bundleId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * `GET /api/bundles`: the frequent bundles (3+ products) of the active model with support and lift;
+ * `PUT /api/bundles/:id/promote` puts one in the product block; `DELETE /api/bundles/promoted` takes it out.
+ */
+export function bundlesRouter(ctx: AppContext): express.Router {
+  const router = express.Router();
+
+  router.get('/bundles', (req, res) => {
+    const q = parse(res, page, req.query);
+    if (!q) return;
+    const db = ctx.shopDbs.get(res.locals.shop);
+    const model = adminModelReads(db);
+    const active = model.active();
+    const promotedBundleId = settingsRepo(db).get().promotedBundleId;
+    if (!active) return void res.json({items: [], total: 0, limit: q.limit, offset: q.offset, promotedBundleId, model: null});
+    const {items, total} = model.bundles(active.version, q.limit, q.offset);
+    const products = catalogRepo(db).getMany(items.flatMap((b) => b.productIds));
+    res.json({
+      items: items.map((b) => ({...b, products: b.productIds.map((id) => products.get(id) ?? {productId: id, title: `#${id}`})})),
+      total,
+      limit: q.limit,
+      offset: q.offset,
+      promotedBundleId,
+      model: {version: active.version},
+    });
+  });
+
+  router.put('/bundles/:id/promote', (req, res) => {
+    const id = parse(res, bundleId, req.params.id);
+    if (id === null) return;
+    const shop = res.locals.shop;
+    const db = ctx.shopDbs.get(shop);
+    const model = adminModelReads(db);
+    const active = model.active();
+    const bundle = active && model.bundle(active.version, id);
+    if (!bundle) return notFound(res, 'bundle');
+    settingsRepo(db).update({promotedBundleId: id});
+    ctx.onCurationChanged(shop, bundle.productIds);
+    res.json({promotedBundleId: id});
+  });
+
+  router.delete('/bundles/promoted', (_req, res) => {
+    const shop = res.locals.shop;
+    const db = ctx.shopDbs.get(shop);
+    const settings = settingsRepo(db);
+    const current = settings.get().promotedBundleId;
+    if (current === null) return sendError(res, 404, 'not_found', 'no bundle is promoted');
+    const model = adminModelReads(db);
+    const active = model.active();
+    settings.update({promotedBundleId: null});
+    ctx.onCurationChanged(shop, (active && model.bundle(active.version, current)?.productIds) || []);
+    res.json({promotedBundleId: null});
+  });
+
+  return router;
+}

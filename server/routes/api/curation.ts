@@ -1,0 +1,105 @@
+import express from 'express';
+import {z} from 'zod';
+import type {AppContext} from '../../context';
+import type {Db} from '../../db/open';
+import {catalogRepo} from '../../db/repos/catalog';
+import {curationRepo} from '../../db/repos/curation';
+import {notFound, page, parse, productId, sendError} from './http';
+import {adminModelReads} from '../../db/repos/models';
+import type {ShopDomain} from '../../shop-domain';
+
+const pinsBody = z.object({companionIds: z.array(productId).max(20, 'at most 20 pins')}).strict();
+const exclusionBody = z.object({companionId: productId}).strict();
+
+/**
+ * Pins and exclusions: `PUT /api/products/:id/pins`, `POST|DELETE /api/products/:id/exclusions[/:companionId]`,
+ * `GET /api/excluded-products`, `PUT|DELETE /api/excluded-products/:id`. Each change republishes the lists it
+ * touches (no retraining). Every id must be a product of the token's shop, else 404.
+ */
+export function curationRouter(ctx: AppContext): express.Router {
+  const router = express.Router();
+
+  /** The product ids among these that the shop lacks (another shop's ids, deleted products). */
+  const missingProducts = (shop: ShopDomain, ids: number[]) => {
+    const found = catalogRepo(ctx.shopDbs.get(shop)).getMany(ids);
+    return ids.filter((id) => !found.has(id));
+  };
+
+  router.put('/products/:id/pins', (req, res) => {
+    const id = parse(res, productId, req.params.id);
+    const body = parse(res, pinsBody, req.body);
+    if (id === null || !body) return;
+    const shop = res.locals.shop;
+    if (missingProducts(shop, [id, ...body.companionIds]).length) return notFound(res, 'product');
+    if (body.companionIds.includes(id)) return sendError(res, 400, 'invalid_input', 'a product cannot be pinned to itself', {companionIds: 'contains the product itself'});
+    if (new Set(body.companionIds).size !== body.companionIds.length) return sendError(res, 400, 'invalid_input', 'a product is pinned twice', {companionIds: 'duplicates'});
+    const curation = curationRepo(ctx.shopDbs.get(shop));
+    curation.setPins(id, body.companionIds);
+    ctx.onCurationChanged(shop, [id]);
+    res.json({productId: id, pins: curation.pins(id)});
+  });
+
+  router.post('/products/:id/exclusions', (req, res) => {
+    const id = parse(res, productId, req.params.id);
+    const body = parse(res, exclusionBody, req.body);
+    if (id === null || !body) return;
+    const shop = res.locals.shop;
+    if (missingProducts(shop, [id, body.companionId]).length) return notFound(res, 'product');
+    const curation = curationRepo(ctx.shopDbs.get(shop));
+    curation.excludePair(id, body.companionId);
+    ctx.onCurationChanged(shop, [id]);
+    res.status(201).json({productId: id, exclusions: curation.pairExclusions(id), pins: curation.pins(id)});
+  });
+
+  router.delete('/products/:id/exclusions/:companionId', (req, res) => {
+    const id = parse(res, productId, req.params.id);
+    const companionId = parse(res, productId, req.params.companionId);
+    if (id === null || companionId === null) return;
+    const shop = res.locals.shop;
+    if (missingProducts(shop, [id, companionId]).length) return notFound(res, 'product');
+    const curation = curationRepo(ctx.shopDbs.get(shop));
+    if (!curation.includePair(id, companionId)) return notFound(res, 'exclusion');
+    ctx.onCurationChanged(shop, [id]);
+    res.json({productId: id, exclusions: curation.pairExclusions(id)});
+  });
+
+  router.get('/excluded-products', (req, res) => {
+    const q = parse(res, page, req.query);
+    if (!q) return;
+    const db = ctx.shopDbs.get(res.locals.shop);
+    const {items, total} = curationRepo(db).excludedProducts(q.limit, q.offset);
+    const products = catalogRepo(db).getMany(items.map((i) => i.productId));
+    res.json({items: items.map((i) => ({...i, product: products.get(i.productId) ?? null})), total, limit: q.limit, offset: q.offset});
+  });
+
+  /** Lists that show (or pinned) this product change when it is excluded or included again. */
+  const affectedBy = (db: Db, id: number) => {
+    const model = adminModelReads(db);
+    const active = model.active();
+    return [...new Set([...curationRepo(db).pinnedWith(id), ...(active ? model.productsListing(active.version, id) : [])])];
+  };
+
+  router.put('/excluded-products/:id', (req, res) => {
+    const id = parse(res, productId, req.params.id);
+    if (id === null) return;
+    const shop = res.locals.shop;
+    if (missingProducts(shop, [id]).length) return notFound(res, 'product');
+    const db = ctx.shopDbs.get(shop);
+    curationRepo(db).excludeProduct(id);
+    ctx.onCurationChanged(shop, affectedBy(db, id));
+    res.json({productId: id, excluded: true});
+  });
+
+  router.delete('/excluded-products/:id', (req, res) => {
+    const id = parse(res, productId, req.params.id);
+    if (id === null) return;
+    const shop = res.locals.shop;
+    if (missingProducts(shop, [id]).length) return notFound(res, 'product');
+    const db = ctx.shopDbs.get(shop);
+    if (!curationRepo(db).includeProduct(id)) return notFound(res, 'exclusion');
+    ctx.onCurationChanged(shop, affectedBy(db, id));
+    res.json({productId: id, excluded: false});
+  });
+
+  return router;
+}

@@ -1,0 +1,31 @@
+import express from 'express';
+import type {AppContext} from '../../context';
+import {analyticsRouter} from './analytics';
+import {bundlesRouter} from './bundles';
+import {curationRouter} from './curation';
+import {insightsRouter} from './insights';
+import {productsRouter} from './products';
+import {settingsRouter} from './settings';
+import {statusRouter} from './status';
+import {trainingRouter} from './training';
+import type {StartTraining} from './training';
+
+/**
+ * Everything under `/api`, for the embedded admin. Mounted by createApp behind requireSessionToken, which sets
+ * `res.locals.shop`; every handler reads the shop from there and nowhere else.
+ */
+/** Loaded on the first "Retrain now", so serving the admin never loads the trainer (and TensorFlow.js). */
+const startTraining: StartTraining = (dataDir, shop) => import('../../jobs/train').then((m) => m.startTraining(dataDir, shop));
+
+export function apiRouter(ctx: AppContext, opts: {startTraining?: StartTraining} = {}): express.Router {
+  const router = express.Router();
+  router.use(statusRouter(ctx));
+  router.use(productsRouter(ctx));
+  router.use(curationRouter(ctx));
+  router.use(bundlesRouter(ctx));
+  router.use(insightsRouter(ctx));
+  router.use(analyticsRouter(ctx));
+  router.use(settingsRouter(ctx));
+  router.use(trainingRouter(ctx, opts.startTraining ?? startTraining));
+  return router;
+}

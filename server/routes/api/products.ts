@@ -1,0 +1,60 @@
+import express from 'express';
+import {z} from 'zod';
+import type {AppContext} from '../../context';
+import {catalogRepo} from '../../db/repos/catalog';
+import {curationRepo} from '../../db/repos/curation';
+import {settingsRepo} from '../../db/repos/settings';
+import {companionsFor} from '../../recommend/storefront';
+import {explainBlock} from './block-preview';
+import {notFound, page, parse, productId} from './http';
+import {adminModelReads} from '../../db/repos/models';
+
+const searchQuery = page.extend({query: z.string().trim().max(200).default('')});
+
+/**
+ * `GET /api/products` (search the catalogue) and `GET /api/products/:id/recommendations`: a product's list in
+ * the model's order, each pair with its explanation, the merchant's curation, and the block as it will show.
+ */
+export function productsRouter(ctx: AppContext): express.Router {
+  const router = express.Router();
+
+  router.get('/products', (req, res) => {
+    const q = parse(res, searchQuery, req.query);
+    if (!q) return;
+    const found = catalogRepo(ctx.shopDbs.get(res.locals.shop)).search(q.query, q.limit, q.offset);
+    res.json({...found, limit: q.limit, offset: q.offset});
+  });
+
+  router.get('/products/:id/recommendations', (req, res) => {
+    const id = parse(res, productId, req.params.id);
+    if (id === null) return;
+    const db = ctx.shopDbs.get(res.locals.shop);
+    const catalog = catalogRepo(db);
+    const product = catalog.get(id);
+    if (!product) return notFound(res, 'product');
+    const curation = curationRepo(db);
+    const model = adminModelReads(db);
+    const active = model.active();
+    const ranked = active ? model.companions(active.version, id) : [];
+    const pins = curation.pins(id);
+    const pairExclusions = new Set(curation.pairExclusions(id));
+    const products = catalog.getMany([...pins, ...ranked.map((c) => c.companionId)]);
+    const settings = settingsRepo(db).get();
+    const shown = companionsFor(db, ctx.models.get(res.locals.shop, db), [id], {block: 'fbt'});
+    const preview = explainBlock(ranked, {pins, pairExclusions, isProductExcluded: curation.isProductExcluded}, products, settings, shown);
+    const stats = new Map(ranked.map((c) => [c.companionId, c]));
+    res.json({
+      product,
+      productExcluded: curation.isProductExcluded(id),
+      model: active && {version: active.version, trainedAt: active.createdAt, kind: active.kind},
+      settings: {maxItems: settings.maxItems, minConfidence: settings.minConfidence, minLift: settings.minLift},
+      companions: preview.map((item) => ({
+        ...item,
+        product: products.get(item.companionId) ?? null,
+        stats: stats.get(item.companionId) ?? null,
+      })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,31 @@
+import express from 'express';
+import type {AppContext} from '../../context';
+import {catalogRepo} from '../../db/repos/catalog';
+import {settingsPatchSchema, settingsRepo} from '../../db/repos/settings';
+import type {Settings} from '../../db/repos/settings';
+import {parse} from './http';
+
+/** Settings that change what a block shows: saving one of these republishes every list. */
+const BLOCK_SETTINGS: (keyof Settings)[] = [
+  'maxItems', 'minConfidence', 'minLift', 'excludeTags', 'excludeTypes', 'excludeVendors', 'upsellPriceRatio', 'promotedBundleId',
+];
+
+/** `GET/PUT /api/settings`: block defaults, holdout share, retrain schedule, retention. */
+export function settingsRouter(ctx: AppContext): express.Router {
+  const router = express.Router();
+  router.get('/settings', (_req, res) => {
+    res.json({settings: settingsRepo(ctx.shopDbs.get(res.locals.shop)).get()});
+  });
+  router.put('/settings', (req, res) => {
+    const patch = parse(res, settingsPatchSchema, req.body);
+    if (!patch) return;
+    const shop = res.locals.shop;
+    const db = ctx.shopDbs.get(shop);
+    const before = settingsRepo(db).get();
+    const settings = settingsRepo(db).update(patch);
+    const changed = BLOCK_SETTINGS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
+    if (changed) ctx.onCurationChanged(shop, catalogRepo(db).allIds());
+    res.json({settings});
+  });
+  return router;
+}

@@ -1,0 +1,149 @@
+/** A storefront cart as Shopify's Ajax Cart API shows it, one per browser (cookie), for the preview store. */
+import {randomBytes} from 'node:crypto';
+import type {Catalog} from './catalog';
+import type {LiquidCartItem} from './liquid';
+
+export interface CartLine {
+  key: string;
+  variantId: number;
+  productId: number;
+  quantity: number;
+  properties: Record<string, string>;
+}
+
+export interface AddRequest {
+  id: number;
+  quantity: number;
+  properties: Record<string, string>;
+}
+
+/** A refusal the Ajax API answers with `{status, message, description}`. */
+export class CartError extends Error {
+  constructor(
+    readonly status: number,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+/**
+ * Groups `items[][id]`, `items[][quantity]`, `items[][properties][x]` form fields into items the way Rack does:
+ * a field starts a new item when the current one already has it.
+ */
+export function parseItemsForm(form: URLSearchParams): AddRequest[] {
+  const items: Record<string, string>[] = [];
+  for (const [name, value] of form) {
+    const match = /^items\[\]\[([^\]]+)\](?:\[([^\]]+)\])?$/.exec(name);
+    if (!match) continue;
+    const field = match[2] ? `${match[1]}.${match[2]}` : match[1];
+    const last = items.at(-1);
+    if (last && !(field in last)) last[field] = value;
+    else items.push({[field]: value});
+  }
+  if (!items.length && form.has('id')) {
+    const single: Record<string, string> = {id: form.get('id')!, quantity: form.get('quantity') ?? '1'};
+    for (const [name, value] of form) {
+      const prop = /^properties\[([^\]]+)\]$/.exec(name);
+      if (prop) single[`properties.${prop[1]}`] = value;
+    }
+    items.push(single);
+  }
+  return items.map(toAddRequest);
+}
+
+function toAddRequest(fields: Record<string, string>): AddRequest {
+  const properties: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) if (k.startsWith('properties.')) properties[k.slice(11)] = v;
+  return {id: Number(fields.id), quantity: fields.quantity === undefined ? 1 : Number(fields.quantity), properties};
+}
+
+/** Reads the JSON body of `/cart/add.js`: `{items: [...]}` or a single `{id, quantity, properties}`. */
+export function parseAddJson(body: {items?: unknown[]; id?: unknown; quantity?: unknown; properties?: unknown}): AddRequest[] {
+  const raw = Array.isArray(body.items) ? body.items : [body];
+  return raw.map((item) => {
+    const i = item as {id?: unknown; quantity?: unknown; properties?: Record<string, unknown>};
+    const properties = Object.fromEntries(Object.entries(i.properties ?? {}).map(([k, v]) => [k, String(v)]));
+    return {id: Number(i.id), quantity: i.quantity === undefined ? 1 : Number(i.quantity), properties};
+  });
+}
+
+export class Cart {
+  readonly token = randomBytes(8).toString('hex');
+  lines: CartLine[] = [];
+
+  constructor(private readonly catalog: Catalog) {}
+
+  /** Adds all items or none, as Shopify does; returns the lines that were added or increased. */
+  add(requests: AddRequest[]): CartLine[] {
+    if (!requests.length) throw new CartError(422, 'Parameter Missing or Invalid: items');
+    for (const r of requests) {
+      const product = this.catalog.byVariant.get(r.id);
+      if (!Number.isInteger(r.id) || !product) throw new CartError(404, 'Cannot find variant');
+      if (!Number.isInteger(r.quantity) || r.quantity < 1) throw new CartError(422, 'Quantity must be at least 1');
+      if (!this.catalog.variantOf(product).available) throw new CartError(422, `${product.title} is already sold out.`);
+    }
+    return requests.map((r) => {
+      const key = `${r.id}:${Object.entries(r.properties).sort().join('&')}`;
+      const line = this.lines.find((l) => l.key === key);
+      if (line) {
+        line.quantity += r.quantity;
+        return line;
+      }
+      const added = {key, variantId: r.id, productId: this.catalog.byVariant.get(r.id)!.id, quantity: r.quantity, properties: r.properties};
+      this.lines.push(added);
+      return added;
+    });
+  }
+
+  /** `/cart/change`: sets a line's quantity by 1-based `line` or by `id` (line key or variant id); 0 removes it. */
+  change(by: {line?: number; id?: string | number}, quantity: number): void {
+    const index = by.line
+      ? by.line - 1
+      : this.lines.findIndex((l) => l.key === String(by.id) || l.variantId === Number(by.id));
+    if (index < 0 || index >= this.lines.length) throw new CartError(400, 'no valid id or line parameter');
+    if (!Number.isInteger(quantity) || quantity < 0) throw new CartError(422, 'Quantity must be 0 or more');
+    if (quantity === 0) this.lines.splice(index, 1);
+    else this.lines[index].quantity = quantity;
+  }
+
+  ajaxLine(line: CartLine) {
+    const product = this.catalog.byVariant.get(line.variantId)!;
+    const price = product.price;
+    return {
+      id: line.variantId,
+      key: line.key,
+      variant_id: line.variantId,
+      product_id: line.productId,
+      title: product.title,
+      handle: product.handle,
+      url: `/products/${product.handle}`,
+      quantity: line.quantity,
+      price,
+      line_price: price * line.quantity,
+      properties: line.properties,
+    };
+  }
+
+  /** The `/cart.js` body. */
+  ajax(currency: string) {
+    const items = this.lines.map((l) => this.ajaxLine(l));
+    return {
+      token: this.token,
+      item_count: items.reduce((n, i) => n + i.quantity, 0),
+      total_price: items.reduce((n, i) => n + i.line_price, 0),
+      currency,
+      items,
+    };
+  }
+
+  /** The Liquid `cart` object. */
+  liquid(): {items: LiquidCartItem[]; item_count: number; total_price: number} {
+    const items = this.lines.map((l) => {
+      const product = this.catalog.byVariant.get(l.variantId)!;
+      return {product_id: l.productId, variant_id: l.variantId, quantity: l.quantity, product: this.catalog.liquidProduct(product)};
+    });
+    const lines = this.lines.map((l) => this.ajaxLine(l));
+    return {items, item_count: lines.reduce((n, i) => n + i.quantity, 0), total_price: lines.reduce((n, i) => n + i.line_price, 0)};
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * The preview storefront: product and cart pages built around the REAL extension blocks, the Ajax Cart API the
+ * blocks call (/cart/add, /cart/add.js with `sections`, /cart.js, /cart/change(.js)), the Section Rendering API,
+ * and `/apps/pairwise/*` either forwarded to the app server with a signed query, as Shopify's app proxy does, or
+ * answered by a small stand-in built on `recommendationsFor`. Tests drive it with Chromium; the demo shows it.
+ */
+import {randomBytes} from 'node:crypto';
+import {readFileSync} from 'node:fs';
+import type {Server} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import express from 'express';
+import type {Request, Response} from 'express';
+import {Cart, CartError, parseAddJson, parseItemsForm} from './cart';
+import type {AddRequest} from './cart';
+import {Catalog, isPublished} from './catalog';
+import type {RecommendationsFor, StoreProduct} from './catalog';
+import {blockSchema, extensionRoot, renderBlock, storefrontLocales} from './liquid';
+import type {StorefrontGlobals, StorefrontLocale} from './liquid';
+import {bubbleSection, cartMain, cartSection, drawerSection, layout, placeholderSvg, productMain, section} from './pages';
+import type {PageContext} from './pages';
+import {signProxyQuery} from './sign';
+
+export interface StorefrontEvent {
+  type: string;
+  block: string;
+  anchor: number | null;
+  product: number;
+}
+
+export interface PreviewStorefrontOptions {
+  products: StoreProduct[];
+  /** The `$app:pairwise.recommendations` list of a product (ids, best first). Also feeds the proxy stand-in. */
+  recommendationsFor: RecommendationsFor;
+  /** `*.myshopify.com` domain; sent to the app proxy as `shop`. */
+  shop: string;
+  /** Origin of the app server (e.g. `http://127.0.0.1:3000`): `/apps/pairwise/x` goes to `<origin>/proxy/x`, signed. */
+  proxyOrigin?: string;
+  /** The app's API secret, which signs proxied requests. Required with `proxyOrigin`. */
+  secret?: string;
+  moneyFormat?: string;
+  currency?: string;
+  /** Adds a Dawn-like cart drawer to every page and turns the cart-drawer upsell app embed on. */
+  drawer?: boolean;
+  /** Merchant settings per block, merged over each schema's defaults. */
+  settings?: Partial<Record<'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed', Record<string, unknown>>>;
+}
+
+export interface PreviewStorefront {
+  /** Starts listening (port 0 picks a free one) and resolves with the store's URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  readonly url: string;
+  /** Events the blocks sent to `/apps/pairwise/events`, in order (also when they were forwarded). */
+  readonly events: StorefrontEvent[];
+  close(): Promise<void>;
+}
+
+const themeJs = readFileSync(join(fileURLToPath(new URL('.', import.meta.url)), 'theme.js'), 'utf8');
+const proxyPrefix = '/apps/pairwise';
+
+/** Builds the preview storefront; nothing listens until `listen()`. */
+export function createPreviewStorefront(opts: PreviewStorefrontOptions): PreviewStorefront {
+  if (opts.proxyOrigin && !opts.secret) throw new Error('createPreviewStorefront: proxyOrigin needs the app secret');
+  const catalog = new Catalog(opts.products, opts.recommendationsFor);
+  const carts = new Map<string, Cart>();
+  const events: StorefrontEvent[] = [];
+  const moneyFormat = opts.moneyFormat ?? '${{amount}}';
+  const currency = opts.currency ?? 'USD';
+  const app = express();
+  let server: Server | undefined;
+  let url = '';
+
+  const cartOf = (req: Request, res: Response): Cart => {
+    const token = /(?:^|;\s*)cart=([a-f0-9]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const existing = token ? carts.get(token) : undefined;
+    if (existing) return existing;
+    const cart = new Cart(catalog);
+    carts.set(cart.token, cart);
+    res.append('Set-Cookie', `cart=${cart.token}; Path=/; SameSite=Lax`);
+    return cart;
+  };
+
+  const localeOf = (req: Request): StorefrontLocale => (req.res?.locals.locale as StorefrontLocale | undefined) ?? 'en';
+
+  const context = (req: Request, cart: Cart): PageContext => {
+    const locale = localeOf(req);
+    return {shop: opts.shop, locale, root: locale === 'en' ? '/' : `/${locale}/`, currency, moneyFormat, cart, catalog, drawer: opts.drawer ?? false};
+  };
+
+  const globals = (ctx: PageContext, product?: StoreProduct): StorefrontGlobals => ({
+    shop: {name: opts.shop, money_format: moneyFormat},
+    cart: ctx.cart.liquid(),
+    routes: {root_url: ctx.root, cart_url: `${ctx.root}cart`, cart_add_url: `${ctx.root}cart/add`, cart_change_url: `${ctx.root}cart/change`},
+    product: product ? catalog.liquidProduct(product) : null,
+  });
+
+  const block = (name: keyof NonNullable<PreviewStorefrontOptions['settings']>, ctx: PageContext, product?: StoreProduct) =>
+    renderBlock(name, globals(ctx, product), {locale: ctx.locale, settings: opts.settings?.[name]});
+
+  const sections: Record<string, (ctx: PageContext) => string> = {
+    'cart-icon-bubble': bubbleSection,
+    'main-cart': cartSection,
+    'cart-drawer': (ctx) => `<div id="CartDrawer" class="cart-drawer">${drawerSection(ctx)}</div>`,
+  };
+  const renderSections = (ids: unknown, ctx: PageContext) => {
+    const list = (Array.isArray(ids) ? ids : String(ids ?? '').split(',')).map(String).filter((id) => id in sections);
+    return Object.fromEntries(list.map((id) => [id, section(id, sections[id](ctx))]));
+  };
+
+  const page = async (req: Request, response: Response, title: string, main: string, stylesheets: string[]) => {
+    const ctx = context(req, cartOf(req, response));
+    const embed = ctx.drawer ? await block('cart-upsell-embed', ctx) : '';
+    const sheets = [...stylesheets, ...(ctx.drawer ? [blockSchema('cart-upsell-embed').stylesheet ?? ''] : [])].filter(Boolean);
+    response.type('html').send(layout(ctx, {title, main, stylesheets: sheets, embed}));
+  };
+
+  const sendCartError = (response: Response, err: unknown) => {
+    if (!(err instanceof CartError)) throw err;
+    response.status(err.status).json({status: err.status, message: 'Cart Error', description: err.description});
+  };
+
+  // Localized storefronts serve every route under /<locale>/; Shopify.routes.root tells scripts which one.
+  app.use((req, response, next) => {
+    const match = /^\/([a-z]{2})(\/.*|$)/.exec(req.url);
+    if (match && (storefrontLocales as readonly string[]).includes(match[1]) && match[1] !== 'en') {
+      response.locals.locale = match[1];
+      req.url = match[2] || '/';
+    }
+    next();
+  });
+
+  // The Section Rendering API: any page answers `?sections=a,b` (JSON) and `?section_id=a` (HTML).
+  app.use((req, response, next) => {
+    if (req.method !== 'GET' || !(req.query.sections || req.query.section_id)) return next();
+    const ctx = context(req, cartOf(req, response));
+    if (req.query.sections) return void response.json(renderSections(req.query.sections, ctx));
+    const id = String(req.query.section_id);
+    if (!(id in sections)) return void response.status(404).send('');
+    response.type('html').send(section(id, sections[id](ctx)));
+  });
+
+  app.get('/theme/theme.js', (_req, response) => void response.type('js').send(themeJs));
+  app.get('/assets/:file', (req, response) => {
+    const file = String(req.params.file);
+    if (!/^[\w.-]+\.(js|css)$/.test(file)) return void response.status(404).end();
+    response.sendFile(join(extensionRoot, 'assets', file), (err) => err && !response.headersSent && response.status(404).end());
+  });
+  app.get('/images/:file', (req, response) => {
+    const handle = String(req.params.file).replace(/\.svg$/, '');
+    const product = catalog.byHandle.get(handle);
+    if (!product) return void response.status(404).end();
+    response.type('image/svg+xml').send(placeholderSvg(product.title));
+  });
+
+  app.get('/', (req, response) => {
+    const list = opts.products
+      .filter(isPublished)
+      .map((p) => `<li><a href="${context(req, cartOf(req, response)).root}products/${encodeURIComponent(p.handle)}">${p.title.replace(/</g, '&lt;')}</a></li>`)
+      .join('');
+    return page(req, response, 'Home', `<h1>${opts.shop}</h1><ul>${list}</ul>`, []);
+  });
+
+  app.get('/products/:handle', async (req, response) => {
+    const raw = String(req.params.handle);
+    const json = raw.endsWith('.js');
+    const product = catalog.byHandle.get(json ? raw.slice(0, -3) : raw);
+    if (!product || !isPublished(product)) return void response.status(404).type(json ? 'json' : 'html').send(json ? '{"status":404}' : '<h1>Not found</h1>');
+    if (json) return void response.json(catalog.ajaxProduct(product));
+    const ctx = context(req, cartOf(req, response));
+    const fbt = await block('frequently-bought-together', ctx, product);
+    await page(req, response, product.title, productMain(ctx, product, fbt), [blockSchema('frequently-bought-together').stylesheet ?? '']);
+  });
+
+  app.get('/cart', async (req, response) => {
+    const ctx = context(req, cartOf(req, response));
+    const upsell = await block('cart-upsell', ctx);
+    await page(req, response, 'Your cart', cartMain(ctx, upsell), [blockSchema('cart-upsell').stylesheet ?? '']);
+  });
+
+  app.get('/cart.js', (req, response) => void response.json(cartOf(req, response).ajax(currency)));
+
+  const body = express.text({type: () => true, limit: '64kb'});
+  /** The requests of an add, whether the caller sent one item (answered with one line) and which sections to render. */
+  const readAdd = (req: Request): {requests: AddRequest[]; single: boolean; sections?: unknown} => {
+    const text = typeof req.body === 'string' ? req.body : '';
+    if (req.is('application/json')) {
+      let parsed: Parameters<typeof parseAddJson>[0] & {sections?: unknown};
+      try {
+        parsed = JSON.parse(text || '{}') as typeof parsed;
+      } catch {
+        throw new CartError(400, 'Invalid JSON');
+      }
+      return {requests: parseAddJson(parsed), single: !Array.isArray(parsed.items), sections: parsed.sections};
+    }
+    const form = new URLSearchParams(text);
+    return {requests: parseItemsForm(form), single: !form.has('items[][id]'), sections: form.get('sections') ?? undefined};
+  };
+
+  // Without JavaScript: a plain form post, then the cart page, as Shopify does.
+  app.post('/cart/add', body, (req, response) => {
+    const cart = cartOf(req, response);
+    try {
+      cart.add(readAdd(req).requests);
+      response.redirect(303, `${context(req, cart).root}cart`);
+    } catch (err) {
+      sendCartError(response, err);
+    }
+  });
+
+  app.post('/cart/add.js', body, (req, response) => {
+    const cart = cartOf(req, response);
+    try {
+      const {requests, single, sections: asked} = readAdd(req);
+      const added = cart.add(requests).map((line) => cart.ajaxLine(line));
+      const sectionHtml = asked ? {sections: renderSections(asked, context(req, cart))} : {};
+      response.json(single ? {...added[0], ...sectionHtml} : {items: added, ...sectionHtml});
+    } catch (err) {
+      sendCartError(response, err);
+    }
+  });
+
+  const change = (req: Request) => {
+    const fields: Record<string, unknown> =
+      req.method === 'GET'
+        ? (req.query as Record<string, unknown>)
+        : req.is('application/json')
+          ? (JSON.parse(String(req.body || '{}')) as Record<string, unknown>)
+          : Object.fromEntries(new URLSearchParams(String(req.body ?? '')));
+    const by = fields.line !== undefined ? {line: Number(fields.line)} : {id: fields.id as string | number};
+    return {by, quantity: Number(fields.quantity)};
+  };
+  app.post('/cart/change.js', body, (req, response) => {
+    const cart = cartOf(req, response);
+    try {
+      const {by, quantity} = change(req);
+      cart.change(by, quantity);
+      response.json(cart.ajax(currency));
+    } catch (err) {
+      sendCartError(response, err);
+    }
+  });
+  const changeAndShowCart = (req: Request, response: Response) => {
+    const cart = cartOf(req, response);
+    try {
+      const {by, quantity} = change(req);
+      cart.change(by, quantity);
+      response.redirect(303, `${context(req, cart).root}cart`);
+    } catch (err) {
+      sendCartError(response, err);
+    }
+  };
+  app.get('/cart/change', changeAndShowCart);
+  app.post('/cart/change', body, changeAndShowCart);
+
+  // The app proxy. Shopify strips cookies and signs the query; so do we.
+  app.all(`${proxyPrefix}/*rest`, express.raw({type: () => true, limit: '64kb'}), async (req, response) => {
+    const rest = req.path.slice(proxyPrefix.length);
+    const bodyBuffer = Buffer.isBuffer(req.body) && req.body.length ? req.body : undefined;
+    if (rest === '/events' && req.method === 'POST' && bodyBuffer) {
+      try {
+        const parsed = JSON.parse(bodyBuffer.toString('utf8')) as {events?: StorefrontEvent[]};
+        if (Array.isArray(parsed.events)) events.push(...parsed.events);
+      } catch {
+        // A malformed batch is the app's to reject; the preview only records what it can read.
+      }
+    }
+    if (opts.proxyOrigin) {
+      const query = signProxyQuery(new URLSearchParams(req.url.split('?')[1] ?? ''), {shop: opts.shop, secret: opts.secret!, pathPrefix: proxyPrefix});
+      try {
+        const upstream = await fetch(`${opts.proxyOrigin}/proxy${rest}?${query}`, {
+          method: req.method,
+          headers: bodyBuffer ? {'Content-Type': req.get('content-type') ?? 'application/octet-stream'} : {},
+          body: bodyBuffer ? new Uint8Array(bodyBuffer) : undefined,
+        });
+        response.status(upstream.status).type(upstream.headers.get('content-type') ?? 'text/plain');
+        const cacheControl = upstream.headers.get('cache-control');
+        if (cacheControl) response.set('Cache-Control', cacheControl);
+        response.send(Buffer.from(await upstream.arrayBuffer()));
+      } catch {
+        response.status(502).type('text').send('app proxy unreachable');
+      }
+      return;
+    }
+    if (rest === '/events') return void response.status(204).end();
+    if (rest === '/recommendations' && req.method === 'GET') return void response.json(standInRecommendations(catalog, req));
+    response.status(404).json({error: 'not found'});
+  });
+
+  return {
+    get url() {
+      return url;
+    },
+    events,
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server = app.listen(port, host, (err?: Error) => {
+          if (err) {
+            reject(err);
+            return;
+          }
+          const address = server!.address() as AddressInfo;
+          url = `http://${host}:${address.port}`;
+          resolve(url);
+        });
+      });
+    },
+    async close() {
+      if (!server) return;
+      const s = server;
+      server = undefined;
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+      s.closeAllConnections();
+    },
+  };
+}
+
+/** What the app's proxy route answers, computed from the same lists: the cart's companions, rank by rank. */
+function standInRecommendations(catalog: Catalog, req: Request) {
+  const ids = String(req.query.products ?? '')
+    .split(',')
+    .map(Number)
+    .filter(Number.isInteger);
+  const limit = Math.min(Number(req.query.limit) || 10, 50);
+  const lists = ids.map((id) => catalog.recommendationsFor(id));
+  const seen = new Set(ids);
+  const products: {id: number; handle: string; score: number}[] = [];
+  for (let rank = 0; rank < 20 && products.length < limit; rank++) {
+    for (const list of lists) {
+      const p = catalog.byId.get(list[rank]);
+      if (!p || seen.has(p.id) || products.length >= limit) continue;
+      seen.add(p.id);
+      products.push({id: p.id, handle: p.handle, score: 1 / (rank + 1)});
+    }
+  }
+  return {products};
+}
+
+/** A fresh random secret, for callers that start both the preview store and the app server. */
+export const newProxySecret = (): string => randomBytes(24).toString('hex');

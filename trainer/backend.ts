@@ -1,0 +1,113 @@
+import {createRequire} from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Picks the fastest TensorFlow.js backend this machine can run, once per process. The optional ones
+ * (tfjs-node-gpu, tfjs-node, WebGPU over Dawn) are loaded by dynamic import so that a missing package
+ * or driver becomes a recorded reason, never a crash; the pure-JS `cpu` backend always works.
+ */
+
+export type BackendChoice = {name: string; tried: {name: string; error?: string}[]};
+
+type Candidate = {name: string; load: () => Promise<string>};
+
+const require = createRequire(import.meta.url);
+
+/** Names in fallback order; `tensorflow` as a preference means either native build. */
+export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+
+function reason(err: unknown): string {
+  const e = err as {code?: string; message?: string};
+  if (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') {
+    const pkg = /'(@?[^']+)'/.exec(e.message ?? '')?.[1];
+    return `package ${pkg ?? ''} is not installed`.replace('  ', ' ');
+  }
+  return (e?.message ?? String(err)).split('\n')[0];
+}
+
+async function activate(backend: string): Promise<string> {
+  if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed to initialise`);
+  await tf.ready();
+  return backend;
+}
+
+/** tfjs-node and tfjs-node-gpu both register a backend called `tensorflow`. */
+async function loadNative(pkg: string): Promise<string> {
+  await import(/* @vite-ignore */ pkg);
+  return activate('tensorflow');
+}
+
+/**
+ * WebGPU in Node: Dawn's `dawn.node` provides `navigator.gpu`, which tfjs-backend-webgpu looks for when it is
+ * imported. We ask for an adapter ourselves first, because tfjs would crash on a null one (no Vulkan driver).
+ */
+async function loadWebGpu(): Promise<string> {
+  const {create, globals} = await import('webgpu');
+  Object.assign(globalThis, globals);
+  const g = globalThis as {navigator?: {gpu?: unknown}};
+  // Node 20 has no navigator; Node 21+ has one without gpu.
+  if (!g.navigator) Object.defineProperty(globalThis, 'navigator', {value: {}, writable: true, configurable: true});
+  const gpu = create([]);
+  Object.defineProperty(g.navigator, 'gpu', {value: gpu, writable: true, configurable: true});
+  const adapter = await gpu.requestAdapter({powerPreference: 'high-performance'});
+  if (!adapter) throw new Error('Dawn found no GPU adapter (no Vulkan/Metal/D3D12 driver for a GPU on this machine)');
+  await import('@tensorflow/tfjs-backend-webgpu');
+  return activate('webgpu');
+}
+
+let wasmPathsSet = false;
+
+/** In Node the .wasm binaries are read from the package's dist folder on disk, not fetched. */
+async function loadWasm(): Promise<string> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  if (!wasmPathsSet) {
+    const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    wasm.setWasmPaths(dist + path.sep);
+    wasmPathsSet = true;
+  }
+  return activate('wasm');
+}
+
+const CANDIDATES: Candidate[] = [
+  {name: 'tensorflow-gpu', load: () => loadNative('@tensorflow/tfjs-node-gpu')},
+  {name: 'tensorflow', load: () => loadNative('@tensorflow/tfjs-node')},
+  {name: 'webgpu', load: loadWebGpu},
+  {name: 'wasm', load: loadWasm},
+  {name: 'cpu', load: () => activate('cpu')},
+];
+
+function matches(candidate: string, preferred: string): boolean {
+  return candidate === preferred || (preferred === 'tensorflow' && candidate === 'tensorflow-gpu');
+}
+
+/**
+ * Activates `preferred` if it loads, else the first backend down BACKEND_ORDER that does. `tried` lists every
+ * attempt with the reason it failed, so the caller can report "webgpu unavailable: ...; ran wasm".
+ */
+export async function selectBackend(preferred?: string): Promise<BackendChoice> {
+  const tried: BackendChoice['tried'] = [];
+  const first = preferred ? CANDIDATES.filter((c) => matches(c.name, preferred)) : [];
+  if (preferred && first.length === 0) {
+    tried.push({name: preferred, error: `unknown backend; known: ${BACKEND_ORDER.join(', ')}`});
+  }
+  const rest = CANDIDATES.filter((c) => !first.includes(c));
+  for (const candidate of [...first, ...rest]) {
+    try {
+      await candidate.load();
+      tried.push({name: candidate.name});
+      return {name: candidate.name, tried};
+    } catch (err) {
+      tried.push({name: candidate.name, error: reason(err)});
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start: ${tried.map((t) => `${t.name}: ${t.error}`).join('; ')}`);
+}
+
+/** One line for logs and report.json when a forced backend was not the one that ran; null when it was. */
+export function fallbackMessage(choice: BackendChoice, preferred?: string): string | null {
+  if (!preferred || matches(choice.name, preferred)) return null;
+  const failed = choice.tried.filter((t) => t.error && matches(t.name, preferred));
+  const why = failed.map((t) => `${t.name}: ${t.error}`).join('; ');
+  return `backend '${preferred}' is unavailable (${why}); using '${choice.name}'`;
+}

@@ -1,0 +1,118 @@
+import type {Baskets} from './load';
+import type {ItemBaskets, RankedLists} from './pairs';
+import {rankPartners, transpose} from './pairs';
+
+/**
+ * The companion score: P(b | a) with evidence-weighted counts, shrunk toward b's popularity, then divided by a
+ * power of that popularity. Shrinkage lets a product with few orders lean on the best sellers instead of
+ * the noise of one or two baskets; the popularity exponent sits between raw co-count (0) and lift (1), so a
+ * best seller must earn its place next to an anchor rather than fill every list.
+ */
+export type ScoreParams = {
+  /** Pseudo-orders of the popularity prior in the shrunk confidence. */
+  shrink: number;
+  /** 0: rank by confidence (co-count order); 1: rank by lift. */
+  popularityExponent: number;
+  /** A basket of n products counts n^-sizeExponent: one wholesale order with 300 lines is not 300 votes. */
+  sizeExponent: number;
+  /** Recency decay of basket weights, in days; 0 turns it off. */
+  halfLifeDays: number;
+  /** Best sellers offered to every anchor as prior-only candidates. */
+  popularCandidates: number;
+};
+
+export const DEFAULT_SCORE: ScoreParams = {shrink: 10, popularityExponent: 0.2, sizeExponent: 0.5, halfLifeDays: 0, popularCandidates: 50};
+
+/** Per-basket weights from size and age (relative to the newest basket). */
+export function basketWeights(baskets: Baskets, p: Pick<ScoreParams, 'sizeExponent' | 'halfLifeDays'>): Float64Array {
+  const w = new Float64Array(baskets.count);
+  let newest = -Infinity;
+  for (let b = 0; b < baskets.count; b++) if (baskets.timestamps[b] > newest) newest = baskets.timestamps[b];
+  const decay = p.halfLifeDays > 0 && Number.isFinite(newest) ? Math.LN2 / (p.halfLifeDays * 86_400_000) : 0;
+  for (let b = 0; b < baskets.count; b++) {
+    const size = baskets.offsets[b + 1] - baskets.offsets[b];
+    const age = Number.isFinite(baskets.timestamps[b]) ? newest - baskets.timestamps[b] : 0;
+    w[b] = Math.pow(Math.max(size, 1), -p.sizeExponent) * Math.exp(-decay * age);
+  }
+  return w;
+}
+
+/** Sum of basket weights per item (the weighted order count). */
+export function weightedFrequencies(baskets: Baskets, weights: Float64Array): Float64Array {
+  const f = new Float64Array(baskets.itemIds.length);
+  for (let b = 0; b < baskets.count; b++) {
+    for (let k = baskets.offsets[b]; k < baskets.offsets[b + 1]; k++) f[baskets.items[k]] += weights[b];
+  }
+  return f;
+}
+
+/** The best sellers by weighted order count, most first. */
+export function topItems(freq: Float64Array, n: number): Uint32Array {
+  const ids = Uint32Array.from({length: freq.length}, (_, i) => i).filter((i) => freq[i] > 0);
+  return ids.sort((x, y) => freq[y] - freq[x] || x - y).subarray(0, n);
+}
+
+/** Top-k companions of every product under `params`. */
+export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number, index: ItemBaskets = transpose(baskets)): RankedLists {
+  const weights = basketWeights(baskets, params);
+  const freq = weightedFrequencies(baskets, weights);
+  let total = 0;
+  for (let b = 0; b < baskets.count; b++) total += weights[b];
+  const m = params.shrink;
+  const alpha = params.popularityExponent;
+  const score = (a: number, b: number, _count: number, w: number): number => {
+    const prior = freq[b] / total;
+    if (prior <= 0) return 0;
+    return ((w + m * prior) / (freq[a] + m)) * Math.pow(prior, -alpha);
+  };
+  return rankPartners(baskets, k, score, {basketWeight: weights, extraCandidates: topItems(freq, params.popularCandidates)}, index);
+}
+
+/** Where a published companion comes from (model_pairs.source). */
+export const SOURCES = ['copurchase', 'popular', 'embedding', 'similar'] as const;
+export type Source = (typeof SOURCES)[number];
+
+/** The published lists: product a's companions are `[offsets[a], offsets[a + 1])`, best first, with their counts. */
+export type Companions = {offsets: Uint32Array; items: Uint32Array; scores: Float64Array; counts: Uint32Array; sources: Uint8Array};
+
+/**
+ * Turns ranked lists into the published top `k` for every product that was ordered: lists shorter than `k`
+ * are back-filled with best sellers (source 'popular', scores below the list's last) so every product page
+ * has something to show.
+ */
+export function publishLists(lists: RankedLists, popular: ArrayLike<number>, ordered: (item: number) => boolean, k: number): Companions {
+  const nItems = lists.offsets.length - 1;
+  const offsets = new Uint32Array(nItems + 1);
+  const items: number[] = [];
+  const scores: number[] = [];
+  const counts: number[] = [];
+  const sources: number[] = [];
+  const inList = new Uint8Array(nItems);
+  for (let a = 0; a < nItems; a++) {
+    offsets[a] = items.length;
+    if (!ordered(a)) continue;
+    const start = items.length;
+    let last = Infinity;
+    for (let t = lists.offsets[a]; t < lists.offsets[a + 1] && items.length - start < k; t++) {
+      items.push(lists.items[t]);
+      scores.push(lists.scores[t]);
+      counts.push(lists.counts[t]);
+      sources.push(lists.counts[t] > 0 ? 0 : 1);
+      inList[lists.items[t]] = 1;
+      last = lists.scores[t];
+    }
+    let floor = Number.isFinite(last) ? last : 1;
+    for (let p = 0; p < popular.length && items.length - start < k; p++) {
+      const x = popular[p];
+      if (x === a || inList[x]) continue;
+      floor /= 2;
+      items.push(x);
+      scores.push(floor);
+      counts.push(0);
+      sources.push(1);
+    }
+    for (let t = start; t < items.length; t++) inList[items[t]] = 0;
+  }
+  offsets[nItems] = items.length;
+  return {offsets, items: Uint32Array.from(items), scores: Float64Array.from(scores), counts: Uint32Array.from(counts), sources: Uint8Array.from(sources)};
+}

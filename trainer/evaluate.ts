@@ -1,0 +1,102 @@
+import type {Baskets} from './load';
+import {itemFrequencies, sliceBaskets} from './load';
+import type {ItemBaskets} from './pairs';
+import {rankPartners, transpose} from './pairs';
+
+/**
+ * The contracts' held-out protocol, the one `../shared/bench/eval.mjs` implements, on integer baskets: for
+ * every test order with 2+ products and every product `a` in it, the top k for `a` (without `a`) against the
+ * rest of the order. Ties in the baselines are broken the way the script breaks them, so the numbers match.
+ */
+
+export type Metrics = {hr: number; precision: number; recall: number; ndcg: number; coverage: number; queries: number};
+
+export const BASELINES = ['popularity', 'cocount', 'lift', 'jaccard'] as const;
+export type BaselineName = (typeof BASELINES)[number];
+
+/** A recommender under test: anchor item index -> its list, best first. */
+export type Recommender = (anchor: number) => ArrayLike<number>;
+
+const round4 = (x: number): number => Number(x.toFixed(4));
+
+export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, k = 10): Metrics {
+  const inTest = new Uint8Array(test.itemIds.length);
+  const shown = new Uint8Array(test.itemIds.length);
+  let n = 0, hr = 0, precision = 0, recall = 0, ndcg = 0;
+  for (let b = 0; b < test.count; b++) {
+    const start = test.offsets[b];
+    const end = test.offsets[b + 1];
+    const size = end - start;
+    if (size < 2) continue;
+    for (let t = start; t < end; t++) inTest[test.items[t]] = 1;
+    let idcg = 0;
+    for (let i = 0; i < Math.min(size - 1, k); i++) idcg += 1 / Math.log2(i + 2);
+    for (let t = start; t < end; t++) {
+      const a = test.items[t];
+      const list = recommend(a);
+      let hits = 0, dcg = 0, rank = 0;
+      for (let r = 0; r < list.length && rank < k; r++) {
+        const x = list[r];
+        if (x === a) continue;
+        shown[x] = 1;
+        if (inTest[x]) {
+          hits++;
+          dcg += 1 / Math.log2(rank + 2);
+        }
+        rank++;
+      }
+      n++;
+      if (hits > 0) hr++;
+      precision += hits / k;
+      recall += hits / (size - 1);
+      ndcg += dcg / idcg;
+    }
+    for (let t = start; t < end; t++) inTest[test.items[t]] = 0;
+  }
+  const freq = itemFrequencies(train);
+  let catalog = 0, covered = 0;
+  for (let i = 0; i < freq.length; i++) {
+    if (freq[i] > 0) catalog++;
+    if (shown[i]) covered++;
+  }
+  const mean = (x: number) => (n > 0 ? round4(x / n) : 0);
+  return {hr: mean(hr), precision: mean(precision), recall: mean(recall), ndcg: mean(ndcg), coverage: catalog > 0 ? round4(covered / catalog) : 0, queries: n};
+}
+
+/** Items by number of orders, most first; ties keep first-seen order. */
+export function popularityOrder(freq: Uint32Array): Uint32Array {
+  const order = Uint32Array.from({length: freq.length}, (_, i) => i).filter((i) => freq[i] > 0);
+  return order.sort((x, y) => freq[y] - freq[x] || x - y);
+}
+
+/** Appends popular items the list lacks, up to `k`, as every shipped widget back-fills. */
+export function backfill(list: number[], anchor: number, popular: Uint32Array, k: number): number[] {
+  for (let p = 0; p < popular.length && list.length < k; p++) {
+    const x = popular[p];
+    if (x !== anchor && !list.includes(x)) list.push(x);
+  }
+  return list;
+}
+
+/** One of the four baselines of the protocol, trained on `train`, with popularity back-fill. */
+export function baseline(train: Baskets, kind: BaselineName, k = 10, index: ItemBaskets = transpose(train)): Recommender {
+  const freq = itemFrequencies(train);
+  const popular = popularityOrder(freq);
+  const N = train.count;
+  const scorers: Record<Exclude<BaselineName, 'popularity'>, (a: number, b: number, c: number) => number> = {
+    cocount: (_a, _b, c) => c,
+    lift: (a, b, c) => (c >= 3 ? (c * N) / (freq[a] * freq[b]) : 0),
+    jaccard: (a, b, c) => c / (freq[a] + freq[b] - c),
+  };
+  const lists = kind === 'popularity' ? null : rankPartners(train, k, scorers[kind], {}, index);
+  return (a) => {
+    const list = lists && a < lists.offsets.length - 1 ? Array.from(lists.items.subarray(lists.offsets[a], lists.offsets[a + 1])) : [];
+    return backfill(list, a, popular, k);
+  };
+}
+
+/** Splits baskets in time order: the first `1 - holdout` share trains, the rest is held out (protocol: 20%). */
+export function timeSplit(baskets: Baskets, holdout = 0.2): {train: Baskets; test: Baskets} {
+  const cut = Math.floor(baskets.count * (1 - holdout));
+  return {train: sliceBaskets(baskets, 0, cut), test: sliceBaskets(baskets, cut, baskets.count)};
+}

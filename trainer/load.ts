@@ -1,0 +1,297 @@
+import {createReadStream} from 'node:fs';
+import {createGunzip} from 'node:zlib';
+import {parse as parseSync} from 'csv-parse/sync';
+
+/**
+ * Orders as integer-indexed baskets of distinct products, in time order (CSR layout: basket `b`'s item indexes
+ * are `items[offsets[b] .. offsets[b + 1])`). Typed arrays rather than an object per row keep
+ * a 1M-order store in a few tens of MB and let the pair kernel run over flat memory. Items keep the order of
+ * their first line in the order, which makes tie-breaking match the evaluation script's.
+ */
+export type Baskets = {
+  offsets: Uint32Array;
+  items: Uint32Array;
+  /** Milliseconds since the epoch per basket; NaN where the source has no time. */
+  timestamps: Float64Array;
+  /** Item index -> the source's product id (CSV string; DB mode writes the number as a string). */
+  itemIds: string[];
+  /** Number of baskets. */
+  count: number;
+  /** Item index -> title seen in the orders ('' when none). */
+  titles: string[];
+  /** Item index -> mean unit price seen in the orders (NaN when none). */
+  prices: Float64Array;
+};
+
+/** A row that could not be used; never fatal, reported with its line number. */
+export type BadRow = {line: number; reason: string};
+
+export type LoadResult = {baskets: Baskets; badRows: BadRow[]; badRowCount: number; lines: number; skippedLines: number; cancelledOrders: number};
+
+/** A required column is missing: the one fatal input error. */
+export class MissingColumnError extends Error {
+  constructor(readonly column: string, file: string) {
+    super(`${file}: required column "${column}" is missing from the header`);
+    this.name = 'MissingColumnError';
+  }
+}
+
+/** Only the first bad rows are kept with their reasons; the rest are counted. */
+const MAX_BAD_ROWS_KEPT = 100;
+
+/**
+ * Collects (order, product) lines from any source and turns them into Baskets: orders deduplicated by id,
+ * products interned to dense indexes, lines of one order need not be contiguous.
+ */
+export class BasketBuilder {
+  private readonly orderIndex = new Map<string, number>();
+  private readonly itemIndex = new Map<string, number>();
+  private readonly itemIds: string[] = [];
+  private readonly titles: string[] = [];
+  private priceSum = new Float64Array(1024);
+  private priceCount = new Uint32Array(1024);
+  private orderTimes: number[] = [];
+  private cancelled: boolean[] = [];
+  private lineOrder = new Uint32Array(1 << 16);
+  private lineItem = new Uint32Array(1 << 16);
+  private lineCount = 0;
+
+  /** Registers an order (idempotent) and returns its index; a later call may mark it cancelled. */
+  order(orderId: string, createdAt: number, cancelled = false): number {
+    let o = this.orderIndex.get(orderId);
+    if (o === undefined) {
+      o = this.orderTimes.length;
+      this.orderIndex.set(orderId, o);
+      this.orderTimes.push(createdAt);
+      this.cancelled.push(cancelled);
+    } else {
+      if (cancelled) this.cancelled[o] = true;
+      if (Number.isNaN(this.orderTimes[o])) this.orderTimes[o] = createdAt;
+    }
+    return o;
+  }
+
+  /** Index of a product id, interning it on first sight. */
+  item(productId: string, title = '', price = NaN): number {
+    let i = this.itemIndex.get(productId);
+    if (i === undefined) {
+      i = this.itemIds.length;
+      this.itemIndex.set(productId, i);
+      this.itemIds.push(productId);
+      this.titles.push(title);
+      if (i >= this.priceSum.length) {
+        this.priceSum = grow(this.priceSum, i + 1);
+        this.priceCount = grow(this.priceCount, i + 1);
+      }
+    } else if (title && !this.titles[i]) {
+      this.titles[i] = title;
+    }
+    if (Number.isFinite(price)) {
+      this.priceSum[i] += price;
+      this.priceCount[i]++;
+    }
+    return i;
+  }
+
+  line(order: number, item: number): void {
+    if (this.lineCount === this.lineOrder.length) {
+      this.lineOrder = grow(this.lineOrder, this.lineCount * 2);
+      this.lineItem = grow(this.lineItem, this.lineCount * 2);
+    }
+    this.lineOrder[this.lineCount] = order;
+    this.lineItem[this.lineCount++] = item;
+  }
+
+  get cancelledOrders(): number {
+    return this.cancelled.filter(Boolean).length;
+  }
+
+  /**
+   * Baskets of distinct products, sorted by created_at (stable: ties and undated orders keep arrival order;
+   * an undated order takes the time of the order before it). Cancelled and empty orders are dropped.
+   */
+  build(): Baskets {
+    const nOrders = this.orderTimes.length;
+    const lineStart = new Uint32Array(nOrders + 1);
+    for (let l = 0; l < this.lineCount; l++) lineStart[this.lineOrder[l] + 1]++;
+    for (let o = 0; o < nOrders; o++) lineStart[o + 1] += lineStart[o];
+    const cursor = lineStart.slice(0, nOrders);
+    const byOrder = new Uint32Array(this.lineCount);
+    for (let l = 0; l < this.lineCount; l++) byOrder[cursor[this.lineOrder[l]]++] = this.lineItem[l];
+
+    const times = new Float64Array(nOrders);
+    let last = -Infinity;
+    for (let o = 0; o < nOrders; o++) {
+      const t = this.orderTimes[o];
+      times[o] = Number.isNaN(t) ? last : t;
+      if (!Number.isNaN(t)) last = Math.max(last, t);
+    }
+    const kept: number[] = [];
+    for (let o = 0; o < nOrders; o++) if (!this.cancelled[o] && lineStart[o + 1] > lineStart[o]) kept.push(o);
+    kept.sort((a, b) => times[a] - times[b] || a - b);
+
+    const offsets = new Uint32Array(kept.length + 1);
+    const items = new Uint32Array(this.lineCount);
+    const timestamps = new Float64Array(kept.length);
+    let n = 0;
+    // Which basket last took each item: dedupes a basket in one pass, keeping line order.
+    const takenBy = new Int32Array(this.itemIds.length).fill(-1);
+    kept.forEach((o, b) => {
+      for (let l = lineStart[o]; l < lineStart[o + 1]; l++) {
+        const item = byOrder[l];
+        if (takenBy[item] !== b) {
+          takenBy[item] = b;
+          items[n++] = item;
+        }
+      }
+      offsets[b + 1] = n;
+      timestamps[b] = Number.isFinite(this.orderTimes[o]) ? this.orderTimes[o] : NaN;
+    });
+    const prices = new Float64Array(this.itemIds.length);
+    for (let i = 0; i < prices.length; i++) prices[i] = this.priceCount[i] ? this.priceSum[i] / this.priceCount[i] : NaN;
+    return {offsets, items: items.slice(0, n), timestamps, itemIds: this.itemIds, count: kept.length, titles: this.titles, prices};
+  }
+}
+
+function grow<T extends Uint32Array | Float64Array>(a: T, min: number): T {
+  const next = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
+  next.set(a);
+  return next;
+}
+
+function parseTime(value: string | undefined): number | null {
+  if (!value) return NaN;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? null : t;
+}
+
+function parseNumber(value: string | undefined): number | null {
+  if (value === undefined || value === '') return NaN;
+  const x = Number(value);
+  return Number.isFinite(x) ? x : null;
+}
+
+/** Splits one CSV line: a plain split when it has no quotes (almost every line), csv-parse for the rest. */
+function splitLine(line: string): string[] {
+  if (line.indexOf('"') < 0) return line.split(',');
+  const rows = parseSync(line, {relax_column_count: true}) as string[][];
+  if (rows.length !== 1) throw new Error('a quoted field spans lines');
+  return rows[0];
+}
+
+/**
+ * Calls `onLine(text, lineNumber)` for every non-empty line of a plain or gzip file, streaming, so memory does
+ * not grow with the file. Orders exports hold no line breaks inside fields (contracts), so a line is a row.
+ */
+async function forEachLine(file: string, onLine: (line: string, n: number) => void): Promise<void> {
+  const raw = createReadStream(file);
+  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  raw.on('error', (err) => input.destroy(err));
+  input.setEncoding('utf8');
+  let carry = '';
+  let n = 0;
+  for await (const chunk of input as AsyncIterable<string>) {
+    const text = carry + chunk;
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      n++;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      if (end > start) onLine(text.slice(start, end), n);
+      start = nl + 1;
+    }
+    carry = text.slice(start);
+  }
+  if (carry.length) onLine(carry.endsWith('\r') ? carry.slice(0, -1) : carry, n + 1);
+}
+
+/**
+ * Streams an orders CSV (plain or .gz; header with `order_id,product_id` required, `quantity,price,created_at,
+ * title,cancelled_at` optional) into Baskets. Lines with no product (custom items, shipping) or a quantity <= 0
+ * (returns) are skipped; malformed rows are counted with their line numbers; a missing required column throws
+ * MissingColumnError.
+ */
+export async function loadOrdersCsv(file: string): Promise<LoadResult> {
+  const builder = new BasketBuilder();
+  const read = await readOrdersCsv(file, builder);
+  return {baskets: builder.build(), ...read, cancelledOrders: builder.cancelledOrders};
+}
+
+/** Reads one orders CSV into `builder` (several files can share one, e.g. a train and a test file). */
+export async function readOrdersCsv(file: string, builder: BasketBuilder): Promise<Omit<LoadResult, 'baskets' | 'cancelledOrders'>> {
+  const badRows: BadRow[] = [];
+  let badRowCount = 0;
+  let skippedLines = 0;
+  let lines = 0;
+  const bad = (line: number, reason: string) => {
+    badRowCount++;
+    if (badRows.length < MAX_BAD_ROWS_KEPT) badRows.push({line, reason});
+  };
+  let col: Record<'order' | 'product' | 'quantity' | 'price' | 'created' | 'title' | 'cancelled', number> | null = null;
+  let width = 0;
+  // Lines of one order are usually adjacent and share created_at: parse each distinct string once.
+  let lastCreatedText: string | undefined;
+  let lastCreated: number | null = NaN;
+
+  await forEachLine(file, (text, line) => {
+    let record: string[];
+    try {
+      record = splitLine(text);
+    } catch (err) {
+      return bad(line, err instanceof Error ? err.message : String(err));
+    }
+    if (!col) {
+      const header = record.map((h) => h.replace(/^\uFEFF/, '').trim());
+      const at = (name: string) => header.indexOf(name);
+      col = {order: at('order_id'), product: at('product_id'), quantity: at('quantity'), price: at('price'), created: at('created_at'), title: at('title'), cancelled: at('cancelled_at')};
+      width = header.length;
+      if (col.order < 0) throw new MissingColumnError('order_id', file);
+      if (col.product < 0) throw new MissingColumnError('product_id', file);
+      return;
+    }
+    lines++;
+    if (record.length !== width) return bad(line, `expected ${width} fields, found ${record.length}`);
+    const orderId = record[col.order].trim();
+    const productId = record[col.product].trim();
+    if (!orderId) return bad(line, 'empty order_id');
+    if (col.created >= 0 && record[col.created] !== lastCreatedText) {
+      lastCreatedText = record[col.created];
+      lastCreated = parseTime(lastCreatedText);
+    }
+    const createdAt = lastCreated;
+    if (createdAt === null) return bad(line, `unreadable created_at "${record[col.created]}"`);
+    const quantity = parseNumber(col.quantity >= 0 ? record[col.quantity] : undefined);
+    if (quantity === null) return bad(line, `unreadable quantity "${record[col.quantity]}"`);
+    const price = parseNumber(col.price >= 0 ? record[col.price] : undefined);
+    if (price === null) return bad(line, `unreadable price "${record[col.price]}"`);
+    const cancelled = col.cancelled >= 0 && record[col.cancelled].trim() !== '';
+    const order = builder.order(orderId, createdAt, cancelled);
+    if (!productId || quantity <= 0) {
+      skippedLines++;
+      return;
+    }
+    builder.line(order, builder.item(productId, col.title >= 0 ? record[col.title].trim() : '', price));
+  });
+  if (!col) throw new MissingColumnError('order_id', file);
+  return {badRows, badRowCount, lines, skippedLines};
+}
+
+/** Baskets restricted to a range of basket indexes (time split), sharing the item index space. */
+export function sliceBaskets(baskets: Baskets, from: number, to: number): Baskets {
+  const start = baskets.offsets[from];
+  const offsets = baskets.offsets.slice(from, to + 1);
+  for (let b = 0; b < offsets.length; b++) offsets[b] -= start;
+  return {
+    ...baskets,
+    offsets,
+    items: baskets.items.subarray(start, baskets.offsets[to]),
+    timestamps: baskets.timestamps.subarray(from, to),
+    count: to - from,
+  };
+}
+
+/** Number of baskets each item appears in. */
+export function itemFrequencies(baskets: Baskets): Uint32Array {
+  const freq = new Uint32Array(baskets.itemIds.length);
+  for (let k = 0; k < baskets.offsets[baskets.count]; k++) freq[baskets.items[k]]++;
+  return freq;
+}

@@ -1,0 +1,250 @@
+import type {Baskets} from './load';
+
+/**
+ * The pair kernel. Instead of one global hash table of every co-occurring pair (hundreds of millions of
+ * entries on a large store), it works one anchor product at a time: the baskets holding the anchor are
+ * scanned and their items' counts accumulated in a dense scratch array, then only the anchor's best
+ * candidates are kept. Memory stays O(products + kept candidates) whatever the number of pairs, and every
+ * access is an integer index into a typed array.
+ */
+
+/** Item -> the baskets it appears in, ascending (the transpose of Baskets' CSR). */
+export type ItemBaskets = {offsets: Uint32Array; baskets: Uint32Array};
+
+export function transpose(baskets: Baskets): ItemBaskets {
+  const nItems = baskets.itemIds.length;
+  const end = baskets.offsets[baskets.count];
+  const offsets = new Uint32Array(nItems + 1);
+  for (let k = 0; k < end; k++) offsets[baskets.items[k] + 1]++;
+  for (let i = 0; i < nItems; i++) offsets[i + 1] += offsets[i];
+  const cursor = offsets.slice(0, nItems);
+  const out = new Uint32Array(end);
+  for (let b = 0; b < baskets.count; b++) {
+    for (let k = baskets.offsets[b]; k < baskets.offsets[b + 1]; k++) out[cursor[baskets.items[k]]++] = b;
+  }
+  return {offsets, baskets: out};
+}
+
+/**
+ * What a visitor sees for one anchor: `partners[0..n)` are the items bought with it, in the order they were
+ * first met (basket order, then line order); `count[p]` and `weight[p]` are dense arrays indexed by item.
+ * The arrays are scratch space reused for the next anchor: copy what you keep.
+ */
+export type AnchorView = {anchor: number; partners: Uint32Array; n: number; count: Uint32Array; weight: Float64Array};
+
+export type KernelOptions = {
+  /** Per-basket weight (recency decay, down-weighting of huge wholesale baskets); 1 when absent. */
+  basketWeight?: Float64Array;
+  /** Only these anchors (default: every item). */
+  anchors?: Iterable<number>;
+};
+
+export type RankOptions = KernelOptions & {
+  /** Items offered to every anchor even when never bought with it (count 0), e.g. the best sellers as a prior. */
+  extraCandidates?: ArrayLike<number>;
+};
+
+/** Visits every anchor with its co-occurrence counts. O(sum over baskets of size^2) time, O(items) memory. */
+export function forEachAnchor(baskets: Baskets, visit: (view: AnchorView) => void, opts: KernelOptions = {}, index = transpose(baskets)): void {
+  const nItems = baskets.itemIds.length;
+  const count = new Uint32Array(nItems);
+  const weight = new Float64Array(nItems);
+  const partners = new Uint32Array(nItems);
+  const {offsets, items} = baskets;
+  const w = opts.basketWeight;
+  const view: AnchorView = {anchor: 0, partners, n: 0, count, weight};
+  const anchors = opts.anchors ?? range(nItems);
+  for (const a of anchors) {
+    let n = 0;
+    for (let t = index.offsets[a]; t < index.offsets[a + 1]; t++) {
+      const b = index.baskets[t];
+      const wb = w ? w[b] : 1;
+      for (let k = offsets[b]; k < offsets[b + 1]; k++) {
+        const j = items[k];
+        if (j === a) continue;
+        if (count[j] === 0) partners[n++] = j;
+        count[j]++;
+        weight[j] += wb;
+      }
+    }
+    view.anchor = a;
+    view.n = n;
+    visit(view);
+    for (let t = 0; t < n; t++) {
+      count[partners[t]] = 0;
+      weight[partners[t]] = 0;
+    }
+  }
+}
+
+function* range(n: number): Iterable<number> {
+  for (let i = 0; i < n; i++) yield i;
+}
+
+/** Per-anchor ranked lists in CSR form: anchor a's companions are `items[offsets[a] .. offsets[a + 1])`, best first. */
+export type RankedLists = {offsets: Uint32Array; items: Uint32Array; scores: Float64Array; counts: Uint32Array; weights: Float64Array};
+
+/**
+ * Top `k` partners of every anchor by `score(anchor, partner, count, weight)` (higher is better; a score
+ * <= 0 or NaN drops the partner). Ties go to the larger count, then to the partner met first, which is the
+ * order the evaluation script breaks ties in. A bounded heap keeps this O(pairs * log k).
+ */
+export function rankPartners(
+  baskets: Baskets,
+  k: number,
+  score: (anchor: number, partner: number, count: number, weight: number) => number,
+  opts: RankOptions = {},
+  index = transpose(baskets),
+): RankedLists {
+  const nItems = baskets.itemIds.length;
+  const offsets = new Uint32Array(nItems + 1);
+  let cap = Math.min(nItems * k, 1 << 20) || 1;
+  let items = new Uint32Array(cap);
+  let scores = new Float64Array(cap);
+  let counts = new Uint32Array(cap);
+  let weights = new Float64Array(cap);
+  const heap = new TopK(k);
+  let used = 0;
+  let lastAnchor = -1;
+  forEachAnchor(
+    baskets,
+    ({anchor, partners, n, count, weight}) => {
+      heap.clear();
+      for (let t = 0; t < n; t++) {
+        const j = partners[t];
+        const s = score(anchor, j, count[j], weight[j]);
+        if (s > 0) heap.offer(s, count[j], t, j);
+      }
+      const extra = opts.extraCandidates;
+      for (let e = 0; extra && e < extra.length; e++) {
+        const j = extra[e];
+        if (j === anchor || count[j] !== 0) continue;
+        const s = score(anchor, j, 0, 0);
+        if (s > 0) heap.offer(s, 0, n + e, j);
+      }
+      const m = heap.drain();
+      if (used + m > cap) {
+        cap = Math.max(cap * 2, used + m);
+        items = growTo(items, cap);
+        scores = growTo(scores, cap);
+        counts = growTo(counts, cap);
+        weights = growTo(weights, cap);
+      }
+      for (let r = 0; r < m; r++) {
+        const j = heap.sortedItem[r];
+        items[used + r] = j;
+        scores[used + r] = heap.sortedScore[r];
+        counts[used + r] = count[j];
+        weights[used + r] = weight[j];
+      }
+      for (let a = lastAnchor + 1; a <= anchor; a++) offsets[a] = used;
+      used += m;
+      offsets[anchor + 1] = used;
+      lastAnchor = anchor;
+    },
+    opts,
+    index,
+  );
+  for (let a = lastAnchor + 1; a <= nItems; a++) offsets[a] = used;
+  return {offsets, items: items.slice(0, used), scores: scores.slice(0, used), counts: counts.slice(0, used), weights: weights.slice(0, used)};
+}
+
+function growTo<T extends Uint32Array | Float64Array>(a: T, n: number): T {
+  const next = new (a.constructor as new (n: number) => T)(n);
+  next.set(a);
+  return next;
+}
+
+/** A min-heap of the k best (score, count, -order) candidates, on typed arrays. */
+class TopK {
+  private readonly score: Float64Array;
+  private readonly count: Uint32Array;
+  private readonly order: Uint32Array;
+  private readonly item: Uint32Array;
+  readonly sortedScore: Float64Array;
+  readonly sortedItem: Uint32Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.score = new Float64Array(k);
+    this.count = new Uint32Array(k);
+    this.order = new Uint32Array(k);
+    this.item = new Uint32Array(k);
+    this.sortedScore = new Float64Array(k);
+    this.sortedItem = new Uint32Array(k);
+  }
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  /** True when slot x ranks below slot y (is worse). */
+  private worse(x: number, y: number): boolean {
+    if (this.score[x] !== this.score[y]) return this.score[x] < this.score[y];
+    if (this.count[x] !== this.count[y]) return this.count[x] < this.count[y];
+    return this.order[x] > this.order[y];
+  }
+
+  private beats(s: number, c: number, o: number, slot: number): boolean {
+    if (s !== this.score[slot]) return s > this.score[slot];
+    if (c !== this.count[slot]) return c > this.count[slot];
+    return o < this.order[slot];
+  }
+
+  private set(slot: number, s: number, c: number, o: number, i: number): void {
+    this.score[slot] = s;
+    this.count[slot] = c;
+    this.order[slot] = o;
+    this.item[slot] = i;
+  }
+
+  private swap(x: number, y: number): void {
+    const s = this.score[x], c = this.count[x], o = this.order[x], i = this.item[x];
+    this.set(x, this.score[y], this.count[y], this.order[y], this.item[y]);
+    this.set(y, s, c, o, i);
+  }
+
+  private down(slot: number): void {
+    for (;;) {
+      const l = 2 * slot + 1;
+      if (l >= this.size) return;
+      const r = l + 1;
+      const child = r < this.size && this.worse(r, l) ? r : l;
+      if (!this.worse(child, slot)) return;
+      this.swap(child, slot);
+      slot = child;
+    }
+  }
+
+  offer(s: number, c: number, o: number, i: number): void {
+    if (this.k === 0) return;
+    if (this.size < this.k) {
+      let slot = this.size++;
+      this.set(slot, s, c, o, i);
+      while (slot > 0) {
+        const parent = (slot - 1) >> 1;
+        if (!this.worse(slot, parent)) break;
+        this.swap(slot, parent);
+        slot = parent;
+      }
+    } else if (this.beats(s, c, o, 0)) {
+      this.set(0, s, c, o, i);
+      this.down(0);
+    }
+  }
+
+  /** Empties the heap into sortedScore/sortedItem, best first; returns how many. */
+  drain(): number {
+    const m = this.size;
+    for (let r = m - 1; r >= 0; r--) {
+      this.sortedScore[r] = this.score[0];
+      this.sortedItem[r] = this.item[0];
+      this.size--;
+      if (this.size > 0) {
+        this.swap(0, this.size);
+        this.down(0);
+      }
+    }
+    return m;
+  }
+}
