@@ -21,10 +21,10 @@ export interface TestApp {
 }
 
 /** The real app on a random loopback port with a fresh data dir: what every server test talks to over HTTP. */
-export async function startTestApp(opts: {adminOrigin?: string; dataDir?: string} = {}): Promise<TestApp> {
+export async function startTestApp(opts: {adminOrigin?: string; dataDir?: string; apiKey?: string; secret?: string} = {}): Promise<TestApp> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pairwise-test-'));
-  const apiKey = `test-key-${randomBytes(4).toString('hex')}`;
-  const secret = randomBytes(24).toString('hex');
+  const apiKey = opts.apiKey ?? `test-key-${randomBytes(4).toString('hex')}`;
+  const secret = opts.secret ?? randomBytes(24).toString('hex');
   const config: Config = {
     apiKey,
     apiSecret: secret,
