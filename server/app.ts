@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import express from 'express';
@@ -34,13 +34,16 @@ export function createApp(ctx: AppContext): express.Application {
   app.use('/api', apiRouter(ctx));
   app.use('/api', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 
-  if (existsSync(ADMIN_DIST)) {
+  if (existsSync(join(ADMIN_DIST, 'index.html'))) {
     // The admin page is loaded inside Shopify admin's iframe.
     app.use((_req, res, next) => {
       res.setHeader('Content-Security-Policy', 'frame-ancestors https://*.myshopify.com https://admin.shopify.com;');
       next();
     });
-    app.use(express.static(ADMIN_DIST, {index: 'index.html', maxAge: '1h'}));
+    app.use(express.static(ADMIN_DIST, {index: false, maxAge: '1h'}));
+    // Every other GET is a page of the single-page admin; App Bridge reads our api key from its meta tag.
+    const page = readFileSync(join(ADMIN_DIST, 'index.html'), 'utf8').replaceAll('%SHOPIFY_API_KEY%', ctx.config.apiKey);
+    app.get(/^\/(?!api\/|proxy\/|webhooks).*/, (_req, res) => void res.type('html').set('Cache-Control', 'no-store').send(page));
   }
 
   app.use((err: Error & {status?: number; type?: string}, _req: Request, res: Response, _next: NextFunction) => {
