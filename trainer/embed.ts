@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
+import type {Baskets} from './load';
 
 /**
  * Item embeddings learned from baskets, item2vec style: skip-gram with negative sampling where the "sentence" is
  * an order and every other product in it is context. Cosine between two rows says "bought in similar company",
  * which catches pairs too rare for the counts to trust. Sampling is done in JS (cheap, seeded); the maths runs in
- * TensorFlow.js in large batches on whatever backend `selectBackend` chose, with the tables kept on the device and
- * only the rows a batch touches read and written (100k items x 64 never leaves the GPU per step).
+ * TensorFlow.js in large batches on whatever backend `selectBackend` chose. The tables stay on the host: a batch
+ * gathers its rows (a memcpy each), the backend computes logits and gradients, and each touched row takes one
+ * Adagrad step, so memory is O(items x dim) and never items x items.
  */
 
-/** Structural copy of load.ts's Baskets until that module lands. */
-type Baskets = {offsets: Uint32Array; items: Uint32Array; timestamps: Float64Array; itemIds: string[]; count: number};
+/** The parts of the loaded baskets the embedding reads. */
+type BasketItems = Pick<Baskets, 'offsets' | 'items' | 'itemIds' | 'count'>;
 
 export type EmbedOptions = {
   dim?: number;
@@ -76,7 +78,7 @@ function aliasTable(weights: Float64Array): {prob: Float64Array; alias: Uint32Ar
   return {prob, alias};
 }
 
-function occurrences(baskets: Baskets, n: number): Float64Array {
+function occurrences(baskets: BasketItems, n: number): Float64Array {
   const freq = new Float64Array(n);
   for (let b = 0; b < baskets.count; b++) {
     const start = baskets.offsets[b];
@@ -93,7 +95,7 @@ type PairSampler = {pairs: (epoch: number) => {centre: Int32Array; context: Int3
  * Positive pairs for one epoch: each kept item of a basket with up to `window` random companions from the same
  * basket, frequent items thinned out, whole baskets skipped at random when the epoch would exceed its budget.
  */
-function pairSampler(baskets: Baskets, freq: Float64Array, o: typeof DEFAULTS, random: () => number): PairSampler {
+function pairSampler(baskets: BasketItems, freq: Float64Array, o: typeof DEFAULTS, random: () => number): PairSampler {
   const total = freq.reduce((s, f) => s + f, 0);
   const keep = Float64Array.from(freq, (f) => {
     if (o.subsample <= 0 || f === 0) return 1;
@@ -223,7 +225,7 @@ class Table {
  * (input + output vectors, which the symmetric pairs keep in one space); items never in a basket of two or more
  * get a zero row, so they are similar to nothing rather than to noise. Same seed and backend, same vectors.
  */
-export async function trainEmbeddings(baskets: Baskets, opts: EmbedOptions): Promise<Embeddings> {
+export async function trainEmbeddings(baskets: BasketItems, opts: EmbedOptions): Promise<Embeddings> {
   const started = performance.now();
   const o = {...DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined))} as typeof DEFAULTS;
   const n = baskets.itemIds.length;

@@ -58,7 +58,7 @@ function baselineScorer(kind: Exclude<BaselineName, 'popularity'>, freq: Uint32A
   return (a: number, b: number, c: number) => c / (freq[a] + freq[b] - c);
 }
 
-/** Orders with at least two products are the only ones that say anything about pairs. */
+/** Runs a stage and records its seconds. */
 function timed<T>(timings: Record<string, number>, stage: string, f: () => T): T {
   const t0 = performance.now();
   const value = f();

@@ -50,10 +50,13 @@ export function shrunkConfidence({count, na, nb, n}: PairCounts, m: number): num
   return (count + m * prior) / (na + m);
 }
 
-/** Lift computed from the shrunk confidence: near 1 for pairs with little evidence, whatever their ratio. */
-export function shrunkLift(c: PairCounts, m: number): number {
-  const prior = c.n > 0 ? c.nb / c.n : 0;
-  return prior > 0 ? shrunkConfidence(c, m) / prior : 0;
+/**
+ * Observed over expected count with `m` pseudo-orders on both sides, (count + m) / (na nb / n + m): near 1 for
+ * pairs with little evidence whatever their raw ratio, so two orders among rare products do not outrank 300.
+ */
+export function shrunkLift({count, na, nb, n}: PairCounts, m: number): number {
+  const expected = n > 0 ? (na * nb) / n : 0;
+  return (count + m) / (expected + m);
 }
 
 export function pairStats(c: PairCounts): PairStats {

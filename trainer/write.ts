@@ -3,7 +3,8 @@ import {join} from 'node:path';
 import type {Companions} from './blend';
 import {SOURCES} from './blend';
 import type {Bundle} from './bundles';
-import type {Baskets} from './load';
+import type {Baskets, LoadResult} from './load';
+import type {TrainResult} from './pipeline';
 import {pairStats} from './stats';
 
 /** The output files of the contracts (recommendations.csv, pairs.csv, bundles.csv, report.json). */
@@ -79,7 +80,6 @@ export async function writeOutputs(
   companions: Companions,
   freq: Uint32Array,
   bundles: Bundle[],
-  report: Record<string, unknown>,
 ): Promise<void> {
   mkdirSync(dir, {recursive: true});
   const id = (i: number) => csvField(baskets.itemIds[i]);
@@ -94,7 +94,33 @@ export async function writeOutputs(
     }
   });
   await writeLines(join(dir, 'bundles.csv'), 'bundle_id,product_ids,count,support,lift', (emit) => {
-    bundles.forEach((b, i) => emit(`${i + 1},${csvField(b.items.map((x) => baskets.itemIds[x]).join(' '))},${b.count},${num(b.support)},${num(b.lift)}`));
+    bundles.forEach((b, i) => emit(`${i + 1},${csvField(JSON.stringify(b.items.map((x) => baskets.itemIds[x])))},${b.count},${num(b.support)},${num(b.lift)}`));
   });
+}
+
+export function writeReport(dir: string, report: Record<string, unknown>): void {
+  mkdirSync(dir, {recursive: true});
   writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
 }
+
+/** report.json as in the contracts, plus what explains the figures (parameters, gate, bad row samples). */
+export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number; products: number}, result: TrainResult, extra: {backend: string; timings: Record<string, number>}) {
+  return {
+    backend: extra.backend,
+    kind: result.kind,
+    gate: result.gate,
+    orders: load.orders,
+    products: load.products,
+    pairs: result.companions.items.length,
+    bad_rows: load.badRowCount,
+    bad_row_samples: load.badRows.slice(0, 20),
+    skipped_lines: load.skippedLines,
+    cancelled_orders: load.cancelledOrders,
+    bundles: result.bundles.length,
+    communities: result.communities.length,
+    params: result.params,
+    timings: extra.timings,
+    eval: result.eval,
+  };
+}
+

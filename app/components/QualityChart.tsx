@@ -4,7 +4,7 @@ import {formatPercent, t} from '../i18n/t';
 
 const METRICS: (keyof Metrics)[] = ['hr', 'precision', 'recall', 'ndcg'];
 
-/** The model against each baseline on held-out orders, one group of bars per metric. */
+/** The model against each baseline on held-out orders, one group of bars per metric; the sentence above it says the same in words. */
 export function QualityChart({evaluation}: {evaluation: Record<string, Metrics>}) {
   const names = Object.keys(evaluation);
   const data = names.map((name) => ({
@@ -12,8 +12,8 @@ export function QualityChart({evaluation}: {evaluation: Record<string, Metrics>}
     data: METRICS.map((m) => ({key: t(`metrics.${m}`), value: evaluation[name][m]})),
   }));
   return (
-    <div style={{height: 280}} role="img" aria-label={t('home.quality.chartLabel')}>
+    <figure style={{height: 280, margin: 0}} aria-label={t('home.quality.chartLabel')} data-chart>
       <BarChart data={data} theme="Light" yAxisOptions={{labelFormatter: (v) => formatPercent(Number(v))}} />
-    </div>
+    </figure>
   );
 }

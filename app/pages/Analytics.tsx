@@ -68,9 +68,9 @@ export function Analytics() {
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">{t('analytics.daily.title')}</Text>
-              <div style={{height: 300}} role="img" aria-label={t('analytics.daily.title')}>
+              <figure style={{height: 300, margin: 0}} aria-label={t('analytics.daily.title')} data-chart>
                 <LineChart theme="Light" data={CHARTED.map((s) => ({name: t(`stages.${s}`), data: daily(s)}))} />
-              </div>
+              </figure>
             </BlockStack>
           </Card>
         </Layout.Section>

@@ -54,12 +54,12 @@ export function Bundles() {
               {title: t('bundles.lift'), alignment: 'end'},
               {title: ''},
             ]}
-            pagination={{
+            pagination={data.total > PAGE_SIZE ? {
               hasPrevious: offset > 0,
               hasNext: offset + PAGE_SIZE < data.total,
               onPrevious: () => setOffset(Math.max(0, offset - PAGE_SIZE)),
               onNext: () => setOffset(offset + PAGE_SIZE),
-            }}
+            } : undefined}
           >
             {data.items.map((b, i) => {
               const promoted = data.promotedBundleId === b.bundleId;

@@ -80,7 +80,7 @@ export function Home() {
     return (
       <Page title={t('home.title')}>
         <Card>
-          <EmptyState heading={t('home.empty.heading')} image={EMPTY_ILLUSTRATION} action={running ? undefined : {content: t('home.model.retrain'), onAction: retrain, loading: starting}}>
+          <EmptyState heading={t('home.empty.heading')} image={EMPTY_ILLUSTRATION}>
             <p>{t('home.empty.body')}</p>
             {s.backfill.orders && <p>{t('home.sync.backfill', {status: t(`backfill.${s.backfill.orders.status}`), done: formatCount(s.backfill.orders.objects_done)})}</p>}
           </EmptyState>

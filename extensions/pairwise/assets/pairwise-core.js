@@ -16,7 +16,7 @@
     if (!queue.length) return;
     const body = JSON.stringify({events: queue.splice(0)});
     const url = '/apps/pairwise/events';
-    if (!(navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], {type: 'application/json'])))) {
+    if (!(navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], {type: 'application/json'})))) {
       fetch(url, {method: 'POST', body, keepalive: true, headers: {'Content-Type': 'application/json'}}).catch(() => {});
     }
   };

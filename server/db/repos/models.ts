@@ -201,3 +201,113 @@ export function activeModelSummary(db: Db): ActiveModelSummary | null {
   if (!row) return null;
   return {version: row.version, createdAt: row.created_at, activatedAt: row.activated_at, kind: row.kind, backend: row.backend, report: JSON.parse(row.report)};
 }
+
+// ---- Write side (trainer) and training runs (server job) ----
+
+/** One published pair (product -> companion) with the statistics that explain it. */
+export interface ModelPairRow {
+  productId: number;
+  rank: number;
+  companionId: number;
+  score: number;
+  source: string;
+  count: number;
+  support: number;
+  confidence: number;
+  lift: number;
+  jaccard: number | null;
+  cosine: number | null;
+  llr: number | null;
+  embeddingSim: number | null;
+  textSim: number | null;
+}
+
+export interface ModelVersionInput {
+  /** 'model', or the baseline published instead when the model lost the gate. */
+  kind: string;
+  backend: string | null;
+  report: Record<string, unknown>;
+  pairs: Iterable<ModelPairRow>;
+  bundles: {productIds: number[]; count: number; support: number; lift: number}[];
+  communities: {communityId: number; productIds: number[]}[];
+  /** The training run to mark 'published' in the same transaction. */
+  runId?: number;
+}
+
+/**
+ * The trainer's writes. `publish` inserts a whole version and flips `model_active` in ONE transaction: the
+ * server sees the old model or the new one, never a half-written one, and a crash at any point leaves the old
+ * one active. The previous version is kept for rollback; older ones are deleted.
+ */
+export function modelWriter(db: Db) {
+  const insertVersion = db.prepare<[string, string, string | null, string]>(
+    `INSERT INTO model_versions (created_at, status, kind, backend, report) VALUES (?, 'building', ?, ?, ?)`,
+  );
+  const insertPair = db.prepare(
+    `INSERT INTO model_pairs (version, product_id, rank, companion_id, score, source, count, support, confidence, lift, jaccard, cosine, llr, embedding_sim, text_sim)
+     VALUES (@version, @productId, @rank, @companionId, @score, @source, @count, @support, @confidence, @lift, @jaccard, @cosine, @llr, @embeddingSim, @textSim)`,
+  );
+  const insertBundle = db.prepare<[number, number, string, number, number, number]>(
+    'INSERT INTO model_bundles (version, bundle_id, product_ids, count, support, lift) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const insertMember = db.prepare<[number, number, number]>('INSERT INTO model_communities (version, community_id, product_id) VALUES (?, ?, ?)');
+  const markReady = db.prepare<[number]>(`UPDATE model_versions SET status = 'ready' WHERE version = ?`);
+  const current = db.prepare<[], {version: number; previous_version: number | null}>('SELECT version, previous_version FROM model_active WHERE singleton = 1');
+  const flip = db.prepare<[number, number | null, string]>(
+    `INSERT INTO model_active (singleton, version, previous_version, activated_at) VALUES (1, ?, ?, ?)
+     ON CONFLICT (singleton) DO UPDATE SET version = excluded.version, previous_version = excluded.previous_version, activated_at = excluded.activated_at`,
+  );
+  const runPublished = db.prepare<[string, number, number]>(
+    `UPDATE train_runs SET status = 'published', stage = 'done', progress = 1, finished_at = ?, version = ? WHERE id = ?`,
+  );
+  const stale = db.prepare<[number, number], {version: number}>('SELECT version FROM model_versions WHERE version NOT IN (?, ?)');
+  const deletes = ['model_pairs', 'model_bundles', 'model_communities', 'model_versions'].map((t) => db.prepare<[number]>(`DELETE FROM ${t} WHERE version = ?`));
+
+  const publish = db.transaction((input: ModelVersionInput, beforeFlip?: () => void): number => {
+    const now = new Date().toISOString();
+    const version = Number(insertVersion.run(now, input.kind, input.backend, JSON.stringify(input.report)).lastInsertRowid);
+    for (const p of input.pairs) insertPair.run({...p, version});
+    input.bundles.forEach((b, i) => insertBundle.run(version, i + 1, JSON.stringify(b.productIds), b.count, b.support, b.lift));
+    for (const c of input.communities) for (const p of c.productIds) insertMember.run(version, c.communityId, p);
+    markReady.run(version);
+    beforeFlip?.();
+    const old = current.get();
+    flip.run(version, old?.version ?? null, now);
+    if (input.runId !== undefined) runPublished.run(now, version, input.runId);
+    for (const {version: v} of stale.all(version, old?.version ?? -1)) for (const d of deletes) d.run(v);
+    return version;
+  });
+
+  const rollback = db.transaction((): number | null => {
+    const active = current.get();
+    if (!active?.previous_version) return null;
+    flip.run(active.previous_version, null, new Date().toISOString());
+    return active.previous_version;
+  });
+
+  return {
+    /** Writes the version and makes it active atomically; `beforeFlip` runs inside the transaction (fault tests). */
+    publish: (input: ModelVersionInput, beforeFlip?: () => void): number => publish(input, beforeFlip),
+    /** Makes the previous version active again; null when there is none. */
+    rollback: (): number | null => rollback(),
+  };
+}
+
+/** train_runs: one row per training, with the live stage and progress the admin page polls. */
+export function trainRunsRepo(db: Db) {
+  const start = db.prepare<[string]>(`INSERT INTO train_runs (started_at, status, stage, progress) VALUES (?, 'running', 'starting', 0)`);
+  const progress = db.prepare<[string, number, number]>(`UPDATE train_runs SET stage = ?, progress = ? WHERE id = ? AND status = 'running'`);
+  const fail = db.prepare<[string, string, number]>(`UPDATE train_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'`);
+  const running = db.prepare<[], {id: number; started_at: string}>(`SELECT id, started_at FROM train_runs WHERE status = 'running' ORDER BY id DESC`);
+  const get = db.prepare<[number], {id: number; status: string; stage: string | null; progress: number; version: number | null; error: string | null}>(
+    'SELECT id, status, stage, progress, version, error FROM train_runs WHERE id = ?',
+  );
+  return {
+    start: (): number => Number(start.run(new Date().toISOString()).lastInsertRowid),
+    progress: (id: number, stage: string, fraction: number): void => void progress.run(stage, fraction, id),
+    /** Marks a run failed unless it already finished (a run that published stays published). */
+    fail: (id: number, error: string): boolean => fail.run(new Date().toISOString(), error, id).changes > 0,
+    running: () => running.all(),
+    get: (id: number) => get.get(id),
+  };
+}

@@ -24,8 +24,11 @@ export const settingsSchema = z.object({
   retrainSchedule: z.enum(['manual', 'daily', 'weekly']),
   /** Orders and events older than this are deleted. */
   retentionDays: z.number().int('a whole number').min(30).max(3650),
-  /** A bundle the merchant promoted to the product block; null when none. */
-  promotedBundleId: z.number().int().min(0).nullable(),
+  /**
+   * The products of the bundle the merchant promoted to the product block; null when none. Product ids, not
+   * the bundle's id, because bundle ids are renumbered by every training run.
+   */
+  promotedBundle: z.array(z.number().int().positive()).min(2).max(20).nullable(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -45,7 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   holdoutShare: 0.1,
   retrainSchedule: 'daily',
   retentionDays: 730,
-  promotedBundleId: null,
+  promotedBundle: null,
 };
 
 /** Field name -> first error message, the shape the API returns in `error.fields` and the form shows. */

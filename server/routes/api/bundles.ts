@@ -8,6 +8,10 @@ import {adminModelReads} from '../../db/repos/models';
 
 const bundleId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/** Same products, whatever their order. */
+const sameProducts = (a: number[], b: number[] | null) =>
+  b !== null && a.length === b.length && [...a].sort((x, y) => x - y).every((id, i) => id === [...b].sort((x, y) => x - y)[i]);
+
 /**
  * `GET /api/bundles`: the frequent bundles (3+ products) of the active model with support and lift;
  * `PUT /api/bundles/:id/promote` puts one in the product block; `DELETE /api/bundles/promoted` takes it out.
@@ -21,16 +25,20 @@ export function bundlesRouter(ctx: AppContext): express.Router {
     const db = ctx.shopDbs.get(res.locals.shop);
     const model = adminModelReads(db);
     const active = model.active();
-    const promotedBundleId = settingsRepo(db).get().promotedBundleId;
-    if (!active) return void res.json({items: [], total: 0, limit: q.limit, offset: q.offset, promotedBundleId, model: null});
+    const promoted = settingsRepo(db).get().promotedBundle;
+    if (!active) return void res.json({items: [], total: 0, limit: q.limit, offset: q.offset, promoted, model: null});
     const {items, total} = model.bundles(active.version, q.limit, q.offset);
     const products = catalogRepo(db).getMany(items.flatMap((b) => b.productIds));
     res.json({
-      items: items.map((b) => ({...b, products: b.productIds.map((id) => products.get(id) ?? {productId: id, title: `#${id}`})})),
+      items: items.map((b) => ({
+        ...b,
+        promoted: sameProducts(b.productIds, promoted),
+        products: b.productIds.map((id) => products.get(id) ?? {productId: id, title: `#${id}`}),
+      })),
       total,
       limit: q.limit,
       offset: q.offset,
-      promotedBundleId,
+      promoted,
       model: {version: active.version},
     });
   });
@@ -44,22 +52,21 @@ export function bundlesRouter(ctx: AppContext): express.Router {
     const active = model.active();
     const bundle = active && model.bundle(active.version, id);
     if (!bundle) return notFound(res, 'bundle');
-    settingsRepo(db).update({promotedBundleId: id});
-    ctx.onCurationChanged(shop, bundle.productIds);
-    res.json({promotedBundleId: id});
+    const before = settingsRepo(db).get().promotedBundle ?? [];
+    settingsRepo(db).update({promotedBundle: bundle.productIds});
+    ctx.onCurationChanged(shop, [...new Set([...before, ...bundle.productIds])]);
+    res.json({promoted: bundle.productIds});
   });
 
   router.delete('/bundles/promoted', (_req, res) => {
     const shop = res.locals.shop;
     const db = ctx.shopDbs.get(shop);
     const settings = settingsRepo(db);
-    const current = settings.get().promotedBundleId;
+    const current = settings.get().promotedBundle;
     if (current === null) return sendError(res, 404, 'not_found', 'no bundle is promoted');
-    const model = adminModelReads(db);
-    const active = model.active();
-    settings.update({promotedBundleId: null});
-    ctx.onCurationChanged(shop, (active && model.bundle(active.version, current)?.productIds) || []);
-    res.json({promotedBundleId: null});
+    settings.update({promotedBundle: null});
+    ctx.onCurationChanged(shop, current);
+    res.json({promoted: null});
   });
 
   return router;

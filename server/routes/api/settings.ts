@@ -7,7 +7,7 @@ import {parse} from './http';
 
 /** Settings that change what a block shows: saving one of these republishes every list. */
 const BLOCK_SETTINGS: (keyof Settings)[] = [
-  'maxItems', 'minConfidence', 'minLift', 'excludeTags', 'excludeTypes', 'excludeVendors', 'upsellPriceRatio', 'promotedBundleId',
+  'maxItems', 'minConfidence', 'minLift', 'excludeTags', 'excludeTypes', 'excludeVendors', 'upsellPriceRatio', 'promotedBundle',
 ];
 
 /** `GET/PUT /api/settings`: block defaults, holdout share, retrain schedule, retention. */

@@ -41,7 +41,6 @@ export async function call(app: {url: string; apiKey: string; secret: string}, s
     headers: {authorization: `Bearer ${token}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const json = (await res.json()) as any; // tests read whatever shape the route answers
   return {status: res.status, json};
 }

@@ -140,6 +140,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     response.type('html').send(section(id, sections[id](ctx)));
   });
 
+  app.get('/favicon.ico', (_req, response) => void response.status(204).end());
   app.get('/theme/theme.js', (_req, response) => void response.type('js').send(themeJs));
   app.get('/assets/:file', (req, response) => {
     const file = String(req.params.file);

@@ -1,0 +1,265 @@
+import {execSync} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import {existsSync, mkdirSync, rmSync} from 'node:fs';
+import type {Server} from 'node:http';
+import {join} from 'node:path';
+import {parseArgs} from 'node:util';
+import cliProgress from 'cli-progress';
+import express from 'express';
+import {offlineSession} from '../server/auth/offline-session';
+import {runBackfill} from '../server/backfill/bulk';
+import type {Config} from '../server/config';
+import {closeContext, createContext} from '../server/context';
+import type {AppContext} from '../server/context';
+import {createApp} from '../server/app';
+import {backfillsRepo} from '../server/db/repos/backfills';
+import {createLogger} from '../server/log';
+import {publishMetafields} from '../server/publish/metafields';
+import {parseShopDomain} from '../server/shop-domain';
+import {sessionToken} from '../test/support/session-token';
+import {ShopifyStandin} from '../test/support/shopify-standin';
+import {createPreviewStorefront} from '../test/support/storefront';
+import type {PreviewStorefront} from '../test/support/storefront';
+import {orderPayload, sendWebhook, signedWebhook} from '../test/support/webhooks';
+import {demoAdminPage} from './admin-page';
+import {readDatasetOrders} from './dataset-replay';
+import {generateStore} from './store-generator';
+import type {StoreOrder, StoreProduct} from './store-generator';
+import {trainShop} from './train';
+
+/**
+ * `npm run demo`: the whole loop on a simulated store, no Shopify account. A local Shopify stand-in holds the
+ * store; the real app installs through token exchange, backfills history through bulk operations, receives
+ * new orders as signed webhooks, trains, publishes metafields, and serves the storefront blocks and the admin.
+ * `--smoke` runs it headless in Chromium and exits.
+ */
+
+const ROOT = join(import.meta.dirname, '..');
+const WORK = join(ROOT, '.demo');
+const SHOP = parseShopDomain('pairwise-demo.myshopify.com')!;
+
+interface Args {
+  smoke: boolean;
+  seed: number;
+  orders: number;
+  products: number;
+  dataset?: string;
+  port: number;
+}
+
+function parse(): Args {
+  const {values} = parseArgs({
+    options: {
+      smoke: {type: 'boolean', default: false},
+      seed: {type: 'string', default: '1'},
+      orders: {type: 'string', default: '4000'},
+      products: {type: 'string', default: '240'},
+      dataset: {type: 'string'},
+      port: {type: 'string', default: process.env.PORT ?? '3000'},
+    },
+    strict: true,
+  });
+  const int = (name: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, not "${v}"`);
+    return n;
+  };
+  return {smoke: values.smoke!, seed: int('seed', values.seed!), orders: int('orders', values.orders!), products: int('products', values.products!), dataset: values.dataset, port: int('port', values.port!)};
+}
+
+class UsageError extends Error {}
+
+const timings: {step: string; seconds: number}[] = [];
+async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  console.log(`\n▸ ${name}`);
+  const result = await work();
+  const seconds = (performance.now() - t0) / 1000;
+  timings.push({step: name, seconds});
+  console.log(`  done in ${seconds.toFixed(1)} s`);
+  return result;
+}
+
+function bar(label: string, total: number): cliProgress.SingleBar {
+  const b = new cliProgress.SingleBar(
+    {format: `  ${label.padEnd(22)} {bar} {value}/{total}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000, clearOnComplete: false},
+    cliProgress.Presets.shades_classic,
+  );
+  b.start(total, 0);
+  return b;
+}
+
+async function loadStore(args: Args): Promise<{products: StoreProduct[]; orders: StoreOrder[]; note: string}> {
+  if (!args.dataset) {
+    const store = generateStore({seed: args.seed, orders: args.orders, products: args.products});
+    return {products: store.products, orders: [...store.orders()], note: `synthetic store, seed ${args.seed}`};
+  }
+  const opened = await readDatasetOrders(args.dataset);
+  if (!opened.ok) throw new UsageError(`--dataset: ${opened.reason}`);
+  const orders: StoreOrder[] = [];
+  for await (const o of opened.replay.orders()) {
+    orders.push(o);
+    if (args.orders && orders.length >= args.orders) break;
+  }
+  const {stats} = opened.replay;
+  if (stats.error) console.log(`  the file stopped being readable part-way (${stats.error}); using the ${orders.length} orders before it`);
+  return {products: [...opened.replay.products.values()], orders, note: `${args.dataset}: ${orders.length} orders, ${stats.skippedRows} broken rows skipped`};
+}
+
+async function listen(server: Server, port: number, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' ? new UsageError(`port ${port} (${what}) is in use: pick another with npm run demo -- --port <n>`) : err),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const args = parse();
+  // A second run reuses nothing stale.
+  rmSync(WORK, {recursive: true, force: true});
+  mkdirSync(WORK, {recursive: true});
+  if (!existsSync(join(ROOT, 'app', 'dist', 'index.html'))) {
+    await step('Build the admin page', async () => void execSync('npm run build', {cwd: ROOT, stdio: 'ignore'}));
+  }
+
+  const store = await step('Generate the store', async () => loadStore(args));
+  console.log(`  ${store.products.length} products, ${store.orders.length} orders (${store.note})`);
+  const cut = Math.floor(store.orders.length * 0.9);
+  const history = store.orders.slice(0, cut);
+  const live = store.orders.slice(cut);
+
+  const apiKey = `demo-${randomBytes(6).toString('hex')}`;
+  const secret = randomBytes(24).toString('hex');
+  const appUrl = `http://localhost:${args.port}`;
+  const standin = await ShopifyStandin.start({apiKey, apiSecret: secret, webhookUrl: `http://127.0.0.1:${args.port}/webhooks`, bulkStepDelayMs: 10});
+  standin.addShop(SHOP, {products: store.products, orders: history, name: 'Pairwise Demo Store'});
+
+  const config: Config = {apiKey, apiSecret: secret, appUrl: new URL(appUrl), scopes: ['read_orders', 'read_products', 'write_products', 'write_app_proxy'], port: args.port, dataDir: join(WORK, 'data'), adminOrigin: standin.origin};
+  const ctx = createContext(config, createLogger(process.env.PAIRWISE_LOG_LEVEL === undefined ? 'error' : undefined));
+  // Long-lived (App Bridge's live a minute) because the demo page has no App Bridge to mint fresh ones.
+  const token = await sessionToken({shop: SHOP, apiKey, secret, expiresInS: 12 * 3600});
+  const admin = demoAdminPage({apiKey, shop: SHOP, token: () => token});
+  const web = express();
+  web.get('/demo/app-bridge-standin.js', admin.script);
+  web.get(['/', '/recommendations', '/bundles', '/insights', '/analytics', '/settings'], admin.page);
+  web.use(createApp(ctx));
+  const server = web.listen(args.port, '127.0.0.1');
+  await listen(server, args.port, 'the app');
+
+  let storefront: PreviewStorefront | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  const stop = async (code: number) => {
+    if (ticker) clearInterval(ticker);
+    await storefront?.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await standin.close();
+    closeContext(ctx);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  await step('Install the app (token exchange) and backfill history (bulk operations)', async () => {
+    await offlineSession(ctx, SHOP, token);
+    const b = bar('bulk objects', history.length + store.products.length);
+    const timer = setInterval(() => {
+      const repo = backfillsRepo(ctx.shopDbs.get(SHOP));
+      b.update((repo.latest('products')?.objects_done ?? 0) + (repo.latest('orders')?.objects_done ?? 0));
+    }, 250);
+    await runBackfill(ctx, SHOP, {pollMs: 50});
+    clearInterval(timer);
+    b.update(b.getTotal());
+    b.stop();
+  });
+
+  await step('Send new orders as signed webhooks', async () => {
+    const b = bar('orders/create', live.length);
+    await sendOrders(ctx, live, () => b.increment());
+    b.stop();
+  });
+
+  const trained = await step('Train (trainer process) and publish the model', () => trainShop(ctx, SHOP));
+  console.log(`  model v${trained.version} (${trained.kind}) on ${trained.backend}; ${trained.summary}`);
+
+  const published = await step('Publish metafields to the store', () => publishMetafields(ctx, SHOP, ctx.models));
+  console.log(`  ${published.set} product lists written, ${published.deleted} removed`);
+
+  storefront = await step('Start the preview storefront', async () => {
+    const sf = createPreviewStorefront({
+      products: store.products.map((p) => ({id: p.id, handle: p.handle, title: p.title, price: Math.round(Number(p.price) * 100), available: p.available, status: p.status, giftCard: p.giftCard, variantId: p.variantId})),
+      recommendationsFor: (id) => recommendationsFromStandin(standin, id),
+      shop: SHOP,
+      proxyOrigin: `http://127.0.0.1:${args.port}`,
+      secret,
+      drawer: true,
+    });
+    await sf.listen(args.port + 1, '127.0.0.1');
+    return sf;
+  });
+
+  const featured = pickFeatured(standin, store.products);
+  console.log(`\nPairwise demo is running:
+  storefront   ${storefront.url}/products/${featured?.handle ?? ''}
+  cart         ${storefront.url}/cart
+  admin        ${appUrl}/
+  steps        ${timings.map((t) => `${t.step.split(' ')[0]} ${t.seconds.toFixed(1)}s`).join(', ')}`);
+
+  if (args.smoke) {
+    const {runSmoke} = await import('./smoke');
+    const ok = await runSmoke({storefront: storefront.url, admin: appUrl, product: featured});
+    await stop(ok ? 0 : 1);
+    return;
+  }
+  console.log('\nA new order arrives every 4 seconds, so the admin\'s numbers move. Ctrl-C stops everything.');
+  const more = generateStore({seed: args.seed + 1, orders: 10_000, products: args.products}).orders();
+  let nextId = 9_000_000_000;
+  ticker = setInterval(() => {
+    const next = more.next();
+    if (next.done) return;
+    const order = {...next.value, id: nextId++, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString()};
+    void sendOrders(ctx, [order], () => {});
+  }, 4000);
+}
+
+async function sendOrders(ctx: AppContext, orders: StoreOrder[], onEach: () => void): Promise<void> {
+  const url = `http://127.0.0.1:${ctx.config.port}/webhooks`;
+  let next = 0;
+  await Promise.all(
+    Array.from({length: 8}, async () => {
+      while (next < orders.length) {
+        const order = orders[next++];
+        const signed = signedWebhook({topic: 'orders/create', shop: SHOP, secret: ctx.config.apiSecret, body: orderPayload(order)});
+        const res = await sendWebhook(url, signed);
+        if (res.status !== 200) throw new Error(`webhook for order ${order.id} answered ${res.status}`);
+        onEach();
+      }
+    }),
+  );
+}
+
+/** What Liquid would read from the product's `$app:pairwise.recommendations` metafield in the stand-in. */
+function recommendationsFromStandin(standin: ShopifyStandin, productId: number): number[] {
+  const field = standin.metafields(SHOP).find((m) => m.productId === productId && m.key === 'recommendations');
+  if (!field) return [];
+  return (JSON.parse(field.value) as string[]).map((g) => Number(g.slice(g.lastIndexOf('/') + 1)));
+}
+
+/** A product that has a list, to open first. */
+function pickFeatured(standin: ShopifyStandin, products: StoreProduct[]): StoreProduct | undefined {
+  const withList = new Set(standin.metafields(SHOP).filter((m) => JSON.parse(m.value).length >= 3).map((m) => m.productId));
+  return products.find((p) => withList.has(p.id) && p.available && p.status === 'active') ?? products[0];
+}
+
+main().catch((err) => {
+  if (err instanceof UsageError) {
+    console.error(`\npairwise demo: ${err.message}`);
+  } else {
+    console.error('\npairwise demo failed:', err instanceof Error ? err.message : err);
+    if (process.env.DEBUG) console.error(err);
+  }
+  process.exit(1);
+});
+

@@ -1,0 +1,105 @@
+import {mkdirSync} from 'node:fs';
+import {join} from 'node:path';
+import {chromium} from 'playwright-core';
+import type {Page} from 'playwright-core';
+import type {StoreProduct} from './store-generator';
+
+/** Where the smoke run leaves its screenshots (git-ignored); the README's pictures come from here. */
+export const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+interface Check {
+  name: string;
+  run(page: Page): Promise<string>;
+}
+
+/**
+ * The demo's loop in headless Chromium: the product block shows buyable companions with prices, "add selected"
+ * fills the cart, the cart upsell follows the cart, and each admin page loads with real numbers.
+ */
+export async function runSmoke(opts: {storefront: string; admin: string; product: StoreProduct | undefined}): Promise<boolean> {
+  mkdirSync(SCREENSHOTS, {recursive: true});
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && !/favicon|cdn\.shopify\.com/.test(m.text()) && consoleErrors.push(m.text())));
+  page.on('pageerror', (e) => void consoleErrors.push(String(e)));
+
+  const checks: Check[] = [
+    {
+      name: 'product page: "Frequently bought together" shows buyable companions with prices',
+      async run(p) {
+        if (!opts.product) throw new Error('no product with a recommendation list');
+        await p.goto(`${opts.storefront}/products/${opts.product.handle}`);
+        const rows = p.locator('pairwise-bundle [data-companion]');
+        await rows.first().waitFor({timeout: 10_000});
+        const prices = await p.locator('pairwise-bundle .pairwise-item__price').allTextContents();
+        if (prices.some((t) => !/\d/.test(t))) throw new Error(`a companion without a price: ${JSON.stringify(prices)}`);
+        await p.locator('pairwise-bundle').screenshot({path: join(SCREENSHOTS, 'storefront-block.png')});
+        return `${await rows.count()} companions, prices ${prices.slice(0, 3).join(' / ')}`;
+      },
+    },
+    {
+      name: '"Add selected to cart" puts the selection in the cart, tagged for attribution',
+      async run(p) {
+        await p.locator('pairwise-bundle button[type="submit"]').click();
+        await p.waitForFunction(() => /\S/.test(document.querySelector('pairwise-bundle [data-status]')?.textContent ?? ''), undefined, {timeout: 10_000});
+        const cart = await p.evaluate(async () => (await fetch('/cart.js')).json());
+        const tagged = cart.items.filter((i: {properties?: Record<string, string>}) => i.properties?._pairwise);
+        if (cart.item_count < 2 || tagged.length < 1) throw new Error(`cart after add: ${JSON.stringify(cart.items.map((i: {title: string}) => i.title))}`);
+        await p.screenshot({path: join(SCREENSHOTS, 'storefront-product.png'), fullPage: false});
+        return `${cart.item_count} items, ${tagged.length} tagged _pairwise`;
+      },
+    },
+    {
+      name: 'cart page: the upsell shows companions not in the cart and follows cart changes',
+      async run(p) {
+        await p.goto(`${opts.storefront}/cart`);
+        const cards = p.locator('pairwise-upsell [data-list] > *');
+        await cards.first().waitFor({timeout: 10_000});
+        const before = await cards.count();
+        const firstTitle = (await cards.first().textContent())?.trim().split('\n')[0] ?? '';
+        await cards.first().locator('button').click();
+        await p.waitForFunction((title) => ![...document.querySelectorAll('pairwise-upsell [data-list] > *')].some((c) => c.textContent?.includes(title)), firstTitle, {timeout: 10_000});
+        await p.screenshot({path: join(SCREENSHOTS, 'storefront-cart.png'), fullPage: true});
+        return `${before} suggestions; the added one left the list`;
+      },
+    },
+    ...['/', '/recommendations', '/bundles', '/insights', '/analytics', '/settings'].map((path): Check => ({
+      name: `admin ${path}: loads with real data`,
+      async run(p) {
+        await p.goto(`${opts.admin}${path}`);
+        await p.waitForSelector('.Polaris-Page', {timeout: 15_000});
+        await p.waitForFunction(() => !document.querySelector('.Polaris-SkeletonPage__Page, .Polaris-SkeletonBodyText'), undefined, {timeout: 15_000});
+        const text = await p.locator('.Polaris-Page').innerText();
+        if (/something went wrong|error/i.test(text.slice(0, 200))) throw new Error(`page shows an error: ${text.slice(0, 200)}`);
+        if (path === '/' && !/\d{2,}/.test(text)) throw new Error('admin home shows no numbers');
+        const name = path === '/' ? 'admin-home' : `admin-${path.slice(1)}`;
+        await p.screenshot({path: join(SCREENSHOTS, `${name}.png`), fullPage: true});
+        return `${text.split('\n')[0]}`;
+      },
+    })),
+  ];
+
+  let ok = true;
+  console.log('\nSmoke checks (headless Chromium):');
+  for (const check of checks) {
+    try {
+      const detail = await check.run(page);
+      console.log(`  ✓ ${check.name}: ${detail}`);
+    } catch (err) {
+      ok = false;
+      console.log(`  ✗ ${check.name}: ${err instanceof Error ? err.message.split('\n')[0] : err}`);
+    }
+  }
+  if (consoleErrors.length) {
+    ok = false;
+    console.log(`  ✗ console errors: ${consoleErrors.slice(0, 5).join(' | ')}`);
+  }
+  await browser.close();
+  console.log(ok ? `\nsmoke passed; screenshots in ${SCREENSHOTS}` : '\nsmoke FAILED');
+  return ok;
+}

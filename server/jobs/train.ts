@@ -1,0 +1,63 @@
+import {spawn} from 'node:child_process';
+import {dirname, join} from 'node:path';
+import {createInterface} from 'node:readline';
+import {fileURLToPath} from 'node:url';
+import {trainRunsRepo} from '../db/repos/models';
+import {openShopDb} from '../db/open';
+import type {ShopDomain} from '../shop-domain';
+
+/**
+ * Training runs in a child process (`trainer/main.ts --shop`), so minutes of CPU never block the server's
+ * event loop and a crash in training cannot take the server down. One run per shop at a time; the child's
+ * JSON progress lines are copied into `train_runs` for the admin page.
+ */
+
+const TRAINER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'trainer', 'main.ts');
+
+const running = new Map<ShopDomain, Promise<void>>();
+
+export type StartResult = {started: true; runId: number} | {started: false; reason: string};
+
+/** Resolves when the shop's current run has ended (at once when none is running). */
+export function trainingDone(shop: ShopDomain): Promise<void> {
+  return running.get(shop) ?? Promise.resolve();
+}
+
+export function startTraining(dataDir: string, shop: ShopDomain, extraEnv: Record<string, string> = {}): StartResult {
+  if (running.has(shop)) return {started: false, reason: 'a training run is already in progress for this shop'};
+  const db = openShopDb(dataDir, shop);
+  const runs = trainRunsRepo(db);
+  // A 'running' row no child of this server owns was left by a server that stopped mid-run.
+  for (const stale of runs.running()) runs.fail(stale.id, 'interrupted: the server restarted during the run');
+  const runId = runs.start();
+  const child = spawn(process.execPath, ['--import', 'tsx', TRAINER, '--shop', shop, '--data-dir', dataDir, '--run-id', String(runId)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {...process.env, ...extraEnv},
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  createInterface({input: child.stdout}).on('line', (line) => {
+    try {
+      const v = JSON.parse(line) as {type?: string; stage?: unknown; progress?: unknown};
+      if (v.type === 'progress' && typeof v.stage === 'string' && typeof v.progress === 'number') runs.progress(runId, v.stage, v.progress);
+    } catch {
+      // Not a progress line: the trainer prints nothing else on stdout, but a dependency might.
+    }
+  });
+  const done = new Promise<void>((resolve) => {
+    child.on('close', (code, signal) => {
+      if (code !== 0) {
+        const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+        const last = stderr.trim().split('\n').slice(-1)[0] ?? '';
+        runs.fail(runId, `trainer ${why}${last ? `: ${last}` : ''}`);
+      }
+      db.close();
+      running.delete(shop);
+      resolve();
+    });
+  });
+  running.set(shop, done);
+  return {started: true, runId};
+}

@@ -1,0 +1,89 @@
+import {execFile} from 'node:child_process';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
+import {promisify} from 'node:util';
+import {describe, expect, it} from 'vitest';
+import {parseCli} from '../../trainer/cli';
+import {randomBaskets} from './helpers';
+
+const run = promisify(execFile);
+const MAIN = resolve(__dirname, '../../trainer/main.ts');
+const dir = mkdtempSync(join(tmpdir(), 'pairwise-train-'));
+
+function ordersCsv(name: string, orders: string[][]): string {
+  const lines = ['order_id,product_id,quantity,price,created_at,title'];
+  orders.forEach((items, o) => {
+    const at = new Date(Date.UTC(2024, 0, 1) + o * 3_600_000).toISOString();
+    for (const p of items) lines.push(`${o + 1},${p},1,1.50,${at},Product ${p}`);
+  });
+  const file = join(dir, name);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+async function train(args: string[]) {
+  try {
+    const r = await run(process.execPath, ['--import', 'tsx', MAIN, ...args]);
+    return {code: 0, stdout: r.stdout, stderr: r.stderr};
+  } catch (err) {
+    const e = err as {code: number; stdout: string; stderr: string};
+    return {code: e.code, stdout: e.stdout, stderr: e.stderr};
+  }
+}
+
+describe('trainer CLI (CSV mode)', () => {
+  const orders = ordersCsv('orders.csv', randomBaskets(11, 600, 50, 6));
+
+  it('writes the contract files with the evaluation in report.json', async () => {
+    const out = join(dir, 'out-full');
+    const r = await train(['--orders', orders, '--out', out, '--seed', '3']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report).toMatchObject({orders: 600, bad_rows: 0});
+    expect(report.timings.total_s).toBeGreaterThan(0);
+    for (const name of ['model', 'popularity', 'cocount', 'lift', 'jaccard']) {
+      expect(Object.keys(report.eval[name]).sort()).toEqual(['coverage', 'hr', 'ndcg', 'precision', 'queries', 'recall']);
+    }
+    const recs = readFileSync(join(out, 'recommendations.csv'), 'utf8').trim().split('\n');
+    expect(recs[0]).toBe('product_id,rank,recommended_id,score');
+    const pairs = readFileSync(join(out, 'pairs.csv'), 'utf8').trim().split('\n');
+    expect(pairs[0]).toBe('product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr');
+    expect(pairs.length).toBe(recs.length);
+    expect(readFileSync(join(out, 'bundles.csv'), 'utf8').split('\n')[0]).toBe('bundle_id,product_ids,count,support,lift');
+    // Progress goes to stdout as JSON lines when it is not a terminal.
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).type)).toContain('progress');
+  }, 60_000);
+
+  it('is deterministic for a seed', async () => {
+    const a = join(dir, 'det-a');
+    const b = join(dir, 'det-b');
+    await train(['--orders', orders, '--out', a, '--seed', '5']);
+    await train(['--orders', orders, '--out', b, '--seed', '5']);
+    for (const f of ['recommendations.csv', 'pairs.csv', 'bundles.csv']) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+  }, 60_000);
+
+  it.each([
+    ['a missing column', () => ['--orders', ordersCsvRaw('nocol.csv', 'order_id,sku\n1,a\n'), '--out', join(dir, 'x')], 'product_id'],
+    ['a bad --model', () => ['--orders', orders, '--out', join(dir, 'y'), '--model', 'huge'], '--model'],
+    ['no input', () => ['--out', join(dir, 'z')], '--orders'],
+  ])('exits 2 on %s with a message', async (_name, args, message) => {
+    const r = await train(args());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  }, 60_000);
+
+  it.each([
+    [['--orders', 'o.csv', '--out', 'd'], {orders: 'o.csv', out: 'd', model: 'full', seed: 1}],
+    [['--shop', 'a.myshopify.com', '--model', 'stats', '--seed', '9'], {shop: 'a.myshopify.com', model: 'stats', seed: 9}],
+  ])('parses %j', (argv, expected) => {
+    const r = parseCli(argv);
+    expect(r.ok && r.options).toMatchObject(expected);
+  });
+});
+
+function ordersCsvRaw(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}

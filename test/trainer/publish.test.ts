@@ -1,0 +1,86 @@
+import {execFile} from 'node:child_process';
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
+import {promisify} from 'node:util';
+import {afterAll, describe, expect, it} from 'vitest';
+import {openShopDb} from '../../server/db/open';
+import {activeModelVersion, adminModelReads} from '../../server/db/repos/models';
+import {ordersRepo} from '../../server/db/repos/orders';
+import {randomBaskets} from './helpers';
+
+const run = promisify(execFile);
+const MAIN = resolve(__dirname, '../../trainer/main.ts');
+const SHOP = 'toy-store.myshopify.com';
+const dataDir = mkdtempSync(join(tmpdir(), 'pairwise-publish-'));
+const db = openShopDb(dataDir, SHOP);
+afterAll(() => db.close());
+
+/** Orders through the real repo: product ids 100.., one cancelled order and one custom-item line. */
+function seedOrders(): void {
+  const orders = ordersRepo(db);
+  const baskets = randomBaskets(21, 400, 30, 5);
+  db.transaction(() => {
+    baskets.forEach((items, o) => {
+      const at = new Date(Date.UTC(2024, 0, 1) + o * 3_600_000).toISOString();
+      orders.upsert({
+        orderId: o + 1, name: `#${o + 1}`, createdAt: at, updatedAt: at, cancelledAt: o === 0 ? at : null, currency: 'EUR',
+        totalPrice: 10, customerHash: null, source: 'demo',
+        lines: [...items.map((p, l) => ({lineId: l + 1, productId: 100 + Number(p.slice(1)), variantId: null, quantity: 1, price: 5, pairwiseBlock: null, pairwiseAnchor: null})),
+          {lineId: 99, productId: null, variantId: null, quantity: 1, price: 1, pairwiseBlock: null, pairwiseAnchor: null}],
+      });
+    });
+  })();
+}
+
+async function trainShop(env: Record<string, string> = {}) {
+  try {
+    await run(process.execPath, ['--import', 'tsx', MAIN, '--shop', SHOP, '--data-dir', dataDir, '--model', 'full'], {env: {...process.env, ...env}});
+    return {code: 0 as number | null, signal: null as string | null};
+  } catch (err) {
+    const e = err as {code: number | null; signal: string | null};
+    return {code: e.code, signal: e.signal};
+  }
+}
+
+describe('trainer DB mode', () => {
+  seedOrders();
+
+  it('publishes a version with numeric product ids, explanations, bundles and a finished run', async () => {
+    expect((await trainShop()).code).toBe(0);
+    const version = activeModelVersion(db);
+    expect(version).not.toBeNull();
+    const reads = adminModelReads(db);
+    const active = reads.active()!;
+    expect(active.report).toMatchObject({orders: 399});
+    expect(['model', 'popularity', 'cocount', 'lift', 'jaccard']).toContain(active.kind);
+    const list = reads.companions(version!, 100);
+    expect(list.length).toBe(20);
+    expect(list[0].companionId).toBeGreaterThanOrEqual(100);
+    expect(list.map((c) => c.rank)).toEqual(Array.from({length: 20}, (_, i) => i + 1));
+    expect(list[0].count).toBeGreaterThan(0);
+    expect(reads.runs(1)[0]).toMatchObject({status: 'published', version, progress: 1});
+  }, 60_000);
+
+  it('a kill between writing and flipping leaves the old model active and no trace of the new one', async () => {
+    const before = activeModelVersion(db);
+    const r = await trainShop({PAIRWISE_TRAINER_FAULT: 'kill-before-flip'});
+    expect(r.signal).toBe('SIGKILL');
+    expect(activeModelVersion(db)).toBe(before);
+    const versions = db.prepare('SELECT version FROM model_versions').all() as {version: number}[];
+    expect(versions.map((v) => v.version)).toEqual([before]);
+    const stray = db.prepare('SELECT count(*) AS n FROM model_pairs WHERE version <> ?').get(before) as {n: number};
+    expect(stray.n).toBe(0);
+  }, 60_000);
+
+  it('keeps the previous version for rollback', async () => {
+    const first = activeModelVersion(db)!;
+    expect((await trainShop()).code).toBe(0);
+    const second = activeModelVersion(db)!;
+    expect(second).toBeGreaterThan(first);
+    const {modelWriter} = await import('../../server/db/repos/models');
+    expect(modelWriter(db).rollback()).toBe(first);
+    expect(activeModelVersion(db)).toBe(first);
+    expect(adminModelReads(db).companions(first, 100).length).toBe(20);
+  }, 60_000);
+});

@@ -1,0 +1,62 @@
+import {parseArgs} from 'node:util';
+
+/** The trainer's command line (contracts: "Files the trainer reads and writes"). */
+
+export const USAGE = `usage: npm run train -- --orders <orders.csv[.gz]> --out <dir> [--products <csv>] [--model stats|full] [--backend <name>] [--seed N]
+       npm run train -- --shop <domain>.myshopify.com [--data-dir <dir>] [--model stats|full] [--run-id N]`;
+
+export type CliOptions = {
+  orders?: string;
+  out?: string;
+  products?: string;
+  model: 'stats' | 'full';
+  backend?: string;
+  seed: number;
+  shop?: string;
+  dataDir: string;
+  runId?: number;
+};
+
+export function parseCli(argv: string[]): {ok: true; options: CliOptions} | {ok: false; reason: string} {
+  let values;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: {
+        orders: {type: 'string'},
+        out: {type: 'string'},
+        products: {type: 'string'},
+        model: {type: 'string', default: 'full'},
+        backend: {type: 'string'},
+        seed: {type: 'string', default: '1'},
+        shop: {type: 'string'},
+        'data-dir': {type: 'string', default: process.env.PAIRWISE_DATA_DIR ?? './data'},
+        'run-id': {type: 'string'},
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    return {ok: false, reason: err instanceof Error ? err.message : String(err)};
+  }
+  if (values.model !== 'stats' && values.model !== 'full') return {ok: false, reason: `--model must be stats or full, not "${values.model}"`};
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) return {ok: false, reason: `--seed must be an integer, not "${values.seed}"`};
+  if (!values.shop && !(values.orders && values.out)) return {ok: false, reason: 'give --orders and --out, or --shop'};
+  if (values.shop && values.orders) return {ok: false, reason: '--shop and --orders cannot be used together'};
+  const runId = values['run-id'] === undefined ? undefined : Number(values['run-id']);
+  return {
+    ok: true,
+    options: {
+      orders: values.orders,
+      out: values.out,
+      products: values.products,
+      model: values.model,
+      backend: values.backend,
+      seed,
+      shop: values.shop,
+      dataDir: values['data-dir'],
+      runId,
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type {ModelPairRow} from '../server/db/repos/models';
+import {modelWriter, trainRunsRepo} from '../server/db/repos/models';
+import {trainingDataRepo} from '../server/db/repos/training-data';
+import type {Db} from '../server/db/open';
+import {openShopDb} from '../server/db/open';
+import {parseShopDomain} from '../server/shop-domain';
+import type {CliOptions} from './cli';
+import type {Baskets} from './load';
+import {BasketBuilder} from './load';
+import type {TrainResult} from './pipeline';
+import {train} from './pipeline';
+import {createProgress} from './progress';
+import {buildReport, pairRows} from './write';
+
+/**
+ * DB mode: the shop's non-cancelled orders in, a new model version out, written and activated in one
+ * transaction (models repo). The run row is marked published in that same transaction.
+ */
+
+/** Test hook: `PAIRWISE_TRAINER_FAULT=kill-before-flip` kills the process inside the publishing transaction. */
+const FAULT = process.env.PAIRWISE_TRAINER_FAULT;
+
+export function loadShopBaskets(lines: Iterable<{orderId: number; createdAt: string; productId: number}>): Baskets {
+  const builder = new BasketBuilder();
+  let lastOrder = -1;
+  let order = 0;
+  for (const l of lines) {
+    if (l.orderId !== lastOrder) {
+      order = builder.order(String(l.orderId), Date.parse(l.createdAt));
+      lastOrder = l.orderId;
+    }
+    builder.line(order, builder.item(String(l.productId)));
+  }
+  return builder.build();
+}
+
+/** Published pairs with the shop's numeric product ids. */
+export function* modelPairRows(baskets: Baskets, result: TrainResult): Generator<ModelPairRow> {
+  for (const r of pairRows(result.companions, result.freq, baskets.count)) {
+    yield {
+      productId: Number(baskets.itemIds[r.product]),
+      rank: r.rank,
+      companionId: Number(baskets.itemIds[r.companion]),
+      score: r.score,
+      source: r.source,
+      count: r.count,
+      support: r.support,
+      confidence: r.confidence,
+      lift: r.lift,
+      jaccard: r.jaccard,
+      cosine: r.cosine,
+      llr: r.llr,
+      embeddingSim: null,
+      textSim: null,
+    };
+  }
+}
+
+export function runShop(o: CliOptions): number {
+  const shop = parseShopDomain(o.shop);
+  if (!shop) throw new Error(`invalid shop domain: ${JSON.stringify(o.shop)}`);
+  const t0 = performance.now();
+  const db = openShopDb(o.dataDir, shop);
+  try {
+    const runs = trainRunsRepo(db);
+    const runId = o.runId ?? runs.start();
+    try {
+      return publishRun(db, o, runId, t0);
+    } catch (err) {
+      runs.fail(runId, err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+function publishRun(db: Db, o: CliOptions, runId: number, t0: number): number {
+  const progress = createProgress();
+  progress.stage('load', 0, 0.05);
+  const baskets = loadShopBaskets(trainingDataRepo(db).orderLines());
+  const loadS = (performance.now() - t0) / 1000;
+  const result = train(baskets, {model: o.model, seed: o.seed}, progress);
+  progress.stage('publish', 0.99, 1);
+  const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: Number(((performance.now() - t0) / 1000).toFixed(3))};
+  const report = buildReport(
+    {badRows: [], badRowCount: 0, lines: 0, skippedLines: 0, cancelledOrders: 0, orders: baskets.count, products: baskets.itemIds.length},
+    result,
+    {backend: 'none', timings},
+  );
+  const id = (i: number) => Number(baskets.itemIds[i]);
+  const version = modelWriter(db).publish(
+    {
+      kind: result.kind,
+      backend: null,
+      report,
+      pairs: modelPairRows(baskets, result),
+      bundles: result.bundles.map((b) => ({productIds: b.items.map(id), count: b.count, support: b.support, lift: b.lift})),
+      communities: result.communities.map((c) => ({communityId: c.id, productIds: c.items.map(id)})),
+      runId,
+    },
+    FAULT === 'kill-before-flip' ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+  );
+  progress.done();
+  return version;
+}
