@@ -94,4 +94,10 @@ async function replay(path: string, out: string, started: number): Promise<numbe
   return 0;
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (error) {
+  // An unwritable --out or a full disk: say what failed, without a stack trace.
+  console.error(`generate failed: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

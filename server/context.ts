@@ -3,7 +3,7 @@ import {runBackfill, wakeBackfill} from './backfill/bulk';
 import type {Config} from './config';
 import {openAppDb, ShopDbs} from './db/open';
 import type {Db} from './db/open';
-import {activeModelVersion, loadModelCompanions} from './db/repos/models';
+import {activeModelVersion, loadModelCompanions, trainRunsRepo} from './db/repos/models';
 import {createLogger} from './log';
 import {publishMetafields} from './publish/metafields';
 import {ModelCache} from './recommend/model-cache';
@@ -46,7 +46,18 @@ export function createContext(config: Config, log: Logger = createLogger()): App
     },
     onBulkOperationFinished: (shop) => wakeBackfill(shop),
     // Loaded on first use, so serving the storefront and admin never loads the trainer's code.
-    startTraining: async (shop) => (await import('./jobs/train')).startTraining(config.dataDir, shop),
+    startTraining: async (shop) => {
+      const jobs = await import('./jobs/train');
+      const result = jobs.startTraining(config.dataDir, shop);
+      if (result.started) {
+        // A published model reaches the storefront's first paint through the metafields.
+        void jobs.trainingDone(shop).then(() => {
+          if (trainRunsRepo(ctx.shopDbs.get(shop)).get(result.runId)?.status !== 'published') return;
+          return publishMetafields(ctx, shop, ctx.models).then(() => undefined);
+        }).catch((err) => log('warn', 'metafield publish after training failed', {shop, error: String(err)}));
+      }
+      return result;
+    },
     onInstalled: (shop) => {
       runBackfill(ctx, shop).catch(() => {}); // failures are logged and recorded in the backfills table
     },

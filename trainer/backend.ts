@@ -77,6 +77,9 @@ const CANDIDATES: Candidate[] = [
   {name: 'cpu', load: () => activate('cpu')},
 ];
 
+/** A missing package or driver does not appear mid-process: remember why, and do not wake Dawn again. */
+const failures = new Map<string, string>();
+
 function matches(candidate: string, preferred: string): boolean {
   return candidate === preferred || (preferred === 'tensorflow' && candidate === 'tensorflow-gpu');
 }
@@ -93,11 +96,17 @@ export async function selectBackend(preferred?: string): Promise<BackendChoice> 
   }
   const rest = CANDIDATES.filter((c) => !first.includes(c));
   for (const candidate of [...first, ...rest]) {
+    const known = failures.get(candidate.name);
+    if (known) {
+      tried.push({name: candidate.name, error: known});
+      continue;
+    }
     try {
       await candidate.load();
       tried.push({name: candidate.name});
       return {name: candidate.name, tried};
     } catch (err) {
+      failures.set(candidate.name, reason(err));
       tried.push({name: candidate.name, error: reason(err)});
     }
   }

@@ -1,6 +1,6 @@
 import type {Baskets} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
-import {rankPartners, transpose} from './pairs';
+import {forEachAnchor, rankPartners, transpose} from './pairs';
 
 /**
  * The companion score: P(b | a) with evidence-weighted counts, shrunk toward b's popularity, then divided by a
@@ -115,4 +115,30 @@ export function publishLists(lists: RankedLists, popular: ArrayLike<number>, ord
   }
   offsets[nItems] = items.length;
   return {offsets, items: Uint32Array.from(items), scores: Float64Array.from(scores), counts: Uint32Array.from(counts), sources: Uint8Array.from(sources)};
+}
+
+/**
+ * Back-filled companions may still have been bought with their anchor: looks their true counts up (one kernel
+ * pass over the anchors that have any) so every published pair explains itself with real figures.
+ */
+export function fillCounts(baskets: Baskets, companions: Companions, index: ItemBaskets = transpose(baskets)): void {
+  const anchors: number[] = [];
+  for (let a = 0; a < companions.offsets.length - 1; a++) {
+    for (let t = companions.offsets[a]; t < companions.offsets[a + 1]; t++) {
+      if (companions.counts[t] === 0) {
+        anchors.push(a);
+        break;
+      }
+    }
+  }
+  forEachAnchor(
+    baskets,
+    ({anchor, count}) => {
+      for (let t = companions.offsets[anchor]; t < companions.offsets[anchor + 1]; t++) {
+        companions.counts[t] = count[companions.items[t]];
+      }
+    },
+    {anchors},
+    index,
+  );
 }

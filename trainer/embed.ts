@@ -33,12 +33,12 @@ export type EmbedOptions = {
 export type Embeddings = {vectors: Float32Array; dim: number; seconds: number};
 
 const DEFAULTS = {
-  dim: 64,
+  dim: 32,
   epochs: 5,
   seed: 1,
   negatives: 5,
   window: 8,
-  maxPairsPerEpoch: 2_000_000,
+  maxPairsPerEpoch: 1_000_000,
   batchSize: 16_384,
   learningRate: 0.2,
   subsample: 1e-3,

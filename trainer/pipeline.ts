@@ -1,5 +1,5 @@
 import type {Companions, ScoreParams} from './blend';
-import {DEFAULT_SCORE, publishLists, rankCompanions} from './blend';
+import {DEFAULT_SCORE, fillCounts, publishLists, rankCompanions} from './blend';
 import type {Bundle} from './bundles';
 import {mineBundles} from './bundles';
 import type {Community} from './communities';
@@ -123,7 +123,11 @@ export function train(baskets: Baskets, opts: TrainOptions, progress: Progress):
         ? rankPartners(baskets, 0, () => 0, {}, index)
         : rankPartners(baskets, k, baselineScorer(kind, freq, baskets.count), {}, index),
   );
-  const companions = timed(timings, 'publish_s', () => publishLists(lists, popular, (a) => freq[a] > 0, k));
+  const companions = timed(timings, 'publish_s', () => {
+    const published = publishLists(lists, popular, (a) => freq[a] > 0, k);
+    fillCounts(baskets, published, index);
+    return published;
+  });
   let bundles: Bundle[] = [];
   let communities: Community[] = [];
   if (opts.model === 'full') {

@@ -51,8 +51,8 @@ export interface RecommendationsResponse {
   companions: CompanionRow[];
 }
 
-export interface BundlesResponse extends Paged<ModelBundle & {products: Pick<CatalogProduct, 'productId' | 'title'>[]}> {
-  promotedBundleId: number | null;
+export interface BundlesResponse extends Paged<ModelBundle & {promoted: boolean; products: Pick<CatalogProduct, 'productId' | 'title'>[]}> {
+  promoted: number[] | null;
   model: {version: number} | null;
 }
 

@@ -62,18 +62,17 @@ export function Bundles() {
             } : undefined}
           >
             {data.items.map((b, i) => {
-              const promoted = data.promotedBundleId === b.bundleId;
               return (
                 <IndexTable.Row id={String(b.bundleId)} key={b.bundleId} position={i}>
                   <IndexTable.Cell>
                     <Text as="span" fontWeight="semibold">{b.products.map((p) => p.title).join(' + ')}</Text>{' '}
-                    {promoted && <Badge tone="success">{t('bundles.promoted')}</Badge>}
+                    {b.promoted && <Badge tone="success">{t('bundles.promoted')}</Badge>}
                   </IndexTable.Cell>
                   <IndexTable.Cell><Text as="span" alignment="end" numeric>{formatCount(b.count)}</Text></IndexTable.Cell>
                   <IndexTable.Cell><Text as="span" alignment="end" numeric>{formatPercent(b.support)}</Text></IndexTable.Cell>
                   <IndexTable.Cell><Text as="span" alignment="end" numeric>{formatNumber(b.lift)}×</Text></IndexTable.Cell>
                   <IndexTable.Cell>
-                    {promoted ? (
+                    {b.promoted ? (
                       <Button size="slim" disabled={busy} onClick={() => void change('/bundles/promoted', 'DELETE', t('bundles.toast.removed'))}>{t('bundles.remove')}</Button>
                     ) : (
                       <Button size="slim" variant="primary" disabled={busy} onClick={() => void change(`/bundles/${b.bundleId}/promote`, 'PUT', t('bundles.toast.promoted'))}>{t('bundles.promote')}</Button>

@@ -47,12 +47,18 @@ export interface PublishResult {
  * Publishes the lists of `productIds` (default: every product that has or had one) whose content changed
  * since the last publish. State is committed per batch, so after a crash a rerun sends only what is left.
  */
-export async function publishMetafields(
-  ctx: AppContext,
-  shop: ShopDomain,
-  models: ModelCache,
-  productIds?: number[],
-): Promise<PublishResult> {
+const queues = new Map<ShopDomain, Promise<unknown>>();
+
+export function publishMetafields(ctx: AppContext, shop: ShopDomain, models: ModelCache, productIds?: number[]): Promise<PublishResult> {
+  // One publish per shop at a time: each sees the state the previous one committed, so none sends twice.
+  const previous = queues.get(shop) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => publish(ctx, shop, models, productIds));
+  queues.set(shop, next);
+  void next.finally(() => queues.get(shop) === next && queues.delete(shop)).catch(() => undefined);
+  return next;
+}
+
+async function publish(ctx: AppContext, shop: ShopDomain, models: ModelCache, productIds?: number[]): Promise<PublishResult> {
   const db = ctx.shopDbs.get(shop);
   const state = metafieldStateRepo(db);
   const snapshot = models.get(shop, db);

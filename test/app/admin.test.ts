@@ -5,6 +5,7 @@ import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {trainRunsRepo} from '../../server/db/repos/models';
 import type {ApiApp} from '../server/api/harness';
 import {sessionToken, startApiApp} from '../server/api/harness';
 import {pid, seedStore} from '../server/api/fixture';
@@ -40,7 +41,8 @@ async function adminPage(token: string, height: number): Promise<Page> {
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) return;
   // The server serves app/dist; (re)build it when missing or older than app/'s sources.
-  execSync('node scripts/ensure-build.mjs', {cwd: ROOT, stdio: 'pipe'});
+  // NODE_ENV is 'test' here; the build must be the production one the server ships.
+  execSync('node scripts/ensure-build.mjs', {cwd: ROOT, stdio: 'pipe', env: {...process.env, NODE_ENV: 'production'}});
   app = await startApiApp();
   seedStore(app.ctx.shopDbs.get(SHOP as never), BASE);
   const token = await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret, expiresInS: 600});
@@ -173,13 +175,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the embedded admin in Chromium', () => {
   });
 
   it('Home: training progress updates live while a run goes', async () => {
-    const db = app.ctx.shopDbs.get(SHOP as never);
-    // What the trainer writes as it goes (its own module owns these writes; the page only reads them).
-    const run = db.prepare(`INSERT INTO train_runs (started_at, status, stage, progress) VALUES (?, 'running', 'pairs', 0.25)`).run(new Date().toISOString());
+    // What the training job writes as it goes; the page only reads it.
+    const runs = trainRunsRepo(app.ctx.shopDbs.get(SHOP as never));
+    const run = runs.start();
+    runs.progress(run, 'pairs', 0.25);
     await open('Home');
     await eventually(() => page.locator('body').innerText()).toContain('Training: pairs, 25% done');
     expect(await page.getByRole('button', {name: 'Retrain now'}).isDisabled()).toBe(true);
-    db.prepare(`UPDATE train_runs SET stage = 'embed', progress = 0.6 WHERE id = ?`).run(run.lastInsertRowid);
+    runs.progress(run, 'embed', 0.6);
     await eventually(() => page.locator('body').innerText()).toContain('Training: embed, 60% done');
     await shoot('home-training', {axe: false});
   });

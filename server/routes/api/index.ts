@@ -1,5 +1,6 @@
 import express from 'express';
 import type {AppContext} from '../../context';
+import {startTraining} from '../../jobs/train';
 import {analyticsRouter} from './analytics';
 import {bundlesRouter} from './bundles';
 import {curationRouter} from './curation';
@@ -14,9 +15,6 @@ import type {StartTraining} from './training';
  * Everything under `/api`, for the embedded admin. Mounted by createApp behind requireSessionToken, which sets
  * `res.locals.shop`; every handler reads the shop from there and nowhere else.
  */
-/** Loaded on the first "Retrain now", so serving the admin never loads the trainer (and TensorFlow.js). */
-const startTraining: StartTraining = (dataDir, shop) => import('../../jobs/train').then((m) => m.startTraining(dataDir, shop));
-
 export function apiRouter(ctx: AppContext, opts: {startTraining?: StartTraining} = {}): express.Router {
   const router = express.Router();
   router.use(statusRouter(ctx));

@@ -1,4 +1,8 @@
 import type {Db} from '../../../server/db/open';
+import {eventsRepo} from '../../../server/db/repos/events';
+import type {StorefrontEvent} from '../../../server/db/repos/events';
+import {modelWriter, trainRunsRepo} from '../../../server/db/repos/models';
+import type {ModelPairRow} from '../../../server/db/repos/models';
 import {ordersRepo} from '../../../server/db/repos/orders';
 import {productsRepo} from '../../../server/db/repos/products';
 
@@ -43,13 +47,18 @@ export function seedStore(db: Db, base: number, opts: {model?: boolean} = {}): v
         })),
       });
     });
-    const event = db.prepare('INSERT INTO events (occurred_at, day, type, block, anchor_id, product_id, holdout) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const events = eventsRepo(db);
     for (let d = 1; d <= 7; d++) {
-      const day = `2026-11-0${d}`;
-      const counts: [string, number][] = [['rendered', 20 + d], ['viewed', 15 + d], ['clicked', 4], ['added', 2]];
-      for (const [type, n] of counts) for (let k = 0; k < n; k++) event.run(`${day}T09:00:00Z`, day, type, 'fbt', pid(base, 1), pid(base, 2), 0);
-      for (let k = 0; k < 3; k++) event.run(`${day}T09:00:00Z`, day, 'rendered', 'cart', pid(base, 1), pid(base, 3), 0);
-      event.run(`${day}T09:00:00Z`, day, 'rendered', 'fbt', pid(base, 1), null, 1);
+      const at = new Date(`2026-11-0${d}T09:00:00Z`);
+      const fbt = (type: StorefrontEvent['type'], n: number, holdout = false): StorefrontEvent[] =>
+        Array.from({length: n}, () => ({type, block: 'fbt', anchorId: pid(base, 1), productId: holdout ? null : pid(base, 2), holdout}));
+      events.insertMany(
+        [
+          ...fbt('rendered', 20 + d), ...fbt('viewed', 15 + d), ...fbt('clicked', 4), ...fbt('added', 2), ...fbt('rendered', 1, true),
+          ...Array.from({length: 3}, (): StorefrontEvent => ({type: 'rendered', block: 'cart', anchorId: pid(base, 1), productId: pid(base, 3), holdout: false})),
+        ],
+        at,
+      );
     }
     if (opts.model === false) return;
     const report = {
@@ -62,12 +71,6 @@ export function seedStore(db: Db, base: number, opts: {model?: boolean} = {}): v
         jaccard: {hr: 0.33, precision: 0.1, recall: 0.28, ndcg: 0.21, coverage: 0.7},
       },
     };
-    db.prepare(`INSERT INTO model_versions (version, created_at, status, kind, backend, report) VALUES (1, ?, 'ready', 'model', 'cpu', ?)`).run(now, JSON.stringify(report));
-    db.prepare(`INSERT INTO model_active (singleton, version, previous_version, activated_at) VALUES (1, 1, NULL, ?)`).run(now);
-    const pair = db.prepare(
-      `INSERT INTO model_pairs (version, product_id, rank, companion_id, score, source, count, support, confidence, lift)
-       VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     const pairs: [number, number, string, number, number, number][] = [
       // product, companion, source, count, confidence, lift
       [1, 2, 'copurchase', 3, 0.6, 1.5], [1, 3, 'copurchase', 3, 0.6, 1.4], [1, 4, 'copurchase', 1, 0.2, 1.1], [1, 5, 'embedding', 0, 0.01, 0.5],
@@ -76,17 +79,28 @@ export function seedStore(db: Db, base: number, opts: {model?: boolean} = {}): v
       [5, 6, 'copurchase', 2, 0.67, 2.5], [5, 7, 'copurchase', 2, 0.67, 2.5], [6, 5, 'copurchase', 2, 1, 2.5], [7, 6, 'similar', 0, 0, 0],
     ];
     const ranks = new Map<number, number>();
-    for (const [a, b, source, count, confidence, lift] of pairs) {
+    const rows: ModelPairRow[] = pairs.map(([a, b, source, count, confidence, lift]) => {
       const rank = (ranks.get(a) ?? 0) + 1;
       ranks.set(a, rank);
-      pair.run(pid(base, a), rank, pid(base, b), 1 / rank, source, count, count / 10, confidence, lift);
-    }
-    const bundle = db.prepare('INSERT INTO model_bundles (version, bundle_id, product_ids, count, support, lift) VALUES (1, ?, ?, ?, ?, ?)');
-    bundle.run(1, JSON.stringify([1, 2, 3].map((n) => pid(base, n))), 2, 0.2, 3.1);
-    bundle.run(2, JSON.stringify([5, 6, 7].map((n) => pid(base, n))), 1, 0.1, 4.2);
-    const member = db.prepare('INSERT INTO model_communities (version, community_id, product_id) VALUES (1, ?, ?)');
-    for (const n of [1, 2, 3, 4]) member.run(1, pid(base, n));
-    for (const n of [5, 6, 7]) member.run(2, pid(base, n));
-    db.prepare(`INSERT INTO train_runs (started_at, finished_at, status, stage, progress, version) VALUES (?, ?, 'published', 'publish', 1, 1)`).run(now, now);
+      return {
+        productId: pid(base, a), rank, companionId: pid(base, b), score: 1 / rank, source, count, support: count / 10, confidence, lift,
+        jaccard: null, cosine: null, llr: null, embeddingSim: null, textSim: null,
+      };
+    });
+    modelWriter(db).publish({
+      kind: 'model',
+      backend: 'cpu',
+      report,
+      pairs: rows,
+      bundles: [
+        {productIds: [1, 2, 3].map((n) => pid(base, n)), count: 2, support: 0.2, lift: 3.1},
+        {productIds: [5, 6, 7].map((n) => pid(base, n)), count: 1, support: 0.1, lift: 4.2},
+      ],
+      communities: [
+        {communityId: 1, productIds: [1, 2, 3, 4].map((n) => pid(base, n))},
+        {communityId: 2, productIds: [5, 6, 7].map((n) => pid(base, n))},
+      ],
+      runId: trainRunsRepo(db).start(),
+    });
   })();
 }

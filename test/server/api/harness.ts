@@ -1,8 +1,9 @@
-import {randomBytes} from 'node:crypto';
-import {SignJWT} from 'jose';
 import type {ShopDomain} from '../../../server/shop-domain';
 import {startTestApp} from '../../support/app';
 import type {TestApp} from '../../support/app';
+import {sessionToken} from '../../support/session-token';
+
+export {sessionToken};
 
 export interface ApiApp extends TestApp {
   /** Every onCurationChanged call, in order (the real republish needs Shopify, which these tests do not run). */
@@ -16,21 +17,6 @@ export async function startApiApp(): Promise<ApiApp> {
   app.ctx.onCurationChanged = (shop, productIds) => void republished.push({shop, productIds});
   app.ctx.onInstalled = () => {};
   return Object.assign(app, {republished});
-}
-
-/** An App Bridge session token (HS256, the claims Shopify puts in one). */
-export function sessionToken(o: {shop: string; apiKey: string; secret: string; expiresInS?: number; aud?: string}): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({dest: `https://${o.shop}`, sid: randomBytes(8).toString('hex')})
-    .setProtectedHeader({alg: 'HS256', typ: 'JWT'})
-    .setIssuer(`https://${o.shop}/admin`)
-    .setAudience(o.aud ?? o.apiKey)
-    .setSubject('42')
-    .setIssuedAt(now - 5)
-    .setNotBefore(now - 5)
-    .setExpirationTime(now + (o.expiresInS ?? 60))
-    .setJti(randomBytes(8).toString('hex'))
-    .sign(new TextEncoder().encode(o.secret));
 }
 
 /** A fetch to `/api` with a valid token for `shop`, returning status and parsed JSON. */

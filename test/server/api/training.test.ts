@@ -3,6 +3,7 @@ import type {Server} from 'node:http';
 import express from 'express';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {requireSessionToken} from '../../../server/auth/session-token';
+import {trainRunsRepo} from '../../../server/db/repos/models';
 import {apiRouter} from '../../../server/routes/api';
 import type {ApiApp} from './harness';
 import {call, startApiApp} from './harness';
@@ -14,11 +15,20 @@ let server: Server;
 /** The api behind the real guard, with the training job replaced by a recorder: a real run is the trainer's test. */
 let api: {url: string; apiKey: string; secret: string};
 const trainings: string[] = [];
+/** Stands in for jobs/train.ts: one run per shop until `finish`. */
+let runningShop: string | null = null;
 
 beforeAll(async () => {
   app = await startApiApp();
   seedStore(app.ctx.shopDbs.get(SHOP as never), 1000);
-  const router = apiRouter(app.ctx, {startTraining: (_dir, shop) => void trainings.push(shop)});
+  const router = apiRouter(app.ctx, {
+    startTraining: (_dir, shop) => {
+      if (runningShop === shop) return {started: false, reason: 'a training run is already in progress for this shop'};
+      runningShop = shop;
+      trainings.push(shop);
+      return {started: true, runId: trainRunsRepo(app.ctx.shopDbs.get(shop)).start()};
+    },
+  });
   server = express().use('/api', requireSessionToken(app.ctx), express.json(), router).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   api = {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: app.apiKey, secret: app.secret};
@@ -38,12 +48,12 @@ describe('training', () => {
     expect(json.running).toBeNull();
   });
 
-  it("starts a run for the token's shop, and refuses a second while one is going", async () => {
-    const {status} = await call(api, SHOP, 'POST', '/api/training');
+  it("starts a run for the token's shop, shows its progress, and refuses a second while one is going", async () => {
+    const {status, json} = await call(api, SHOP, 'POST', '/api/training');
     expect(status).toBe(202);
     expect(trainings).toEqual([SHOP]);
-    // What the trainer writes when it starts: a running row.
-    app.ctx.shopDbs.get(SHOP as never).prepare(`INSERT INTO train_runs (started_at, status, stage, progress) VALUES (?, 'running', 'pairs', 0.4)`).run(new Date().toISOString());
+    expect(json.running).toMatchObject({id: json.runId, status: 'running', stage: 'starting'});
+    trainRunsRepo(app.ctx.shopDbs.get(SHOP as never)).progress(json.runId, 'pairs', 0.4);
     const again = await call(api, SHOP, 'POST', '/api/training');
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe('training_running');

@@ -1,0 +1,48 @@
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import {startTraining, trainingDone} from '../../../server/jobs/train';
+import {openShopDb} from '../../../server/db/open';
+import {activeModelVersion, adminModelReads} from '../../../server/db/repos/models';
+import {ordersRepo} from '../../../server/db/repos/orders';
+import type {ShopDomain} from '../../../server/shop-domain';
+
+const SHOP = 'job-store.myshopify.com' as ShopDomain;
+const dataDir = mkdtempSync(join(tmpdir(), 'pairwise-job-'));
+const db = openShopDb(dataDir, SHOP);
+afterAll(() => db.close());
+
+db.transaction(() => {
+  const orders = ordersRepo(db);
+  for (let o = 1; o <= 200; o++) {
+    const at = new Date(Date.UTC(2024, 0, 1) + o * 3_600_000).toISOString();
+    const products = [1 + (o % 7), 1 + ((o * 3) % 11), 20 + (o % 3)];
+    orders.upsert({
+      orderId: o, name: null, createdAt: at, updatedAt: at, cancelledAt: null, currency: null, totalPrice: null, customerHash: null, source: 'demo',
+      lines: products.map((p, l) => ({lineId: l + 1, productId: p, variantId: null, quantity: 1, price: 1, pairwiseBlock: null, pairwiseAnchor: null})),
+    });
+  }
+})();
+
+describe('training job', () => {
+  it('runs the trainer as a child process, one run per shop, and records its progress', async () => {
+    const first = startTraining(dataDir, SHOP);
+    expect(first.started).toBe(true);
+    expect(startTraining(dataDir, SHOP)).toEqual({started: false, reason: expect.stringContaining('already')});
+    await trainingDone(SHOP);
+    const run = adminModelReads(db).runs(1)[0];
+    expect(run).toMatchObject({id: first.started && first.runId, status: 'published', progress: 1, stage: 'done'});
+    expect(run.version).toBe(activeModelVersion(db));
+  }, 60_000);
+
+  it('marks the run failed when the trainer dies, and the old model stays active', async () => {
+    const before = activeModelVersion(db);
+    const r = startTraining(dataDir, SHOP, {PAIRWISE_TRAINER_FAULT: 'kill-before-flip'});
+    await trainingDone(SHOP);
+    const run = adminModelReads(db).runs(1)[0];
+    expect(run).toMatchObject({id: r.started && r.runId, status: 'failed'});
+    expect(run.error).toContain('SIGKILL');
+    expect(activeModelVersion(db)).toBe(before);
+  }, 60_000);
+});
