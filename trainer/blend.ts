@@ -59,12 +59,14 @@ export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number,
   let total = 0;
   for (let b = 0; b < baskets.count; b++) total += weights[b];
   const m = params.shrink;
-  const alpha = params.popularityExponent;
-  const score = (a: number, b: number, _count: number, w: number): number => {
-    const prior = freq[b] / total;
-    if (prior <= 0) return 0;
-    return ((w + m * prior) / (freq[a] + m)) * Math.pow(prior, -alpha);
-  };
+  // Per-item factors computed once: the score is called for every co-occurring pair.
+  const prior = new Float64Array(freq.length);
+  const penalty = new Float64Array(freq.length);
+  for (let i = 0; i < freq.length; i++) {
+    prior[i] = freq[i] / total;
+    penalty[i] = prior[i] > 0 ? Math.pow(prior[i], -params.popularityExponent) : 0;
+  }
+  const score = (a: number, b: number, _count: number, w: number): number => ((w + m * prior[b]) / (freq[a] + m)) * penalty[b];
   return rankPartners(baskets, k, score, {basketWeight: weights, extraCandidates: topItems(freq, params.popularCandidates)}, index);
 }
 

@@ -34,7 +34,7 @@ export type Embeddings = {vectors: Float32Array; dim: number; seconds: number};
 
 const DEFAULTS = {
   dim: 32,
-  epochs: 5,
+  epochs: 3,
   seed: 1,
   negatives: 5,
   window: 8,
@@ -89,7 +89,7 @@ function occurrences(baskets: BasketItems, n: number): Float64Array {
   return freq;
 }
 
-type PairSampler = {pairs: (epoch: number) => {centre: Int32Array; context: Int32Array; length: number}};
+type PairSampler = {pairs: () => {centre: Int32Array; context: Int32Array; length: number}};
 
 /**
  * Positive pairs for one epoch: each kept item of a basket with up to `window` random companions from the same
@@ -193,28 +193,34 @@ class Table {
 
   gather(indexes: Int32Array, out: Float32Array): void {
     const d = this.dim;
-    for (let i = 0; i < indexes.length; i++) out.set(this.w.subarray(indexes[i] * d, indexes[i] * d + d), i * d);
+    const w = this.w;
+    for (let i = 0; i < indexes.length; i++) {
+      const from = indexes[i] * d;
+      const to = i * d;
+      for (let j = 0; j < d; j++) out[to + j] = w[from + j];
+    }
   }
 
   apply(indexes: Int32Array, grads: Float32Array, lr: number): void {
-    const d = this.dim;
-    this.mark++;
-    this.touched.length = 0;
+    const {dim: d, acc, g2, w, stamp, touched} = this;
+    const mark = ++this.mark;
+    touched.length = 0;
     for (let i = 0; i < indexes.length; i++) {
       const row = indexes[i];
       const base = row * d;
-      if (this.stamp[row] !== this.mark) {
-        this.stamp[row] = this.mark;
-        this.touched.push(row);
-        this.acc.fill(0, base, base + d);
+      if (stamp[row] !== mark) {
+        stamp[row] = mark;
+        touched.push(row);
+        acc.fill(0, base, base + d);
       }
-      for (let j = 0; j < d; j++) this.acc[base + j] += grads[i * d + j];
+      const from = i * d;
+      for (let j = 0; j < d; j++) acc[base + j] += grads[from + j];
     }
-    for (const row of this.touched) {
+    for (const row of touched) {
       for (let j = row * d; j < row * d + d; j++) {
-        const g = this.acc[j];
-        this.g2[j] += g * g;
-        this.w[j] -= (lr * g) / Math.sqrt(this.g2[j] + 1e-8);
+        const g = acc[j];
+        g2[j] += g * g;
+        w[j] -= (lr * g) / Math.sqrt(g2[j] + 1e-8);
       }
     }
   }
@@ -241,7 +247,7 @@ export async function trainEmbeddings(baskets: BasketItems, opts: EmbedOptions):
   const vpn = new Float32Array(o.batchSize * (k + 1) * o.dim);
   const pn = new Int32Array(o.batchSize * (k + 1));
   for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const {centre, context, length} = sampler.pairs(epoch);
+    const {centre, context, length} = sampler.pairs();
     for (let s = 0; s < length; s += o.batchSize) {
       const b = Math.min(o.batchSize, length - s);
       for (let i = 0; i < b; i++) {

@@ -231,6 +231,9 @@ export async function readOrdersCsv(file: string, builder: BasketBuilder): Promi
   // Lines of one order are usually adjacent and share created_at: parse each distinct string once.
   let lastCreatedText: string | undefined;
   let lastCreated: number | null = NaN;
+  let lastOrderId: string | undefined;
+  let lastOrderTime: number | undefined;
+  let lastOrder = 0;
 
   await forEachLine(file, (text, line) => {
     let record: string[];
@@ -253,6 +256,10 @@ export async function readOrdersCsv(file: string, builder: BasketBuilder): Promi
     const orderId = record[col.order].trim();
     const productId = record[col.product].trim();
     if (!orderId) return bad(line, 'empty order_id');
+    if (orderId !== lastOrderId) {
+      lastOrderId = orderId;
+      lastOrderTime = undefined;
+    }
     if (col.created >= 0 && record[col.created] !== lastCreatedText) {
       lastCreatedText = record[col.created];
       lastCreated = parseTime(lastCreatedText);
@@ -264,7 +271,12 @@ export async function readOrdersCsv(file: string, builder: BasketBuilder): Promi
     const price = parseNumber(col.price >= 0 ? record[col.price] : undefined);
     if (price === null) return bad(line, `unreadable price "${record[col.price]}"`);
     const cancelled = col.cancelled >= 0 && record[col.cancelled].trim() !== '';
-    const order = builder.order(orderId, createdAt, cancelled);
+    // Lines of one order usually follow each other: look the order up once per run of lines.
+    if (lastOrderTime !== createdAt || cancelled) {
+      lastOrder = builder.order(orderId, createdAt, cancelled);
+      lastOrderTime = createdAt;
+    }
+    const order = lastOrder;
     if (!productId || quantity <= 0) {
       skippedLines++;
       return;

@@ -18,7 +18,7 @@ const TRIGRAM_WEIGHT = 1;
  * Terms found in more products than this are left out of the search (still in the norms): their IDF is near zero
  * and their postings would make the search quadratic on a 100k-product catalogue.
  */
-const MAX_POSTINGS = 1000;
+const MAX_POSTINGS = 300;
 const STOPWORDS = new Set(['a', 'an', 'and', 'the', 'of', 'for', 'with', 'in', 'on', 'to', 'by', 'or', 'at', 'from', 'is', 'it', 'this']);
 
 function words(text: string | undefined): string[] {

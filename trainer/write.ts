@@ -17,21 +17,27 @@ export function csvField(value: string | number): string {
 
 const num = (x: number): string => (Number.isInteger(x) ? String(x) : Number(x.toPrecision(6)).toString());
 
-/** Writes lines through a stream in large chunks (millions of rows on a big store). */
-async function writeLines(file: string, header: string, rows: (emit: (line: string) => void) => void): Promise<void> {
-  const out = createWriteStream(file);
-  let buffer = header + '\n';
-  const pending: Promise<void>[] = [];
-  rows((line) => {
-    buffer += line + '\n';
-    if (buffer.length > 1 << 20) {
-      if (!out.write(buffer)) pending.push(new Promise((resolve) => out.once('drain', resolve)));
-      buffer = '';
-    }
-  });
-  out.write(buffer);
-  await Promise.all(pending);
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+/** Buffers lines and writes them in large chunks, honouring back-pressure (millions of rows on a big store). */
+class LineFile {
+  private readonly out;
+  private buffer: string;
+
+  constructor(file: string, header: string) {
+    this.out = createWriteStream(file);
+    this.buffer = header + '\n';
+  }
+
+  async line(text: string): Promise<void> {
+    this.buffer += text + '\n';
+    if (this.buffer.length < 1 << 20) return;
+    const ok = this.out.write(this.buffer);
+    this.buffer = '';
+    if (!ok) await new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => this.out.end(this.buffer, (err?: Error | null) => (err ? reject(err) : resolve())));
+  }
 }
 
 export type PairRow = {
@@ -83,19 +89,18 @@ export async function writeOutputs(
 ): Promise<void> {
   mkdirSync(dir, {recursive: true});
   const id = (i: number) => csvField(baskets.itemIds[i]);
-  await writeLines(join(dir, 'recommendations.csv'), 'product_id,rank,recommended_id,score', (emit) => {
-    for (const r of pairRows(companions, freq, baskets.count)) emit(`${id(r.product)},${r.rank},${id(r.companion)},${num(r.score)}`);
-  });
-  await writeLines(join(dir, 'pairs.csv'), 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr', (emit) => {
-    for (const r of pairRows(companions, freq, baskets.count)) {
-      emit(
-        [id(r.product), r.rank, id(r.companion), num(r.score), r.source, r.count, num(r.support), num(r.confidence), num(r.lift), num(r.jaccard), num(r.cosine), num(r.llr)].join(','),
-      );
-    }
-  });
-  await writeLines(join(dir, 'bundles.csv'), 'bundle_id,product_ids,count,support,lift', (emit) => {
-    bundles.forEach((b, i) => emit(`${i + 1},${csvField(JSON.stringify(b.items.map((x) => baskets.itemIds[x])))},${b.count},${num(b.support)},${num(b.lift)}`));
-  });
+  const recs = new LineFile(join(dir, 'recommendations.csv'), 'product_id,rank,recommended_id,score');
+  const pairs = new LineFile(join(dir, 'pairs.csv'), 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr');
+  for (const r of pairRows(companions, freq, baskets.count)) {
+    const head = `${id(r.product)},${r.rank},${id(r.companion)},${num(r.score)}`;
+    await recs.line(head);
+    await pairs.line(`${head},${r.source},${r.count},${num(r.support)},${num(r.confidence)},${num(r.lift)},${num(r.jaccard)},${num(r.cosine)},${num(r.llr)}`);
+  }
+  const bundleFile = new LineFile(join(dir, 'bundles.csv'), 'bundle_id,product_ids,count,support,lift');
+  for (const [i, b] of bundles.entries()) {
+    await bundleFile.line(`${i + 1},${csvField(JSON.stringify(b.items.map((x) => baskets.itemIds[x])))},${b.count},${num(b.support)},${num(b.lift)}`);
+  }
+  await Promise.all([recs.close(), pairs.close(), bundleFile.close()]);
 }
 
 export function writeReport(dir: string, report: Record<string, unknown>): void {

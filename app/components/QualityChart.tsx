@@ -13,7 +13,7 @@ export function QualityChart({evaluation}: {evaluation: Record<string, Metrics>}
   }));
   return (
     <figure style={{height: 280, margin: 0}} aria-label={t('home.quality.chartLabel')} data-chart>
-      <BarChart data={data} theme="Light" yAxisOptions={{labelFormatter: (v) => formatPercent(Number(v))}} />
+      <BarChart data={data} theme="Light" isAnimated={false} yAxisOptions={{labelFormatter: (v) => formatPercent(Number(v))}} />
     </figure>
   );
 }

@@ -69,7 +69,7 @@ export function Analytics() {
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">{t('analytics.daily.title')}</Text>
               <figure style={{height: 300, margin: 0}} aria-label={t('analytics.daily.title')} data-chart>
-                <LineChart theme="Light" data={CHARTED.map((s) => ({name: t(`stages.${s}`), data: daily(s)}))} />
+                <LineChart theme="Light" isAnimated={false} data={CHARTED.map((s) => ({name: t(`stages.${s}`), data: daily(s)}))} />
               </figure>
             </BlockStack>
           </Card>

@@ -31,7 +31,12 @@ export function companionsFor(
         }
         return cache.get(id);
       },
-      pins: (id) => curation.pins(id),
+      // A bundle the merchant promoted comes first on its members' pages, after their own pins.
+      pins: (id) => {
+        const pins = curation.pins(id);
+        const bundle = settings.promotedBundle;
+        return bundle?.includes(id) ? [...pins, ...bundle.filter((m) => m !== id && !pins.includes(m))] : pins;
+      },
       pairExcluded: (id) => curation.pairExclusions(id),
       productExcluded: (id) => curation.isProductExcluded(id),
       settings,

@@ -28,7 +28,7 @@ const store = generateStore({seed: 23, orders: 600, products: 60});
 const showable = store.products.filter((p) => p.status === 'active' && p.available && !p.giftCard);
 /** What the storefront asks for: single products (product block) and carts of two (cart block). */
 const ANCHORS = [...showable.slice(0, 8).map((p) => String(p.id)), `${showable[0].id},${showable[1].id}`, `${showable[2].id},${showable[5].id}`];
-const SERVER_KILLS = sized(2, 6);
+const SERVER_KILLS = sized(1, 4);
 
 /** A hand-made model that differs from anything the trainer finds: every product -> the others, in a rotated order. */
 function rotatedModel(shift: number, filler = 0): Iterable<ModelPairRow> {
@@ -169,7 +169,7 @@ describe('crash during publish', () => {
     let expected: string[];
     try {
       // A big model: loading it into memory takes long enough to be killed in the middle of it.
-      publish(db, rotatedModel(round + 1, 15_000));
+      publish(db, rotatedModel(round + 1, 6000));
       expected = servedFrom(db);
     } finally {
       db.close();

@@ -28,7 +28,7 @@ const dynamicKeys = [
   ...['created', 'running', 'downloading', 'completed', 'failed'].map((k) => `backfill.${k}`),
   ...['orders', 'products'].map((k) => `home.sync.backfill_${k}`),
   ...['manual', 'daily', 'weekly'].map((k) => `settings.schedules.${k}`),
-  ...Object.keys(DEFAULT_SETTINGS).filter((k) => k !== 'promotedBundleId').flatMap((k) => [`settings.errors.${k}`, `settings.fields.${k}.label`, `settings.fields.${k}.help`]),
+  ...Object.keys(DEFAULT_SETTINGS).filter((k) => k !== 'promotedBundle').flatMap((k) => [`settings.errors.${k}`, `settings.fields.${k}.label`, `settings.fields.${k}.help`]),
 ];
 
 describe('i18n', () => {

@@ -1,0 +1,107 @@
+import {join} from 'node:path';
+import {Session} from '@shopify/shopify-api';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {generateStore} from '../../demo/store-generator';
+import {ordersRepo} from '../../server/db/repos/orders';
+import {SqliteSessionStorage} from '../../server/db/repos/sessions';
+import {shopsRepo} from '../../server/db/repos/shops';
+import type {ShopDomain} from '../../server/shop-domain';
+import {customerHash} from '../../server/webhooks/orders';
+import {startTestApp} from '../support/app';
+import type {TestApp} from '../support/app';
+import {sessionToken} from '../support/session-token';
+import {signProxyQuery} from '../support/storefront/sign';
+import {orderPayload, productPayload, sendWebhook, signedWebhook} from '../support/webhooks';
+import {pid, seedStore} from '../server/api/fixture';
+import {bytesMention, filesUnder, rowsMentioning} from './db-scan';
+
+const GONE = 'gdpr-redacted.myshopify.com' as ShopDomain;
+const KEPT = 'gdpr-kept.myshopify.com' as ShopDomain;
+const BASE = 5000;
+
+let app: TestApp;
+const store = generateStore({seed: 31, orders: 80, products: 30});
+const orders = [...store.orders()];
+
+const webhook = (shop: ShopDomain, topic: string, body: unknown) =>
+  sendWebhook(`${app.url}/webhooks`, signedWebhook({topic, shop, secret: app.secret, body}));
+
+/** A shop that has used every part of the app: install, session, orders, products, model, curation, events. */
+async function useEverything(shop: ShopDomain): Promise<void> {
+  shopsRepo(app.ctx.appDb).recordInstall(shop, 'read_orders,read_products');
+  const session = new Session({id: `offline_${shop}`, shop, state: 'x', isOnline: false, accessToken: 'shpat_secret', scope: 'read_orders'});
+  await new SqliteSessionStorage(app.ctx.appDb).storeSession(session);
+  seedStore(app.ctx.shopDbs.get(shop), BASE);
+  for (const p of store.products.slice(0, 10)) expect((await webhook(shop, 'products/create', productPayload(p))).status).toBe(200);
+  for (const o of orders) expect((await webhook(shop, 'orders/create', orderPayload(o))).status).toBe(200);
+  const q = signProxyQuery(new URLSearchParams({products: String(pid(BASE, 6))}), {shop, secret: app.secret, pathPrefix: '/apps/pairwise'});
+  expect((await fetch(`${app.url}/proxy/recommendations?${q}`)).status).toBe(200);
+  const events = JSON.stringify({events: [{type: 'viewed', block: 'fbt', anchor: pid(BASE, 6)}]});
+  expect((await fetch(`${app.url}/proxy/events?${q}`, {method: 'POST', body: events})).status).toBe(204);
+  const token = await sessionToken({shop, apiKey: app.apiKey, secret: app.secret});
+  const put = await fetch(`${app.url}/api/settings`, {method: 'PUT', headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'}, body: JSON.stringify({maxItems: 3})});
+  expect(put.status).toBe(200);
+}
+
+beforeAll(async () => {
+  app = await startTestApp({adminOrigin: 'http://127.0.0.1:9'});
+  app.ctx.onInstalled = () => {};
+  app.ctx.onCurationChanged = () => {};
+  await useEverything(GONE);
+  await useEverything(KEPT);
+});
+afterAll(() => app?.close());
+
+describe('shop/redact', () => {
+  it('leaves no file and no row for the shop anywhere, and the other shop whole', async () => {
+    expect(filesUnder(app.dataDir).some((f) => f.includes(GONE))).toBe(true);
+    expect(rowsMentioning(join(app.dataDir, 'app.db'), GONE).length).toBeGreaterThan(0);
+    const keptOrders = ordersRepo(app.ctx.shopDbs.get(KEPT)).counts();
+
+    expect((await webhook(GONE, 'shop/redact', {shop_id: 1, shop_domain: GONE})).status).toBe(200);
+
+    expect(filesUnder(app.dataDir).filter((f) => f.includes(GONE))).toEqual([]);
+    expect(rowsMentioning(join(app.dataDir, 'app.db'), GONE)).toEqual([]);
+    for (const f of filesUnder(app.dataDir).filter((f) => f.endsWith('.db'))) expect(rowsMentioning(join(app.dataDir, f), GONE)).toEqual([]);
+    // What the other shop had is all still there.
+    expect(ordersRepo(app.ctx.shopDbs.get(KEPT)).counts()).toEqual(keptOrders);
+    expect(rowsMentioning(join(app.dataDir, 'app.db'), KEPT).length).toBeGreaterThan(0);
+    // Deleted rows can survive as bytes in free pages or the WAL until overwritten: reported, not a row.
+    const lingering = filesUnder(app.dataDir).filter((f) => bytesMention(join(app.dataDir, f), GONE));
+    console.info(`gdpr: files still holding the redacted domain as deleted bytes: ${lingering.join(', ') || 'none'}`);
+  });
+
+  it('does not bring the shop back when its storefront calls the app afterwards', async () => {
+    const q = signProxyQuery(new URLSearchParams({products: String(pid(BASE, 6))}), {shop: GONE, secret: app.secret, pathPrefix: '/apps/pairwise'});
+    expect((await fetch(`${app.url}/proxy/recommendations?${q}`)).status).toBe(404);
+    expect(filesUnder(app.dataDir).filter((f) => f.includes(GONE))).toEqual([]);
+  });
+});
+
+describe('customers/redact', () => {
+  const withCustomer = (id: number) => orders.filter((o) => o.customerId === id).map((o) => o.id);
+  const customers = [...new Set(orders.map((o) => o.customerId).filter((c): c is number => c !== null))]
+    .sort((a, b) => withCustomer(b).length - withCustomer(a).length);
+
+  it.each([
+    ['listing the orders to redact', customers[0], true],
+    ['without an order list', customers[1], false],
+  ])('removes the customer link from every order, %s', async (_case, customer, listOrders) => {
+    const db = app.ctx.shopDbs.get(KEPT);
+    const salt = shopsRepo(app.ctx.appDb).get(KEPT)!.customerSalt;
+    const hash = customerHash(salt, customer);
+    const theirs = withCustomer(customer);
+    expect(theirs.length).toBeGreaterThan(1);
+    expect(ordersRepo(db).idsForCustomer(hash).sort()).toEqual([...theirs].sort());
+    const others = orders.filter((o) => o.customerId !== null && !customers.slice(0, 2).includes(o.customerId));
+
+    const body = {shop_id: 1, shop_domain: KEPT, customer: {id: customer, email: 'x@example.com'}, orders_to_redact: listOrders ? theirs : undefined};
+    expect((await webhook(KEPT, 'customers/redact', body)).status).toBe(200);
+
+    expect(ordersRepo(db).idsForCustomer(hash)).toEqual([]);
+    for (const id of theirs) expect(ordersRepo(db).get(id)?.customer_hash).toBeNull();
+    // Everyone else keeps their link, and the orders themselves stay.
+    for (const o of others) expect(ordersRepo(db).get(o.id)?.customer_hash).toBe(customerHash(salt, o.customerId!));
+    for (const id of theirs) expect(ordersRepo(db).get(id)?.lines.length).toBeGreaterThan(0);
+  });
+});

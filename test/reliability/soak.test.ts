@@ -1,0 +1,120 @@
+import {readFileSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, describe, expect, it} from 'vitest';
+import {generateStore} from '../../demo/store-generator';
+import {openAppDb, openShopDb} from '../../server/db/open';
+import {shopsRepo} from '../../server/db/repos/shops';
+import type {ShopDomain} from '../../server/shop-domain';
+import {startServerProcess} from '../support/server-process';
+import type {ServerProcess} from '../support/server-process';
+import {sessionToken} from '../support/session-token';
+import {signProxyQuery} from '../support/storefront/sign';
+import {orderPayload, sendWebhook, signedWebhook} from '../support/webhooks';
+import {pid, seedStore} from '../server/api/fixture';
+import {sized} from './mode';
+
+const SHOP = 'soak.myshopify.com' as ShopDomain;
+const BASE = 6000;
+const DURATION_MS = sized(15_000, 120_000);
+/** Load is measured against memory only after this: start-up allocations and caches are not growth. */
+const WARMUP_MS = DURATION_MS / 3;
+const TICK_MS = 50;
+/** More than this many requests in flight means the server is not keeping up: stop adding, count it. */
+const MAX_IN_FLIGHT = 100;
+
+/** Resident set size of a process, from /proc (Linux), in bytes. */
+function rssOf(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+let server: ServerProcess | undefined;
+let dataDir: string;
+afterAll(async () => {
+  await server?.close();
+  if (dataDir) rmSync(dataDir, {recursive: true, force: true});
+});
+
+describe('soak', () => {
+  it(`serves ${DURATION_MS / 1000} s of mixed webhooks, proxy and admin calls with no error and flat memory`, async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'pairwise-soak-'));
+    const appDb = openAppDb(dataDir);
+    shopsRepo(appDb).ensure(SHOP);
+    appDb.close();
+    const db = openShopDb(dataDir, SHOP);
+    seedStore(db, BASE);
+    db.close();
+    server = await startServerProcess({dataDir});
+    const s = server;
+    const orders = generateStore({seed: 41, orders: 100_000, products: 500}).orders();
+
+    const proxyUrl = (path: string, products: string) =>
+      `${s.url}/proxy/${path}?${signProxyQuery(new URLSearchParams({products}), {shop: SHOP, secret: s.secret, pathPrefix: '/apps/pairwise'})}`;
+    const adminPaths = ['/api/status', '/api/products', '/api/analytics', '/api/insights', '/api/training', '/api/settings'];
+    const errors: string[] = [];
+    const latencies: number[] = [];
+    const byKind = new Map<string, number[]>();
+    let inFlight = 0;
+    let skipped = 0;
+    let sent = 0;
+    const track = (what: string, request: () => Promise<Response>) => {
+      inFlight++;
+      sent++;
+      const t0 = performance.now();
+      request()
+        .then(async (res) => {
+          await res.arrayBuffer();
+          latencies.push(performance.now() - t0);
+          byKind.set(what, [...(byKind.get(what) ?? []), performance.now() - t0]);
+          if (performance.now() - t0 > 1500) console.info('slow', what, (t0 - start).toFixed(0), (performance.now() - t0).toFixed(0));
+          if (res.status >= 300) errors.push(`${what}: ${res.status}`);
+        }, (err: unknown) => errors.push(`${what}: ${String(err)}`))
+        .finally(() => inFlight--);
+    };
+
+    const samples: {at: number; rss: number}[] = [];
+    const start = performance.now();
+    for (let tick = 0; performance.now() - start < DURATION_MS; tick++) {
+      if (inFlight > MAX_IN_FLIGHT) {
+        skipped++;
+      } else {
+        const order = orders.next().value!;
+        track('webhook', () => sendWebhook(`${s.url}/webhooks`, signedWebhook({topic: 'orders/create', shop: SHOP, secret: s.secret, body: orderPayload(order)})));
+        track('proxy', () => fetch(proxyUrl('recommendations', String(pid(BASE, 1 + (tick % 7))))));
+        track('proxy cart', () => fetch(proxyUrl('recommendations', `${pid(BASE, 6)},${pid(BASE, 5)}`)));
+        if (tick % 2 === 0) {
+          const path = adminPaths[(tick / 2) % adminPaths.length];
+          track('admin', async () => fetch(s.url + path, {headers: {authorization: `Bearer ${await sessionToken({shop: SHOP, apiKey: s.apiKey, secret: s.secret})}`}}));
+        }
+        if (tick % 4 === 0) {
+          const body = JSON.stringify({events: [{type: 'viewed', block: 'fbt', anchor: pid(BASE, 1), product: pid(BASE, 2)}]});
+          track('events', () => fetch(proxyUrl('events', String(pid(BASE, 1))), {method: 'POST', body}));
+        }
+      }
+      if (tick % 10 === 0) samples.push({at: performance.now() - start, rss: rssOf(s.pid)});
+      const next = start + (tick + 1) * TICK_MS;
+      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+    }
+    while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+    samples.push({at: performance.now() - start, rss: rssOf(s.pid)});
+
+    const atWarmup = mean(samples.filter((x) => x.at >= WARMUP_MS).slice(0, 3).map((x) => x.rss));
+    const atEnd = mean(samples.slice(-3).map((x) => x.rss));
+    const growth = (atEnd - atWarmup) / atWarmup;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+    console.info(
+      `soak: ${sent} requests in ${(DURATION_MS / 1000).toFixed(0)} s (${(sent / (DURATION_MS / 1000)).toFixed(0)}/s), ` +
+      `${errors.length} errors, ${skipped} ticks skipped, p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, ` +
+      `RSS ${(atWarmup / 2 ** 20).toFixed(1)} -> ${(atEnd / 2 ** 20).toFixed(1)} MiB (${(growth * 100).toFixed(1)}%)`,
+    );
+    for (const [k, v] of byKind) console.info(k, v.sort((a, b) => a - b)[Math.floor(v.length / 2)].toFixed(1), v[Math.floor(v.length * 0.99)].toFixed(1), v.slice(0, 3).map((x) => x.toFixed(0)));
+    expect(errors.slice(0, 10)).toEqual([]);
+    expect(sent).toBeGreaterThan((DURATION_MS / TICK_MS) * 2);
+    expect(growth).toBeLessThan(0.1);
+    expect(s.stderr).not.toMatch(/"level":"error"/);
+  }, DURATION_MS + 120_000);
+});
