@@ -1,6 +1,8 @@
 import {ConfigError, loadConfig} from './config';
 import {closeContext, createContext} from './context';
 import {createApp} from './app';
+import {resumeBackfills} from './backfill/bulk';
+import {startSchedule} from './jobs/schedule';
 
 /** Start-up only: configuration, context, listen, and a clean stop on SIGINT/SIGTERM. */
 function main(): void {
@@ -15,6 +17,8 @@ function main(): void {
     throw err;
   }
   const ctx = createContext(config);
+  const stopSchedule = startSchedule(ctx);
+  resumeBackfills(ctx);
   const server = createApp(ctx).listen(config.port, () => {
     ctx.log('info', 'pairwise listening', {port: config.port, appUrl: config.appUrl.href, dataDir: config.dataDir});
   });
@@ -23,6 +27,7 @@ function main(): void {
     process.exit(1);
   });
   const stop = () => server.close(() => {
+    stopSchedule();
     closeContext(ctx);
     process.exit(0);
   });

@@ -36,6 +36,14 @@ interface BulkOperation {
 const running = new Map<ShopDomain, Promise<void>>();
 const wakers = new Map<ShopDomain, () => void>();
 
+/** At start-up: backfills that a stop or crash interrupted carry on (installed shops only). */
+export function resumeBackfills(ctx: AppContext): void {
+  for (const shop of shopsRepo(ctx.appDb).installed()) {
+    if (backfillsRepo(ctx.shopDbs.get(shop.domain)).unfinished().length === 0) continue;
+    runBackfill(ctx, shop.domain).catch(() => {}); // recorded in the backfills table and logged
+  }
+}
+
 /** The bulk_operations/finish webhook: stop waiting for the next poll. */
 export function wakeBackfill(shop: ShopDomain): void {
   wakers.get(shop)?.();

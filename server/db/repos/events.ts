@@ -13,7 +13,10 @@ export function eventsRepo(db: Db) {
   const insert = db.prepare(
     'INSERT INTO events (occurred_at, day, type, block, anchor_id, product_id, holdout) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
+  const deleteBefore = db.prepare('DELETE FROM events WHERE occurred_at < ?');
   return {
+    /** Data retention. */
+    deleteBefore: (iso: string): number => deleteBefore.run(iso).changes,
     insertMany(events: StorefrontEvent[], at = new Date()): void {
       const iso = at.toISOString();
       const day = iso.slice(0, 10);

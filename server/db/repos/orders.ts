@@ -49,6 +49,7 @@ export function ordersRepo(db: Db) {
   const byCustomer = db.prepare<[string], {order_id: number}>('SELECT order_id FROM orders WHERE customer_hash = ?');
   const unlinkCustomer = db.prepare('UPDATE orders SET customer_hash = NULL WHERE customer_hash = ?');
   const unlinkOrder = db.prepare('UPDATE orders SET customer_hash = NULL WHERE order_id = ?');
+  const deleteBefore = db.prepare('DELETE FROM orders WHERE created_at < ?');
   const getOrder = db.prepare<[number], {order_id: number; updated_at: string; cancelled_at: string | null; customer_hash: string | null}>(
     'SELECT order_id, updated_at, cancelled_at, customer_hash FROM orders WHERE order_id = ?',
   );
@@ -79,6 +80,8 @@ export function ordersRepo(db: Db) {
       return order && {...order, lines: getLines.all(orderId)};
     },
     counts: () => counts.get()!,
+    /** Data retention: orders created before `iso` go, with their lines. */
+    deleteCreatedBefore: (iso: string): number => deleteBefore.run(iso).changes,
     idsForCustomer: (customerHash: string): number[] => byCustomer.all(customerHash).map((r) => r.order_id),
     /** customers/redact: forget which orders were this customer's (the orders stay: they hold no PII). */
     unlinkCustomer(customerHash: string, orderIds: number[]): number {

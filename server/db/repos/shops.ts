@@ -40,6 +40,7 @@ export function shopsRepo(db: Db) {
   );
   const uninstall = db.prepare('UPDATE shops SET uninstalled_at = ? WHERE domain = ?');
   const remove = db.prepare('DELETE FROM shops WHERE domain = ?');
+  const installed = db.prepare<[], Row>('SELECT * FROM shops WHERE uninstalled_at IS NULL ORDER BY domain');
 
   return {
     get(shop: ShopDomain): ShopRecord | undefined {
@@ -64,5 +65,6 @@ export function shopsRepo(db: Db) {
     remove(shop: ShopDomain): void {
       remove.run(shop);
     },
+    installed: (): ShopRecord[] => installed.all().map(toRecord),
   };
 }

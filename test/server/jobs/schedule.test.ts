@@ -1,0 +1,57 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {scheduleTick} from '../../../server/jobs/schedule';
+import {eventsRepo} from '../../../server/db/repos/events';
+import {ordersRepo} from '../../../server/db/repos/orders';
+import {settingsRepo} from '../../../server/db/repos/settings';
+import {shopsRepo} from '../../../server/db/repos/shops';
+import {parseShopDomain} from '../../../server/shop-domain';
+import type {ShopDomain} from '../../../server/shop-domain';
+import {startTestApp} from '../../support/app';
+import type {TestApp} from '../../support/app';
+
+let app: TestApp;
+const started: string[] = [];
+const shop = (name: string) => parseShopDomain(`${name}.myshopify.com`)!;
+
+function seed(domain: ShopDomain, createdAt: string[]) {
+  shopsRepo(app.ctx.appDb).recordInstall(domain, 'read_orders');
+  const db = app.ctx.shopDbs.get(domain);
+  db.transaction(() => {
+    createdAt.forEach((at, i) =>
+      ordersRepo(db).upsert({orderId: i + 1, name: null, createdAt: at, updatedAt: at, cancelledAt: null, currency: null, totalPrice: null, customerHash: null, source: 'demo', lines: []}),
+    );
+  })();
+  eventsRepo(db).insertMany([{type: 'viewed', block: 'fbt', anchorId: 1, productId: 2, holdout: false}], new Date(createdAt[0]));
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  app.ctx.startTraining = async (s) => {
+    started.push(s);
+    return {started: true, runId: started.length};
+  };
+});
+afterAll(async () => app.close());
+
+describe('scheduleTick', () => {
+  const now = Date.parse('2026-11-23T12:00:00Z');
+
+  it('retrains shops whose schedule is due and not the others, and never a shop with no orders', () => {
+    seed(shop('daily'), ['2026-11-20T00:00:00Z']);
+    seed(shop('manual'), ['2026-11-20T00:00:00Z']);
+    settingsRepo(app.ctx.shopDbs.get(shop('manual'))).update({retrainSchedule: 'manual'});
+    shopsRepo(app.ctx.appDb).recordInstall(shop('empty'), 'read_orders');
+    const {retrained} = scheduleTick(app.ctx, now);
+    expect(retrained).toEqual(['daily.myshopify.com']);
+    expect(started).toEqual(['daily.myshopify.com']);
+  });
+
+  it('deletes orders and events older than the retention setting', () => {
+    const s = shop('old');
+    seed(s, ['2020-01-01T00:00:00Z', '2026-11-01T00:00:00Z']);
+    settingsRepo(app.ctx.shopDbs.get(s)).update({retentionDays: 365});
+    const {deleted} = scheduleTick(app.ctx, now);
+    expect(deleted).toBeGreaterThanOrEqual(2);
+    expect(ordersRepo(app.ctx.shopDbs.get(s)).counts().orders).toBe(1);
+  });
+});

@@ -1,0 +1,47 @@
+import {describe, expect, it} from 'vitest';
+import type {Metrics} from '../../trainer/evaluate';
+import {gateDecision, train} from '../../trainer/pipeline';
+import {createProgress} from '../../trainer/progress';
+import {basketsOf, randomBaskets} from './helpers';
+
+const m = (ndcg: number, coverage: number): Metrics => ({hr: 0, precision: 0, recall: 0, ndcg, coverage, queries: 1});
+const quiet = createProgress(false, () => undefined);
+
+describe('gate', () => {
+  it.each([
+    ['model beats every baseline', {model: m(0.4, 0.6), popularity: m(0.3, 0.01), cocount: m(0.33, 0.6), lift: m(0.1, 0.8), jaccard: m(0.2, 0.9)}, 'model'],
+    ['a tie goes to the model', {model: m(0.33, 0.6), popularity: m(0.3, 0.01), cocount: m(0.33, 0.6), lift: m(0.1, 0.8), jaccard: m(0.2, 0.9)}, 'model'],
+    ['co-count wins', {model: m(0.3, 0.6), popularity: m(0.2, 0.01), cocount: m(0.33, 0.6), lift: m(0.1, 0.8), jaccard: m(0.2, 0.9)}, 'cocount'],
+    ['jaccard wins', {model: m(0.3, 0.6), popularity: m(0.2, 0.01), cocount: m(0.25, 0.6), lift: m(0.1, 0.8), jaccard: m(0.31, 0.9)}, 'jaccard'],
+    ['popularity is never published: it covers nothing', {model: m(0.12, 0.6), popularity: m(0.13, 0.001), cocount: m(0.11, 0.55), lift: m(0.05, 0.1), jaccard: m(0.05, 0.9)}, 'model'],
+  ] as const)('%s', (_name, results, kind) => {
+    const decision = gateDecision(results);
+    expect(decision.kind).toBe(kind);
+    expect(decision.gate).toContain(kind === 'model' ? 'published the model' : `published ${kind}`);
+  });
+});
+
+describe('pipeline', () => {
+  it('ranks the obvious companion first and explains it with its counts', () => {
+    const orders = [...Array.from({length: 30}, () => ['tea', 'cup']), ...Array.from({length: 10}, () => ['tea', 'sugar']), ...Array.from({length: 40}, (_, i) => [`x${i % 5}`, 'cup'])];
+    const baskets = basketsOf(orders);
+    const r = train(baskets, {model: 'stats'}, quiet);
+    const tea = baskets.itemIds.indexOf('tea');
+    const first = r.companions.offsets[tea];
+    expect(baskets.itemIds[r.companions.items[first]]).toBe('cup');
+    expect(r.companions.counts[first]).toBe(30);
+    expect(baskets.itemIds[r.companions.items[first + 1]]).toBe('sugar');
+    expect(r.companions.counts[first + 1]).toBe(10);
+  });
+
+  it('full mode evaluates, gates and mines bundles; the same input gives the same output', () => {
+    const baskets = basketsOf(randomBaskets(3, 500, 40, 6));
+    const a = train(baskets, {model: 'full', seed: 2}, quiet);
+    const b = train(baskets, {model: 'full', seed: 2}, quiet);
+    expect(a.eval?.model.queries).toBeGreaterThan(0);
+    expect(a.gate).toBeTruthy();
+    expect(Array.from(a.companions.items)).toEqual(Array.from(b.companions.items));
+    expect(a.communities).toEqual(b.communities);
+    expect(a.bundles).toEqual(b.bundles);
+  });
+});
