@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type {AppContext} from '../server/context';
-import {activeModelSummary, trainRunsRepo} from '../server/db/repos/models';
+import {adminModelReads, trainRunsRepo} from '../server/db/repos/models';
 import type {ShopDomain} from '../server/shop-domain';
 
 /**
@@ -30,7 +30,7 @@ export async function trainShop(ctx: AppContext, shop: ShopDomain): Promise<{ver
   }
   bar.update(100);
   bar.stop();
-  const model = activeModelSummary(db);
+  const model = adminModelReads(db).active();
   if (!model) throw new Error('training finished but no model is active');
   ctx.models.get(shop, db);
   const quality = model.report.eval as Record<string, {ndcg?: number}> | undefined;

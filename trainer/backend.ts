@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Picks the fastest TensorFlow.js backend this machine can run, once per process. The optional ones
+ * Picks the fastest TensorFlow.js backend this machine can run. The optional ones
  * (tfjs-node-gpu, tfjs-node, WebGPU over Dawn) are loaded by dynamic import so that a missing package
  * or driver becomes a recorded reason, never a crash; the pure-JS `cpu` backend always works.
  */
@@ -20,8 +20,8 @@ export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 
 function reason(err: unknown): string {
   const e = err as {code?: string; message?: string};
   if (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') {
-    const pkg = /'(@?[^']+)'/.exec(e.message ?? '')?.[1];
-    return `package ${pkg ?? ''} is not installed`.replace('  ', ' ');
+    const pkg = /'(@?[^']+)'/.exec(e.message ?? '')?.[1] ?? 'it needs';
+    return `package ${pkg} is not installed`;
   }
   return (e?.message ?? String(err)).split('\n')[0];
 }
@@ -52,6 +52,9 @@ async function loadWebGpu(): Promise<string> {
   Object.defineProperty(g.navigator, 'gpu', {value: gpu, writable: true, configurable: true});
   const adapter = await gpu.requestAdapter({powerPreference: 'high-performance'});
   if (!adapter) throw new Error('Dawn found no GPU adapter (no Vulkan/Metal/D3D12 driver for a GPU on this machine)');
+  // A software (CPU-emulated) adapter would be slower than wasm.
+  const info = (adapter as {info?: {isFallbackAdapter?: boolean; description?: string}}).info;
+  if (info?.isFallbackAdapter) throw new Error(`Dawn offers only a software adapter (${info.description ?? 'no GPU'})`);
   await import('@tensorflow/tfjs-backend-webgpu');
   return activate('webgpu');
 }

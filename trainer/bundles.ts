@@ -20,6 +20,8 @@ export type BundleOptions = {
   limit?: number;
   /** Stop mining after this many frequent sets (a guard on huge, dense stores). */
   maxSets?: number;
+  /** Orders with more products are left out: a wholesale order of 300 lines says little about bundles and explodes the tree. */
+  maxBasketSize?: number;
 };
 
 type FpNode = {item: number; count: number; parent: FpNode | null; children: Map<number, FpNode>; next: FpNode | null};
@@ -58,7 +60,11 @@ export function mineBundles(baskets: Baskets, opts: BundleOptions = {}): Bundle[
   const minLift = opts.minLift ?? 1;
   const maxSets = opts.maxSets ?? 200_000;
   const paths: {items: number[]; count: number}[] = [];
-  for (let b = 0; b < n; b++) paths.push({items: Array.from(baskets.items.subarray(baskets.offsets[b], baskets.offsets[b + 1])), count: 1});
+  const maxBasketSize = opts.maxBasketSize ?? 30;
+  for (let b = 0; b < n; b++) {
+    if (baskets.offsets[b + 1] - baskets.offsets[b] > maxBasketSize) continue;
+    paths.push({items: Array.from(baskets.items.subarray(baskets.offsets[b], baskets.offsets[b + 1])), count: 1});
+  }
   const frequent = new Map<string, number>();
   const mine = (tree: Tree, suffix: number[]) => {
     const items = [...tree.counts.keys()].sort((x, y) => tree.counts.get(x)! - tree.counts.get(y)! || y - x);

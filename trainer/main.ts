@@ -21,7 +21,9 @@ async function runCsv(o: CliOptions): Promise<void> {
   progress.stage('write', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: 0};
   const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: 'none', timings});
+  const tWrite = performance.now();
   await writeOutputs(o.out!, loaded.baskets, result.companions, result.freq, result.bundles);
+  Object.assign(timings, {write_s: Number(((performance.now() - tWrite) / 1000).toFixed(3))});
   timings.total_s = Number(((performance.now() - t0) / 1000).toFixed(3));
   writeReport(o.out!, report);
   progress.done();

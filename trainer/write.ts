@@ -27,12 +27,13 @@ class LineFile {
     this.buffer = header + '\n';
   }
 
-  async line(text: string): Promise<void> {
+  /** Adds a line; returns a promise only when the stream asks to wait (await it then). */
+  line(text: string): Promise<void> | undefined {
     this.buffer += text + '\n';
-    if (this.buffer.length < 1 << 20) return;
+    if (this.buffer.length < 1 << 20) return undefined;
     const ok = this.out.write(this.buffer);
     this.buffer = '';
-    if (!ok) await new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
+    return ok ? undefined : new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
   }
 
   close(): Promise<void> {
@@ -93,8 +94,9 @@ export async function writeOutputs(
   const pairs = new LineFile(join(dir, 'pairs.csv'), 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr');
   for (const r of pairRows(companions, freq, baskets.count)) {
     const head = `${id(r.product)},${r.rank},${id(r.companion)},${num(r.score)}`;
-    await recs.line(head);
-    await pairs.line(`${head},${r.source},${r.count},${num(r.support)},${num(r.confidence)},${num(r.lift)},${num(r.jaccard)},${num(r.cosine)},${num(r.llr)}`);
+    const waitRecs = recs.line(head);
+    const waitPairs = pairs.line(`${head},${r.source},${r.count},${num(r.support)},${num(r.confidence)},${num(r.lift)},${num(r.jaccard)},${num(r.cosine)},${num(r.llr)}`);
+    if (waitRecs || waitPairs) await Promise.all([waitRecs, waitPairs]);
   }
   const bundleFile = new LineFile(join(dir, 'bundles.csv'), 'bundle_id,product_ids,count,support,lift');
   for (const [i, b] of bundles.entries()) {

@@ -1,6 +1,6 @@
 import type {AppContext} from '../context';
 import {eventsRepo} from '../db/repos/events';
-import {activeModelSummary} from '../db/repos/models';
+import {adminModelReads} from '../db/repos/models';
 import {ordersRepo} from '../db/repos/orders';
 import {settingsRepo} from '../db/repos/settings';
 import {shopsRepo} from '../db/repos/shops';
@@ -22,7 +22,7 @@ export function scheduleTick(ctx: AppContext, now = Date.now()): {retrained: str
     deleted += db.transaction(() => ordersRepo(db).deleteCreatedBefore(cutoff) + eventsRepo(db).deleteBefore(cutoff))();
     const every = INTERVAL[settings.retrainSchedule];
     if (!every || ordersRepo(db).counts().orders === 0) continue;
-    const model = activeModelSummary(db);
+    const model = adminModelReads(db).active();
     if (model && now - Date.parse(model.createdAt) < every) continue;
     retrained.push(shop.domain);
     void ctx.startTraining(shop.domain).then((r) => {

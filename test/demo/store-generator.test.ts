@@ -1,3 +1,4 @@
+import {execFile} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
@@ -227,5 +228,35 @@ describe('readDatasetOrders', () => {
     expect(orders).toHaveLength(9835);
     expect(replay.products.size).toBe(169);
     expect(replay.stats.skippedRows).toBe(0);
+  });
+});
+
+describe('demo/generate.ts (CLI)', () => {
+  const root = resolve(import.meta.dirname, '../..');
+  const run = (args: string[]) => new Promise<{code: number; out: string}>((done) => {
+    execFile(process.execPath, ['--import', 'tsx', join(root, 'demo/generate.ts'), ...args], {cwd: root}, (error, stdout, stderr) => {
+      done({code: error ? Number(error.code ?? 1) : 0, out: stdout + stderr});
+    });
+  });
+
+  it('writes orders, products and the ground truth', async () => {
+    const out = join(dir, 'cli');
+    const {code, out: text} = await run(['--seed', '3', '--orders', '200', '--products', '50', '--out', out]);
+    expect(text).toMatch(/^wrote 200 orders \(\d+ lines\), 50 products/);
+    expect(code).toBe(0);
+    const truth = JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8')) as {pairs: unknown[]};
+    expect(truth.pairs.length).toBeGreaterThan(0);
+    expect(gunzipSync(readFileSync(join(out, 'orders.csv.gz'))).toString('utf8')).toMatch(/^order_id,product_id,quantity,price,created_at,title\n/);
+  });
+
+  it.each([
+    {case: 'a missing dataset', args: ['--dataset', '/nonexistent/orders.csv.gz'], message: /dataset file not found/},
+    {case: 'a bad number', args: ['--orders', 'many'], message: /--orders must be a whole number/},
+    {case: 'an unknown option', args: ['--colour', 'red'], message: /Unknown option '--colour'/},
+  ])('explains $case without a stack trace', async ({args, message}) => {
+    const {code, out} = await run([...args, '--out', join(dir, 'cli-bad')]);
+    expect(code).not.toBe(0);
+    expect(out).toMatch(message);
+    expect(out).not.toMatch(/\n\s+at /);
   });
 });

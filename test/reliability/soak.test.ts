@@ -18,8 +18,9 @@ const SHOP = 'soak.myshopify.com' as ShopDomain;
 const BASE = 6000;
 const DURATION_MS = sized(15_000, 120_000);
 /** Load is measured against memory only after this: start-up allocations and caches are not growth. */
-const WARMUP_MS = DURATION_MS / 3;
-const TICK_MS = 50;
+const WARMUP_MS = sized(5_000, 30_000);
+/** One tick sends a webhook and two proxy calls, an admin call every 2nd tick, an event batch every 4th. */
+const TICK_MS = sized(100, 50);
 /** More than this many requests in flight means the server is not keeping up: stop adding, count it. */
 const MAX_IN_FLIGHT = 100;
 
@@ -28,8 +29,6 @@ function rssOf(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : NaN;
 }
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 let server: ServerProcess | undefined;
 let dataDir: string;
@@ -92,15 +91,16 @@ describe('soak', () => {
           track('events', () => fetch(proxyUrl('events', String(pid(BASE, 1))), {method: 'POST', body}));
         }
       }
-      if (tick % 10 === 0) samples.push({at: performance.now() - start, rss: rssOf(s.pid)});
+      if (tick % 5 === 0) samples.push({at: performance.now() - start, rss: rssOf(s.pid)});
       const next = start + (tick + 1) * TICK_MS;
       await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
     }
     while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
     samples.push({at: performance.now() - start, rss: rssOf(s.pid)});
 
-    const atWarmup = mean(samples.filter((x) => x.at >= WARMUP_MS).slice(0, 3).map((x) => x.rss));
-    const atEnd = mean(samples.slice(-3).map((x) => x.rss));
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const atWarmup = median(samples.filter((x) => x.at >= WARMUP_MS && x.at < WARMUP_MS + 3000).map((x) => x.rss));
+    const atEnd = median(samples.filter((x) => x.at >= DURATION_MS - 3000).map((x) => x.rss));
     const growth = (atEnd - atWarmup) / atWarmup;
     const sorted = [...latencies].sort((a, b) => a - b);
     const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

@@ -180,28 +180,6 @@ export function adminModelReads(db: Db) {
   };
 }
 
-export interface ActiveModelSummary {
-  version: number;
-  createdAt: string;
-  activatedAt: string;
-  kind: string;
-  backend: string | null;
-  /** report.json of the version, as in the contracts (`eval` holds the quality figures). */
-  report: Record<string, unknown>;
-}
-
-/** The active version with its report, for the admin's status and quality views. */
-export function activeModelSummary(db: Db): ActiveModelSummary | null {
-  const row = db
-    .prepare<[], {version: number; created_at: string; activated_at: string; kind: string; backend: string | null; report: string}>(
-      `SELECT v.version, v.created_at, a.activated_at, v.kind, v.backend, v.report
-       FROM model_active a JOIN model_versions v ON v.version = a.version WHERE a.singleton = 1`,
-    )
-    .get();
-  if (!row) return null;
-  return {version: row.version, createdAt: row.created_at, activatedAt: row.activated_at, kind: row.kind, backend: row.backend, report: JSON.parse(row.report)};
-}
-
 // ---- Write side (trainer) and training runs (server job) ----
 
 /** One published pair (product -> companion) with the statistics that explain it. */

@@ -1,8 +1,8 @@
 import express from 'express';
 import type {AppContext} from '../../context';
 import {backfillsRepo} from '../../db/repos/backfills';
-import {activeModelSummary} from '../../db/repos/models';
-import type {ActiveModelSummary} from '../../db/repos/models';
+import {adminModelReads} from '../../db/repos/models';
+import type {ActiveModel} from '../../db/repos/models';
 import {ordersRepo} from '../../db/repos/orders';
 import {productsRepo} from '../../db/repos/products';
 import {receiptsRepo} from '../../db/repos/receipts';
@@ -23,14 +23,14 @@ export function statusRouter(ctx: AppContext): express.Router {
       products: productsRepo(db).counts(),
       lastWebhook: receiptsRepo(db).last() ?? null,
       backfill: {orders: backfills.latest('orders') ?? null, products: backfills.latest('products') ?? null},
-      model: modelStatus(activeModelSummary(db)),
+      model: modelStatus(adminModelReads(db).active()),
     });
   });
   return router;
 }
 
 /** The active model's version and quality (report.json's `eval`), or null before the first publish. */
-function modelStatus(model: ActiveModelSummary | null) {
+function modelStatus(model: ActiveModel | null) {
   if (!model) return null;
   const {version, createdAt, activatedAt, kind, backend, report} = model;
   return {version, createdAt, activatedAt, kind, backend, quality: report.eval ?? null};

@@ -11,6 +11,7 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {Kind, execute, getNamedType, isObjectType, parse, validate} from 'graphql';
 import type {DocumentNode, FieldNode, GraphQLObjectType, GraphQLSchema, SelectionSetNode} from 'graphql';
+import {shopifyError} from './errors';
 import {newId} from './state';
 import type {BulkOperationRecord, ShopState} from './state';
 import type {RequestContext} from './resolvers';
@@ -61,7 +62,7 @@ export class BulkRunner {
       return refused(`Invalid bulk query: ${(error as Error).message}`, 'INVALID');
     }
     const errors = validate(this.schema, document);
-    if (errors.length > 0) return refused(`Invalid bulk query: ${errors[0].message}`, 'INVALID');
+    if (errors.length > 0) return refused(`Invalid bulk query: ${String(shopifyError(errors[0]).message)}`, 'INVALID');
     const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
     const operation = operations[0];
     if (operations.length !== 1 || operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') {
@@ -93,14 +94,17 @@ export class BulkRunner {
 
   cancel(shop: ShopState, id: number): BulkOperationRecord | undefined {
     const op = shop.bulkOperations.get(id);
-    if (op && (op.status === 'CREATED' || op.status === 'RUNNING')) op.status = 'CANCELED';
+    if (op && (op.status === 'CREATED' || op.status === 'RUNNING')) op.status = 'CANCELING';
     return op;
   }
 
   private async run(ctx: RequestContext, op: BulkOperationRecord, document: DocumentNode, key: string, field: string): Promise<void> {
     const {shop} = ctx;
     await sleep(this.options.stepDelayMs);
-    if (op.status === 'CANCELED') return this.finish(shop, op);
+    if (op.status === 'CANCELING') {
+      op.status = 'CANCELED';
+      return this.finish(shop, op);
+    }
     op.status = 'RUNNING';
     const name = `${shop.domain.replace(/[^a-z0-9-]/g, '_')}-${op.id}.jsonl`;
     const path = join(this.options.dir, name);
@@ -128,6 +132,7 @@ export class BulkRunner {
     out.end();
     await once(out, 'close');
     await sleep(this.options.stepDelayMs);
+    if (op.status === 'CANCELING') op.status = 'CANCELED';
     if (op.status === 'RUNNING') {
       op.status = 'COMPLETED';
       op.fileSize = statSync(path).size;

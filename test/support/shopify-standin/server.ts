@@ -21,8 +21,8 @@ import type {IncomingMessage, Server, ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {GraphQLError, Kind, execute, parse, validate} from 'graphql';
-import type {DocumentNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode} from 'graphql';
+import {Kind, execute, parse, validate} from 'graphql';
+import type {DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode} from 'graphql';
 import {productImageSvg} from '../../../demo/store-generator';
 import type {StoreOrder, StoreProduct} from '../../../demo/store-generator';
 import {sendWebhook, signedWebhook} from '../webhooks';
@@ -33,6 +33,7 @@ import {accessTokenEndpoint} from './oauth';
 import type {OAuthApp, TokenStore} from './oauth';
 import {buildAdminSchema, gid} from './resolvers';
 import type {RequestContext} from './resolvers';
+import {shopifyError} from './errors';
 import {ShopState} from './state';
 import type {BulkOperationRecord, MetafieldRecord} from './state';
 
@@ -219,15 +220,15 @@ export class ShopifyStandin {
     const domain = this.shopFor(req);
     const record: RecordedRequest = {at: Date.now(), method: req.method ?? 'GET', path: url.pathname, shop: domain, status: 0};
     this.requests.push(record);
-    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const reply = (status: number, body: unknown) => {
       record.status = status;
-      json(res, status, body, headers);
+      json(res, status, body);
     };
 
     if (req.method === 'GET' && url.pathname.startsWith('/bulk-results/')) {
       const path = this.bulk.resultPath(url.pathname.slice('/bulk-results/'.length));
-      record.status = path ? 200 : 404;
       if (!path) return reply(404, {errors: 'Not Found'});
+      record.status = 200;
       res.writeHead(200, {'Content-Type': 'application/jsonl'});
       createReadStream(path).on('error', () => res.destroy()).pipe(res);
       return;
@@ -235,8 +236,8 @@ export class ShopifyStandin {
     const image = /^\/cdn\/products\/([a-z0-9-]+)\.svg$/.exec(url.pathname);
     if (req.method === 'GET' && image) {
       const product = [...this.shops.values()].flatMap((s) => [...s.products.values()]).find((p) => p.handle === image[1]);
-      record.status = product ? 200 : 404;
       if (!product) return reply(404, {errors: 'Not Found'});
+      record.status = 200;
       res.writeHead(200, {'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=3600'});
       res.end(productImageSvg(product));
       return;
@@ -290,7 +291,7 @@ export class ShopifyStandin {
     try {
       document = parse(query);
     } catch (error) {
-      return {errors: [graphqlError(error as GraphQLError)], extensions: {cost: cost(0, 0, bucket.status())}};
+      return {errors: [shopifyError(error as GraphQLError)], extensions: {cost: cost(0, 0, bucket.status())}};
     }
     const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
     const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
@@ -298,7 +299,7 @@ export class ShopifyStandin {
     record.rootFields = operation?.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])) ?? [];
     const invalid = validate(this.schema, document);
     if (invalid.length > 0 || !operation) {
-      const errors = invalid.length > 0 ? invalid.map(graphqlError) : [{message: 'No operation named in the document.'}];
+      const errors = invalid.length > 0 ? invalid.map(shopifyError) : [{message: 'No operation named in the document.'}];
       return {errors, extensions: {cost: cost(0, 0, bucket.status())}};
     }
     const fragments = Object.fromEntries(document.definitions
@@ -325,7 +326,7 @@ export class ShopifyStandin {
     const actual = Math.min(requested, operationCost(this.schema, operation, fragments, variables, result.data as Record<string, unknown> | null));
     bucket.refund(requested - actual);
     const body: Record<string, unknown> = {};
-    if (result.errors?.length) body.errors = result.errors.map(graphqlError);
+    if (result.errors?.length) body.errors = result.errors.map(shopifyError);
     body.data = result.data ?? null;
     body.extensions = {cost: cost(requested, actual, bucket.status())};
     return body;
@@ -358,16 +359,8 @@ const cost = (requested: number, actual: number | null, throttleStatus: Throttle
   throttleStatus,
 });
 
-function graphqlError(error: GraphQLError): Record<string, unknown> {
-  const out: Record<string, unknown> = {message: error.message};
-  if (error.locations) out.locations = error.locations;
-  if (error.path) out.path = error.path;
-  out.extensions = {code: 'BAD_REQUEST', ...error.extensions};
-  return out;
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, {'Content-Type': 'application/json; charset=utf-8', ...headers});
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, {'Content-Type': 'application/json; charset=utf-8'});
   res.end(JSON.stringify(body));
 }
 

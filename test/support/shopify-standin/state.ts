@@ -17,7 +17,7 @@ export interface MetafieldRecord {
   updatedAt: string;
 }
 
-export type BulkStatus = 'CREATED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED';
+export type BulkStatus = 'CREATED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELING' | 'CANCELED';
 
 export interface BulkOperationRecord {
   id: number;

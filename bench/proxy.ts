@@ -1,0 +1,130 @@
+import {spawn} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {createServer} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import autocannon from 'autocannon';
+import {generateStore} from '../demo/store-generator';
+import {openAppDb, openShopDb} from '../server/db/open';
+import {activeModelVersion} from '../server/db/repos/models';
+import {ordersRepo} from '../server/db/repos/orders';
+import {productsRepo} from '../server/db/repos/products';
+import {shopsRepo} from '../server/db/repos/shops';
+import type {ShopDomain} from '../server/shop-domain';
+import {orderFromWebhook} from '../server/webhooks/orders';
+import {productFromWebhook} from '../server/webhooks/products';
+import {startServerProcess} from '../test/support/server-process';
+import {signProxyQuery} from '../test/support/storefront/sign';
+import {orderPayload, productPayload} from '../test/support/webhooks';
+import type {Bench, BenchRow} from './types';
+
+const SHOP = 'bench-proxy.myshopify.com' as ShopDomain;
+const RATE = 1000;
+const CONNECTIONS = 16;
+
+/** A store with a model trained from its own orders (the trainer's DB mode), as a live shop would have. */
+async function seedShop(dataDir: string): Promise<{anchors: number[]}> {
+  const store = generateStore({seed: 3, orders: 20_000, products: 2_000});
+  const appDb = openAppDb(dataDir);
+  const salt = shopsRepo(appDb).ensure(SHOP).customerSalt;
+  appDb.close();
+  const db = openShopDb(dataDir, SHOP);
+  db.transaction(() => {
+    for (const p of store.products) productsRepo(db).upsert(productFromWebhook(productPayload(p)));
+    for (const o of store.orders()) ordersRepo(db).upsert(orderFromWebhook(orderPayload(o), salt));
+  })();
+  db.close();
+  // The trainer CLI in DB mode, as the server's training job runs it (its progress lines stay out of the table).
+  const trainer = spawn(process.execPath, ['--import', 'tsx', 'trainer/main.ts', '--shop', SHOP, '--data-dir', dataDir, '--model', 'stats'], {stdio: 'ignore'});
+  const code = await new Promise<number | null>((resolve) => trainer.once('exit', resolve));
+  if (code !== 0) throw new Error(`the trainer exited with ${code}`);
+  const check = openShopDb(dataDir, SHOP);
+  const version = activeModelVersion(check);
+  check.close();
+  if (version === null) throw new Error('the trainer published no model');
+  const sellable = store.products.filter((p) => p.status === 'active' && p.available && !p.giftCard);
+  return {anchors: sellable.slice(0, 200).map((p) => p.id)};
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** The reference: a bare Express route answering a fixed JSON list, in a child process like the server. */
+async function startBareExpress(): Promise<{url: string; child: ChildProcess}> {
+  const port = await freePort();
+  const script = `
+    import express from 'express';
+    const app = express();
+    const body = {products: Array.from({length: 4}, (_, i) => ({id: 7000000000000 + i, handle: 'product-' + i, score: 1 / (i + 1), pinned: false}))};
+    app.get('/proxy/recommendations', (_req, res) => res.json(body));
+    app.listen(${port}, '127.0.0.1', () => console.log('listening'));
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit']});
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`bare express exited (${code})`)));
+  });
+  return {url: `http://127.0.0.1:${port}`, child};
+}
+
+async function load(url: string, paths: string[], seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    overallRate: RATE,
+    duration: seconds,
+    requests: paths.map((path) => ({method: 'GET', path})),
+  });
+}
+
+/**
+ * `GET /proxy/recommendations` of the real server (child process, signature check, model cache, curation and
+ * availability filters) at a fixed 1,000 requests/s over loopback, next to a bare Express route returning a
+ * constant list under the same load: the difference is what Pairwise adds per storefront request.
+ */
+export const benchProxy: Bench = async ({quick}) => {
+  const seconds = quick ? 5 : 20;
+  const dataDir = mkdtempSync(join(tmpdir(), 'pw-bench-proxy-'));
+  const {anchors} = await seedShop(dataDir);
+  const server = await startServerProcess({dataDir});
+  const bare = await startBareExpress();
+  try {
+    // Signed just before the run: the signature is valid for 90 s, longer than the run.
+    const paths = anchors.map((id, i) => {
+      const products = i % 4 === 3 ? `${id},${anchors[(i + 7) % anchors.length]}` : String(id);
+      return `/proxy/recommendations?${signProxyQuery(new URLSearchParams({products}), {shop: SHOP, secret: server.secret, pathPrefix: '/apps/pairwise'})}`;
+    });
+    // Warm both (JIT, model cache) before measuring.
+    await load(server.url, paths, 2);
+    await load(bare.url, ['/proxy/recommendations'], 2);
+    const app = await load(server.url, paths, seconds);
+    const ref = await load(bare.url, ['/proxy/recommendations'], seconds);
+    const note = (r: autocannon.Result) => `${Math.round(r.requests.average)} req/s achieved, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`;
+    const rows: BenchRow[] = [
+      {
+        name: `app proxy p50 (${RATE} req/s, ${seconds} s)`,
+        value: app.latency.p50, unit: 'ms', reference: ref.latency.p50, referenceName: 'bare Express p50 ms',
+        ratio: app.latency.p50 / Math.max(ref.latency.p50, 0.001), note: note(app),
+      },
+      {
+        name: `app proxy p99 (${RATE} req/s, ${seconds} s)`,
+        value: app.latency.p99, unit: 'ms', reference: ref.latency.p99, referenceName: 'bare Express p99 ms',
+        ratio: app.latency.p99 / Math.max(ref.latency.p99, 0.001), target: '<= 5 ms', note: `bare Express: ${note(ref)}`,
+      },
+    ];
+    return rows;
+  } finally {
+    bare.child.kill('SIGKILL');
+    await server.close();
+    rmSync(dataDir, {recursive: true, force: true});
+  }
+};

@@ -1,0 +1,116 @@
+import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join, resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {BASELINES, baseline, evaluate} from '../trainer/evaluate';
+import {BasketBuilder, readOrdersCsv, sliceBaskets} from '../trainer/load';
+import type {BenchOptions, BenchRow} from './types';
+
+/**
+ * The trainer's targets (issue B), each next to its reference measured in the same run:
+ * - `--model stats` on online-retail against the C floor (../shared/bench/paircount.c), process CPU time;
+ * - full training time on online-retail;
+ * - NDCG@10, hit rate and coverage on the three data sets against the best baseline (eval.mjs protocol);
+ * - a synthetic 1M-order, 100k-product store (demo/generate.ts): time and peak RSS (skipped with --quick).
+ */
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SHARED = resolve(ROOT, '../shared');
+const MAIN = join(ROOT, 'trainer/main.ts');
+const TIME = '/usr/bin/time';
+
+type Measured = {wall: number; cpu: number; rssMiB: number};
+
+/** Runs a command under /usr/bin/time: wall seconds, user+system CPU seconds, peak RSS. */
+function measure(cmd: string, args: string[]): Measured {
+  if (!existsSync(TIME)) {
+    const t0 = performance.now();
+    execFileSync(cmd, args, {stdio: 'ignore'});
+    const wall = (performance.now() - t0) / 1000;
+    return {wall, cpu: NaN, rssMiB: NaN};
+  }
+  const r = spawnSync(TIME, ['-f', 'TIME %e %U %S %M', cmd, ...args], {encoding: 'utf8', maxBuffer: 1 << 26});
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-500)}`);
+  const line = r.stderr.split('\n').find((l) => l.startsWith('TIME '))!;
+  const [wall, user, sys, rss] = line.split(' ').slice(1).map(Number);
+  return {wall, cpu: user + sys, rssMiB: rss / 1024};
+}
+
+function train(orders: string, out: string, model: 'stats' | 'full'): Measured {
+  return measure(process.execPath, ['--import', 'tsx', MAIN, '--orders', orders, '--out', out, '--model', model]);
+}
+
+function evalScript(set: string, recs: string): {ndcg: number; hr: number; coverage: number} {
+  const d = join(SHARED, 'datasets', set);
+  const out = execFileSync(process.execPath, [join(SHARED, 'bench/eval.mjs'), '--train', join(d, 'train.csv.gz'), '--test', join(d, 'test.csv.gz'), '--recs', recs], {encoding: 'utf8'});
+  return JSON.parse(out) as {ndcg: number; hr: number; coverage: number};
+}
+
+/** The four baselines on train/test with the same protocol (trainer/evaluate matches eval.mjs to 4 decimals). */
+async function baselines(set: string) {
+  const d = join(SHARED, 'datasets', set);
+  const builder = new BasketBuilder();
+  await readOrdersCsv(join(d, 'train.csv.gz'), builder);
+  const nTrain = builder.build().count;
+  await readOrdersCsv(join(d, 'test.csv.gz'), builder);
+  const all = builder.build();
+  const tr = sliceBaskets(all, 0, nTrain);
+  const te = sliceBaskets(all, nTrain, all.count);
+  return Object.fromEntries(BASELINES.map((b) => [b, evaluate(tr, te, baseline(tr, b))]));
+}
+
+async function quality(set: string, work: string): Promise<{rows: BenchRow[]; ratio: number}> {
+  const out = join(work, set);
+  train(join(SHARED, 'datasets', set, 'train.csv.gz'), out, 'full');
+  const model = evalScript(set, join(out, 'recommendations.csv'));
+  const base = await baselines(set);
+  const best = BASELINES.reduce((x, y) => (base[y].ndcg > base[x].ndcg ? y : x));
+  const kind = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {kind: string}).kind;
+  const ratio = model.ndcg / base[best].ndcg;
+  return {
+    ratio,
+    rows: [
+      {name: `${set} NDCG@10 (${kind})`, value: model.ndcg, unit: '', reference: base[best].ndcg, referenceName: best, ratio, target: '>= 1 (and 1.10 geo-mean)'},
+      {name: `${set} hit rate@10`, value: model.hr, unit: '', reference: base[best].hr, referenceName: best, ratio: model.hr / base[best].hr, target: '>= 1'},
+      {name: `${set} coverage`, value: model.coverage, unit: '', reference: base.cocount.coverage, referenceName: 'cocount', ratio: model.coverage / base.cocount.coverage, target: '>= 1'},
+    ],
+  };
+}
+
+export async function benchTrainer(opts: BenchOptions): Promise<BenchRow[]> {
+  const retail = join(SHARED, 'datasets/online-retail');
+  if (!existsSync(retail)) throw new Error(`data sets not found under ${SHARED}/datasets: trainer benchmarks need them`);
+  const work = mkdtempSync(join(tmpdir(), 'pairwise-bench-trainer-'));
+  const rows: BenchRow[] = [];
+
+  const floor = join(work, 'paircount');
+  execFileSync('cc', ['-O3', '-o', floor, join(SHARED, 'bench/paircount.c')]);
+  const orders = join(retail, 'orders.csv.gz');
+  const c = measure(floor, [orders]);
+  const stats = train(orders, join(work, 'stats'), 'stats');
+  rows.push({name: 'stats mode, online-retail (process CPU)', value: stats.cpu, unit: 's', reference: c.cpu, referenceName: 'C paircount', ratio: stats.cpu / c.cpu, target: '<= 2x'});
+  rows.push({name: 'stats mode, online-retail (wall)', value: stats.wall, unit: 's', reference: c.wall, referenceName: 'C paircount', ratio: stats.wall / c.wall, target: '<= 2x'});
+
+  const full = train(join(retail, 'train.csv.gz'), join(work, 'full'), 'full');
+  rows.push({name: 'full training, online-retail train (wall)', value: full.wall, unit: 's', target: '<= 60 s', note: `CPU ${full.cpu.toFixed(1)} s, RSS ${full.rssMiB.toFixed(0)} MiB`});
+
+  const sets = opts.quick ? ['groceries', 'instacart-subset'] : ['groceries', 'instacart-subset', 'online-retail'];
+  const ratios: number[] = [];
+  for (const set of sets) {
+    const q = await quality(set, work);
+    rows.push(...q.rows);
+    ratios.push(q.ratio);
+  }
+  const geo = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
+  rows.push({name: 'NDCG@10 / best baseline, geometric mean', value: geo, unit: 'x', target: '>= 1.10'});
+
+  if (!opts.quick) {
+    const synth = join(work, 'synthetic');
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'demo/generate.ts'), '--seed', '1', '--orders', '1000000', '--products', '100000', '--out', synth], {stdio: 'ignore'});
+    const big = train(join(synth, 'orders.csv.gz'), join(work, 'synthetic-out'), 'full');
+    rows.push({name: 'synthetic 1M orders / 100k products (wall)', value: big.wall, unit: 's', target: '<= 300 s', note: `CPU ${big.cpu.toFixed(1)} s`});
+    rows.push({name: 'synthetic 1M orders / 100k products peak RSS', value: big.rssMiB, unit: 'MiB', target: '<= 2048 MiB'});
+  }
+  return rows;
+}
