@@ -25,6 +25,7 @@ async function startPages(): Promise<{url: string; handle: string; close(): Prom
     const end = html.indexOf('</div></main>', start);
     if (start < 0 || end < 0) throw new Error('the product page has no app block to take out');
     const bare = (html.slice(0, start) + html.slice(end + '</div>'.length)).replace(/<link rel="stylesheet" href="\/assets\/pairwise[^"]*">\n?/g, '');
+    if (/pairwise-|pairwise\.css/.test(bare)) throw new Error('the block is still on the page without it');
     res.type('html').send(bare);
   });
   app.use(async (req, res) => {

@@ -175,6 +175,7 @@ async function main(): Promise<void> {
     b.stop();
   });
 
+  standin.addOrders(SHOP, live);
   await step('Send new orders as signed webhooks', async () => {
     const b = bar('orders/create', live.length);
     await sendOrders(ctx, live, () => b.increment());
@@ -220,6 +221,7 @@ async function main(): Promise<void> {
     const next = more.next();
     if (next.done) return;
     const order = {...next.value, id: nextId++, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString()};
+    standin.addOrders(SHOP, [order]); // the store has it too, so a later backfill agrees with the webhooks
     void sendOrders(ctx, [order], () => {});
   }, 4000);
 }

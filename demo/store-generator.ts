@@ -378,20 +378,25 @@ function* orderStream(opts: Required<StoreOptions>, popularity: StoreProduct[], 
   const customerZipf = zipfSampler(Math.min(customers, 200_000), 0.6);
   let lineId = LINE_ID_BASE;
 
+  // Per-order state and helpers live outside the loop: a million orders should not mean a million closures.
+  const peaks = popularity.map(seasonOf);
+  const picked = new Map<number, number>();
+  let month = 1;
+  const add = (p: StoreProduct | undefined, quantity = 1): void => {
+    if (p && !picked.has(p.id)) picked.set(p.id, quantity);
+  };
+  const pickProduct = (): StoreProduct => {
+    for (let tries = 0; ; tries++) {
+      const index = zipf(random);
+      const peak = peaks[index];
+      if (tries >= 3 || peak === undefined || monthDistance(peak, month) <= 1 || random.chance(0.25)) return popularity[index];
+    }
+  };
+
   for (let i = 0; i < opts.orders; i++) {
     const createdMs = Math.floor(at((i + random.next()) / opts.orders) / 1000) * 1000;
-    const month = new Date(createdMs).getUTCMonth() + 1;
-    const picked = new Map<number, number>();
-    const add = (p: StoreProduct | undefined, quantity = 1): void => {
-      if (p && !picked.has(p.id)) picked.set(p.id, quantity);
-    };
-    const pickProduct = (): StoreProduct => {
-      for (let tries = 0; ; tries++) {
-        const p = popularity[zipf(random)];
-        const peak = seasonOf(p);
-        if (tries >= 3 || peak === undefined || monthDistance(peak, month) <= 1 || random.chance(0.25)) return p;
-      }
-    };
+    month = new Date(createdMs).getUTCMonth() + 1;
+    picked.clear();
 
     if (random.chance(opts.wholesaleRate)) {
       const size = Math.min(popularity.length, 100 + random.int(300));
@@ -400,7 +405,7 @@ function* orderStream(opts: Required<StoreOptions>, popularity: StoreProduct[], 
       if (truth.bundles.length > 0 && random.chance(opts.bundleRate)) {
         const bundle = truth.bundles[random.int(truth.bundles.length)].products;
         const skip = random.chance(0.25) ? random.int(3) : -1;
-        bundle.forEach((id, k) => k !== skip && add(byId.get(id)));
+        for (let k = 0; k < bundle.length; k++) if (k !== skip) add(byId.get(bundle[k]));
       }
       const size = 1 + geometric(random, 0.45);
       for (let k = 0; k < size; k++) add(pickProduct(), random.chance(0.85) ? 1 : 2 + random.int(3));
@@ -460,9 +465,19 @@ function clamp(x: number, low: number, high: number): number {
   return Math.max(low, Math.min(high, x));
 }
 
-/** ISO 8601 without milliseconds, the way Shopify writes times. */
+let isoDay = Number.NaN;
+let isoDayPrefix = '';
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** ISO 8601 without milliseconds, the way Shopify writes times; the date part is cached per day (hot path). */
 function iso(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19) + 'Z';
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== isoDay) {
+    isoDay = day;
+    isoDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+  }
+  const seconds = Math.floor((ms - day * DAY_MS) / 1000);
+  return `${isoDayPrefix}${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor((seconds % 3600) / 60))}:${pad2(seconds % 60)}Z`;
 }
 
 /** RFC 4180 quoting, only where a field needs it. */

@@ -72,7 +72,6 @@ export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number,
 
 /** Where a published companion comes from (model_pairs.source). */
 export const SOURCES = ['copurchase', 'popular', 'embedding', 'similar'] as const;
-export type Source = (typeof SOURCES)[number];
 
 /** The published lists: product a's companions are `[offsets[a], offsets[a + 1])`, best first, with their counts. */
 export type Companions = {offsets: Uint32Array; items: Uint32Array; scores: Float64Array; counts: Uint32Array; sources: Uint8Array};

@@ -37,7 +37,7 @@ const DEFAULTS = {
   epochs: 3,
   seed: 1,
   negatives: 5,
-  window: 8,
+  window: 4,
   maxPairsPerEpoch: 1_000_000,
   batchSize: 16_384,
   learningRate: 0.2,

@@ -78,17 +78,18 @@ export function backfill(list: number[], anchor: number, popular: Uint32Array, k
   return list;
 }
 
+/** The pair score of a co-occurrence baseline, as eval.mjs computes it (lift only for pairs seen 3+ times). */
+export function baselineScorer(kind: Exclude<BaselineName, 'popularity'>, freq: Uint32Array, orders: number): (a: number, b: number, count: number) => number {
+  if (kind === 'cocount') return (_a, _b, c) => c;
+  if (kind === 'lift') return (a, b, c) => (c >= 3 ? (c * orders) / (freq[a] * freq[b]) : 0);
+  return (a, b, c) => c / (freq[a] + freq[b] - c);
+}
+
 /** One of the four baselines of the protocol, trained on `train`, with popularity back-fill. */
 export function baseline(train: Baskets, kind: BaselineName, k = 10, index: ItemBaskets = transpose(train)): Recommender {
   const freq = itemFrequencies(train);
   const popular = popularityOrder(freq);
-  const N = train.count;
-  const scorers: Record<Exclude<BaselineName, 'popularity'>, (a: number, b: number, c: number) => number> = {
-    cocount: (_a, _b, c) => c,
-    lift: (a, b, c) => (c >= 3 ? (c * N) / (freq[a] * freq[b]) : 0),
-    jaccard: (a, b, c) => c / (freq[a] + freq[b] - c),
-  };
-  const lists = kind === 'popularity' ? null : rankPartners(train, k, scorers[kind], {}, index);
+  const lists = kind === 'popularity' ? null : rankPartners(train, k, baselineScorer(kind, freq, train.count), {}, index);
   return (a) => {
     const list = lists && a < lists.offsets.length - 1 ? Array.from(lists.items.subarray(lists.offsets[a], lists.offsets[a + 1])) : [];
     return backfill(list, a, popular, k);

@@ -307,3 +307,35 @@ export function itemFrequencies(baskets: Baskets): Uint32Array {
   for (let k = 0; k < baskets.offsets[baskets.count]; k++) freq[baskets.items[k]]++;
   return freq;
 }
+
+/** A catalogue product from `--products` (contracts: product_id,title,product_type,vendor,tags,description,price,available). */
+export type CatalogueProduct = {index: number; title: string; product_type: string; vendor: string; tags: string; description: string};
+
+/**
+ * Reads a products CSV into `builder` before the orders, so products nobody has ordered yet get an index (and
+ * a cold-start list). Only product_id is required.
+ */
+export async function readProductsCsv(file: string, builder: BasketBuilder): Promise<CatalogueProduct[]> {
+  const products: CatalogueProduct[] = [];
+  let header: string[] | null = null;
+  await forEachLine(file, (text) => {
+    let record: string[];
+    try {
+      record = splitLine(text);
+    } catch {
+      return;
+    }
+    if (!header) {
+      header = record.map((h) => h.replace(/^\uFEFF/, '').trim());
+      if (!header.includes('product_id')) throw new MissingColumnError('product_id', file);
+      return;
+    }
+    const get = (name: string) => record[header!.indexOf(name)]?.trim() ?? '';
+    const id = get('product_id');
+    if (!id) return;
+    const price = Number(get('price'));
+    const index = builder.item(id, get('title'), get('price') !== '' && Number.isFinite(price) ? price : NaN);
+    products.push({index, title: get('title'), product_type: get('product_type'), vendor: get('vendor'), tags: get('tags'), description: get('description')});
+  });
+  return products;
+}

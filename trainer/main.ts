@@ -1,6 +1,6 @@
 import type {CliOptions} from './cli';
 import {parseCli, USAGE} from './cli';
-import {loadOrdersCsv, MissingColumnError} from './load';
+import {BasketBuilder, MissingColumnError, readOrdersCsv, readProductsCsv} from './load';
 import {train} from './pipeline';
 import {createProgress} from './progress';
 import {buildReport, writeOutputs, writeReport} from './write';
@@ -15,9 +15,13 @@ async function runCsv(o: CliOptions): Promise<void> {
   const t0 = performance.now();
   const progress = createProgress();
   progress.stage('load', 0, 0.05);
-  const loaded = await loadOrdersCsv(o.orders!);
+  const builder = new BasketBuilder();
+  const catalogue = o.products ? await readProductsCsv(o.products, builder) : [];
+  const read = await readOrdersCsv(o.orders!, builder);
+  const loaded = {...read, baskets: builder.build(), cancelledOrders: builder.cancelledOrders};
+  const texts = catalogue.length ? catalogue : loaded.baskets.titles.map((title, index) => ({index, title}));
   const loadS = (performance.now() - t0) / 1000;
-  const result = train(loaded.baskets, {model: o.model, seed: o.seed}, progress);
+  const result = train(loaded.baskets, {model: o.model, seed: o.seed, texts}, progress);
   progress.stage('write', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: 0};
   const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: 'none', timings});

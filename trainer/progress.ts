@@ -67,6 +67,7 @@ export function createProgress(tty = Boolean(process.stdout.isTTY), write: (s: s
     },
     done() {
       stage = 'done';
+      lastLine = -1;
       emit(1);
     },
   };

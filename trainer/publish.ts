@@ -1,5 +1,6 @@
 import type {ModelPairRow} from '../server/db/repos/models';
 import {modelWriter, trainRunsRepo} from '../server/db/repos/models';
+import type {ProductTextRow} from '../server/db/repos/training-data';
 import {trainingDataRepo} from '../server/db/repos/training-data';
 import type {Db} from '../server/db/open';
 import {openShopDb} from '../server/db/open';
@@ -10,6 +11,7 @@ import {BasketBuilder} from './load';
 import type {TrainResult} from './pipeline';
 import {train} from './pipeline';
 import {createProgress} from './progress';
+import type {ProductText} from './text';
 import {buildReport, pairRows} from './write';
 
 /**
@@ -20,8 +22,14 @@ import {buildReport, pairRows} from './write';
 /** Test hook: `PAIRWISE_TRAINER_FAULT=kill-before-flip` kills the process inside the publishing transaction. */
 const FAULT = process.env.PAIRWISE_TRAINER_FAULT;
 
-export function loadShopBaskets(lines: Iterable<{orderId: number; createdAt: string; productId: number}>): Baskets {
+/** Baskets from the shop's order lines; catalogue products come first so unordered ones get an index too. */
+export function loadShopBaskets(lines: Iterable<{orderId: number; createdAt: string; productId: number}>, products: Iterable<ProductTextRow> = []): {baskets: Baskets; texts: ProductText[]} {
   const builder = new BasketBuilder();
+  const texts: ProductText[] = [];
+  for (const p of products) {
+    const index = builder.item(String(p.productId), p.title, p.price ?? NaN);
+    texts.push({index, title: p.title, product_type: p.productType, vendor: p.vendor, tags: p.tags, description: p.description});
+  }
   let lastOrder = -1;
   let order = 0;
   for (const l of lines) {
@@ -31,7 +39,7 @@ export function loadShopBaskets(lines: Iterable<{orderId: number; createdAt: str
     }
     builder.line(order, builder.item(String(l.productId)));
   }
-  return builder.build();
+  return {baskets: builder.build(), texts};
 }
 
 /** Published pairs with the shop's numeric product ids. */
@@ -78,9 +86,10 @@ export function runShop(o: CliOptions): number {
 function publishRun(db: Db, o: CliOptions, runId: number, t0: number): number {
   const progress = createProgress();
   progress.stage('load', 0, 0.05);
-  const baskets = loadShopBaskets(trainingDataRepo(db).orderLines());
+  const data = trainingDataRepo(db);
+  const {baskets, texts} = loadShopBaskets(data.orderLines(), data.productTexts());
   const loadS = (performance.now() - t0) / 1000;
-  const result = train(baskets, {model: o.model, seed: o.seed}, progress);
+  const result = train(baskets, {model: o.model, seed: o.seed, texts}, progress);
   progress.stage('publish', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: Number(((performance.now() - t0) / 1000).toFixed(3))};
   const report = buildReport(

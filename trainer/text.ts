@@ -15,10 +15,12 @@ export const NO_NEIGHBOUR = 0xffffffff;
 const FIELD_WEIGHTS = {title: 3, product_type: 2, vendor: 1, tags: 1.5, description: 0.5} as const;
 const TRIGRAM_WEIGHT = 1;
 /**
- * Terms found in more products than this are left out of the search (still in the norms): their IDF is near zero
- * and their postings would make the search quadratic on a 100k-product catalogue.
+ * Longest stretch of one term's postings the search reads. Longer lists are sorted by weight first, so a common
+ * term still finds the products it matters most to; reading them whole would make a 100k catalogue quadratic.
  */
-const MAX_POSTINGS = 300;
+const MAX_POSTINGS = 200;
+/** Trigrams only rescue near-misses ("mugs"), and a title has dozens of them: they get a shorter read. */
+const MAX_TRIGRAM_POSTINGS = 50;
 const STOPWORDS = new Set(['a', 'an', 'and', 'the', 'of', 'for', 'with', 'in', 'on', 'to', 'by', 'or', 'at', 'from', 'is', 'it', 'this']);
 
 function words(text: string | undefined): string[] {
@@ -39,14 +41,17 @@ function trigrams(word: string): string[] {
   return out;
 }
 
-/** Weighted term counts of one product, keyed by field-prefixed term ("title:mug", "#:mug"). */
+/**
+ * Weighted term counts of one product, keyed by field-prefixed term ("title:mug", "#:mug"): a word in the title
+ * and the same word as a vendor name are different evidence.
+ */
 function terms(p: ProductText): Map<string, number> {
   const raw = new Map<string, number>();
-  const add = (key: string, weight: number) => raw.set(key, (raw.get(key) ?? 0) + weight);
+  const add = (key: string) => raw.set(key, (raw.get(key) ?? 0) + 1);
   for (const field of Object.keys(FIELD_WEIGHTS) as (keyof typeof FIELD_WEIGHTS)[]) {
-    for (const w of words(p[field])) add(`${field}:${w}`, 1);
+    for (const w of words(p[field])) add(`${field}:${w}`);
   }
-  for (const w of words(p.title)) for (const t of trigrams(w)) add(`#:${t}`, 1);
+  for (const w of words(p.title)) for (const t of trigrams(w)) add(`#:${t}`);
   const weighted = new Map<string, number>();
   for (const [key, count] of raw) {
     const field = key.slice(0, key.indexOf(':'));
@@ -56,7 +61,7 @@ function terms(p: ProductText): Map<string, number> {
   return weighted;
 }
 
-type Vectors = {start: Uint32Array; term: Uint32Array; weight: Float32Array; termCount: number};
+type Vectors = {start: Uint32Array; term: Uint32Array; weight: Float32Array; termCount: number; readLimit: Uint16Array};
 
 /** L2-normalised TF-IDF rows in CSR form, one per entry of `products`. */
 function tfidf(products: ProductText[]): Vectors {
@@ -93,10 +98,12 @@ function tfidf(products: ProductText[]): Vectors {
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let j = start[i]; j < start[i + 1]; j++) weight[j] *= scale;
   });
-  return {start, term, weight, termCount: df.length};
+  const readLimit = new Uint16Array(df.length);
+  for (const [key, id] of ids) readLimit[id] = key.startsWith('#:') ? MAX_TRIGRAM_POSTINGS : MAX_POSTINGS;
+  return {start, term, weight, termCount: df.length, readLimit};
 }
 
-/** Term -> (product position, weight) postings, CSR. */
+/** Term -> (product position, weight) postings, CSR; lists longer than the term's read limit heaviest first. */
 function invert(v: Vectors): {start: Uint32Array; product: Uint32Array; weight: Float32Array} {
   const start = new Uint32Array(v.termCount + 1);
   for (let j = 0; j < v.term.length; j++) start[v.term[j] + 1]++;
@@ -110,6 +117,15 @@ function invert(v: Vectors): {start: Uint32Array; product: Uint32Array; weight: 
       product[at] = i;
       weight[at] = v.weight[j];
     }
+  }
+  for (let t = 0; t < v.termCount; t++) {
+    if (start[t + 1] - start[t] <= v.readLimit[t]) continue;
+    const order = Array.from({length: start[t + 1] - start[t]}, (_, i) => start[t] + i);
+    order.sort((a, b) => weight[b] - weight[a] || product[a] - product[b]);
+    const products = order.map((i) => product[i]);
+    const weights = order.map((i) => weight[i]);
+    product.set(products, start[t]);
+    weight.set(weights, start[t]);
   }
   return {start, product, weight};
 }
@@ -135,9 +151,9 @@ export function textNeighbours(products: ProductText[], opts: {k: number}): Text
     touched.length = 0;
     for (let j = v.start[a]; j < v.start[a + 1]; j++) {
       const t = v.term[j];
-      if (postings.start[t + 1] - postings.start[t] > MAX_POSTINGS) continue;
       const w = v.weight[j];
-      for (let p = postings.start[t]; p < postings.start[t + 1]; p++) {
+      const end = Math.min(postings.start[t + 1], postings.start[t] + v.readLimit[t]);
+      for (let p = postings.start[t]; p < end; p++) {
         const other = postings.product[p];
         if (other === a) continue;
         if (score[other] === 0) touched.push(other);

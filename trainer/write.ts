@@ -125,6 +125,7 @@ export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number;
     cancelled_orders: load.cancelledOrders,
     bundles: result.bundles.length,
     communities: result.communities.length,
+    cold_started: result.coldStarted,
     params: result.params,
     timings: extra.timings,
     eval: result.eval,

@@ -68,7 +68,7 @@ export function productFromWebhook(payload: unknown): ProductRecord {
     tags: Array.isArray(p.tags) ? p.tags.join(', ') : (p.tags ?? ''),
     description: plainText(p.body_html ?? ''),
     imageUrl: p.image?.src ?? p.images?.[0]?.src ?? null,
-    giftCard: p.gift_card ?? false,
+    giftCard: p.gift_card ?? null,
     createdAt: p.created_at ?? null,
     updatedAt: p.updated_at,
   };

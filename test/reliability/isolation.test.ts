@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createApp} from '../../server/app';
 import type {Db} from '../../server/db/open';
+import {trainingDone} from '../../server/jobs/train';
 import {SqliteSessionStorage} from '../../server/db/repos/sessions';
 import {shopsRepo} from '../../server/db/repos/shops';
 import type {ShopDomain} from '../../server/shop-domain';
@@ -100,7 +101,11 @@ beforeAll(async () => {
   snapshotB = shopB.serialize();
   appRowsB = await appRowsOf(B);
 });
-afterAll(() => app?.close());
+afterAll(async () => {
+  // POST /api/training started a real trainer for shop A: let it finish before its data dir goes.
+  await trainingDone(A);
+  await app?.close();
+});
 
 /** How to send a request to a route with shop A's credential; a route with no known kind of trust fails the test. */
 async function asShopA(method: string, path: string): Promise<Response[]> {

@@ -87,3 +87,27 @@ function ordersCsvRaw(name: string, text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+describe('cold start from --products', () => {
+  it('a product nobody ordered borrows the co-purchases of the product whose text reads like it', async () => {
+    const orders = ordersCsv('cups.csv', [
+      ...Array.from({length: 30}, () => ['red-cup', 'saucer']),
+      ...Array.from({length: 30}, (_, i) => [`misc${i % 6}`, `misc${(i + 1) % 6}`]),
+    ]);
+    const products = ordersCsvRaw(
+      'products.csv',
+      `product_id,title,product_type,vendor,tags,description,price,available
+red-cup,Red porcelain tea cup,Cups,Acme,,A red tea cup,5,1
+blue-cup,Blue porcelain tea cup,Cups,Acme,,A blue tea cup,5,1
+saucer,Porcelain saucer,Saucers,Acme,,,3,1
+`,
+    );
+    const out = join(dir, 'cold');
+    const r = await train(['--orders', orders, '--products', products, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = readFileSync(join(out, 'pairs.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    const blue = rows.filter((f) => f[0] === 'blue-cup');
+    expect(blue[0].slice(0, 5)).toEqual(['blue-cup', '1', 'saucer', blue[0][3], 'similar']);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).cold_started).toBe(1);
+  }, 60_000);
+});

@@ -97,9 +97,14 @@ describe('textNeighbours', () => {
       title: `${colours[i % 8]} ${kinds[Math.floor(i / 8) % 8]} model${Math.floor(i / 64)}`,
       vendor: `vendor${i % 50}`,
     }));
+    products.push({index: 20_000, title: 'Red mug'});
     const big = textNeighbours(products, {k: 5});
     const first = row(big, 0);
     expect(first.length).toBe(5);
     for (const n of first) expect(products[n].title.startsWith('red mug') || products[n].title.endsWith('model0')).toBe(true);
+    // Every word of this title is in thousands of products: it still finds neighbours through them.
+    const common = row(big, 20_000);
+    expect(common.length).toBe(5);
+    for (const n of common) expect(products[n].title).toMatch(/red|mug/);
   });
 });

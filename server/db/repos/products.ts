@@ -13,7 +13,8 @@ export interface ProductRecord {
   tags: string;
   description: string;
   imageUrl: string | null;
-  giftCard: boolean;
+  /** null when the source does not say (product webhooks carry no gift-card flag): the stored value stays. */
+  giftCard: boolean | null;
   createdAt: string | null;
   updatedAt: string;
 }
@@ -59,7 +60,8 @@ export function productsRepo(db: Db) {
     `INSERT OR REPLACE INTO products (product_id, title, handle, status, available, price, product_type, vendor, tags,
        description, image_url, gift_card, created_at, updated_at)
      VALUES (@productId, @title, @handle, @status, @available, @price, @productType, @vendor, @tags,
-       @description, @imageUrl, @giftCard, @createdAt, @updatedAt)`,
+       @description, @imageUrl,
+       coalesce(@giftCard, (SELECT gift_card FROM products WHERE product_id = @productId), 0), @createdAt, @updatedAt)`,
   );
   const remove = db.prepare('DELETE FROM products WHERE product_id = ?');
   const get = db.prepare<[number], ProductRow>('SELECT * FROM products WHERE product_id = ?');
@@ -71,7 +73,7 @@ export function productsRepo(db: Db) {
     upsert(product: ProductRecord): UpsertOutcome {
       const stored = storedUpdatedAt.get(product.productId);
       if (stored && Date.parse(stored.updated_at) > Date.parse(product.updatedAt)) return 'stale';
-      upsert.run({...product, available: product.available ? 1 : 0, giftCard: product.giftCard ? 1 : 0});
+      upsert.run({...product, available: product.available ? 1 : 0, giftCard: product.giftCard === null ? null : product.giftCard ? 1 : 0});
       return 'applied';
     },
     remove: (productId: number): boolean => remove.run(productId).changes > 0,

@@ -13,7 +13,7 @@ import {Kind, execute, getNamedType, isObjectType, parse, validate} from 'graphq
 import type {DocumentNode, FieldNode, GraphQLObjectType, GraphQLSchema, SelectionSetNode} from 'graphql';
 import {shopifyError} from './errors';
 import {newId} from './state';
-import type {BulkOperationRecord, ShopState} from './state';
+import type {BulkOperationRecord, BulkStatus, ShopState} from './state';
 import type {RequestContext} from './resolvers';
 
 /** Roots per execution slice: big enough to be quick, small enough to keep memory flat for big shops. */
@@ -132,8 +132,10 @@ export class BulkRunner {
     out.end();
     await once(out, 'close');
     await sleep(this.options.stepDelayMs);
-    if (op.status === 'CANCELING') op.status = 'CANCELED';
-    if (op.status === 'RUNNING') {
+    // bulkOperationCancel may have changed the status while the slices ran.
+    const status = op.status as BulkStatus;
+    if (status === 'CANCELING') op.status = 'CANCELED';
+    if (status === 'RUNNING') {
       op.status = 'COMPLETED';
       op.fileSize = statSync(path).size;
       op.url = op.objectCount > 0 ? `${ctx.origin}/bulk-results/${name}` : null;
