@@ -153,7 +153,7 @@ function pairSampler(baskets: BasketItems, freq: Float64Array, o: typeof DEFAULT
  * gradients for both sides (d/dx of log sigma(u.v+) + sum log sigma(-u.v-), sign flipped for descent).
  * Rows are gathered and updated on the host: tfjs's gather kernels on wasm/cpu cost far more than these products.
  */
-function gradients(uc: Float32Array, vpn: Float32Array, b: number, k: number, dim: number): {gU: Float32Array; gV: Float32Array} {
+async function gradients(uc: Float32Array, vpn: Float32Array, b: number, k: number, dim: number): Promise<{gU: Float32Array; gV: Float32Array}> {
   const [gU, gV] = tf.tidy(() => {
     const u = tf.tensor2d(uc, [b, dim]);
     const v = tf.tensor3d(vpn, [b, k + 1, dim]);
@@ -162,9 +162,13 @@ function gradients(uc: Float32Array, vpn: Float32Array, b: number, k: number, di
     const g = tf.sub(tf.sigmoid(logits), labels);
     return [tf.matMul(g.expandDims(1), v).reshape([b, dim]), tf.mul(g.expandDims(2), u.expandDims(1))];
   });
-  const out = {gU: gU.dataSync() as Float32Array, gV: gV.dataSync() as Float32Array};
-  tf.dispose([gU, gV]);
-  return out;
+  try {
+    // Asynchronous reads: the webgpu backend's dataSync needs OffscreenCanvas, which Node lacks.
+    const [u, v] = await Promise.all([gU.data(), gV.data()]);
+    return {gU: u as Float32Array, gV: v as Float32Array};
+  } finally {
+    tf.dispose([gU, gV]);
+  }
 }
 
 /**
@@ -261,7 +265,7 @@ export async function trainEmbeddings(baskets: BasketItems, opts: EmbedOptions):
       const pairs = pn.subarray(0, b * (k + 1));
       u.gather(centres, uc);
       v.gather(pairs, vpn);
-      const {gU, gV} = gradients(uc.subarray(0, b * o.dim), vpn.subarray(0, b * (k + 1) * o.dim), b, k, o.dim);
+      const {gU, gV} = await gradients(uc.subarray(0, b * o.dim), vpn.subarray(0, b * (k + 1) * o.dim), b, k, o.dim);
       const lr = o.learningRate * Math.max(0.1, 1 - (epoch + s / length) / o.epochs);
       u.apply(centres, gU, lr);
       v.apply(pairs, gV, lr);

@@ -68,7 +68,7 @@ export function runShop(o: CliOptions): number {
   const shop = parseShopDomain(o.shop);
   if (!shop) throw new Error(`invalid shop domain: ${JSON.stringify(o.shop)}`);
   const t0 = performance.now();
-  const db = openShopDb(o.dataDir, shop);
+  const db = openShopDb(o.dataDir, shop, {mustExist: true});
   try {
     const runs = trainRunsRepo(db);
     const runId = o.runId ?? runs.start();

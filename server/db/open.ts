@@ -1,4 +1,4 @@
-import {mkdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, rmSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import Database from 'better-sqlite3';
@@ -36,9 +36,19 @@ export function openAppDb(dataDir: string): Db {
   return openFile(join(dataDir, 'app.db'), join(MIGRATIONS, 'app'));
 }
 
-/** Opens (creating and migrating) one shop's file. Prefer `ShopDbs.get`, which caches handles. */
-export function openShopDb(dataDir: string, shop: string): Db {
-  return openFile(shopDbPath(dataDir, shop), join(MIGRATIONS, 'shop'));
+export class ShopGone extends Error {
+  override name = 'ShopGone';
+}
+
+/**
+ * Opens (creating and migrating) one shop's file. Prefer `ShopDbs.get`, which caches handles. With
+ * `mustExist`, a missing file is an error instead: a process that outlives shop/redact (the trainer) must
+ * not bring a redacted shop's file back.
+ */
+export function openShopDb(dataDir: string, shop: string, opts: {mustExist?: boolean} = {}): Db {
+  const path = shopDbPath(dataDir, shop);
+  if (opts.mustExist && !existsSync(path)) throw new ShopGone(`no data for ${shop}: never installed, or redacted`);
+  return openFile(path, join(MIGRATIONS, 'shop'));
 }
 
 /**

@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {dirname, join} from 'node:path';
 import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
@@ -15,6 +16,7 @@ import type {ShopDomain} from '../shop-domain';
 const TRAINER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'trainer', 'main.ts');
 
 const running = new Map<ShopDomain, Promise<void>>();
+const children = new Map<ShopDomain, ChildProcess>();
 
 export type StartResult = {started: true; runId: number} | {started: false; reason: string};
 
@@ -23,9 +25,15 @@ export function trainingDone(shop: ShopDomain): Promise<void> {
   return running.get(shop) ?? Promise.resolve();
 }
 
+/** Stops the shop's run, if any (shop/redact), and resolves once the trainer has exited. */
+export function stopTraining(shop: ShopDomain): Promise<void> {
+  children.get(shop)?.kill('SIGKILL');
+  return trainingDone(shop);
+}
+
 export function startTraining(dataDir: string, shop: ShopDomain, extraEnv: Record<string, string> = {}): StartResult {
   if (running.has(shop)) return {started: false, reason: 'a training run is already in progress for this shop'};
-  const db = openShopDb(dataDir, shop);
+  const db = openShopDb(dataDir, shop, {mustExist: true});
   const runs = trainRunsRepo(db);
   // A 'running' row no child of this server owns was left by a server that stopped mid-run.
   for (const stale of runs.running()) runs.fail(stale.id, 'interrupted: the server restarted during the run');
@@ -55,9 +63,11 @@ export function startTraining(dataDir: string, shop: ShopDomain, extraEnv: Recor
       }
       db.close();
       running.delete(shop);
+      children.delete(shop);
       resolve();
     });
   });
   running.set(shop, done);
+  children.set(shop, child);
   return {started: true, runId};
 }

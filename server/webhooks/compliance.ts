@@ -3,6 +3,7 @@ import {ordersRepo} from '../db/repos/orders';
 import {shopsRepo} from '../db/repos/shops';
 import {SqliteSessionStorage} from '../db/repos/sessions';
 import type {AppContext} from '../context';
+import {stopTraining} from '../jobs/train';
 import type {ShopDomain} from '../shop-domain';
 import {customerHash} from './orders';
 import {parsePayload, shopifyId} from './payload';
@@ -37,8 +38,13 @@ export const customerRedact: WebhookHandler = (db, delivery, ctx) => {
   return {outcome: 'applied', resourceId: p.customer.id};
 };
 
-/** shop/redact (48 hours after uninstall): the shop's file and every row about it in app.db go. */
-export function redactShop(ctx: AppContext, shop: ShopDomain): void {
+/**
+ * shop/redact (48 hours after uninstall): the shop's file and every row about it in app.db go. A training run
+ * still going is stopped first, so it cannot write to (or recreate) the file afterwards.
+ */
+export async function redactShop(ctx: AppContext, shop: ShopDomain): Promise<void> {
+  await stopTraining(shop);
+  ctx.models.forget(shop);
   ctx.shopDbs.remove(shop);
   ctx.appDb.transaction(() => {
     new SqliteSessionStorage(ctx.appDb).deleteShopSessions(shop);

@@ -76,7 +76,7 @@ async function receive(ctx: AppContext, commits: GroupCommit, req: Request, res:
   }
 
   if (check.topic === 'SHOP_REDACT') {
-    redactShop(ctx, shop);
+    await redactShop(ctx, shop);
     res.status(200).end();
     return;
   }

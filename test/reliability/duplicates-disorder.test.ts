@@ -131,8 +131,6 @@ describe('duplicates and disorder', () => {
     expect(measure(stateOf(MESSY))).toBe(expected);
   });
 
-  // Product bug (reported): a delete leaves no tombstone, so an older update delivered after it re-creates the
-  // row, and the final state differs from in-order delivery. Remove `.fails` once deletes are remembered.
   /** Create, update, delete as they happened, for an order and a product; each delivery named for this case. */
   const lives: [string, () => {happened: Delivery[]; id: number; stored: (st: ReturnType<typeof stateOf>) => unknown}][] = [
     ['order', () => {
@@ -161,9 +159,7 @@ describe('duplicates and disorder', () => {
     }],
   ];
 
-  // Product bug (reported): a delete leaves no tombstone, so an older update delivered after it re-creates the
-  // row, and the final state differs from in-order delivery. Remove `.fails` once deletes are remembered.
-  it.fails.each(lives)('a deleted %s stays deleted when an older update arrives after the delete', async (kind, life) => {
+  it.each(lives)('a deleted %s stays deleted when an older update arrives after the delete', async (kind, life) => {
     const shop = `late-${kind}.myshopify.com`;
     const {happened: [create, update, remove], id, stored} = life();
     // Happened: create, update, delete (nothing left). Delivered: create, delete, then the late update.

@@ -1,4 +1,5 @@
 import type {Db} from '../open';
+import {tombstonesRepo} from './tombstones';
 
 export interface OrderLineRecord {
   lineId: number;
@@ -29,6 +30,7 @@ export type UpsertOutcome = 'applied' | 'stale';
 
 /** orders and order_lines of one shop's file. */
 export function ordersRepo(db: Db) {
+  const tombstones = tombstonesRepo(db);
   const storedUpdatedAt = db.prepare<[number], {updated_at: string}>('SELECT updated_at FROM orders WHERE order_id = ?');
   const upsert = db.prepare(
     `INSERT INTO orders (order_id, name, created_at, updated_at, cancelled_at, currency, total_price, customer_hash, source)
@@ -63,6 +65,7 @@ export function ordersRepo(db: Db) {
      * webhooks in order, and a bulk backfill can overlap live webhooks. Call inside a transaction.
      */
     upsert(order: OrderRecord): UpsertOutcome {
+      if (tombstones.has('order', order.orderId)) return 'stale';
       const stored = storedUpdatedAt.get(order.orderId);
       if (stored && Date.parse(stored.updated_at) > Date.parse(order.updatedAt)) return 'stale';
       upsert.run(order);
@@ -72,7 +75,9 @@ export function ordersRepo(db: Db) {
       }
       return 'applied';
     },
+    /** Deletes the order and remembers it was deleted. Call inside a transaction. */
     remove(orderId: number): boolean {
+      tombstones.add('order', orderId);
       return remove.run(orderId).changes > 0;
     },
     get(orderId: number) {

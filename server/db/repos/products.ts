@@ -1,5 +1,6 @@
 import type {Db} from '../open';
 import type {UpsertOutcome} from './orders';
+import {tombstonesRepo} from './tombstones';
 
 export interface ProductRecord {
   productId: number;
@@ -55,6 +56,7 @@ const toRecord = (r: ProductRow): ProductRecord => ({
 
 /** products of one shop's file, as webhooks and the bulk backfill deliver them. */
 export function productsRepo(db: Db) {
+  const tombstones = tombstonesRepo(db);
   const storedUpdatedAt = db.prepare<[number], {updated_at: string}>('SELECT updated_at FROM products WHERE product_id = ?');
   const upsert = db.prepare(
     `INSERT OR REPLACE INTO products (product_id, title, handle, status, available, price, product_type, vendor, tags,
@@ -71,12 +73,17 @@ export function productsRepo(db: Db) {
   return {
     /** Same rule as orders: an update older than what is stored never overwrites it. */
     upsert(product: ProductRecord): UpsertOutcome {
+      if (tombstones.has('product', product.productId)) return 'stale';
       const stored = storedUpdatedAt.get(product.productId);
       if (stored && Date.parse(stored.updated_at) > Date.parse(product.updatedAt)) return 'stale';
       upsert.run({...product, available: product.available ? 1 : 0, giftCard: product.giftCard === null ? null : product.giftCard ? 1 : 0});
       return 'applied';
     },
-    remove: (productId: number): boolean => remove.run(productId).changes > 0,
+    /** Deletes the product and remembers it was deleted. Call inside a transaction. */
+    remove(productId: number): boolean {
+      tombstones.add('product', productId);
+      return remove.run(productId).changes > 0;
+    },
     get(productId: number): ProductRecord | undefined {
       const r = get.get(productId);
       return r && toRecord(r);
