@@ -96,6 +96,7 @@ describe('crash during ingest', () => {
     for (const d of redelivery) d.acked = false;
     await burst(server, redelivery, () => {});
     expect(redelivery.filter((d) => !d.acked).map((d) => d.webhookId)).toEqual([]);
+    console.info(`crash-ingest: ${acked.length} of ${ORDERS} acknowledged before SIGKILL, ${failed} cut off or refused; ${redelivery.length} re-delivered`);
     await server.kill();
 
     const final = openShopDb(server.dataDir, SHOP);
