@@ -25,6 +25,19 @@ function openFile(file: string, migrations: string): Db {
   return db;
 }
 
+/**
+ * Makes a repo factory return one instance per database handle, so its statements are prepared once per
+ * connection rather than on every request (preparing costs more than running a simple statement).
+ */
+export function perDb<T>(factory: (db: Db) => T): (db: Db) => T {
+  const made = new WeakMap<Db, T>();
+  return (db) => {
+    let repo = made.get(db);
+    if (!repo) made.set(db, (repo = factory(db)));
+    return repo;
+  };
+}
+
 /** Path of a shop's database file; the domain is validated here, before it can become a path. */
 export function shopDbPath(dataDir: string, shop: string): string {
   const domain = parseShopDomain(shop);
@@ -33,7 +46,10 @@ export function shopDbPath(dataDir: string, shop: string): string {
 }
 
 export function openAppDb(dataDir: string): Db {
-  return openFile(join(dataDir, 'app.db'), join(MIGRATIONS, 'app'));
+  const db = openFile(join(dataDir, 'app.db'), join(MIGRATIONS, 'app'));
+  // app.db holds access tokens: deleted rows are overwritten, not left as free pages (shop/redact).
+  db.pragma('secure_delete = ON');
+  return db;
 }
 
 export class ShopGone extends Error {

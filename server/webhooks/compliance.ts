@@ -50,5 +50,7 @@ export async function redactShop(ctx: AppContext, shop: ShopDomain): Promise<voi
     new SqliteSessionStorage(ctx.appDb).deleteShopSessions(shop);
     shopsRepo(ctx.appDb).remove(shop);
   })();
+  // Move the WAL into the (securely deleted) database and empty it: no old copy of the rows stays on disk.
+  ctx.appDb.pragma('wal_checkpoint(TRUNCATE)');
   ctx.log('info', 'shop redacted', {shop});
 }

@@ -1,5 +1,8 @@
 import type {Db} from '../db/open';
 
+/** Webhooks are not latency-sensitive: Shopify waits up to 5 s for the answer. */
+const GROUP_WINDOW_MS = 3;
+
 interface Job {
   work: () => unknown;
   resolve: (value: unknown) => void;
@@ -19,7 +22,8 @@ export class GroupCommit {
       let queue = this.queues.get(db);
       if (!queue) {
         this.queues.set(db, (queue = []));
-        setImmediate(() => this.flush(db));
+        // A short window lets deliveries still being verified join this commit.
+        setTimeout(() => this.flush(db), GROUP_WINDOW_MS);
       }
       queue.push({work, resolve: resolve as (value: unknown) => void, reject});
     });

@@ -1,3 +1,4 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 export type EventType = 'rendered' | 'viewed' | 'clicked' | 'added';
@@ -23,7 +24,7 @@ export interface AttributedDay {
  * Read side of `events` (written by the storefront proxy) and of attribution (`order_lines.pairwise_block`,
  * set from the `_pairwise` line property). Days are UTC `YYYY-MM-DD`; both ends inclusive.
  */
-export function analyticsRepo(db: Db) {
+function createAnalyticsRepo(db: Db) {
   const events = db.prepare<[string, string], {day: string; block: string; type: EventType; holdout: number; count: number}>(
     `SELECT day, block, type, holdout, count(*) AS count FROM events WHERE day BETWEEN ? AND ?
      GROUP BY day, block, type, holdout ORDER BY day, block, type, holdout`,
@@ -57,3 +58,5 @@ export function analyticsRepo(db: Db) {
     },
   };
 }
+
+export const analyticsRepo = perDb(createAnalyticsRepo);

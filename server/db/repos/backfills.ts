@@ -1,3 +1,4 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 export type BackfillKind = 'orders' | 'products';
@@ -16,7 +17,7 @@ export interface BackfillRow {
 }
 
 /** backfills: progress of bulk-operation imports, so an interrupted one resumes where it stopped. */
-export function backfillsRepo(db: Db) {
+function createBackfillsRepo(db: Db) {
   const create = db.prepare(`INSERT INTO backfills (kind, status, started_at) VALUES (?, 'created', ?)`);
   const get = db.prepare<[number], BackfillRow>('SELECT * FROM backfills WHERE id = ?');
   const latest = db.prepare<[string], BackfillRow>('SELECT * FROM backfills WHERE kind = ? ORDER BY id DESC LIMIT 1');
@@ -40,3 +41,5 @@ export function backfillsRepo(db: Db) {
       void finish.run(status, new Date().toISOString(), error, id),
   };
 }
+
+export const backfillsRepo = perDb(createBackfillsRepo);

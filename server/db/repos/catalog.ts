@@ -1,3 +1,4 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 /** What the admin shows of a product: enough to recognise it, and how often it sells. */
@@ -59,7 +60,7 @@ function likePattern(query: string): string {
 }
 
 /** Read side of `products` for the admin (the webhook side is products.ts). */
-export function catalogRepo(db: Db) {
+function createCatalogRepo(db: Db) {
   const search = db.prepare<[string, string, string, number, number], Row>(
     `SELECT ${COLUMNS} FROM products p
      WHERE p.title LIKE ? ESCAPE '\\' OR p.handle LIKE ? ESCAPE '\\' OR p.vendor LIKE ? ESCAPE '\\'
@@ -105,3 +106,5 @@ export function catalogRepo(db: Db) {
     bestSellers: (limit: number) => bestSellers.all(limit).map((r) => ({productId: r.product_id, orders: r.orders})),
   };
 }
+
+export const catalogRepo = perDb(createCatalogRepo);

@@ -1,10 +1,11 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 /**
  * pins, pair_exclusions, product_exclusions: the merchant's manual curation. It applies on top of whatever
  * model is active, so it survives retraining and takes effect without one.
  */
-export function curationRepo(db: Db) {
+function createCurationRepo(db: Db) {
   const pins = db.prepare<[number], {companion_id: number}>(
     'SELECT companion_id FROM pins WHERE product_id = ? ORDER BY position',
   );
@@ -60,3 +61,5 @@ export function curationRepo(db: Db) {
     includeProduct: (productId: number): boolean => includeProduct.run(productId).changes > 0,
   };
 }
+
+export const curationRepo = perDb(createCurationRepo);

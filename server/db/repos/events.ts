@@ -1,3 +1,4 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 export interface StorefrontEvent {
@@ -9,7 +10,7 @@ export interface StorefrontEvent {
 }
 
 /** events (write side): storefront beacons, no personal data. The admin's analytics read them. */
-export function eventsRepo(db: Db) {
+function createEventsRepo(db: Db) {
   const insert = db.prepare(
     'INSERT INTO events (occurred_at, day, type, block, anchor_id, product_id, holdout) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
@@ -26,3 +27,5 @@ export function eventsRepo(db: Db) {
     },
   };
 }
+
+export const eventsRepo = perDb(createEventsRepo);

@@ -1,7 +1,8 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 /** metafield_state: what each product's recommendations metafield holds on Shopify, as a hash of the list. */
-export function metafieldStateRepo(db: Db) {
+function createMetafieldStateRepo(db: Db) {
   const get = db.prepare<[number], {list_hash: string}>('SELECT list_hash FROM metafield_state WHERE product_id = ?');
   const published = db.prepare<[], {product_id: number}>(`SELECT product_id FROM metafield_state WHERE list_hash != ''`);
   const upsert = db.prepare(
@@ -18,3 +19,5 @@ export function metafieldStateRepo(db: Db) {
     },
   };
 }
+
+export const metafieldStateRepo = perDb(createMetafieldStateRepo);

@@ -1,4 +1,5 @@
 import type {Statement} from 'better-sqlite3';
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 // All SQL on the model tables (migrations/shop/002_model.sql). The trainer writes a version and flips
@@ -86,7 +87,7 @@ export interface TrainRun {
 /** The reads of the model tables the admin needs. */
 
 /** The reads of the model tables the admin pages need: explanations, bundles, communities, runs. */
-export function adminModelReads(db: Db) {
+function createAdminModelReads(db: Db) {
   const active = db.prepare<[], {version: number; created_at: string; activated_at: string; kind: string; backend: string | null; report: string}>(
     `SELECT v.version, v.created_at, a.activated_at, v.kind, v.backend, v.report
      FROM model_active a JOIN model_versions v ON v.version = a.version WHERE a.singleton = 1`,
@@ -180,6 +181,8 @@ export function adminModelReads(db: Db) {
   };
 }
 
+export const adminModelReads = perDb(createAdminModelReads);
+
 // ---- Write side (trainer) and training runs (server job) ----
 
 /** One published pair (product -> companion) with the statistics that explain it. */
@@ -217,7 +220,7 @@ export interface ModelVersionInput {
  * server sees the old model or the new one, never a half-written one, and a crash at any point leaves the old
  * one active. The previous version is kept for rollback; older ones are deleted.
  */
-export function modelWriter(db: Db) {
+function createModelWriter(db: Db) {
   const insertVersion = db.prepare<[string, string, string | null, string]>(
     `INSERT INTO model_versions (created_at, status, kind, backend, report) VALUES (?, 'building', ?, ?, ?)`,
   );
@@ -271,8 +274,10 @@ export function modelWriter(db: Db) {
   };
 }
 
+export const modelWriter = perDb(createModelWriter);
+
 /** train_runs: one row per training, with the live stage and progress the admin page polls. */
-export function trainRunsRepo(db: Db) {
+function createTrainRunsRepo(db: Db) {
   const start = db.prepare<[string]>(`INSERT INTO train_runs (started_at, status, stage, progress) VALUES (?, 'running', 'starting', 0)`);
   const progress = db.prepare<[string, number, number]>(`UPDATE train_runs SET stage = ?, progress = ? WHERE id = ? AND status = 'running'`);
   const fail = db.prepare<[string, string, number]>(`UPDATE train_runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'`);
@@ -289,3 +294,5 @@ export function trainRunsRepo(db: Db) {
     get: (id: number) => get.get(id),
   };
 }
+
+export const trainRunsRepo = perDb(createTrainRunsRepo);

@@ -1,3 +1,4 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 import {tombstonesRepo} from './tombstones';
 
@@ -29,7 +30,7 @@ export interface OrderRecord {
 export type UpsertOutcome = 'applied' | 'stale';
 
 /** orders and order_lines of one shop's file. */
-export function ordersRepo(db: Db) {
+function createOrdersRepo(db: Db) {
   const tombstones = tombstonesRepo(db);
   const storedUpdatedAt = db.prepare<[number], {updated_at: string}>('SELECT updated_at FROM orders WHERE order_id = ?');
   const upsert = db.prepare(
@@ -96,3 +97,5 @@ export function ordersRepo(db: Db) {
     },
   };
 }
+
+export const ordersRepo = perDb(createOrdersRepo);

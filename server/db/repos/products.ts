@@ -1,3 +1,4 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 import type {UpsertOutcome} from './orders';
 import {tombstonesRepo} from './tombstones';
@@ -55,7 +56,7 @@ const toRecord = (r: ProductRow): ProductRecord => ({
 });
 
 /** products of one shop's file, as webhooks and the bulk backfill deliver them. */
-export function productsRepo(db: Db) {
+function createProductsRepo(db: Db) {
   const tombstones = tombstonesRepo(db);
   const storedUpdatedAt = db.prepare<[number], {updated_at: string}>('SELECT updated_at FROM products WHERE product_id = ?');
   const upsert = db.prepare(
@@ -91,3 +92,5 @@ export function productsRepo(db: Db) {
     counts: () => count.get()!,
   };
 }
+
+export const productsRepo = perDb(createProductsRepo);

@@ -1,9 +1,10 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 export type ReceiptOutcome = 'applied' | 'stale' | 'unreadable' | 'ignored';
 
 /** webhook_receipts: one row per acknowledged delivery, keyed by X-Shopify-Webhook-Id. */
-export function receiptsRepo(db: Db) {
+function createReceiptsRepo(db: Db) {
   const has = db.prepare<[string], {one: number}>('SELECT 1 AS one FROM webhook_receipts WHERE webhook_id = ?');
   const insert = db.prepare(
     `INSERT INTO webhook_receipts (webhook_id, topic, resource_id, received_at, outcome) VALUES (?, ?, ?, ?, ?)`,
@@ -19,3 +20,5 @@ export function receiptsRepo(db: Db) {
     last: () => last.get(),
   };
 }
+
+export const receiptsRepo = perDb(createReceiptsRepo);

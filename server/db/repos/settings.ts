@@ -1,4 +1,5 @@
 import {z} from 'zod';
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 const names = z.array(z.string().trim().min(1, 'empty name').max(255)).max(100, 'at most 100 names');
@@ -62,7 +63,7 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
 }
 
 /** settings: one row per setting, the value as JSON; anything missing or unreadable reads as its default. */
-export function settingsRepo(db: Db) {
+function createSettingsRepo(db: Db) {
   const all = db.prepare<[], {key: string; value: string}>('SELECT key, value FROM settings');
   const put = db.prepare(
     `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
@@ -98,3 +99,5 @@ export function settingsRepo(db: Db) {
     },
   };
 }
+
+export const settingsRepo = perDb(createSettingsRepo);

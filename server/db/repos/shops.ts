@@ -1,4 +1,5 @@
 import {randomBytes} from 'node:crypto';
+import {perDb} from '../open';
 import type {Db} from '../open';
 import type {ShopDomain} from '../../shop-domain';
 
@@ -27,7 +28,7 @@ const toRecord = (r: Row): ShopRecord => ({
 });
 
 /** The shops table of app.db. */
-export function shopsRepo(db: Db) {
+function createShopsRepo(db: Db) {
   const get = db.prepare<[string], Row>('SELECT * FROM shops WHERE domain = ?');
   const insert = db.prepare(
     `INSERT INTO shops (domain, installed_at, scopes, customer_salt) VALUES (?, ?, ?, ?)
@@ -52,6 +53,8 @@ export function shopsRepo(db: Db) {
      * shop with no install record is still stored (contracts).
      */
     ensure(shop: ShopDomain): ShopRecord {
+      const known = get.get(shop);
+      if (known) return toRecord(known);
       insert.run(shop, new Date().toISOString(), '', randomBytes(16).toString('hex'));
       return toRecord(get.get(shop)!);
     },
@@ -68,3 +71,5 @@ export function shopsRepo(db: Db) {
     installed: (): ShopRecord[] => installed.all().map(toRecord),
   };
 }
+
+export const shopsRepo = perDb(createShopsRepo);

@@ -1,9 +1,10 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 export type TombstoneKind = 'order' | 'product';
 
 /** tombstones: ids deleted on Shopify, so a late update never resurrects them. */
-export function tombstonesRepo(db: Db) {
+function createTombstonesRepo(db: Db) {
   const has = db.prepare<[string, number], {one: number}>('SELECT 1 AS one FROM tombstones WHERE kind = ? AND resource_id = ?');
   const add = db.prepare('INSERT OR IGNORE INTO tombstones (kind, resource_id, deleted_at) VALUES (?, ?, ?)');
   return {
@@ -11,3 +12,5 @@ export function tombstonesRepo(db: Db) {
     add: (kind: TombstoneKind, id: number): void => void add.run(kind, id, new Date().toISOString()),
   };
 }
+
+export const tombstonesRepo = perDb(createTombstonesRepo);

@@ -1,3 +1,4 @@
+import {perDb} from '../open';
 import type {Db} from '../open';
 
 /** One product line of a non-cancelled order, as the trainer reads it. */
@@ -23,7 +24,7 @@ export interface ProductTextRow {
  * table; cancelled orders, lines without a product (custom items, deleted products), returns (quantity <= 0)
  * and gift cards are left out here, once, rather than in every caller.
  */
-export function trainingDataRepo(db: Db) {
+function createTrainingDataRepo(db: Db) {
   const lines = db.prepare<[], {order_id: number; created_at: string; product_id: number}>(
     `SELECT o.order_id, o.created_at, l.product_id
      FROM orders o JOIN order_lines l ON l.order_id = o.order_id
@@ -45,3 +46,5 @@ export function trainingDataRepo(db: Db) {
     },
   };
 }
+
+export const trainingDataRepo = perDb(createTrainingDataRepo);
