@@ -3,7 +3,8 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import {selectBackend} from '../trainer/backend';
-import {seededRandom, trainEmbeddings} from '../trainer/embed';
+import {trainEmbeddings} from '../trainer/embed';
+import {seededRandom} from '../trainer/random';
 import {loadOrdersCsv, type Baskets} from '../trainer/load';
 import type {BenchRow} from './types';
 

@@ -1,6 +1,7 @@
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import type {Companions} from './blend';
+import {seededRandom} from './random';
 
 /**
  * Groups of products shoppers buy together, for merchant insights: the co-purchase graph of the published
@@ -25,7 +26,7 @@ export function findCommunities(companions: Companions, freq: Uint32Array, opts:
     }
   }
   if (graph.order === 0) return [];
-  const membership = louvain(graph, {getEdgeWeight: 'weight', rng: mulberry32(opts.seed ?? 1)});
+  const membership = louvain(graph, {getEdgeWeight: 'weight', rng: seededRandom(opts.seed ?? 1)});
   const groups = new Map<number, number[]>();
   for (const [node, community] of Object.entries(membership)) {
     let g = groups.get(community);
@@ -37,15 +38,4 @@ export function findCommunities(companions: Companions, freq: Uint32Array, opts:
     .map((g) => g.sort((x, y) => x - y))
     .sort((x, y) => y.length - x.length || x[0] - y[0])
     .map((items, id) => ({id: id + 1, items}));
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

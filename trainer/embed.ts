@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type {Baskets} from './load';
+import {seededRandom} from './random';
 
 /**
  * Item embeddings learned from baskets, item2vec style: skip-gram with negative sampling where the "sentence" is
@@ -43,18 +44,6 @@ const DEFAULTS = {
   learningRate: 0.2,
   subsample: 1e-3,
 };
-
-/** Small, fast, seedable PRNG (mulberry32): the same seed gives the same samples on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Vose's alias table: O(1) draws from the negative-sampling distribution. */
 function aliasTable(weights: Float64Array): {prob: Float64Array; alias: Uint32Array} {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {selectBackend} from '../../trainer/backend';
-import {seededRandom, trainEmbeddings} from '../../trainer/embed';
+import {trainEmbeddings} from '../../trainer/embed';
+import {seededRandom} from '../../trainer/random';
 
 type TestBaskets = {offsets: Uint32Array; items: Uint32Array; itemIds: string[]; count: number};
 
