@@ -1,0 +1,62 @@
+import {randomBytes} from 'node:crypto';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {NoOfflineSession, offlineSession} from '../../../server/auth/offline-session';
+import {shopsRepo} from '../../../server/db/repos/shops';
+import {parseShopDomain} from '../../../server/shop-domain';
+import {startTestApp} from '../../support/app';
+import type {TestApp} from '../../support/app';
+import {sessionToken} from '../../support/session-token';
+import {ShopifyStandin} from '../../support/shopify-standin';
+
+// Shopify-managed install: the App Bridge session token is exchanged for an expiring offline token, which is
+// refreshed before it expires. Against the stand-in's token endpoint (Shopify's documented shapes).
+
+const SHOP = parseShopDomain('tokens.myshopify.com')!;
+let standin: ShopifyStandin;
+let app: TestApp;
+let apiKey: string;
+let secret: string;
+const installed: string[] = [];
+
+beforeAll(async () => {
+  apiKey = `key-${randomBytes(4).toString('hex')}`;
+  secret = randomBytes(16).toString('hex');
+  // Access tokens that live 2 minutes: inside the 5-minute refresh margin, so every use refreshes.
+  standin = await ShopifyStandin.start({apiKey, apiSecret: secret, accessTokenTtlS: 120});
+  standin.addShop(SHOP, {});
+  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret});
+});
+afterAll(async () => {
+  await app?.close();
+  await standin?.close();
+});
+
+describe('offlineSession', () => {
+  it('without a stored session or a session token, says the merchant must open the app', async () => {
+    await expect(offlineSession(app.ctx, SHOP)).rejects.toBeInstanceOf(NoOfflineSession);
+  });
+
+  it('exchanges a session token for an expiring offline token and records the install once', async () => {
+    const session = await offlineSession(app.ctx, SHOP, await sessionToken({shop: SHOP, apiKey, secret}), (s) => installed.push(s));
+    expect(session.accessToken).toBeTruthy();
+    expect(session.refreshToken).toBeTruthy();
+    expect(session.expires!.getTime()).toBeGreaterThan(Date.now());
+    expect(installed).toEqual([SHOP]);
+    expect(shopsRepo(app.ctx.appDb).get(SHOP)?.scopes).toContain('read_orders');
+  });
+
+  it('refreshes a token about to expire, with no session token, and does not count it as an install', async () => {
+    const first = await offlineSession(app.ctx, SHOP);
+    const second = await offlineSession(app.ctx, SHOP);
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(standin.requests.filter((r) => r.grantType === 'refresh_token').length).toBeGreaterThanOrEqual(2);
+    expect(installed).toEqual([SHOP]);
+  });
+
+  it('a session token signed with another secret is refused by Shopify and nothing is stored', async () => {
+    const other = parseShopDomain('forged-install.myshopify.com')!;
+    standin.addShop(other, {});
+    await expect(offlineSession(app.ctx, other, await sessionToken({shop: other, apiKey, secret: 'wrong'}))).rejects.toThrow();
+    await expect(offlineSession(app.ctx, other)).rejects.toBeInstanceOf(NoOfflineSession);
+  });
+});
