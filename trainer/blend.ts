@@ -1,3 +1,4 @@
+import type {Embeddings} from './embed';
 import type {Baskets} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
 import {forEachAnchor, rankPartners, transpose} from './pairs';
@@ -19,9 +20,19 @@ export type ScoreParams = {
   halfLifeDays: number;
   /** Best sellers offered to every anchor as prior-only candidates. */
   popularCandidates: number;
+  /** The score is multiplied by exp(w x cosine of the two items' embeddings); 0 ignores the embeddings. */
+  embeddingWeight: number;
 };
 
-export const DEFAULT_SCORE: ScoreParams = {shrink: 10, popularityExponent: 0.2, sizeExponent: 0.5, halfLifeDays: 0, popularCandidates: 50};
+export const DEFAULT_SCORE: ScoreParams = {shrink: 10, popularityExponent: 0.2, sizeExponent: 0.5, halfLifeDays: 0, popularCandidates: 50, embeddingWeight: 0};
+
+/** Cosine of items a and b (rows are L2-normalised; never-seen items have zero rows, so 0). */
+export function cosine(e: Embeddings, a: number, b: number): number {
+  const {vectors, dim} = e;
+  let dot = 0;
+  for (let j = 0; j < dim; j++) dot += vectors[a * dim + j] * vectors[b * dim + j];
+  return Math.max(-1, Math.min(1, dot));
+}
 
 /** Per-basket weights from size and age (relative to the newest basket). */
 export function basketWeights(baskets: Baskets, p: Pick<ScoreParams, 'sizeExponent' | 'halfLifeDays'>): Float64Array {
@@ -52,8 +63,8 @@ export function topItems(freq: Float64Array, n: number): Uint32Array {
   return ids.sort((x, y) => freq[y] - freq[x] || x - y).subarray(0, n);
 }
 
-/** Top-k companions of every product under `params`. */
-export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number, index: ItemBaskets = transpose(baskets)): RankedLists {
+/** Top-k companions of every product under `params`; `embeddings` are read only when `params.embeddingWeight` is not 0. */
+export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number, index: ItemBaskets = transpose(baskets), embeddings?: Embeddings): RankedLists {
   const weights = basketWeights(baskets, params);
   const freq = weightedFrequencies(baskets, weights);
   let total = 0;
@@ -66,7 +77,10 @@ export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number,
     prior[i] = freq[i] / total;
     penalty[i] = prior[i] > 0 ? Math.pow(prior[i], -params.popularityExponent) : 0;
   }
-  const score = (a: number, b: number, _count: number, w: number): number => ((w + m * prior[b]) / (freq[a] + m)) * penalty[b];
+  const base = (a: number, b: number, w: number): number => ((w + m * prior[b]) / (freq[a] + m)) * penalty[b];
+  const e = params.embeddingWeight && embeddings ? embeddings : null;
+  const ew = params.embeddingWeight;
+  const score = e ? (a: number, b: number, _count: number, w: number): number => base(a, b, w) * Math.exp(ew * cosine(e, a, b)) : (a: number, b: number, _count: number, w: number): number => base(a, b, w);
   return rankPartners(baskets, k, score, {basketWeight: weights, extraCandidates: topItems(freq, params.popularCandidates)}, index);
 }
 

@@ -6,7 +6,7 @@ import {createProgress} from './progress';
 import {buildReport, writeOutputs, writeReport} from './write';
 
 /**
- * `npm run train -- --orders <csv[.gz]> --out <dir> [--model stats|full] [--seed N]` (CSV mode) or
+ * `npm run train -- --orders <csv[.gz]> --out <dir> [--model stats|full] [--backend <name>] [--seed N]` (CSV mode) or
  * `npm run train -- --shop <domain> [--data-dir <dir>]` (DB mode: reads the shop's file, publishes the new
  * version atomically). Exit codes: 0 done, 1 failed, 2 bad arguments or input.
  */
@@ -21,12 +21,12 @@ async function runCsv(o: CliOptions): Promise<void> {
   const loaded = {...read, baskets: builder.build(), cancelledOrders: builder.cancelledOrders};
   const texts = catalogue.length ? catalogue : loaded.baskets.titles.map((title, index) => ({index, title}));
   const loadS = (performance.now() - t0) / 1000;
-  const result = train(loaded.baskets, {model: o.model, seed: o.seed, texts}, progress);
+  const result = await train(loaded.baskets, {model: o.model, seed: o.seed, texts, backend: o.backend}, progress);
   progress.stage('write', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: 0};
-  const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: 'none', timings});
+  const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: result.backend?.name ?? 'none', timings});
   const tWrite = performance.now();
-  await writeOutputs(o.out!, loaded.baskets, result.companions, result.freq, result.bundles);
+  await writeOutputs(o.out!, loaded.baskets, result.companions, result.freq, result.bundles, result.embeddingSim);
   Object.assign(timings, {write_s: Number(((performance.now() - tWrite) / 1000).toFixed(3))});
   timings.total_s = Number(((performance.now() - t0) / 1000).toFixed(3));
   writeReport(o.out!, report);
@@ -42,7 +42,7 @@ async function main(): Promise<number> {
   try {
     if (parsed.options.shop) {
       const {runShop} = await import('./publish');
-      runShop(parsed.options);
+      await runShop(parsed.options);
     } else {
       await runCsv(parsed.options);
     }

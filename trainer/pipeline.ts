@@ -1,6 +1,10 @@
+import type {BackendChoice} from './backend';
+import {fallbackMessage, selectBackend} from './backend';
 import type {Companions, ScoreParams} from './blend';
-import {DEFAULT_SCORE, fillCounts, publishLists, rankCompanions} from './blend';
+import {DEFAULT_SCORE, cosine, fillCounts, publishLists, rankCompanions} from './blend';
 import {coldStartLists} from './coldstart';
+import type {Embeddings} from './embed';
+import {trainEmbeddings} from './embed';
 import type {Bundle} from './bundles';
 import {mineBundles} from './bundles';
 import type {Community} from './communities';
@@ -18,8 +22,9 @@ import {textNeighbours} from './text';
 /**
  * From baskets to published companions. `full` picks the scoring parameters on a validation slice cut from
  * the end of the training period, evaluates them against the four baselines there with the contracts'
- * protocol, and publishes the best baseline instead when the model loses (the gate). `stats` computes pair
- * statistics and lists with the default parameters only.
+ * protocol, and publishes the best baseline instead when the model loses (the gate). It also trains item
+ * embeddings on the chosen tfjs backend: their cosine is stored with every published pair and enters the score
+ * only when it raises validation NDCG. `stats` computes pair statistics and lists with the default parameters only.
  */
 
 export type TrainOptions = {
@@ -28,6 +33,10 @@ export type TrainOptions = {
   seed?: number;
   /** Product texts (catalogue or order titles): products with no orders borrow their text neighbours' lists. */
   texts?: ProductText[];
+  /** Preferred TensorFlow.js backend for the embedding stage (full mode); falls back down BACKEND_ORDER. */
+  backend?: string;
+  /** Embedding size and passes; the defaults keep online-retail's full run within its 60 s budget on 2 cores. */
+  embed?: {dim?: number; epochs?: number; maxPairsPerEpoch?: number};
 };
 
 export type Kind = 'model' | BaselineName;
@@ -43,8 +52,14 @@ export type TrainResult = {
   eval: Record<'model' | BaselineName, Metrics> | null;
   gate: string | null;
   timings: Record<string, number>;
+  /** Every parameter set tried on the validation slice with its NDCG@10 and coverage; empty in stats mode. */
+  tuning: {params: Partial<ScoreParams>; ndcg: number; coverage: number}[];
   /** Products with no orders whose list was borrowed from their text neighbours. */
   coldStarted: number;
+  /** The backend that trained the embeddings and the attempts before it; null in stats mode. */
+  backend: (BackendChoice & {note: string | null}) | null;
+  /** Cosine of each published pair's item vectors, aligned with `companions.items`; null in stats mode. */
+  embeddingSim: Float32Array | null;
 };
 
 /** Candidate parameter sets tried on the validation slice; the first is plain co-count order. */
@@ -66,6 +81,21 @@ function listOf(lists: RankedLists, a: number): number[] {
   return a < lists.offsets.length - 1 ? Array.from(lists.items.subarray(lists.offsets[a], lists.offsets[a + 1])) : [];
 }
 
+/** Embedding settings measured to fit online-retail's full run in 60 s on the 2-core machine. */
+export const EMBED_DEFAULTS = {dim: 32, epochs: 3};
+
+/** Cosine of the two items' vectors for every published pair, aligned with `companions.items`. */
+export function pairSimilarities(companions: Companions, e: Embeddings): Float32Array {
+  const out = new Float32Array(companions.items.length);
+  for (let a = 0; a < companions.offsets.length - 1; a++) {
+    for (let t = companions.offsets[a]; t < companions.offsets[a + 1]; t++) out[t] = cosine(e, a, companions.items[t]);
+  }
+  return out;
+}
+
+/** Embedding weights tried on top of the best grid point; 0 (no embedding) stays the default. */
+export const EMBEDDING_WEIGHTS = [0.5, 2];
+
 /** Runs a stage and records its seconds. */
 function timed<T>(timings: Record<string, number>, stage: string, f: () => T): T {
   const t0 = performance.now();
@@ -74,34 +104,60 @@ function timed<T>(timings: Record<string, number>, stage: string, f: () => T): T
   return value;
 }
 
-/** Picks the parameters with the best validation NDCG among those whose coverage is at least co-count's. */
-function tune(baskets: Baskets, progress: Progress, timings: Record<string, number>) {
+/** Awaits a stage and records its seconds. */
+async function timedAsync<T>(timings: Record<string, number>, stage: string, f: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const value = await f();
+  timings[stage] = Number(((performance.now() - t0) / 1000).toFixed(3));
+  return value;
+}
+
+/**
+ * Picks the parameters with the best validation NDCG among those whose coverage is at least co-count's, then
+ * tries the embedding weights on top of them with embeddings trained on the validation's own training part:
+ * a weight is kept only when it beats the pick by the same margin, so the embeddings never cost NDCG there.
+ */
+async function tune(baskets: Baskets, progress: Progress, timings: Record<string, number>, embed: (b: Baskets) => Promise<Embeddings>) {
   const {train, test} = timeSplit(baskets);
   const index = transpose(train);
   const popular = popularityOrder(itemFrequencies(train));
   const results = {} as Record<'model' | BaselineName, Metrics>;
+  const steps = BASELINES.length + SCORE_GRID.length + EMBEDDING_WEIGHTS.length + 1;
   timed(timings, 'baselines_s', () => {
     BASELINES.forEach((b, i) => {
       results[b] = evaluate(train, test, baseline(train, b, EVAL_K, index), EVAL_K);
-      progress.update((i + 1) / (BASELINES.length + SCORE_GRID.length));
+      progress.update((i + 1) / steps);
     });
   });
   let best: {params: ScoreParams; metrics: Metrics} | null = null;
+  const tuning: TrainResult['tuning'] = [];
+  const consider = (params: ScoreParams, embeddings?: Embeddings) => {
+    const lists = rankCompanions(train, params, EVAL_K, index, embeddings);
+    const metrics = evaluate(train, test, (a) => backfill(listOf(lists, a), a, popular, EVAL_K), EVAL_K);
+    tuning.push({params, ndcg: metrics.ndcg, coverage: metrics.coverage});
+    const eligible = metrics.coverage >= results.cocount.coverage;
+    // The first grid point is plain co-count order; another must beat the current best by a margin, since
+    // gains within the noise of one validation slice did not carry over to later orders.
+    if (eligible && (!best || metrics.ndcg > best.metrics.ndcg * (1 + TUNE_MARGIN))) best = {params, metrics};
+  };
   timed(timings, 'tune_s', () => {
     SCORE_GRID.forEach((g, i) => {
-      const params = {...DEFAULT_SCORE, ...g};
-      const lists = rankCompanions(train, params, EVAL_K, index);
-      const metrics = evaluate(train, test, (a) => backfill(listOf(lists, a), a, popular, EVAL_K), EVAL_K);
-      const eligible = metrics.coverage >= results.cocount.coverage;
-      // The first grid point is plain co-count order; another must beat the current best by a margin, since
-      // gains within the noise of one validation slice did not carry over to later orders.
-      if (eligible && (!best || metrics.ndcg > best.metrics.ndcg * (1 + TUNE_MARGIN))) best = {params, metrics};
-      progress.update((BASELINES.length + i + 1) / (BASELINES.length + SCORE_GRID.length));
+      consider({...DEFAULT_SCORE, ...g});
+      progress.update((BASELINES.length + i + 1) / steps);
+    });
+  });
+  const embeddings = await timedAsync(timings, 'embed_validation_s', () => embed(train));
+  progress.update((BASELINES.length + SCORE_GRID.length + 1) / steps);
+  timed(timings, 'tune_embedding_s', () => {
+    const base: ScoreParams = best ? (best as {params: ScoreParams}).params : {...DEFAULT_SCORE, ...SCORE_GRID[0]};
+    EMBEDDING_WEIGHTS.forEach((w, i) => {
+      consider({...base, embeddingWeight: w}, embeddings);
+      progress.update((BASELINES.length + SCORE_GRID.length + 2 + i) / steps);
     });
   });
   const chosen = best ?? {params: {...DEFAULT_SCORE, ...SCORE_GRID[0]}, metrics: results.cocount};
   results.model = chosen.metrics;
-  return {params: chosen.params, results};
+  return {params: chosen.params, results, tuning};
 }
 
 /**
@@ -119,27 +175,38 @@ export function gateDecision(results: Record<'model' | BaselineName, Metrics>): 
   return {kind: 'model', gate: `model NDCG@10 ${results.model.ndcg} >= ${best} ${results[best].ndcg} (best baseline covering at least co-count's ${floor} of the catalogue): published the model`};
 }
 
-export function train(baskets: Baskets, opts: TrainOptions, progress: Progress): TrainResult {
+export async function train(baskets: Baskets, opts: TrainOptions, progress: Progress): Promise<TrainResult> {
   const k = opts.listSize ?? 20;
   const timings: Record<string, number> = {};
   let params: ScoreParams = DEFAULT_SCORE;
   let evalResults: TrainResult['eval'] = null;
   let kind: Kind = 'model';
   let gate: string | null = null;
+  let backend: TrainResult['backend'] = null;
+  let embeddings: Embeddings | undefined;
+  let tuning: TrainResult['tuning'] = [];
   if (opts.model === 'full') {
-    progress.stage('validate', 0.05, 0.6);
-    const tuned = tune(baskets, progress, timings);
+    const choice = await selectBackend(opts.backend);
+    const note = fallbackMessage(choice, opts.backend);
+    if (note) console.error(note);
+    backend = {...choice, note};
+    const embedOptions = {...EMBED_DEFAULTS, ...opts.embed, seed: opts.seed};
+    progress.stage('validate', 0.05, 0.55);
+    const tuned = await tune(baskets, progress, timings, (b) => trainEmbeddings(b, embedOptions));
     params = tuned.params;
     evalResults = tuned.results;
+    tuning = tuned.tuning;
     ({kind, gate} = gateDecision(tuned.results));
+    progress.stage('embed', 0.55, 0.75);
+    embeddings = await timedAsync(timings, 'embed_s', () => trainEmbeddings(baskets, {...embedOptions, onProgress: (f) => progress.update(f)}));
   }
-  progress.stage('pairs', 0.6, 0.85);
+  progress.stage('pairs', 0.75, 0.9);
   const freq = itemFrequencies(baskets);
   const popular = popularityOrder(freq);
   const index = timed(timings, 'index_s', () => transpose(baskets));
   const lists = timed(timings, 'pairs_s', () =>
     kind === 'model'
-      ? rankCompanions(baskets, params, k, index)
+      ? rankCompanions(baskets, params, k, index, embeddings)
       : kind === 'popularity'
         ? rankPartners(baskets, 0, () => 0, {}, index)
         : rankPartners(baskets, k, baselineScorer(kind, freq, baskets.count), {}, index),
@@ -158,13 +225,14 @@ export function train(baskets: Baskets, opts: TrainOptions, progress: Progress):
     fillCounts(baskets, published, index);
     return published;
   });
+  const embeddingSim = embeddings ? pairSimilarities(companions, embeddings) : null;
   let bundles: Bundle[] = [];
   let communities: Community[] = [];
   if (opts.model === 'full') {
-    progress.stage('bundles', 0.85, 0.95);
+    progress.stage('bundles', 0.9, 0.96);
     bundles = timed(timings, 'bundles_s', () => mineBundles(baskets));
-    progress.stage('communities', 0.95, 0.99);
+    progress.stage('communities', 0.96, 0.99);
     communities = timed(timings, 'communities_s', () => findCommunities(companions, freq, {seed: opts.seed}));
   }
-  return {kind, companions, freq, bundles, communities, params, eval: evalResults, gate, timings, coldStarted};
+  return {kind, companions, freq, bundles, communities, params, eval: evalResults, gate, timings, coldStarted, backend, embeddingSim, tuning};
 }

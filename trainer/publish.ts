@@ -44,7 +44,7 @@ export function loadShopBaskets(lines: Iterable<{orderId: number; createdAt: str
 
 /** Published pairs with the shop's numeric product ids. */
 export function* modelPairRows(baskets: Baskets, result: TrainResult): Generator<ModelPairRow> {
-  for (const r of pairRows(result.companions, result.freq, baskets.count)) {
+  for (const r of pairRows(result.companions, result.freq, baskets.count, result.embeddingSim)) {
     yield {
       productId: Number(baskets.itemIds[r.product]),
       rank: r.rank,
@@ -58,13 +58,13 @@ export function* modelPairRows(baskets: Baskets, result: TrainResult): Generator
       jaccard: r.jaccard,
       cosine: r.cosine,
       llr: r.llr,
-      embeddingSim: null,
+      embeddingSim: r.embeddingSim,
       textSim: null,
     };
   }
 }
 
-export function runShop(o: CliOptions): number {
+export async function runShop(o: CliOptions): Promise<number> {
   const shop = parseShopDomain(o.shop);
   if (!shop) throw new Error(`invalid shop domain: ${JSON.stringify(o.shop)}`);
   const t0 = performance.now();
@@ -73,7 +73,7 @@ export function runShop(o: CliOptions): number {
     const runs = trainRunsRepo(db);
     const runId = o.runId ?? runs.start();
     try {
-      return publishRun(db, o, runId, t0);
+      return await publishRun(db, o, runId, t0);
     } catch (err) {
       runs.fail(runId, err instanceof Error ? err.message : String(err));
       throw err;
@@ -83,25 +83,25 @@ export function runShop(o: CliOptions): number {
   }
 }
 
-function publishRun(db: Db, o: CliOptions, runId: number, t0: number): number {
+async function publishRun(db: Db, o: CliOptions, runId: number, t0: number): Promise<number> {
   const progress = createProgress();
   progress.stage('load', 0, 0.05);
   const data = trainingDataRepo(db);
   const {baskets, texts} = loadShopBaskets(data.orderLines(), data.productTexts());
   const loadS = (performance.now() - t0) / 1000;
-  const result = train(baskets, {model: o.model, seed: o.seed, texts}, progress);
+  const result = await train(baskets, {model: o.model, seed: o.seed, texts, backend: o.backend}, progress);
   progress.stage('publish', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: Number(((performance.now() - t0) / 1000).toFixed(3))};
   const report = buildReport(
     {badRows: [], badRowCount: 0, lines: 0, skippedLines: 0, cancelledOrders: 0, orders: baskets.count, products: baskets.itemIds.length},
     result,
-    {backend: 'none', timings},
+    {backend: result.backend?.name ?? 'none', timings},
   );
   const id = (i: number) => Number(baskets.itemIds[i]);
   const version = modelWriter(db).publish(
     {
       kind: result.kind,
-      backend: null,
+      backend: result.backend?.name ?? null,
       report,
       pairs: modelPairRows(baskets, result),
       bundles: result.bundles.map((b) => ({productIds: b.items.map(id), count: b.count, support: b.support, lift: b.lift})),

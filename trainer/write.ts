@@ -54,10 +54,12 @@ export type PairRow = {
   jaccard: number;
   cosine: number;
   llr: number;
+  /** Cosine of the two items' embeddings (full mode); null when none were trained. */
+  embeddingSim: number | null;
 };
 
 /** Every published pair with the statistics that explain it, in product then rank order. */
-export function* pairRows(companions: Companions, freq: Uint32Array, orders: number): Generator<PairRow> {
+export function* pairRows(companions: Companions, freq: Uint32Array, orders: number, embeddingSim: Float32Array | null = null): Generator<PairRow> {
   const nItems = companions.offsets.length - 1;
   for (let a = 0; a < nItems; a++) {
     for (let t = companions.offsets[a]; t < companions.offsets[a + 1]; t++) {
@@ -76,6 +78,7 @@ export function* pairRows(companions: Companions, freq: Uint32Array, orders: num
         jaccard: s.jaccard,
         cosine: s.cosine,
         llr: s.llr,
+        embeddingSim: embeddingSim ? embeddingSim[t] : null,
       };
     }
   }
@@ -87,15 +90,16 @@ export async function writeOutputs(
   companions: Companions,
   freq: Uint32Array,
   bundles: Bundle[],
+  embeddingSim: Float32Array | null = null,
 ): Promise<void> {
   mkdirSync(dir, {recursive: true});
   const id = (i: number) => csvField(baskets.itemIds[i]);
   const recs = new LineFile(join(dir, 'recommendations.csv'), 'product_id,rank,recommended_id,score');
-  const pairs = new LineFile(join(dir, 'pairs.csv'), 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr');
-  for (const r of pairRows(companions, freq, baskets.count)) {
+  const pairs = new LineFile(join(dir, 'pairs.csv'), 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim');
+  for (const r of pairRows(companions, freq, baskets.count, embeddingSim)) {
     const head = `${id(r.product)},${r.rank},${id(r.companion)},${num(r.score)}`;
     const waitRecs = recs.line(head);
-    const waitPairs = pairs.line(`${head},${r.source},${r.count},${num(r.support)},${num(r.confidence)},${num(r.lift)},${num(r.jaccard)},${num(r.cosine)},${num(r.llr)}`);
+    const waitPairs = pairs.line(`${head},${r.source},${r.count},${num(r.support)},${num(r.confidence)},${num(r.lift)},${num(r.jaccard)},${num(r.cosine)},${num(r.llr)},${r.embeddingSim === null ? '' : num(r.embeddingSim)}`);
     if (waitRecs || waitPairs) await Promise.all([waitRecs, waitPairs]);
   }
   const bundleFile = new LineFile(join(dir, 'bundles.csv'), 'bundle_id,product_ids,count,support,lift');
@@ -114,6 +118,8 @@ export function writeReport(dir: string, report: Record<string, unknown>): void 
 export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number; products: number}, result: TrainResult, extra: {backend: string; timings: Record<string, number>}) {
   return {
     backend: extra.backend,
+    backend_tried: result.backend?.tried ?? [],
+    backend_note: result.backend?.note ?? null,
     kind: result.kind,
     gate: result.gate,
     orders: load.orders,
@@ -127,6 +133,7 @@ export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number;
     communities: result.communities.length,
     cold_started: result.coldStarted,
     params: result.params,
+    tuning: result.tuning,
     timings: extra.timings,
     eval: result.eval,
   };

@@ -48,11 +48,45 @@ describe('trainer CLI (CSV mode)', () => {
     const recs = readFileSync(join(out, 'recommendations.csv'), 'utf8').trim().split('\n');
     expect(recs[0]).toBe('product_id,rank,recommended_id,score');
     const pairs = readFileSync(join(out, 'pairs.csv'), 'utf8').trim().split('\n');
-    expect(pairs[0]).toBe('product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr');
+    expect(pairs[0]).toBe('product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim');
     expect(pairs.length).toBe(recs.length);
+    const sims = pairs.slice(1).map((l) => l.split(',').at(-1)!).filter((x) => x !== '').map(Number);
+    expect(sims.length).toBeGreaterThan(0);
+    for (const x of sims) expect(Math.abs(x)).toBeLessThanOrEqual(1);
+    expect(typeof report.backend).toBe('string');
+    expect(report.backend).not.toBe('none');
+    expect(report.backend_tried.at(-1)).toEqual({name: report.backend});
+    expect(report.timings.embed_s).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'bundles.csv'), 'utf8').split('\n')[0]).toBe('bundle_id,product_ids,count,support,lift');
     // Progress goes to stdout as JSON lines when it is not a terminal.
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).type)).toContain('progress');
+  }, 60_000);
+
+  it.each([
+    ['tensorflow', /backend 'tensorflow' is unavailable \(.*tfjs-node.*not installed.*\); using '(webgpu|wasm|cpu)'/],
+    ['bogus', /backend 'bogus' is unavailable \(bogus: unknown backend; known: .*\); using '(webgpu|wasm|cpu)'/],
+  ])('falls back when --backend %s cannot run, says so and reports the one that ran', async (name, message) => {
+    const out = join(dir, `backend-${name}`);
+    const r = await train(['--orders', orders, '--out', out, '--backend', name]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(message);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.backend_note).toMatch(message);
+    expect(report.backend).toBe(message.exec(r.stderr)![1]);
+    // `tensorflow` means either native build, so the first attempt may be `tensorflow-gpu`.
+    expect(report.backend_tried[0].name.startsWith(name)).toBe(true);
+    expect(report.backend_tried[0].error).toEqual(expect.any(String));
+  }, 60_000);
+
+  it('stats mode trains no embeddings', async () => {
+    const out = join(dir, 'out-stats');
+    const r = await train(['--orders', orders, '--out', out, '--model', 'stats']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report).toMatchObject({backend: 'none', backend_tried: []});
+    expect(report.timings.embed_s).toBeUndefined();
+    const pairs = readFileSync(join(out, 'pairs.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(pairs.every((l) => l.endsWith(','))).toBe(true);
   }, 60_000);
 
   it('is deterministic for a seed', async () => {

@@ -22,10 +22,10 @@ describe('gate', () => {
 });
 
 describe('pipeline', () => {
-  it('ranks the obvious companion first and explains it with its counts', () => {
+  it('ranks the obvious companion first and explains it with its counts', async () => {
     const orders = [...Array.from({length: 30}, () => ['tea', 'cup']), ...Array.from({length: 10}, () => ['tea', 'sugar']), ...Array.from({length: 40}, (_, i) => [`x${i % 5}`, 'cup'])];
     const baskets = basketsOf(orders);
-    const r = train(baskets, {model: 'stats'}, quiet);
+    const r = await train(baskets, {model: 'stats'}, quiet);
     const tea = baskets.itemIds.indexOf('tea');
     const first = r.companions.offsets[tea];
     expect(baskets.itemIds[r.companions.items[first]]).toBe('cup');
@@ -34,10 +34,10 @@ describe('pipeline', () => {
     expect(r.companions.counts[first + 1]).toBe(10);
   });
 
-  it('full mode evaluates, gates and mines bundles; the same input gives the same output', () => {
+  it('full mode evaluates, gates and mines bundles; the same input gives the same output', async () => {
     const baskets = basketsOf(randomBaskets(3, 500, 40, 6));
-    const a = train(baskets, {model: 'full', seed: 2}, quiet);
-    const b = train(baskets, {model: 'full', seed: 2}, quiet);
+    const a = await train(baskets, {model: 'full', seed: 2}, quiet);
+    const b = await train(baskets, {model: 'full', seed: 2}, quiet);
     expect(a.eval?.model.queries).toBeGreaterThan(0);
     expect(a.gate).toBeTruthy();
     expect(Array.from(a.companions.items)).toEqual(Array.from(b.companions.items));

@@ -64,6 +64,13 @@ describe('trainer DB mode', () => {
     );
     for (const c of list) expect(c.count, `pair 100-${c.companionId}`).toBe((together.get(100, c.companionId) as {n: number}).n);
     expect(list.some((c) => c.count > 0)).toBe(true);
+    // Full mode trains embeddings on some tfjs backend and stores each pair's cosine.
+    expect(active.backend).toEqual(expect.any(String));
+    expect(active.report).toMatchObject({backend: active.backend, timings: {embed_s: expect.any(Number)}});
+    const sims = db.prepare('SELECT min(embedding_sim) AS lo, max(embedding_sim) AS hi, count(embedding_sim) AS n FROM model_pairs WHERE version = ?').get(version) as {lo: number; hi: number; n: number};
+    expect(sims.n).toBeGreaterThan(0);
+    expect(sims.lo).toBeGreaterThanOrEqual(-1);
+    expect(sims.hi).toBeLessThanOrEqual(1);
     expect(reads.runs(1)[0]).toMatchObject({status: 'published', version, progress: 1});
   }, 60_000);
 
