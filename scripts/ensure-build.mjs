@@ -13,7 +13,9 @@ function newest(dir) {
   return t;
 }
 
+// The admin imports a few server modules (zod schemas, types), so their changes count too.
 const built = 'app/dist/index.html';
-if (existsSync('app/index.html') && (!existsSync(built) || statSync(built).mtimeMs < newest('app'))) {
+const sources = Math.max(newest('app'), newest('server/db'), newest('server/routes/api'));
+if (existsSync('app/index.html') && (!existsSync(built) || statSync(built).mtimeMs < sources)) {
   execSync('npm run build', {stdio: 'inherit'});
 }

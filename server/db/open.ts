@@ -25,19 +25,6 @@ function openFile(file: string, migrations: string): Db {
   return db;
 }
 
-/**
- * Makes a repo factory return one instance per database handle, so its statements are prepared once per
- * connection rather than on every request (preparing costs more than running a simple statement).
- */
-export function perDb<T>(factory: (db: Db) => T): (db: Db) => T {
-  const made = new WeakMap<Db, T>();
-  return (db) => {
-    let repo = made.get(db);
-    if (!repo) made.set(db, (repo = factory(db)));
-    return repo;
-  };
-}
-
 /** Path of a shop's database file; the domain is validated here, before it can become a path. */
 export function shopDbPath(dataDir: string, shop: string): string {
   const domain = parseShopDomain(shop);

@@ -1,4 +1,4 @@
-import {perDb} from '../open';
+import {perDb} from '../per-db';
 import type {Db} from '../open';
 
 /** What the admin shows of a product: enough to recognise it, and how often it sells. */

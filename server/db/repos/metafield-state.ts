@@ -1,4 +1,4 @@
-import {perDb} from '../open';
+import {perDb} from '../per-db';
 import type {Db} from '../open';
 
 /** metafield_state: what each product's recommendations metafield holds on Shopify, as a hash of the list. */

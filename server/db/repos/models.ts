@@ -1,5 +1,5 @@
 import type {Statement} from 'better-sqlite3';
-import {perDb} from '../open';
+import {perDb} from '../per-db';
 import type {Db} from '../open';
 
 // All SQL on the model tables (migrations/shop/002_model.sql). The trainer writes a version and flips

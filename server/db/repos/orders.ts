@@ -1,4 +1,4 @@
-import {perDb} from '../open';
+import {perDb} from '../per-db';
 import type {Db} from '../open';
 import {tombstonesRepo} from './tombstones';
 

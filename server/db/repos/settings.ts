@@ -1,5 +1,5 @@
 import {z} from 'zod';
-import {perDb} from '../open';
+import {perDb} from '../per-db';
 import type {Db} from '../open';
 
 const names = z.array(z.string().trim().min(1, 'empty name').max(255)).max(100, 'at most 100 names');

@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {perDb} from '../open';
+import {perDb} from '../per-db';
 import type {Db} from '../open';
 import type {ShopDomain} from '../../shop-domain';
 

@@ -1,4 +1,4 @@
-import {perDb} from '../open';
+import {perDb} from '../per-db';
 import type {Db} from '../open';
 
 /** One product line of a non-cancelled order, as the trainer reads it. */
