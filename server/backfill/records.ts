@@ -2,7 +2,7 @@ import {z} from 'zod';
 import type {OrderRecord} from '../db/repos/orders';
 import type {ProductRecord} from '../db/repos/products';
 import {customerHash, parseAttribution} from '../webhooks/orders';
-import {money, parsePayload, shopifyId, timestamp} from '../webhooks/payload';
+import {money, parsePayload, productStatus, shopifyId, timestamp} from '../webhooks/payload';
 
 // Bulk JSONL objects (GraphQL field names) -> the same records the webhook path stores, so both paths obey
 // the same upsert rules.
@@ -61,7 +61,7 @@ const productNode = z.object({
   id: shopifyId,
   title: z.string(),
   handle: z.string(),
-  status: z.string().transform((s) => s.toLowerCase()).pipe(z.enum(['active', 'draft', 'archived', 'unlisted'])),
+  status: productStatus,
   productType: z.string().nullish(),
   vendor: z.string().nullish(),
   tags: z.array(z.string()).nullish(),

@@ -10,6 +10,12 @@ export const shopifyId = z.union([
 /** Any ISO 8601 time with an offset, normalised to UTC so stored times compare as strings and numbers. */
 export const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a time').transform((s) => new Date(s).toISOString());
 
+/** Shopify's product status (REST sends lower case, GraphQL upper case), stored lower case. */
+export const productStatus = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.enum(['active', 'draft', 'archived', 'unlisted']));
+
 export const money = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
 
 export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {

@@ -1,7 +1,7 @@
 import {z} from 'zod';
 import {productsRepo} from '../db/repos/products';
 import type {ProductRecord} from '../db/repos/products';
-import {money, parsePayload, shopifyId, timestamp} from './payload';
+import {money, parsePayload, productStatus, shopifyId, timestamp} from './payload';
 import type {WebhookHandler} from './types';
 
 const variant = z.object({
@@ -15,7 +15,7 @@ const productPayload = z.object({
   id: shopifyId,
   title: z.string(),
   handle: z.string(),
-  status: z.string().transform((s) => s.toLowerCase()).pipe(z.enum(['active', 'draft', 'archived', 'unlisted'])),
+  status: productStatus,
   product_type: z.string().nullish(),
   vendor: z.string().nullish(),
   tags: z.union([z.string(), z.array(z.string())]).nullish(),

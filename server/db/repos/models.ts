@@ -186,16 +186,8 @@ export const adminModelReads = perDb(createAdminModelReads);
 // ---- Write side (trainer) and training runs (server job) ----
 
 /** One published pair (product -> companion) with the statistics that explain it. */
-export interface ModelPairRow {
+export interface ModelPairRow extends RankedCompanion {
   productId: number;
-  rank: number;
-  companionId: number;
-  score: number;
-  source: string;
-  count: number;
-  support: number;
-  confidence: number;
-  lift: number;
   jaccard: number | null;
   cosine: number | null;
   llr: number | null;
