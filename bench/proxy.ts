@@ -1,22 +1,16 @@
 import {spawn} from 'node:child_process';
 import type {ChildProcess} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
-import {createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import autocannon from 'autocannon';
 import {generateStore} from '../demo/store-generator';
-import {openAppDb, openShopDb} from '../server/db/open';
 import {activeModelVersion} from '../server/db/repos/models';
-import {ordersRepo} from '../server/db/repos/orders';
-import {productsRepo} from '../server/db/repos/products';
-import {shopsRepo} from '../server/db/repos/shops';
 import type {ShopDomain} from '../server/shop-domain';
-import {orderFromWebhook} from '../server/webhooks/orders';
-import {productFromWebhook} from '../server/webhooks/products';
-import {startServerProcess} from '../test/support/server-process';
+import {openShopDb} from '../server/db/open';
+import {seedShopFile} from '../test/support/seed';
+import {freePort, startServerProcess} from '../test/support/server-process';
 import {signProxyQuery} from '../test/support/storefront/sign';
-import {orderPayload, productPayload} from '../test/support/webhooks';
 import type {Bench, BenchRow} from './types';
 
 const SHOP = 'bench-proxy.myshopify.com' as ShopDomain;
@@ -26,15 +20,7 @@ const CONNECTIONS = 16;
 /** A store with a model trained from its own orders (the trainer's DB mode), as a live shop would have. */
 async function seedShop(dataDir: string): Promise<{anchors: number[]}> {
   const store = generateStore({seed: 3, orders: 20_000, products: 2_000});
-  const appDb = openAppDb(dataDir);
-  const salt = shopsRepo(appDb).ensure(SHOP).customerSalt;
-  appDb.close();
-  const db = openShopDb(dataDir, SHOP);
-  db.transaction(() => {
-    for (const p of store.products) productsRepo(db).upsert(productFromWebhook(productPayload(p)));
-    for (const o of store.orders()) ordersRepo(db).upsert(orderFromWebhook(orderPayload(o), salt));
-  })();
-  db.close();
+  seedShopFile(dataDir, SHOP, store).close();
   // The trainer CLI in DB mode, as the server's training job runs it (its progress lines stay out of the table).
   const trainer = spawn(process.execPath, ['--import', 'tsx', 'trainer/main.ts', '--shop', SHOP, '--data-dir', dataDir, '--model', 'stats'], {stdio: 'ignore'});
   const code = await new Promise<number | null>((resolve) => trainer.once('exit', resolve));
@@ -45,17 +31,6 @@ async function seedShop(dataDir: string): Promise<{anchors: number[]}> {
   if (version === null) throw new Error('the trainer published no model');
   const sellable = store.products.filter((p) => p.status === 'active' && p.available && !p.giftCard);
   return {anchors: sellable.slice(0, 200).map((p) => p.id)};
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** The reference: a bare Express route answering a fixed JSON list, in a child process like the server. */

@@ -4,22 +4,17 @@ import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../demo/store-generator';
-import {openAppDb, openShopDb} from '../../server/db/open';
+import {openShopDb} from '../../server/db/open';
 import type {Db} from '../../server/db/open';
 import {activeModelVersion, loadModelCompanions, modelWriter} from '../../server/db/repos/models';
 import type {ModelPairRow} from '../../server/db/repos/models';
-import {ordersRepo} from '../../server/db/repos/orders';
-import {productsRepo} from '../../server/db/repos/products';
-import {shopsRepo} from '../../server/db/repos/shops';
 import {ModelCache} from '../../server/recommend/model-cache';
 import {companionsFor} from '../../server/recommend/storefront';
 import type {ShopDomain} from '../../server/shop-domain';
-import {orderFromWebhook} from '../../server/webhooks/orders';
-import {productFromWebhook} from '../../server/webhooks/products';
+import {seedShopFile} from '../support/seed';
 import {startServerProcess} from '../support/server-process';
 import type {ServerProcess} from '../support/server-process';
 import {signProxyQuery} from '../support/storefront/sign';
-import {orderPayload, productPayload} from '../support/webhooks';
 import {sized} from './mode';
 
 const SHOP = 'crash-publish.myshopify.com' as ShopDomain;
@@ -111,14 +106,7 @@ function runTrainer(env: Record<string, string> = {}): Promise<{code: number | n
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pairwise-publish-'));
-  const app = openAppDb(dataDir);
-  const salt = shopsRepo(app).ensure(SHOP).customerSalt;
-  app.close();
-  const db = openShopDb(dataDir, SHOP);
-  db.transaction(() => {
-    for (const p of store.products) productsRepo(db).upsert(productFromWebhook(productPayload(p)));
-    for (const o of store.orders()) ordersRepo(db).upsert(orderFromWebhook(orderPayload(o), salt));
-  })();
+  const db = seedShopFile(dataDir, SHOP, store);
   publish(db, rotatedModel(1));
   db.close();
   server = await startServerProcess({dataDir});

@@ -32,7 +32,7 @@ export interface ServerProcess {
 }
 
 /** A free loopback port: bind to 0, read the port, release it. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
     probe.once('error', reject);
