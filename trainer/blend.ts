@@ -1,5 +1,6 @@
 import type {Embeddings} from './embed';
 import type {Baskets} from './load';
+import {itemFrequencies} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
 import {forEachAnchor, rankPartners, transpose} from './pairs';
 
@@ -14,17 +15,30 @@ export type ScoreParams = {
   shrink: number;
   /** 0: rank by confidence (co-count order); 1: rank by lift. */
   popularityExponent: number;
-  /** A basket of n products counts n^-sizeExponent: one wholesale order with 300 lines is not 300 votes. */
-  sizeExponent: number;
+  /**
+   * 'order': every order counts 1 (co-count). 'ndcg': an order of n products counts 1 / IDCG@10(n - 1), what one
+   * hit is worth to a shopper looking at one of its products (the held-out protocol's gain), so a wholesale order
+   * with 300 lines is one vote spread thin, and an order of one product, which no list can serve, counts 0.
+   */
+  sizeWeight: 'order' | 'ndcg';
   /** Recency decay of basket weights, in days; 0 turns it off. */
   halfLifeDays: number;
   /** Best sellers offered to every anchor as prior-only candidates. */
   popularCandidates: number;
   /** The score is multiplied by exp(w x cosine of the two items' embeddings); 0 ignores the embeddings. */
   embeddingWeight: number;
+  /**
+   * The last `discoverySlots` places of every 10 go to the products most often bought with the anchor that the
+   * score left out. Shrinkage pulls best sellers into every list; these places keep each list specific to its
+   * product (catalogue coverage) at the cost of the least-read positions.
+   */
+  discoverySlots: number;
 };
 
-export const DEFAULT_SCORE: ScoreParams = {shrink: 10, popularityExponent: 0.2, sizeExponent: 0.5, halfLifeDays: 0, popularCandidates: 50, embeddingWeight: 0};
+export const DEFAULT_SCORE: ScoreParams = {shrink: 5, popularityExponent: 0, sizeWeight: 'ndcg', halfLifeDays: 0, popularCandidates: 50, embeddingWeight: 0, discoverySlots: 0};
+
+/** A page of a companion list: what a "you may also like" grid shows and what the evaluation reads (top 10). */
+export const LIST_PAGE = 10;
 
 /** Cosine of items a and b (rows are L2-normalised; never-seen items have zero rows, so 0). */
 export function cosine(e: Embeddings, a: number, b: number): number {
@@ -34,8 +48,15 @@ export function cosine(e: Embeddings, a: number, b: number): number {
   return Math.max(-1, Math.min(1, dot));
 }
 
+/** IDCG@LIST_PAGE with `relevant` relevant items: the most one query can earn. */
+function idealDcg(relevant: number): number {
+  let s = 0;
+  for (let i = 0; i < Math.min(relevant, LIST_PAGE); i++) s += 1 / Math.log2(i + 2);
+  return s;
+}
+
 /** Per-basket weights from size and age (relative to the newest basket). */
-export function basketWeights(baskets: Baskets, p: Pick<ScoreParams, 'sizeExponent' | 'halfLifeDays'>): Float64Array {
+export function basketWeights(baskets: Baskets, p: Pick<ScoreParams, 'sizeWeight' | 'halfLifeDays'>): Float64Array {
   const w = new Float64Array(baskets.count);
   let newest = -Infinity;
   for (let b = 0; b < baskets.count; b++) if (baskets.timestamps[b] > newest) newest = baskets.timestamps[b];
@@ -43,7 +64,8 @@ export function basketWeights(baskets: Baskets, p: Pick<ScoreParams, 'sizeExpone
   for (let b = 0; b < baskets.count; b++) {
     const size = baskets.offsets[b + 1] - baskets.offsets[b];
     const age = Number.isFinite(baskets.timestamps[b]) ? newest - baskets.timestamps[b] : 0;
-    w[b] = Math.pow(Math.max(size, 1), -p.sizeExponent) * Math.exp(-decay * age);
+    const sizeWeight = p.sizeWeight === 'order' ? 1 : size > 1 ? 1 / idealDcg(size - 1) : 0;
+    w[b] = sizeWeight * Math.exp(-decay * age);
   }
   return w;
 }
@@ -63,8 +85,18 @@ export function topItems(freq: Float64Array, n: number): Uint32Array {
   return ids.sort((x, y) => freq[y] - freq[x] || x - y).subarray(0, n);
 }
 
-/** Top-k companions of every product under `params`; `embeddings` are read only when `params.embeddingWeight` is not 0. */
-export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number, index: ItemBaskets = transpose(baskets), embeddings?: Embeddings): RankedLists {
+export type RankCompanionsOptions = {
+  index?: ItemBaskets;
+  /** Read only when `params.embeddingWeight` is not 0. */
+  embeddings?: Embeddings;
+  /** `mostBoughtLists` for the same baskets and basket weights, when the caller ranks several times (tuning). */
+  mostBought?: RankedLists;
+};
+
+/** Top-k companions of every product under `params`. */
+export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number, opts: RankCompanionsOptions = {}): RankedLists {
+  const index = opts.index ?? transpose(baskets);
+  const embeddings = opts.embeddings;
   const weights = basketWeights(baskets, params);
   const freq = weightedFrequencies(baskets, weights);
   let total = 0;
@@ -74,14 +106,83 @@ export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number,
   const prior = new Float64Array(freq.length);
   const penalty = new Float64Array(freq.length);
   for (let i = 0; i < freq.length; i++) {
-    prior[i] = freq[i] / total;
+    prior[i] = total > 0 ? freq[i] / total : 0;
     penalty[i] = prior[i] > 0 ? Math.pow(prior[i], -params.popularityExponent) : 0;
   }
   const base = (a: number, b: number, w: number): number => ((w + m * prior[b]) / (freq[a] + m)) * penalty[b];
   const e = params.embeddingWeight && embeddings ? embeddings : null;
   const ew = params.embeddingWeight;
   const score = e ? (a: number, b: number, _count: number, w: number): number => base(a, b, w) * Math.exp(ew * cosine(e, a, b)) : (a: number, b: number, _count: number, w: number): number => base(a, b, w);
-  return rankPartners(baskets, k, score, {basketWeight: weights, extraCandidates: topItems(freq, params.popularCandidates)}, index);
+  const ranked = rankPartners(baskets, k, score, {basketWeight: weights, extraCandidates: topItems(freq, params.popularCandidates)}, index);
+  if (params.discoverySlots <= 0) return ranked;
+  const mostBought = opts.mostBought ?? mostBoughtLists(baskets, params, k, index);
+  return withDiscovery(ranked, mostBought, params.discoverySlots, k, (a, t) => score(a, mostBought.items[t], mostBought.counts[t], mostBought.weights[t]));
+}
+
+/**
+ * Every anchor's partners in co-count order, ties to the less popular product (the more specific one: higher
+ * lift): on sparse stores most pairs are seen once, and this tie-break is what spreads discovery places across
+ * the catalogue. The lists carry the weighted counts under `params`' basket weights, so each pick can be scored.
+ */
+export function mostBoughtLists(baskets: Baskets, params: Pick<ScoreParams, 'sizeWeight' | 'halfLifeDays'>, k: number, index: ItemBaskets = transpose(baskets)): RankedLists {
+  const orders = itemFrequencies(baskets);
+  return rankPartners(baskets, k, (_a, b, count) => count + 1 / (2 + orders[b]), {basketWeight: basketWeights(baskets, params)}, index);
+}
+
+/**
+ * Merges two ranked lists per anchor: in every page of LIST_PAGE places the last `slots` come from `discovery`,
+ * the others from `primary`; when one runs out the other fills in. Anchors are visited in index order, and a
+ * discovery place prefers a product that no earlier list features.
+ * `scoreOf(anchor, t)` gives the published score of `discovery`'s entry t.
+ */
+export function withDiscovery(primary: RankedLists, discovery: RankedLists, slots: number, k: number, scoreOf: (anchor: number, t: number) => number): RankedLists {
+  const nItems = primary.offsets.length - 1;
+  const offsets = new Uint32Array(nItems + 1);
+  const cap = primary.items.length + discovery.items.length;
+  const items = new Uint32Array(cap);
+  const scores = new Float64Array(cap);
+  const counts = new Uint32Array(cap);
+  const weights = new Float64Array(cap);
+  const listed = new Uint8Array(nItems);
+  const featured = new Uint8Array(nItems);
+  let used = 0;
+  for (let a = 0; a < nItems; a++) {
+    offsets[a] = used;
+    let p = primary.offsets[a];
+    let d = discovery.offsets[a];
+    const pEnd = primary.offsets[a + 1];
+    const dEnd = discovery.offsets[a + 1];
+    while (used - offsets[a] < k) {
+      while (p < pEnd && listed[primary.items[p]]) p++;
+      while (d < dEnd && listed[discovery.items[d]]) d++;
+      if (p === pEnd && d === dEnd) break;
+      const place = (used - offsets[a]) % LIST_PAGE;
+      const fromDiscovery = d < dEnd && (place >= LIST_PAGE - slots || p === pEnd);
+      if (fromDiscovery) {
+        // Spread the places across the catalogue: the most bought-with product that no list so far features,
+        // else the most bought-with one. An entry taken out of order is skipped later as already listed.
+        let t = d;
+        while (t < dEnd && (listed[discovery.items[t]] || featured[discovery.items[t]])) t++;
+        if (t === dEnd) t = d++;
+        items[used] = discovery.items[t];
+        scores[used] = scoreOf(a, t);
+        counts[used] = discovery.counts[t];
+        weights[used] = discovery.weights[t];
+      } else {
+        items[used] = primary.items[p];
+        scores[used] = primary.scores[p];
+        counts[used] = primary.counts[p];
+        weights[used] = primary.weights[p];
+        p++;
+      }
+      listed[items[used]] = 1;
+      featured[items[used]] = 1;
+      used++;
+    }
+    for (let t = offsets[a]; t < used; t++) listed[items[t]] = 0;
+  }
+  offsets[nItems] = used;
+  return {offsets, items: items.slice(0, used), scores: scores.slice(0, used), counts: counts.slice(0, used), weights: weights.slice(0, used)};
 }
 
 /** Where a published companion comes from (model_pairs.source). */
