@@ -1,4 +1,4 @@
-import {Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Layout, Page, RangeSlider, Select, Text} from '@shopify/polaris';
+import {Banner, Button, Card, DataTable, EmptyState, InlineStack, Layout, Page, RangeSlider, Select, Text} from '@shopify/polaris';
 import {LineChart} from '@shopify/polaris-viz';
 import {useEffect, useState} from 'react';
 import {api, ApiError} from '../api/client';
@@ -7,6 +7,7 @@ import {useApi} from '../api/useApi';
 import {EMPTY_ILLUSTRATION} from '../components/illustration';
 import {ErrorBanner, PageSkeleton} from '../components/Loading';
 import {formatCount, formatMoney, formatPercent, t} from '../i18n/t';
+import {TitledCard} from '../components/TitledCard';
 
 const STAGES: Stage[] = ['rendered', 'viewed', 'clicked', 'added', 'ordered'];
 const CHARTED: Stage[] = ['viewed', 'clicked', 'added', 'ordered'];
@@ -38,41 +39,32 @@ export function Analytics() {
           </Layout.Section>
         )}
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t('analytics.revenue.title')}</Text>
-              <Text as="p" variant="headingXl">{formatMoney(attributed, currency)}</Text>
-              <Text as="p" tone="subdued">
-                {t('analytics.revenue.share', {share: rate(attributed, data.store.revenue), total: formatMoney(data.store.revenue, currency), orders: formatCount(data.store.orders)})}
-              </Text>
-            </BlockStack>
-          </Card>
+          <TitledCard title={t('analytics.revenue.title')}>
+            <Text as="p" variant="headingXl">{formatMoney(attributed, currency)}</Text>
+            <Text as="p" tone="subdued">
+              {t('analytics.revenue.share', {share: rate(attributed, data.store.revenue), total: formatMoney(data.store.revenue, currency), orders: formatCount(data.store.orders)})}
+            </Text>
+          </TitledCard>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t('analytics.funnel.title')}</Text>
-              <DataTable
-                columnContentTypes={['text', ...STAGES.map(() => 'numeric' as const), 'numeric', 'numeric']}
-                headings={[t('analytics.block'), ...STAGES.map((s) => t(`stages.${s}`)), t('analytics.ctr'), t('analytics.revenue.column')]}
-                rows={blocks.map((b) => {
-                  const f = data.totals[b];
-                  return [t(`blocks.${b}`), ...STAGES.map((s) => formatCount(f[s])), rate(f.clicked, f.viewed), formatMoney(f.revenue, currency)];
-                })}
-              />
-              <Text as="p" variant="bodySm" tone="subdued">{t('analytics.funnel.help')}</Text>
-            </BlockStack>
-          </Card>
+          <TitledCard title={t('analytics.funnel.title')}>
+            <DataTable
+              columnContentTypes={['text', ...STAGES.map(() => 'numeric' as const), 'numeric', 'numeric']}
+              headings={[t('analytics.block'), ...STAGES.map((s) => t(`stages.${s}`)), t('analytics.ctr'), t('analytics.revenue.column')]}
+              rows={blocks.map((b) => {
+                const f = data.totals[b];
+                return [t(`blocks.${b}`), ...STAGES.map((s) => formatCount(f[s])), rate(f.clicked, f.viewed), formatMoney(f.revenue, currency)];
+              })}
+            />
+            <Text as="p" variant="bodySm" tone="subdued">{t('analytics.funnel.help')}</Text>
+          </TitledCard>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t('analytics.daily.title')}</Text>
-              <figure style={{height: 300, margin: 0}} aria-label={t('analytics.daily.title')} data-chart>
-                <LineChart theme="Light" isAnimated={false} data={CHARTED.map((s) => ({name: t(`stages.${s}`), data: daily(s)}))} />
-              </figure>
-            </BlockStack>
-          </Card>
+          <TitledCard title={t('analytics.daily.title')}>
+            <figure style={{height: 300, margin: 0}} aria-label={t('analytics.daily.title')} data-chart>
+              <LineChart theme="Light" isAnimated={false} data={CHARTED.map((s) => ({name: t(`stages.${s}`), data: daily(s)}))} />
+            </figure>
+          </TitledCard>
         </Layout.Section>
         <Layout.Section>
           <HoldoutCard share={data.holdout.share} heldOut={data.holdout.events.rendered ?? 0} onSaved={analytics.reload} />
@@ -102,16 +94,13 @@ function HoldoutCard({share, heldOut, onSaved}: {share: number; heldOut: number;
     }
   };
   return (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t('analytics.holdout.title')}</Text>
-        <Text as="p">{t('analytics.holdout.help')}</Text>
-        {share === 0 && <Banner tone="warning">{t('analytics.holdout.off')}</Banner>}
-        <RangeSlider label={t('analytics.holdout.label')} min={0} max={50} step={1} value={value} output suffix={`${value}%`}
-          onChange={(v) => setValue(typeof v === 'number' ? v : v[0])} error={error ?? undefined} />
-        <Text as="p" tone="subdued">{t('analytics.holdout.heldOut', {count: formatCount(heldOut)})}</Text>
-        <InlineStack><Button onClick={() => void save()} loading={saving} disabled={value === Math.round(share * 100)}>{t('analytics.holdout.save')}</Button></InlineStack>
-      </BlockStack>
-    </Card>
+    <TitledCard title={t('analytics.holdout.title')}>
+      <Text as="p">{t('analytics.holdout.help')}</Text>
+      {share === 0 && <Banner tone="warning">{t('analytics.holdout.off')}</Banner>}
+      <RangeSlider label={t('analytics.holdout.label')} min={0} max={50} step={1} value={value} output suffix={`${value}%`}
+        onChange={(v) => setValue(typeof v === 'number' ? v : v[0])} error={error ?? undefined} />
+      <Text as="p" tone="subdued">{t('analytics.holdout.heldOut', {count: formatCount(heldOut)})}</Text>
+      <InlineStack><Button onClick={() => void save()} loading={saving} disabled={value === Math.round(share * 100)}>{t('analytics.holdout.save')}</Button></InlineStack>
+    </TitledCard>
   );
 }

@@ -7,6 +7,7 @@ import {ErrorBanner, PageSkeleton} from '../components/Loading';
 import {EMPTY_ILLUSTRATION} from '../components/illustration';
 import {QualityChart} from '../components/QualityChart';
 import {formatCount, formatDate, formatPercent, t} from '../i18n/t';
+import {TitledCard} from '../components/TitledCard';
 
 const POLL_MS = 2000;
 
@@ -102,76 +103,64 @@ export function Home() {
           </Layout.Section>
         )}
         <Layout.Section>
-          <Card>
-            <BlockStack gap="400">
-              <Text as="h2" variant="headingMd">{t('home.sync.title')}</Text>
-              <InlineGrid columns={{xs: 1, sm: 3}} gap="400">
-                <Stat label={t('home.sync.orders')} value={formatCount(s.orders.orders)} help={s.orders.first && s.orders.last ? t('home.sync.range', {first: formatDate(s.orders.first), last: formatDate(s.orders.last)}) : undefined} />
-                <Stat label={t('home.sync.products')} value={formatCount(s.products.products)} help={t('home.sync.active', {count: formatCount(s.products.active)})} />
-                <Stat label={t('home.sync.lastWebhook')} value={s.lastWebhook ? formatDate(s.lastWebhook.received_at) : t('home.sync.never')} help={s.lastWebhook?.topic} />
-              </InlineGrid>
-              {(['orders', 'products'] as const).map((kind) => {
-                const b = s.backfill[kind];
-                return b && <Text as="p" key={kind} tone={b.status === 'failed' ? 'critical' : 'subdued'}>{t(`home.sync.backfill_${kind}`, {status: t(`backfill.${b.status}`), done: formatCount(b.objects_done)})}</Text>;
-              })}
-            </BlockStack>
-          </Card>
+          <TitledCard title={t('home.sync.title')} gap="400">
+            <InlineGrid columns={{xs: 1, sm: 3}} gap="400">
+              <Stat label={t('home.sync.orders')} value={formatCount(s.orders.orders)} help={s.orders.first && s.orders.last ? t('home.sync.range', {first: formatDate(s.orders.first), last: formatDate(s.orders.last)}) : undefined} />
+              <Stat label={t('home.sync.products')} value={formatCount(s.products.products)} help={t('home.sync.active', {count: formatCount(s.products.active)})} />
+              <Stat label={t('home.sync.lastWebhook')} value={s.lastWebhook ? formatDate(s.lastWebhook.received_at) : t('home.sync.never')} help={s.lastWebhook?.topic} />
+            </InlineGrid>
+            {(['orders', 'products'] as const).map((kind) => {
+              const b = s.backfill[kind];
+              return b && <Text as="p" key={kind} tone={b.status === 'failed' ? 'critical' : 'subdued'}>{t(`home.sync.backfill_${kind}`, {status: t(`backfill.${b.status}`), done: formatCount(b.objects_done)})}</Text>;
+            })}
+          </TitledCard>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="400">
-              <Text as="h2" variant="headingMd">{t('home.model.title')}</Text>
-              {active ? (
-                <InlineGrid columns={{xs: 1, sm: 3}} gap="400">
-                  <Stat label={t('home.model.version')} value={`v${active.version}`} help={active.kind === 'model' ? undefined : t('home.model.baselinePublished', {kind: t(`baselines.${active.kind}`)})} />
-                  <Stat label={t('home.model.trained')} value={formatDate(active.createdAt)} />
-                  <Stat label={t('home.model.backend')} value={active.backend ?? '—'} />
-                </InlineGrid>
-              ) : (
-                <Text as="p">{t('home.model.none')}</Text>
-              )}
-              {running && (
-                <BlockStack gap="200">
-                  <Text as="p">{t('home.model.progress', {stage: running.stage ?? '…', percent: formatPercent(running.progress)})}</Text>
-                  <ProgressBar progress={Math.round(running.progress * 100)} size="small" />
-                </BlockStack>
-              )}
-            </BlockStack>
-          </Card>
+          <TitledCard title={t('home.model.title')} gap="400">
+            {active ? (
+              <InlineGrid columns={{xs: 1, sm: 3}} gap="400">
+                <Stat label={t('home.model.version')} value={`v${active.version}`} help={active.kind === 'model' ? undefined : t('home.model.baselinePublished', {kind: t(`baselines.${active.kind}`)})} />
+                <Stat label={t('home.model.trained')} value={formatDate(active.createdAt)} />
+                <Stat label={t('home.model.backend')} value={active.backend ?? '—'} />
+              </InlineGrid>
+            ) : (
+              <Text as="p">{t('home.model.none')}</Text>
+            )}
+            {running && (
+              <BlockStack gap="200">
+                <Text as="p">{t('home.model.progress', {stage: running.stage ?? '…', percent: formatPercent(running.progress)})}</Text>
+                <ProgressBar progress={Math.round(running.progress * 100)} size="small" />
+              </BlockStack>
+            )}
+          </TitledCard>
         </Layout.Section>
         {evaluation && (
           <Layout.Section>
-            <Card>
-              <BlockStack gap="400">
-                <Text as="h2" variant="headingMd">{t('home.quality.title')}</Text>
-                <Text as="p">
-                  {t('home.quality.plain', {hr: formatPercent(evaluation.model.hr), coverage: formatPercent(evaluation.model.coverage)})}{' '}
-                  {best && (evaluation.model.hr >= best[1].hr
-                    ? t('home.quality.better', {baseline: t(`baselines.${best[0]}`), hr: formatPercent(best[1].hr)})
-                    : t('home.quality.worse', {baseline: t(`baselines.${best[0]}`), hr: formatPercent(best[1].hr)}))}
-                </Text>
-                <QualityChart evaluation={evaluation} />
-                <Text as="p" variant="bodySm" tone="subdued">{t('home.quality.method')}</Text>
-              </BlockStack>
-            </Card>
+            <TitledCard title={t('home.quality.title')} gap="400">
+              <Text as="p">
+                {t('home.quality.plain', {hr: formatPercent(evaluation.model.hr), coverage: formatPercent(evaluation.model.coverage)})}{' '}
+                {best && (evaluation.model.hr >= best[1].hr
+                  ? t('home.quality.better', {baseline: t(`baselines.${best[0]}`), hr: formatPercent(best[1].hr)})
+                  : t('home.quality.worse', {baseline: t(`baselines.${best[0]}`), hr: formatPercent(best[1].hr)}))}
+              </Text>
+              <QualityChart evaluation={evaluation} />
+              <Text as="p" variant="bodySm" tone="subdued">{t('home.quality.method')}</Text>
+            </TitledCard>
           </Layout.Section>
         )}
         <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t('home.next.title')}</Text>
-              <List type="number">
-                {!active && <List.Item>{t('home.next.train')}</List.Item>}
-                <List.Item>{t('home.next.theme')}</List.Item>
-                <List.Item>{t('home.next.review')}</List.Item>
-                <List.Item>{t('home.next.holdout')}</List.Item>
-              </List>
-              <InlineStack gap="200">
-                <Button url="/recommendations">{t('nav.recommendations')}</Button>
-                <Button url="/analytics">{t('nav.analytics')}</Button>
-              </InlineStack>
-            </BlockStack>
-          </Card>
+          <TitledCard title={t('home.next.title')}>
+            <List type="number">
+              {!active && <List.Item>{t('home.next.train')}</List.Item>}
+              <List.Item>{t('home.next.theme')}</List.Item>
+              <List.Item>{t('home.next.review')}</List.Item>
+              <List.Item>{t('home.next.holdout')}</List.Item>
+            </List>
+            <InlineStack gap="200">
+              <Button url="/recommendations">{t('nav.recommendations')}</Button>
+              <Button url="/analytics">{t('nav.analytics')}</Button>
+            </InlineStack>
+          </TitledCard>
         </Layout.Section>
       </Layout>
     </Page>

@@ -4,6 +4,7 @@ import {useApi} from '../api/useApi';
 import {EMPTY_ILLUSTRATION} from '../components/illustration';
 import {ErrorBanner, PageSkeleton} from '../components/Loading';
 import {formatCount, formatNumber, formatPercent, t} from '../i18n/t';
+import {TitledCard} from '../components/TitledCard';
 
 /** What the model learnt about the store: groups bought together, the strongest pairs, the gaps. */
 export function Insights() {
@@ -22,24 +23,21 @@ export function Insights() {
     <Page title={t('insights.title')} subtitle={t('insights.subtitle')}>
       <Layout>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="400">
-              <Text as="h2" variant="headingMd">{t('insights.communities.title')}</Text>
-              <Text as="p" tone="subdued">{t('insights.communities.help')}</Text>
-              {data.communities.length === 0 && <Text as="p">{t('insights.communities.none')}</Text>}
-              {data.communities.map((c, i) => (
-                <BlockStack gap="200" key={c.communityId}>
-                  <Text as="h3" variant="headingSm">
-                    {c.name ?? t('insights.communities.unnamed', {title: c.products[0]?.title ?? String(i + 1)})}{' '}
-                    <Text as="span" tone="subdued">{t('insights.communities.size', {size: formatCount(c.size), purchases: formatCount(c.purchases)})}</Text>
-                  </Text>
-                  <InlineStack gap="200" wrap>
-                    {c.products.map((p) => <Tag key={p.productId} url={`/recommendations?product=${p.productId}`}>{p.title}</Tag>)}
-                  </InlineStack>
-                </BlockStack>
-              ))}
-            </BlockStack>
-          </Card>
+          <TitledCard title={t('insights.communities.title')} gap="400">
+            <Text as="p" tone="subdued">{t('insights.communities.help')}</Text>
+            {data.communities.length === 0 && <Text as="p">{t('insights.communities.none')}</Text>}
+            {data.communities.map((c, i) => (
+              <BlockStack gap="200" key={c.communityId}>
+                <Text as="h3" variant="headingSm">
+                  {c.name ?? t('insights.communities.unnamed', {title: c.products[0]?.title ?? String(i + 1)})}{' '}
+                  <Text as="span" tone="subdued">{t('insights.communities.size', {size: formatCount(c.size), purchases: formatCount(c.purchases)})}</Text>
+                </Text>
+                <InlineStack gap="200" wrap>
+                  {c.products.map((p) => <Tag key={p.productId} url={`/recommendations?product=${p.productId}`}>{p.title}</Tag>)}
+                </InlineStack>
+              </BlockStack>
+            ))}
+          </TitledCard>
         </Layout.Section>
         <Layout.Section>
           <Card padding="0">
