@@ -2,7 +2,7 @@ import {z} from 'zod';
 import type {OrderRecord} from '../db/repos/orders';
 import type {ProductRecord} from '../db/repos/products';
 import {customerHash, parseAttribution} from '../webhooks/orders';
-import {money, parsePayload, productStatus, shopifyId, timestamp} from '../webhooks/payload';
+import {lowestPrice, money, parsePayload, productStatus, shopifyId, timestamp} from '../webhooks/payload';
 
 // Bulk JSONL objects (GraphQL field names) -> the same records the webhook path stores, so both paths obey
 // the same upsert rules.
@@ -77,14 +77,13 @@ const variantNode = z.object({price: money.nullish(), availableForSale: z.boolea
 export function productFromBulk(parent: unknown, children: unknown[]): ProductRecord {
   const p = parsePayload(productNode, parent, 'bulk product');
   const variants = children.map((c) => parsePayload(variantNode, c, 'bulk variant'));
-  const prices = variants.map((v) => v.price).filter((x): x is number => typeof x === 'number');
   return {
     productId: p.id,
     title: p.title,
     handle: p.handle,
     status: p.status,
     available: variants.some((v) => v.availableForSale),
-    price: prices.length ? Math.min(...prices) : null,
+    price: lowestPrice(variants),
     productType: p.productType ?? '',
     vendor: p.vendor ?? '',
     tags: (p.tags ?? []).join(', '),

@@ -18,6 +18,12 @@ export const productStatus = z
 
 export const money = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
 
+/** A product's shown price: its cheapest variant's, or null when no variant has one. */
+export function lowestPrice(variants: {price?: number | null}[]): number | null {
+  const prices = variants.map((v) => v.price).filter((x): x is number => typeof x === 'number');
+  return prices.length ? Math.min(...prices) : null;
+}
+
 export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {

@@ -1,7 +1,7 @@
 import {z} from 'zod';
 import {productsRepo} from '../db/repos/products';
 import type {ProductRecord} from '../db/repos/products';
-import {money, parsePayload, productStatus, shopifyId, timestamp} from './payload';
+import {lowestPrice, money, parsePayload, productStatus, shopifyId, timestamp} from './payload';
 import type {WebhookHandler} from './types';
 
 const variant = z.object({
@@ -55,14 +55,13 @@ function variantAvailable(v: z.infer<typeof variant>): boolean {
 export function productFromWebhook(payload: unknown): ProductRecord {
   const p = parsePayload(productPayload, payload, 'product');
   const variants = p.variants ?? [];
-  const prices = variants.map((v) => v.price).filter((x): x is number => typeof x === 'number');
   return {
     productId: p.id,
     title: p.title,
     handle: p.handle,
     status: p.status,
     available: variants.some(variantAvailable),
-    price: prices.length ? Math.min(...prices) : null,
+    price: lowestPrice(variants),
     productType: p.product_type ?? '',
     vendor: p.vendor ?? '',
     tags: Array.isArray(p.tags) ? p.tags.join(', ') : (p.tags ?? ''),

@@ -9,8 +9,14 @@ import {adminModelReads} from '../../db/repos/models';
 const bundleId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** Same products, whatever their order. */
-const sameProducts = (a: number[], b: number[] | null) =>
-  b !== null && a.length === b.length && [...a].sort((x, y) => x - y).every((id, i) => id === [...b].sort((x, y) => x - y)[i]);
+const sorted = (ids: number[]) => [...ids].sort((x, y) => x - y);
+
+/** The same set of products, in any order. */
+function sameProducts(a: number[], b: number[] | null): boolean {
+  if (b === null || a.length !== b.length) return false;
+  const sb = sorted(b);
+  return sorted(a).every((id, i) => id === sb[i]);
+}
 
 /**
  * `GET /api/bundles`: the frequent bundles (3+ products) of the active model with support and lift;
