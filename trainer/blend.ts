@@ -5,16 +5,12 @@ import type {ItemBaskets, RankedLists} from './pairs';
 import {forEachAnchor, rankPartners, transpose} from './pairs';
 
 /**
- * The companion score: P(b | a) with evidence-weighted counts, shrunk toward b's popularity, then divided by a
- * power of that popularity. Shrinkage lets a product with few orders lean on the best sellers instead of
- * the noise of one or two baskets; the popularity exponent sits between raw co-count (0) and lift (1), so a
- * best seller must earn its place next to an anchor rather than fill every list.
+ * The companion score: P(b | a) with evidence-weighted counts, shrunk toward b's popularity. Shrinkage lets a
+ * product with few orders lean on the best sellers instead of the noise of one or two baskets.
  */
 export type ScoreParams = {
   /** Pseudo-orders of the popularity prior in the shrunk confidence. */
   shrink: number;
-  /** 0: rank by confidence (co-count order); 1: rank by lift. */
-  popularityExponent: number;
   /**
    * 'order': every order counts 1 (co-count). 'ndcg': an order of n products counts 1 / IDCG@10(n - 1), what one
    * hit is worth to a shopper looking at one of its products (the held-out protocol's gain), so a wholesale order
@@ -35,7 +31,7 @@ export type ScoreParams = {
   discoverySlots: number;
 };
 
-export const DEFAULT_SCORE: ScoreParams = {shrink: 5, popularityExponent: 0, sizeWeight: 'ndcg', halfLifeDays: 0, popularCandidates: 50, embeddingWeight: 0, discoverySlots: 0};
+export const DEFAULT_SCORE: ScoreParams = {shrink: 5, sizeWeight: 'ndcg', halfLifeDays: 0, popularCandidates: 50, embeddingWeight: 0, discoverySlots: 0};
 
 /** A page of a companion list: what a "you may also like" grid shows and what the evaluation reads (top 10). */
 export const LIST_PAGE = 10;
@@ -104,12 +100,8 @@ export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number,
   const m = params.shrink;
   // Per-item factors computed once: the score is called for every co-occurring pair.
   const prior = new Float64Array(freq.length);
-  const penalty = new Float64Array(freq.length);
-  for (let i = 0; i < freq.length; i++) {
-    prior[i] = total > 0 ? freq[i] / total : 0;
-    penalty[i] = prior[i] > 0 ? Math.pow(prior[i], -params.popularityExponent) : 0;
-  }
-  const base = (a: number, b: number, w: number): number => ((w + m * prior[b]) / (freq[a] + m)) * penalty[b];
+  for (let i = 0; i < freq.length; i++) prior[i] = total > 0 ? freq[i] / total : 0;
+  const base = (a: number, b: number, w: number): number => (w + m * prior[b]) / (freq[a] + m);
   const e = params.embeddingWeight && embeddings ? embeddings : null;
   const ew = params.embeddingWeight;
   const score = e ? (a: number, b: number, _count: number, w: number): number => base(a, b, w) * Math.exp(ew * cosine(e, a, b)) : (a: number, b: number, _count: number, w: number): number => base(a, b, w);
@@ -191,6 +183,55 @@ export const SOURCES = ['copurchase', 'popular', 'embedding', 'similar'] as cons
 /** The published lists: product a's companions are `[offsets[a], offsets[a + 1])`, best first, with their counts. */
 export type Companions = {offsets: Uint32Array; items: Uint32Array; scores: Float64Array; counts: Uint32Array; sources: Uint8Array};
 
+/** Builds Companions anchor by anchor: `next(a)` opens anchor a's list, `push` appends to it. */
+export class CompanionsBuilder {
+  private readonly offsets: Uint32Array;
+  private readonly items: number[] = [];
+  private readonly scores: number[] = [];
+  private readonly counts: number[] = [];
+  private readonly sources: number[] = [];
+  private anchor = -1;
+
+  constructor(private readonly nItems: number) {
+    this.offsets = new Uint32Array(nItems + 1);
+  }
+
+  /** Opens anchor a's list (anchors in increasing order; skipped ones get empty lists). */
+  next(a: number): void {
+    for (let x = this.anchor + 1; x <= a; x++) this.offsets[x] = this.items.length;
+    this.anchor = a;
+  }
+
+  push(item: number, score: number, count: number, source: number): void {
+    this.items.push(item);
+    this.scores.push(score);
+    this.counts.push(count);
+    this.sources.push(source);
+  }
+
+  /** Entries in the open anchor's list so far. */
+  get length(): number {
+    return this.items.length - this.offsets[this.anchor];
+  }
+
+  /** Score of the open list's last entry (undefined when it is empty). */
+  lastScore(): number | undefined {
+    return this.length > 0 ? this.scores[this.scores.length - 1] : undefined;
+  }
+
+  /** Whether the open list already holds `item`. */
+  has(item: number): boolean {
+    for (let t = this.offsets[this.anchor]; t < this.items.length; t++) if (this.items[t] === item) return true;
+    return false;
+  }
+
+  build(): Companions {
+    this.next(this.nItems);
+    const {offsets, items, scores, counts, sources} = this;
+    return {offsets, items: Uint32Array.from(items), scores: Float64Array.from(scores), counts: Uint32Array.from(counts), sources: Uint8Array.from(sources)};
+  }
+}
+
 /**
  * Turns ranked lists into the published top `k` for every product that was ordered: lists shorter than `k`
  * are back-filled with best sellers (source 'popular', scores below the list's last) so every product page
@@ -198,39 +239,25 @@ export type Companions = {offsets: Uint32Array; items: Uint32Array; scores: Floa
  */
 export function publishLists(lists: RankedLists, popular: ArrayLike<number>, ordered: (item: number) => boolean, k: number): Companions {
   const nItems = lists.offsets.length - 1;
-  const offsets = new Uint32Array(nItems + 1);
-  const items: number[] = [];
-  const scores: number[] = [];
-  const counts: number[] = [];
-  const sources: number[] = [];
+  const out = new CompanionsBuilder(nItems);
   const inList = new Uint8Array(nItems);
   for (let a = 0; a < nItems; a++) {
-    offsets[a] = items.length;
     if (!ordered(a)) continue;
-    const start = items.length;
-    let last = Infinity;
-    for (let t = lists.offsets[a]; t < lists.offsets[a + 1] && items.length - start < k; t++) {
-      items.push(lists.items[t]);
-      scores.push(lists.scores[t]);
-      counts.push(lists.counts[t]);
-      sources.push(lists.counts[t] > 0 ? 0 : 1);
+    out.next(a);
+    for (let t = lists.offsets[a]; t < lists.offsets[a + 1] && out.length < k; t++) {
+      out.push(lists.items[t], lists.scores[t], lists.counts[t], lists.counts[t] > 0 ? 0 : 1);
       inList[lists.items[t]] = 1;
-      last = lists.scores[t];
     }
-    let floor = Number.isFinite(last) ? last : 1;
-    for (let p = 0; p < popular.length && items.length - start < k; p++) {
+    let floor = out.lastScore() ?? 1;
+    for (let p = 0; p < popular.length && out.length < k; p++) {
       const x = popular[p];
       if (x === a || inList[x]) continue;
       floor /= 2;
-      items.push(x);
-      scores.push(floor);
-      counts.push(0);
-      sources.push(1);
+      out.push(x, floor, 0, 1);
     }
-    for (let t = start; t < items.length; t++) inList[items[t]] = 0;
+    for (let t = lists.offsets[a]; t < lists.offsets[a + 1]; t++) inList[lists.items[t]] = 0;
   }
-  offsets[nItems] = items.length;
-  return {offsets, items: Uint32Array.from(items), scores: Float64Array.from(scores), counts: Uint32Array.from(counts), sources: Uint8Array.from(sources)};
+  return out.build();
 }
 
 /**

@@ -1,5 +1,5 @@
 import type {Companions} from './blend';
-import {SOURCES} from './blend';
+import {CompanionsBuilder, SOURCES} from './blend';
 import type {TextNeighbours} from './text';
 import {NO_NEIGHBOUR} from './text';
 
@@ -22,16 +22,12 @@ export type ColdStartOptions = {
 export function coldStartLists(companions: Companions, freq: Uint32Array, text: TextNeighbours, opts: ColdStartOptions): {companions: Companions; cold: number} {
   const nItems = companions.offsets.length - 1;
   const rows = Math.min(nItems, text.neighbours.length / text.k);
-  const offsets = new Uint32Array(nItems + 1);
-  const items: number[] = [];
-  const scores: number[] = [];
-  const counts: number[] = [];
-  const sources: number[] = [];
+  const out = new CompanionsBuilder(nItems);
   const gathered = new Float64Array(nItems);
   const touched: number[] = [];
   let cold = 0;
   for (let a = 0; a < nItems; a++) {
-    offsets[a] = items.length;
+    out.next(a);
     touched.length = 0;
     if (a < rows && freq[a] <= opts.maxOrders) {
       for (let j = 0; j < text.k; j++) {
@@ -51,35 +47,19 @@ export function coldStartLists(companions: Companions, freq: Uint32Array, text: 
     if (touched.length > 0) {
       cold++;
       touched.sort((x, y) => gathered[y] - gathered[x] || x - y);
-      const kept = touched.slice(0, opts.k);
-      for (const x of kept) {
-        items.push(x);
-        scores.push(gathered[x]);
-        counts.push(0);
-        sources.push(SIMILAR);
-      }
+      for (const x of touched.slice(0, opts.k)) out.push(x, gathered[x], 0, SIMILAR);
       for (const x of touched) gathered[x] = 0;
       // Short lists keep the product's own entries (its few co-purchases, then best sellers) below the borrowed ones.
-      const floor = scores[scores.length - 1];
-      for (let t = companions.offsets[a]; t < companions.offsets[a + 1] && items.length - offsets[a] < opts.k; t++) {
-        if (kept.includes(companions.items[t])) continue;
-        items.push(companions.items[t]);
-        scores.push(floor / (2 + t - companions.offsets[a]));
-        counts.push(companions.counts[t]);
-        sources.push(companions.sources[t]);
+      const floor = out.lastScore()!;
+      for (let t = companions.offsets[a]; t < companions.offsets[a + 1] && out.length < opts.k; t++) {
+        if (out.has(companions.items[t])) continue;
+        out.push(companions.items[t], floor / (2 + t - companions.offsets[a]), companions.counts[t], companions.sources[t]);
       }
     } else {
       for (let t = companions.offsets[a]; t < companions.offsets[a + 1]; t++) {
-        items.push(companions.items[t]);
-        scores.push(companions.scores[t]);
-        counts.push(companions.counts[t]);
-        sources.push(companions.sources[t]);
+        out.push(companions.items[t], companions.scores[t], companions.counts[t], companions.sources[t]);
       }
     }
   }
-  offsets[nItems] = items.length;
-  return {
-    companions: {offsets, items: Uint32Array.from(items), scores: Float64Array.from(scores), counts: Uint32Array.from(counts), sources: Uint8Array.from(sources)},
-    cold,
-  };
+  return {companions: out.build(), cold};
 }

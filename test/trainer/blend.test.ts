@@ -14,7 +14,7 @@ vectors.set([1, 0], id('tea') * dim);
 vectors.set([0.8, 0.6], id('jam') * dim);
 vectors.set([0, 1], id('cup') * dim);
 const embeddings: Embeddings = {vectors, dim, seconds: 0};
-const plain = {...DEFAULT_SCORE, shrink: 0, popularityExponent: 0, sizeWeight: 'order' as const, popularCandidates: 0};
+const plain = {...DEFAULT_SCORE, shrink: 0, sizeWeight: 'order' as const, popularCandidates: 0};
 
 function firstFor(anchor: string, weight: number, e?: Embeddings): string {
   const lists = rankCompanions(baskets, {...plain, embeddingWeight: weight}, 5, {embeddings: e});
