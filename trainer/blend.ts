@@ -89,10 +89,25 @@ export type RankCompanionsOptions = {
   mostBought?: RankedLists;
 };
 
-/** Top-k companions of every product under `params`. */
-export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number, opts: RankCompanionsOptions = {}): RankedLists {
-  const index = opts.index ?? transpose(baskets);
-  const embeddings = opts.embeddings;
+/**
+ * What to rank by, as plain data, so a worker thread (rank-pool.ts) rebuilds the very same scorer:
+ * 'companions' is the companion score under `params`; 'mostBought' the co-count order that discovery places
+ * draw from.
+ */
+export type RankSpec = {kind: 'companions'; params: ScoreParams; embeddings?: Embeddings} | {kind: 'mostBought'; params: Pick<ScoreParams, 'sizeWeight' | 'halfLifeDays'>};
+
+/** Ranks every anchor (or only `anchors`) by `spec`: the kernel pass that rank-pool.ts splits across threads. */
+export function rankBySpec(baskets: Baskets, spec: RankSpec, k: number, index: ItemBaskets, anchors?: Iterable<number>): RankedLists {
+  if (spec.kind === 'mostBought') {
+    const orders = itemFrequencies(baskets);
+    return rankPartners(baskets, k, (_a, b, count) => count + 1 / (2 + orders[b]), {basketWeight: basketWeights(baskets, spec.params), anchors}, index);
+  }
+  const scorer = companionScorer(baskets, spec.params, spec.embeddings);
+  return rankPartners(baskets, k, scorer.score, {basketWeight: scorer.weights, extraCandidates: topItems(scorer.freq, spec.params.popularCandidates), anchors}, index);
+}
+
+/** The companion score of (anchor a, partner b) with weighted count w, and the basket weights it was built on. */
+function companionScorer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings) {
   const weights = basketWeights(baskets, params);
   const freq = weightedFrequencies(baskets, weights);
   let total = 0;
@@ -105,10 +120,21 @@ export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number,
   const e = params.embeddingWeight && embeddings ? embeddings : null;
   const ew = params.embeddingWeight;
   const score = e ? (a: number, b: number, _count: number, w: number): number => base(a, b, w) * Math.exp(ew * cosine(e, a, b)) : (a: number, b: number, _count: number, w: number): number => base(a, b, w);
-  const ranked = rankPartners(baskets, k, score, {basketWeight: weights, extraCandidates: topItems(freq, params.popularCandidates)}, index);
-  if (params.discoverySlots <= 0) return ranked;
-  const mostBought = opts.mostBought ?? mostBoughtLists(baskets, params, k, index);
-  return withDiscovery(ranked, mostBought, params.discoverySlots, k, (a, t) => score(a, mostBought.items[t], mostBought.counts[t], mostBought.weights[t]));
+  return {weights, freq, score};
+}
+
+/** Top-k companions of every product under `params`. */
+export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number, opts: RankCompanionsOptions = {}): RankedLists {
+  const index = opts.index ?? transpose(baskets);
+  const primary = rankBySpec(baskets, {kind: 'companions', params, embeddings: opts.embeddings}, k, index);
+  if (params.discoverySlots <= 0) return primary;
+  return addDiscovery(baskets, params, k, primary, opts.mostBought ?? mostBoughtLists(baskets, params, k, index), opts.embeddings);
+}
+
+/** The discovery places of `params` over score-ranked `primary` lists; each pick keeps its companion score. */
+export function addDiscovery(baskets: Baskets, params: ScoreParams, k: number, primary: RankedLists, mostBought: RankedLists, embeddings?: Embeddings): RankedLists {
+  const {score} = companionScorer(baskets, params, embeddings);
+  return withDiscovery(primary, mostBought, params.discoverySlots, k, (a, t) => score(a, mostBought.items[t], mostBought.counts[t], mostBought.weights[t]));
 }
 
 /**
@@ -117,8 +143,7 @@ export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number,
  * the catalogue. The lists carry the weighted counts under `params`' basket weights, so each pick can be scored.
  */
 export function mostBoughtLists(baskets: Baskets, params: Pick<ScoreParams, 'sizeWeight' | 'halfLifeDays'>, k: number, index: ItemBaskets = transpose(baskets)): RankedLists {
-  const orders = itemFrequencies(baskets);
-  return rankPartners(baskets, k, (_a, b, count) => count + 1 / (2 + orders[b]), {basketWeight: basketWeights(baskets, params)}, index);
+  return rankBySpec(baskets, {kind: 'mostBought', params}, k, index);
 }
 
 /**

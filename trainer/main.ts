@@ -3,6 +3,7 @@ import {parseCli, USAGE} from './cli';
 import {BasketBuilder, MissingColumnError, readOrdersCsv, readProductsCsv} from './load';
 import {train} from './pipeline';
 import {createProgress} from './progress';
+import {RankPool} from './rank-pool';
 import {buildReport, writeOutputs, writeReport} from './write';
 
 /**
@@ -11,7 +12,7 @@ import {buildReport, writeOutputs, writeReport} from './write';
  * version atomically). Exit codes: 0 done, 1 failed, 2 bad arguments or input.
  */
 
-async function runCsv(o: CliOptions): Promise<void> {
+async function runCsv(o: CliOptions, pool: RankPool): Promise<void> {
   const t0 = performance.now();
   const progress = createProgress();
   progress.stage('load', 0, 0.05);
@@ -21,7 +22,7 @@ async function runCsv(o: CliOptions): Promise<void> {
   const loaded = {...read, baskets: builder.build(), cancelledOrders: builder.cancelledOrders};
   const texts = catalogue.length ? catalogue : loaded.baskets.titles.map((title, index) => ({index, title}));
   const loadS = (performance.now() - t0) / 1000;
-  const result = await train(loaded.baskets, {model: o.model, seed: o.seed, texts, backend: o.backend}, progress);
+  const result = await train(loaded.baskets, {model: o.model, seed: o.seed, texts, backend: o.backend, pool}, progress);
   progress.stage('write', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: 0};
   const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: result.backend?.name ?? 'none', timings});
@@ -39,12 +40,14 @@ async function main(): Promise<number> {
     console.error(`${parsed.reason}\n${USAGE}`);
     return 2;
   }
+  // Started before loading: the worker threads boot while the orders are read.
+  const pool = new RankPool();
   try {
     if (parsed.options.shop) {
       const {runShop} = await import('./publish');
-      await runShop(parsed.options);
+      await runShop(parsed.options, pool);
     } else {
-      await runCsv(parsed.options);
+      await runCsv(parsed.options, pool);
     }
     return 0;
   } catch (err) {
@@ -54,6 +57,8 @@ async function main(): Promise<number> {
     }
     console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     return 1;
+  } finally {
+    await pool.close();
   }
 }
 

@@ -51,19 +51,22 @@ export function forEachAnchor(baskets: Baskets, visit: (view: AnchorView) => voi
   const weight = new Float64Array(nItems);
   const partners = new Uint32Array(nItems);
   const {offsets, items} = baskets;
+  const {offsets: holderStart, baskets: holders} = index;
   const w = opts.basketWeight;
   const view: AnchorView = {anchor: 0, partners, n: 0, count, weight};
   const anchors = opts.anchors ?? range(nItems);
+  // The hot loop (tens of millions of steps): everything it reads is a local, and each array end is read once.
   for (const a of anchors) {
     let n = 0;
-    for (let t = index.offsets[a]; t < index.offsets[a + 1]; t++) {
-      const b = index.baskets[t];
+    for (let t = holderStart[a], tEnd = holderStart[a + 1]; t < tEnd; t++) {
+      const b = holders[t];
       const wb = w ? w[b] : 1;
-      for (let k = offsets[b]; k < offsets[b + 1]; k++) {
+      for (let k = offsets[b], kEnd = offsets[b + 1]; k < kEnd; k++) {
         const j = items[k];
         if (j === a) continue;
-        if (count[j] === 0) partners[n++] = j;
-        count[j]++;
+        const c = count[j];
+        if (c === 0) partners[n++] = j;
+        count[j] = c + 1;
         weight[j] += wb;
       }
     }

@@ -1,12 +1,11 @@
 import type {BackendChoice} from './backend';
 import type {Companions, ScoreParams} from './blend';
-import {DEFAULT_SCORE, cosine, fillCounts, mostBoughtLists, publishLists, rankCompanions} from './blend';
+import {DEFAULT_SCORE, cosine, fillCounts, publishLists} from './blend';
 import {coldStartLists} from './coldstart';
 import type {Embeddings} from './embed';
 import type {Bundle} from './bundles';
 import {mineBundles} from './bundles';
 import type {Community} from './communities';
-import {findCommunities} from './communities';
 import type {BaselineName, Metrics} from './evaluate';
 import {BASELINES, backfill, baseline, baselineScorer, evaluate, popularityOrder, timeSplit} from './evaluate';
 import type {Baskets} from './load';
@@ -14,6 +13,7 @@ import {itemFrequencies} from './load';
 import type {RankedLists} from './pairs';
 import {rankPartners, transpose} from './pairs';
 import type {Progress} from './progress';
+import {RankPool} from './rank-pool';
 import type {ProductText} from './text';
 import {textNeighbours} from './text';
 
@@ -35,6 +35,8 @@ export type TrainOptions = {
   backend?: string;
   /** Embedding size and passes; the defaults keep online-retail's full run within its 60 s budget on 2 cores. */
   embed?: {dim?: number; epochs?: number; maxPairsPerEpoch?: number};
+  /** Threads for the kernel passes (main.ts starts one before loading); without it they run on this thread. */
+  pool?: RankPool;
 };
 
 export type Kind = 'model' | BaselineName;
@@ -122,7 +124,7 @@ async function timedAsync<T>(timings: Record<string, number>, stage: string, f: 
  * tries the embedding weights on top of them with embeddings trained on the validation's own training part:
  * a weight is kept only when it beats the pick, so the embeddings never cost NDCG there.
  */
-async function tune(baskets: Baskets, progress: Progress, timings: Record<string, number>, embed: (b: Baskets) => Promise<Embeddings>) {
+async function tune(baskets: Baskets, pool: RankPool, progress: Progress, timings: Record<string, number>, embed: (b: Baskets) => Promise<Embeddings>) {
   const {train, test} = timeSplit(baskets, VALIDATION_SHARE);
   const index = transpose(train);
   const popular = popularityOrder(itemFrequencies(train));
@@ -138,30 +140,30 @@ async function tune(baskets: Baskets, progress: Progress, timings: Record<string
   const tuning: TrainResult['tuning'] = [];
   // The discovery lists depend only on the basket weights: built once per weighting, not once per grid point.
   const mostBought = new Map<string, RankedLists>();
-  const consider = (params: ScoreParams, embeddings?: Embeddings) => {
+  const consider = async (params: ScoreParams, embeddings?: Embeddings) => {
     const key = `${params.sizeWeight}/${params.halfLifeDays}`;
-    if (params.discoverySlots > 0 && !mostBought.has(key)) mostBought.set(key, mostBoughtLists(train, params, EVAL_K, index));
-    const lists = rankCompanions(train, params, EVAL_K, {index, embeddings, mostBought: mostBought.get(key)});
+    if (params.discoverySlots > 0 && !mostBought.has(key)) mostBought.set(key, await pool.rank(train, {kind: 'mostBought', params}, EVAL_K, index));
+    const lists = await pool.rankCompanions(train, params, EVAL_K, {index, embeddings, mostBought: mostBought.get(key)});
     const metrics = evaluate(train, test, (a) => backfill(listOf(lists, a), a, popular, EVAL_K), EVAL_K);
     tuning.push({params, ndcg: metrics.ndcg, coverage: metrics.coverage});
     const eligible = metrics.coverage >= results.cocount.coverage;
     // The first grid point is plain co-count order; another replaces the pick only by beating it (ties keep the simpler).
     if (eligible && (!best || metrics.ndcg > best.metrics.ndcg)) best = {params, metrics};
   };
-  timed(timings, 'tune_s', () => {
-    SCORE_GRID.forEach((g, i) => {
-      consider({...DEFAULT_SCORE, ...g});
+  await timedAsync(timings, 'tune_s', async () => {
+    for (const [i, g] of SCORE_GRID.entries()) {
+      await consider({...DEFAULT_SCORE, ...g});
       progress.update((BASELINES.length + i + 1) / steps);
-    });
+    }
   });
   const embeddings = await timedAsync(timings, 'embed_validation_s', () => embed(train));
   progress.update((BASELINES.length + SCORE_GRID.length + 1) / steps);
-  timed(timings, 'tune_embedding_s', () => {
+  await timedAsync(timings, 'tune_embedding_s', async () => {
     const base: ScoreParams = best ? (best as {params: ScoreParams}).params : {...DEFAULT_SCORE, ...SCORE_GRID[0]};
-    EMBEDDING_WEIGHTS.forEach((w, i) => {
-      consider({...base, embeddingWeight: w}, embeddings);
+    for (const [i, w] of EMBEDDING_WEIGHTS.entries()) {
+      await consider({...base, embeddingWeight: w}, embeddings);
       progress.update((BASELINES.length + SCORE_GRID.length + 2 + i) / steps);
-    });
+    }
   });
   const chosen = best ?? {params: {...DEFAULT_SCORE, ...SCORE_GRID[0]}, metrics: results.cocount};
   results.model = chosen.metrics;
@@ -193,6 +195,7 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
   let backend: TrainResult['backend'] = null;
   let embeddings: Embeddings | undefined;
   let tuning: TrainResult['tuning'] = [];
+  const pool = opts.pool ?? new RankPool(1);
   if (opts.model === 'full') {
     // TensorFlow.js takes ~0.6 s to import: only full mode pays for it.
     const {fallbackMessage, selectBackend} = await import('./backend');
@@ -203,7 +206,7 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
     backend = {...choice, note};
     const embedOptions = {...EMBED_DEFAULTS, ...opts.embed, seed: opts.seed};
     progress.stage('validate', 0.05, 0.55);
-    const tuned = await tune(baskets, progress, timings, (b) => trainEmbeddings(b, embedOptions));
+    const tuned = await tune(baskets, pool, progress, timings, (b) => trainEmbeddings(b, embedOptions));
     params = tuned.params;
     evalResults = tuned.results;
     tuning = tuned.tuning;
@@ -215,9 +218,9 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
   const freq = itemFrequencies(baskets);
   const popular = popularityOrder(freq);
   const index = timed(timings, 'index_s', () => transpose(baskets));
-  const lists = timed(timings, 'pairs_s', () =>
+  const lists = await timedAsync(timings, 'pairs_s', async () =>
     kind === 'model'
-      ? rankCompanions(baskets, params, k, {index, embeddings})
+      ? pool.rankCompanions(baskets, params, k, {index, embeddings})
       : kind === 'popularity'
         ? rankPartners(baskets, 0, () => 0, {}, index)
         : rankPartners(baskets, k, baselineScorer(kind, freq, baskets.count), {}, index),
@@ -243,6 +246,8 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
     progress.stage('bundles', 0.9, 0.96);
     bundles = timed(timings, 'bundles_s', () => mineBundles(baskets));
     progress.stage('communities', 0.96, 0.99);
+    // graphology is only needed here: stats mode skips its import.
+    const {findCommunities} = await import('./communities');
     communities = timed(timings, 'communities_s', () => findCommunities(companions, freq, {seed: opts.seed}));
   }
   return {kind, companions, freq, bundles, communities, params, eval: evalResults, gate, timings, coldStarted, backend, embeddingSim, tuning};

@@ -1,4 +1,4 @@
-import cliProgress from 'cli-progress';
+import {createRequire} from 'node:module';
 
 /**
  * Training progress: a bar on a terminal, one JSON line per update otherwise (the server reads those lines
@@ -30,6 +30,8 @@ export function createProgress(tty = Boolean(process.stdout.isTTY), write: (s: s
   let span = 0;
   let lastLine = -1;
   if (tty) {
+    // Loaded only for a terminal: the server and the benchmarks read JSON lines and skip its start-up.
+    const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
     const bar = new cliProgress.SingleBar({format: 'training [{bar}] {percentage}% | {stage}', hideCursor: true}, cliProgress.Presets.shades_classic);
     bar.start(100, 0, {stage: ''});
     return {

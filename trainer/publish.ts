@@ -13,6 +13,7 @@ import {train} from './pipeline';
 import {createProgress} from './progress';
 import type {ProductText} from './text';
 import {buildReport, pairRows} from './write';
+import type {RankPool} from './rank-pool';
 
 /**
  * DB mode: the shop's non-cancelled orders in, a new model version out, written and activated in one
@@ -64,7 +65,7 @@ export function* modelPairRows(baskets: Baskets, result: TrainResult): Generator
   }
 }
 
-export async function runShop(o: CliOptions): Promise<number> {
+export async function runShop(o: CliOptions, pool?: RankPool): Promise<number> {
   const shop = parseShopDomain(o.shop);
   if (!shop) throw new Error(`invalid shop domain: ${JSON.stringify(o.shop)}`);
   const t0 = performance.now();
@@ -73,7 +74,7 @@ export async function runShop(o: CliOptions): Promise<number> {
     const runs = trainRunsRepo(db);
     const runId = o.runId ?? runs.start();
     try {
-      return await publishRun(db, o, runId, t0);
+      return await publishRun(db, o, runId, t0, pool);
     } catch (err) {
       runs.fail(runId, err instanceof Error ? err.message : String(err));
       throw err;
@@ -83,13 +84,13 @@ export async function runShop(o: CliOptions): Promise<number> {
   }
 }
 
-async function publishRun(db: Db, o: CliOptions, runId: number, t0: number): Promise<number> {
+async function publishRun(db: Db, o: CliOptions, runId: number, t0: number, pool?: RankPool): Promise<number> {
   const progress = createProgress();
   progress.stage('load', 0, 0.05);
   const data = trainingDataRepo(db);
   const {baskets, texts} = loadShopBaskets(data.orderLines(), data.productTexts());
   const loadS = (performance.now() - t0) / 1000;
-  const result = await train(baskets, {model: o.model, seed: o.seed, texts, backend: o.backend}, progress);
+  const result = await train(baskets, {model: o.model, seed: o.seed, texts, backend: o.backend, pool}, progress);
   progress.stage('publish', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: Number(((performance.now() - t0) / 1000).toFixed(3))};
   const report = buildReport(

@@ -1,9 +1,10 @@
 import {describe, expect, it} from 'vitest';
-import {DEFAULT_SCORE, basketWeights, cosine, mostBoughtLists, rankCompanions, withDiscovery} from '../../trainer/blend';
-import type {RankedLists} from '../../trainer/pairs';
+import {DEFAULT_SCORE, basketWeights, cosine, fillCounts, mostBoughtLists, publishLists, rankCompanions, withDiscovery} from '../../trainer/blend';
+import {rankPartners, type RankedLists} from '../../trainer/pairs';
+import {itemFrequencies} from '../../trainer/load';
 import type {Embeddings} from '../../trainer/embed';
 import {pairSimilarities} from '../../trainer/pipeline';
-import {basketsOf} from './helpers';
+import {basketsOf, randomBaskets} from './helpers';
 
 /** tea is bought with cup 12 times and with jam 10 times; the embeddings put jam next to tea. */
 const baskets = basketsOf([...Array.from({length: 12}, () => ['tea', 'cup']), ...Array.from({length: 10}, () => ['tea', 'jam']), ['cup'], ['jam']]);
@@ -144,5 +145,35 @@ describe('discovery places in the companion lists', () => {
     const l = names(mostBoughtLists(b, DEFAULT_SCORE, 10), 'fig');
     expect(l[0]).toBe('brie');
     expect(l.at(-1)).toBe('y0');
+  });
+});
+
+describe('fillCounts', () => {
+  it.each([
+    ['a scorer that drops pairs seen once (back-fill can list a real partner)', (_a: number, _b: number, c: number) => (c >= 2 ? c : 0), 8],
+    ['a scorer that keeps every pair (back-fill zeros are real)', (_a: number, _b: number, c: number) => c, 30],
+  ])('every published pair carries its true co-count: %s', (_name, score, k) => {
+    const orders = randomBaskets(11, 300, 40, 6);
+    const baskets = basketsOf(orders);
+    const lists = rankPartners(baskets, k, score);
+    const freq = itemFrequencies(baskets);
+    const popular = Array.from(freq.keys()).sort((x, y) => freq[y] - freq[x]);
+    const published = publishLists(lists, popular, () => true, k);
+    fillCounts(baskets, published);
+    const truth = new Map<string, number>();
+    for (const o of orders) {
+      const items = [...new Set(o)];
+      for (const a of items) for (const b of items) if (a !== b) truth.set(`${a}>${b}`, (truth.get(`${a}>${b}`) ?? 0) + 1);
+    }
+    let backfilledPartners = 0;
+    for (let a = 0; a < baskets.itemIds.length; a++) {
+      for (let t = published.offsets[a]; t < published.offsets[a + 1]; t++) {
+        const expected = truth.get(`${baskets.itemIds[a]}>${baskets.itemIds[published.items[t]]}`) ?? 0;
+        expect(published.counts[t]).toBe(expected);
+        if (published.sources[t] === 1 && expected > 0) backfilledPartners++;
+      }
+    }
+    // The first case must really exercise a look-up: some back-filled best seller was bought with its anchor.
+    if (k === 8) expect(backfilledPartners).toBeGreaterThan(0);
   });
 });

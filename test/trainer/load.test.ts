@@ -2,6 +2,7 @@ import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {gzipSync} from 'node:zlib';
+import {parse as parseCsv} from 'csv-parse/sync';
 import {describe, expect, it} from 'vitest';
 import {loadOrdersCsv, MissingColumnError} from '../../trainer/load';
 
@@ -82,4 +83,31 @@ describe('loading orders', () => {
     expect(r.cancelledOrders).toBe(1);
     expect(r.skippedLines).toBe(2);
   });
+
+  it.each([
+    ['plain', false],
+    ['gzip', true],
+  ])('reads a %s file of many chunks with quoted titles like csv-parse reads it line by line', async (_name, gzip) => {
+    // ~3 MB: many read chunks, so lines and quoted batches cross chunk boundaries. Every 5th title is quoted
+    // (a comma, sometimes an escaped quote); two quoted lines are broken and must cost only themselves.
+    const lines = ['order_id,product_id,quantity,price,created_at,title'];
+    const broken = new Set([20_011, 41_234]);
+    for (let l = 1; l <= 60_000; l++) {
+      const product = `p${(l * 7919) % 5003}`;
+      const title = l % 5 === 0 ? `"${product}, the ${l % 3 ? 'big' : '""small""'} one"` : `${product} plain`;
+      lines.push(broken.has(l) ? `${Math.floor(l / 4)},${product},1,2.50,2024-01-01T00:00:00Z,"${product}, unclosed` : `${Math.floor(l / 4)},${product},1,2.50,2024-01-01T00:00:00Z,${title}`);
+    }
+    const text = lines.join('\r\n') + '\r\n';
+    const r = await loadOrdersCsv(csv(`chunks-${gzip}.csv${gzip ? '.gz' : ''}`, text, gzip));
+    expect(r.badRows.map((b) => b.line)).toEqual([...broken].map((l) => l + 1));
+    const expectedTitles = new Map<string, string>();
+    lines.slice(1).forEach((line, i) => {
+      if (broken.has(i + 1)) return;
+      const [, product, , , , title] = (parseCsv(line) as string[][])[0];
+      if (!expectedTitles.has(product)) expectedTitles.set(product, title);
+    });
+    expect(new Map(r.baskets.itemIds.map((id, i) => [id, r.baskets.titles[i]]))).toEqual(expectedTitles);
+    expect(r.lines).toBe(60_000);
+  });
 });
+

@@ -1,0 +1,48 @@
+import {afterAll, describe, expect, it} from 'vitest';
+import {DEFAULT_SCORE, rankCompanions} from '../../trainer/blend';
+import {RankPool, shardCuts} from '../../trainer/rank-pool';
+import {transpose} from '../../trainer/pairs';
+import {basketsOf, randomBaskets} from './helpers';
+
+// Real worker threads (three, so the anchors are cut in four ranges), not a stand-in.
+const pool = new RankPool(4);
+afterAll(() => pool.close());
+
+describe('RankPool', () => {
+  it.each([
+    ['the default score', {}],
+    ['shrinkage with discovery places', {shrink: 20, discoverySlots: 2}],
+    ['co-count order with a half-life', {shrink: 0, sizeWeight: 'order' as const, halfLifeDays: 30, discoverySlots: 1}],
+  ])('ranks like rankCompanions on one thread: %s', async (_name, partial) => {
+    const baskets = basketsOf(randomBaskets(5, 600, 80, 9));
+    const params = {...DEFAULT_SCORE, ...partial};
+    expect(pool.threads).toBe(4);
+    const before = pool.remoteRanges;
+    const split = await pool.rankCompanions(baskets, params, 10);
+    expect(split).toEqual(rankCompanions(baskets, params, 10));
+    expect(pool.remoteRanges - before).toBeGreaterThanOrEqual(3);
+  });
+
+  it('cuts the anchors into ranges of about equal work that cover every anchor once', () => {
+    const baskets = basketsOf(randomBaskets(9, 2000, 300, 12));
+    const index = transpose(baskets);
+    const cuts = shardCuts(baskets, index, 4);
+    expect(cuts[0]).toBe(0);
+    expect(cuts[4]).toBe(baskets.itemIds.length);
+    const work = (from: number, to: number) => {
+      let w = 0;
+      for (let a = from; a < to; a++) for (let t = index.offsets[a]; t < index.offsets[a + 1]; t++) w += baskets.offsets[index.baskets[t] + 1] - baskets.offsets[index.baskets[t]];
+      return w;
+    };
+    const total = work(0, baskets.itemIds.length);
+    for (let s = 0; s < 4; s++) expect(Math.abs(work(cuts[s], cuts[s + 1]) - total / 4)).toBeLessThan(total / 10);
+  });
+
+  it('still ranks, inline, once its workers are gone', async () => {
+    const lonely = new RankPool(2);
+    await lonely.close();
+    const baskets = basketsOf(randomBaskets(3, 200, 30, 6));
+    expect(await lonely.rankCompanions(baskets, DEFAULT_SCORE, 5)).toEqual(rankCompanions(baskets, DEFAULT_SCORE, 5));
+    expect(lonely.remoteRanges).toBe(0);
+  });
+});
