@@ -90,13 +90,13 @@ export type RankCompanionsOptions = {
 };
 
 /**
- * What to rank by, as plain data, so a worker thread (rank-pool.ts) rebuilds the very same scorer:
+ * What to rank by, as plain data, so a worker thread (threads.ts) rebuilds the very same scorer:
  * 'companions' is the companion score under `params`; 'mostBought' the co-count order that discovery places
  * draw from.
  */
 export type RankSpec = {kind: 'companions'; params: ScoreParams; embeddings?: Embeddings} | {kind: 'mostBought'; params: Pick<ScoreParams, 'sizeWeight' | 'halfLifeDays'>};
 
-/** Ranks every anchor (or only `anchors`) by `spec`: the kernel pass that rank-pool.ts splits across threads. */
+/** Ranks every anchor (or only `anchors`) by `spec`: the kernel pass that threads.ts splits across threads. */
 export function rankBySpec(baskets: Baskets, spec: RankSpec, k: number, index: ItemBaskets, anchors?: Iterable<number>): RankedLists {
   if (spec.kind === 'mostBought') {
     const orders = itemFrequencies(baskets);

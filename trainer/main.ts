@@ -3,7 +3,7 @@ import {parseCli, USAGE} from './cli';
 import {BasketBuilder, MissingColumnError, readOrdersCsv, readProductsCsv} from './load';
 import {train} from './pipeline';
 import {createProgress} from './progress';
-import {RankPool} from './rank-pool';
+import {TrainerThreads} from './threads';
 import {buildReport, writeOutputs, writeReport} from './write';
 
 /**
@@ -12,7 +12,7 @@ import {buildReport, writeOutputs, writeReport} from './write';
  * version atomically). Exit codes: 0 done, 1 failed, 2 bad arguments or input.
  */
 
-async function runCsv(o: CliOptions, pool: RankPool): Promise<void> {
+async function runCsv(o: CliOptions, pool: TrainerThreads): Promise<void> {
   const t0 = performance.now();
   const progress = createProgress();
   progress.stage('load', 0, 0.05);
@@ -27,7 +27,7 @@ async function runCsv(o: CliOptions, pool: RankPool): Promise<void> {
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: 0};
   const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: result.backend?.name ?? 'none', timings});
   const tWrite = performance.now();
-  await writeOutputs(o.out!, loaded.baskets, result.companions, result.freq, result.bundles, result.embeddingSim);
+  await writeOutputs(o.out!, loaded.baskets, result.companions, result.freq, result.bundles, result.embeddingSim, pool);
   Object.assign(timings, {write_s: Number(((performance.now() - tWrite) / 1000).toFixed(3))});
   timings.total_s = Number(((performance.now() - t0) / 1000).toFixed(3));
   writeReport(o.out!, report);
@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     return 2;
   }
   // Started before loading: the worker threads boot while the orders are read.
-  const pool = new RankPool();
+  const pool = new TrainerThreads();
   try {
     if (parsed.options.shop) {
       const {runShop} = await import('./publish');

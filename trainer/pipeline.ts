@@ -13,7 +13,7 @@ import {itemFrequencies} from './load';
 import type {RankedLists} from './pairs';
 import {rankPartners, transpose} from './pairs';
 import type {Progress} from './progress';
-import {RankPool} from './rank-pool';
+import {TrainerThreads} from './threads';
 import type {ProductText} from './text';
 import {textNeighbours} from './text';
 
@@ -36,7 +36,7 @@ export type TrainOptions = {
   /** Embedding size and passes; the defaults keep online-retail's full run within its 60 s budget on 2 cores. */
   embed?: {dim?: number; epochs?: number; maxPairsPerEpoch?: number};
   /** Threads for the kernel passes (main.ts starts one before loading); without it they run on this thread. */
-  pool?: RankPool;
+  pool?: TrainerThreads;
 };
 
 export type Kind = 'model' | BaselineName;
@@ -124,7 +124,7 @@ async function timedAsync<T>(timings: Record<string, number>, stage: string, f: 
  * tries the embedding weights on top of them with embeddings trained on the validation's own training part:
  * a weight is kept only when it beats the pick, so the embeddings never cost NDCG there.
  */
-async function tune(baskets: Baskets, pool: RankPool, progress: Progress, timings: Record<string, number>, embed: (b: Baskets) => Promise<Embeddings>) {
+async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, timings: Record<string, number>, embed: (b: Baskets) => Promise<Embeddings>) {
   const {train, test} = timeSplit(baskets, VALIDATION_SHARE);
   const index = transpose(train);
   const popular = popularityOrder(itemFrequencies(train));
@@ -195,7 +195,7 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
   let backend: TrainResult['backend'] = null;
   let embeddings: Embeddings | undefined;
   let tuning: TrainResult['tuning'] = [];
-  const pool = opts.pool ?? new RankPool(1);
+  const pool = opts.pool ?? new TrainerThreads(1);
   if (opts.model === 'full') {
     // TensorFlow.js takes ~0.6 s to import: only full mode pays for it.
     const {fallbackMessage, selectBackend} = await import('./backend');

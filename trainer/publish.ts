@@ -13,7 +13,7 @@ import {train} from './pipeline';
 import {createProgress} from './progress';
 import type {ProductText} from './text';
 import {buildReport, pairRows} from './write';
-import type {RankPool} from './rank-pool';
+import type {TrainerThreads} from './threads';
 
 /**
  * DB mode: the shop's non-cancelled orders in, a new model version out, written and activated in one
@@ -65,7 +65,7 @@ export function* modelPairRows(baskets: Baskets, result: TrainResult): Generator
   }
 }
 
-export async function runShop(o: CliOptions, pool?: RankPool): Promise<number> {
+export async function runShop(o: CliOptions, pool?: TrainerThreads): Promise<number> {
   const shop = parseShopDomain(o.shop);
   if (!shop) throw new Error(`invalid shop domain: ${JSON.stringify(o.shop)}`);
   const t0 = performance.now();
@@ -84,7 +84,7 @@ export async function runShop(o: CliOptions, pool?: RankPool): Promise<number> {
   }
 }
 
-async function publishRun(db: Db, o: CliOptions, runId: number, t0: number, pool?: RankPool): Promise<number> {
+async function publishRun(db: Db, o: CliOptions, runId: number, t0: number, pool?: TrainerThreads): Promise<number> {
   const progress = createProgress();
   progress.stage('load', 0, 0.05);
   const data = trainingDataRepo(db);

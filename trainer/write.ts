@@ -1,4 +1,5 @@
-import {createWriteStream, mkdirSync, writeFileSync} from 'node:fs';
+import {createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {pipeline} from 'node:stream/promises';
 import {join} from 'node:path';
 import type {Companions} from './blend';
 import {SOURCES} from './blend';
@@ -6,6 +7,7 @@ import type {Bundle} from './bundles';
 import type {Baskets, LoadResult} from './load';
 import type {TrainResult} from './pipeline';
 import {pairStats} from './stats';
+import type {TrainerThreads} from './threads';
 
 /** The output files of the contracts (recommendations.csv, pairs.csv, bundles.csv, report.json). */
 
@@ -46,9 +48,9 @@ class LineFile {
   private readonly out;
   private buffer: string;
 
-  constructor(file: string, header: string) {
+  constructor(file: string, header: string | null) {
     this.out = createWriteStream(file);
-    this.buffer = header + '\n';
+    this.buffer = header === null ? '' : header + '\n';
   }
 
   /** Adds a line; returns a promise only when the stream asks to wait (await it then). */
@@ -82,10 +84,9 @@ export type PairRow = {
   embeddingSim: number | null;
 };
 
-/** Every published pair with the statistics that explain it, in product then rank order. */
-export function* pairRows(companions: Companions, freq: Uint32Array, orders: number, embeddingSim: Float32Array | null = null): Generator<PairRow> {
-  const nItems = companions.offsets.length - 1;
-  for (let a = 0; a < nItems; a++) {
+/** Every published pair (of anchors [from, to)) with the statistics that explain it, in product then rank order. */
+export function* pairRows(companions: Companions, freq: Uint32Array, orders: number, embeddingSim: Float32Array | null = null, from = 0, to = companions.offsets.length - 1): Generator<PairRow> {
+  for (let a = from; a < to; a++) {
     for (let t = companions.offsets[a]; t < companions.offsets[a + 1]; t++) {
       const b = companions.items[t];
       const s = pairStats({count: companions.counts[t], na: freq[a], nb: freq[b], n: orders});
@@ -108,6 +109,33 @@ export function* pairRows(companions: Companions, freq: Uint32Array, orders: num
   }
 }
 
+export const RECOMMENDATIONS_HEADER = 'product_id,rank,recommended_id,score';
+export const PAIRS_HEADER = 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim';
+
+/** What the rows of the two list files are made of; `ids` are the product ids already CSV-quoted where needed. */
+export type ListData = {ids: string[]; companions: Companions; freq: Uint32Array; orders: number; embeddingSim: Float32Array | null};
+
+/**
+ * Writes the recommendations.csv and pairs.csv rows of anchors [from, to) to two files, with the headers when
+ * `header` (the first part) and without (a part appended after it).
+ */
+export async function writeListRows(files: {recommendations: string; pairs: string}, d: ListData, from: number, to: number, header: boolean): Promise<void> {
+  const recs = new LineFile(files.recommendations, header ? RECOMMENDATIONS_HEADER : null);
+  const pairs = new LineFile(files.pairs, header ? PAIRS_HEADER : null);
+  for (const r of pairRows(d.companions, d.freq, d.orders, d.embeddingSim, from, to)) {
+    const head = `${d.ids[r.product]},${r.rank},${d.ids[r.companion]},${num(r.score)}`;
+    const waitRecs = recs.line(head);
+    const waitPairs = pairs.line(`${head},${r.source},${r.count},${num(r.support)},${num(r.confidence)},${num(r.lift)},${num(r.jaccard)},${num(r.cosine)},${num(r.llr)},${r.embeddingSim === null ? '' : num(r.embeddingSim)}`);
+    if (waitRecs || waitPairs) await Promise.all([waitRecs, waitPairs]);
+  }
+  await Promise.all([recs.close(), pairs.close()]);
+}
+
+/**
+ * recommendations.csv, pairs.csv and bundles.csv. With `threads`, the list files are written in anchor ranges
+ * of about equal rows, one per thread, each range to its own part file, then the parts are appended in order:
+ * formatting six figures per pair is most of the write time.
+ */
 export async function writeOutputs(
   dir: string,
   baskets: Baskets,
@@ -115,22 +143,43 @@ export async function writeOutputs(
   freq: Uint32Array,
   bundles: Bundle[],
   embeddingSim: Float32Array | null = null,
+  threads?: TrainerThreads,
 ): Promise<void> {
   mkdirSync(dir, {recursive: true});
-  const id = (i: number) => csvField(baskets.itemIds[i]);
-  const recs = new LineFile(join(dir, 'recommendations.csv'), 'product_id,rank,recommended_id,score');
-  const pairs = new LineFile(join(dir, 'pairs.csv'), 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim');
-  for (const r of pairRows(companions, freq, baskets.count, embeddingSim)) {
-    const head = `${id(r.product)},${r.rank},${id(r.companion)},${num(r.score)}`;
-    const waitRecs = recs.line(head);
-    const waitPairs = pairs.line(`${head},${r.source},${r.count},${num(r.support)},${num(r.confidence)},${num(r.lift)},${num(r.jaccard)},${num(r.cosine)},${num(r.llr)},${r.embeddingSim === null ? '' : num(r.embeddingSim)}`);
-    if (waitRecs || waitPairs) await Promise.all([waitRecs, waitPairs]);
+  const files = {recommendations: join(dir, 'recommendations.csv'), pairs: join(dir, 'pairs.csv')};
+  const data: ListData = {ids: baskets.itemIds.map(csvField), companions, freq, orders: baskets.count, embeddingSim};
+  const cuts = rowCuts(companions, threads?.threads ?? 1);
+  const partFiles = cuts.slice(2).map((_, s) => ({recommendations: `${files.recommendations}.part${s + 1}`, pairs: `${files.pairs}.part${s + 1}`}));
+  const parts = partFiles.map((f, s) => threads!.writeListRows(s, f, data, cuts[s + 1], cuts[s + 2]));
+  await writeListRows(files, data, cuts[0], cuts[1], true);
+  await Promise.all(parts);
+  for (const f of partFiles) {
+    await appendAndRemove(f.recommendations, files.recommendations);
+    await appendAndRemove(f.pairs, files.pairs);
   }
   const bundleFile = new LineFile(join(dir, 'bundles.csv'), 'bundle_id,product_ids,count,support,lift');
   for (const [i, b] of bundles.entries()) {
     await bundleFile.line(`${i + 1},${csvField(JSON.stringify(b.items.map((x) => baskets.itemIds[x])))},${b.count},${num(b.support)},${num(b.lift)}`);
   }
-  await Promise.all([recs.close(), pairs.close(), bundleFile.close()]);
+  await bundleFile.close();
+}
+
+/** Anchor range boundaries [cuts[s], cuts[s + 1]) of `shards` ranges holding about equal numbers of rows. */
+export function rowCuts(companions: Companions, shards: number): number[] {
+  const nItems = companions.offsets.length - 1;
+  const rows = companions.offsets[nItems];
+  const cuts = [0];
+  for (let s = 1, a = 0; s < shards; s++) {
+    while (a < nItems && companions.offsets[a] < (rows * s) / shards) a++;
+    cuts.push(a);
+  }
+  cuts.push(nItems);
+  return cuts;
+}
+
+async function appendAndRemove(part: string, into: string): Promise<void> {
+  await pipeline(createReadStream(part), createWriteStream(into, {flags: 'a'}));
+  rmSync(part);
 }
 
 export function writeReport(dir: string, report: Record<string, unknown>): void {

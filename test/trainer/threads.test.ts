@@ -1,14 +1,19 @@
+import {mkdtempSync, readFileSync, readdirSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {DEFAULT_SCORE, rankCompanions} from '../../trainer/blend';
-import {RankPool, shardCuts} from '../../trainer/rank-pool';
+import {DEFAULT_SCORE, fillCounts, publishLists, rankCompanions} from '../../trainer/blend';
+import {itemFrequencies} from '../../trainer/load';
+import {writeOutputs} from '../../trainer/write';
+import {TrainerThreads, shardCuts} from '../../trainer/threads';
 import {transpose} from '../../trainer/pairs';
 import {basketsOf, randomBaskets} from './helpers';
 
 // Real worker threads (three, so the anchors are cut in four ranges), not a stand-in.
-const pool = new RankPool(4);
+const pool = new TrainerThreads(4);
 afterAll(() => pool.close());
 
-describe('RankPool', () => {
+describe('TrainerThreads', () => {
   it.each([
     ['the default score', {}],
     ['shrinkage with discovery places', {shrink: 20, discoverySlots: 2}],
@@ -17,10 +22,10 @@ describe('RankPool', () => {
     const baskets = basketsOf(randomBaskets(5, 600, 80, 9));
     const params = {...DEFAULT_SCORE, ...partial};
     expect(pool.threads).toBe(4);
-    const before = pool.remoteRanges;
+    const before = pool.remoteJobs;
     const split = await pool.rankCompanions(baskets, params, 10);
     expect(split).toEqual(rankCompanions(baskets, params, 10));
-    expect(pool.remoteRanges - before).toBeGreaterThanOrEqual(3);
+    expect(pool.remoteJobs - before).toBeGreaterThanOrEqual(3);
   });
 
   it('cuts the anchors into ranges of about equal work that cover every anchor once', () => {
@@ -39,10 +44,33 @@ describe('RankPool', () => {
   });
 
   it('still ranks, inline, once its workers are gone', async () => {
-    const lonely = new RankPool(2);
+    const lonely = new TrainerThreads(2);
     await lonely.close();
     const baskets = basketsOf(randomBaskets(3, 200, 30, 6));
     expect(await lonely.rankCompanions(baskets, DEFAULT_SCORE, 5)).toEqual(rankCompanions(baskets, DEFAULT_SCORE, 5));
-    expect(lonely.remoteRanges).toBe(0);
+    expect(lonely.remoteJobs).toBe(0);
   });
 });
+
+describe('writeOutputs on threads', () => {
+  it('writes the same files as one thread, and leaves no part files behind', async () => {
+    const baskets = basketsOf(randomBaskets(8, 1500, 120, 8));
+    const freq = itemFrequencies(baskets);
+    const popular = Array.from(freq.keys()).sort((x, y) => freq[y] - freq[x]);
+    const companions = publishLists(rankCompanions(baskets, DEFAULT_SCORE, 20), popular, () => true, 20);
+    fillCounts(baskets, companions);
+    const one = mkdtempSync(join(tmpdir(), 'pairwise-write-one-'));
+    const split = mkdtempSync(join(tmpdir(), 'pairwise-write-split-'));
+    await writeOutputs(one, baskets, companions, freq, []);
+    const before = pool.remoteJobs;
+    await writeOutputs(split, baskets, companions, freq, [], null, pool);
+    expect(pool.remoteJobs - before).toBe(3);
+    expect(readdirSync(split).sort()).toEqual(['bundles.csv', 'pairs.csv', 'recommendations.csv']);
+    for (const file of ['recommendations.csv', 'pairs.csv']) {
+      const text = readFileSync(join(split, file), 'utf8');
+      expect(text.split('\n').length).toBe(companions.items.length + 2);
+      expect(text).toBe(readFileSync(join(one, file), 'utf8'));
+    }
+  });
+});
+

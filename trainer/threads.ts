@@ -6,37 +6,41 @@ import type {Embeddings} from './embed';
 import type {Baskets} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
 import {transpose} from './pairs';
-import type {RankRequest, RankReply} from './rank-worker';
+import type {Job, Reply} from './threads-worker';
+import type {ListData} from './write';
+import {writeListRows} from './write';
 
 /**
- * The kernel pass split across threads. Anchors are cut into contiguous ranges of about equal work (the
+ * Worker threads for the two stages that split by anchor: the kernel passes and writing the list files.
+ * For ranking, anchors are cut into contiguous ranges of about equal work (the
  * co-occurrences each anchor's baskets hold), worker threads rank all ranges but the first, which the calling
  * thread ranks itself, and the lists of disjoint ranges are concatenated: the result is the same as one
  * rankBySpec over every anchor. Workers are started by the constructor, so their start-up (a quarter of a
  * second under tsx) overlaps loading the orders. A pool of one thread ranks inline; a worker that fails costs
  * only speed: its range is ranked inline.
  */
-export class RankPool {
+export class TrainerThreads {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, {resolve: (lists: RankedLists) => void; reject: (err: Error) => void}>();
+  private readonly pending = new Map<number, {worker: Worker; resolve: (lists: RankedLists | undefined) => void; reject: (err: Error) => void}>();
   private nextId = 0;
-  /** Ranges ranked by worker threads so far (the rest ran inline): what tells a split run from a fallback. */
-  remoteRanges = 0;
+  /** Jobs worker threads completed so far (the rest ran inline): what tells a split run from a fallback. */
+  remoteJobs = 0;
 
   /** `threads`: threads ranking at once, the calling one included (default: the cores, at most 4). */
   constructor(threads = Math.min(availableParallelism(), 4)) {
     for (let i = 1; i < threads; i++) {
       // Node 20 workers do not inherit the parent's tsx loader: the .mjs entry registers it, then loads the worker.
-      const worker = new Worker(new URL('./rank-worker.mjs', import.meta.url));
+      const worker = new Worker(new URL('./threads-worker.mjs', import.meta.url));
       worker.unref();
-      worker.on('message', (reply: RankReply) => {
+      worker.on('message', (reply: Reply) => {
         const p = this.pending.get(reply.id);
         this.pending.delete(reply.id);
-        this.remoteRanges++;
+        if (reply.error !== undefined) return p?.reject(new Error(reply.error));
+        this.remoteJobs++;
         p?.resolve(reply.lists);
       });
       worker.on('error', (err) => this.fail(worker, err));
-      worker.on('exit', (code) => this.fail(worker, new Error(`rank worker exited with code ${code}`)));
+      worker.on('exit', (code) => this.fail(worker, new Error(`worker thread exited with code ${code}`)));
       this.workers.push(worker);
     }
   }
@@ -50,8 +54,9 @@ export class RankPool {
     const cuts = shardCuts(baskets, index, this.workers.length + 1);
     const shared = {offsets: baskets.offsets, items: baskets.items, timestamps: baskets.timestamps, count: baskets.count, nItems: baskets.itemIds.length};
     const remote = this.workers.map((worker, i) =>
-      this.request(worker, {id: this.nextId++, baskets: shared, index, spec, k, from: cuts[i + 1], to: cuts[i + 2]}).catch(() =>
-        rankBySpec(baskets, spec, k, index, range(cuts[i + 1], cuts[i + 2])),
+      this.request(worker, {type: 'rank', baskets: shared, index, spec, k, from: cuts[i + 1], to: cuts[i + 2]}).then(
+        (lists) => lists!,
+        () => rankBySpec(baskets, spec, k, index, range(cuts[i + 1], cuts[i + 2])),
       ),
     );
     const local = rankBySpec(baskets, spec, k, index, range(cuts[0], cuts[1]));
@@ -67,26 +72,47 @@ export class RankPool {
     return addDiscovery(baskets, params, k, primary, mostBought, opts.embeddings);
   }
 
+  /**
+   * writeListRows (write.ts) for anchors [from, to) on a worker thread (the `worker`-th; inline without one).
+   * A worker that fails is retried inline, so the part files are always complete.
+   */
+  async writeListRows(worker: number, files: {recommendations: string; pairs: string}, data: ListData, from: number, to: number): Promise<void> {
+    const w = this.workers[worker];
+    if (w) {
+      try {
+        await this.request(w, {type: 'write', files, data, from, to});
+        return;
+      } catch {
+        // Written again below from the start: the part files are recreated.
+      }
+    }
+    await writeListRows(files, data, from, to, false);
+  }
+
   async close(): Promise<void> {
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  private request(worker: Worker, req: RankRequest): Promise<RankedLists> {
-    if (!this.workers.includes(worker)) return Promise.reject(new Error('rank worker is gone'));
+  private request(worker: Worker, job: Job): Promise<RankedLists | undefined> {
+    if (!this.workers.includes(worker)) return Promise.reject(new Error('worker thread is gone'));
+    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(req.id, {resolve, reject});
-      worker.postMessage(req);
+      this.pending.set(id, {worker, resolve, reject});
+      worker.postMessage({id, job});
     });
   }
 
-  /** Drops a broken worker; what it had in hand is ranked inline by the caller's catch. */
+  /** Drops a broken worker; the caller redoes what it had in hand inline. */
   private fail(worker: Worker, err: Error): void {
     const at = this.workers.indexOf(worker);
     if (at < 0) return;
     this.workers.splice(at, 1);
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    for (const [id, p] of this.pending) {
+      if (p.worker !== worker) continue;
+      this.pending.delete(id);
+      p.reject(err);
+    }
   }
 }
 
