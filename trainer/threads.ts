@@ -12,12 +12,11 @@ import {writeListRows} from './write';
 
 /**
  * Worker threads for the two stages that split by anchor: the kernel passes and writing the list files.
- * For ranking, anchors are cut into contiguous ranges of about equal work (the
- * co-occurrences each anchor's baskets hold), worker threads rank all ranges but the first, which the calling
- * thread ranks itself, and the lists of disjoint ranges are concatenated: the result is the same as one
- * rankBySpec over every anchor. Workers are started by the constructor, so their start-up (a quarter of a
- * second under tsx) overlaps loading the orders. A pool of one thread ranks inline; a worker that fails costs
- * only speed: its range is ranked inline.
+ * Anchors are cut into contiguous ranges of about equal work, the calling thread takes the first and worker
+ * threads the others, and the results of disjoint ranges are joined in order, so the output is the same as on
+ * one thread. Workers are started by the constructor, so their start-up (a quarter of a second under tsx)
+ * overlaps loading the orders. With one thread everything runs inline; a worker that fails costs only speed:
+ * its range is redone inline.
  */
 export class TrainerThreads {
   private readonly workers: Worker[] = [];
@@ -31,10 +30,12 @@ export class TrainerThreads {
     for (let i = 1; i < threads; i++) {
       // Node 20 workers do not inherit the parent's tsx loader: the .mjs entry registers it, then loads the worker.
       const worker = new Worker(new URL('./threads-worker.mjs', import.meta.url));
+      // An idle worker does not keep the process alive; one with a job in hand does (see request).
       worker.unref();
       worker.on('message', (reply: Reply) => {
         const p = this.pending.get(reply.id);
         this.pending.delete(reply.id);
+        if (![...this.pending.values()].some((q) => q.worker === worker)) worker.unref();
         if (reply.error !== undefined) return p?.reject(new Error(reply.error));
         this.remoteJobs++;
         p?.resolve(reply.lists);
@@ -99,6 +100,7 @@ export class TrainerThreads {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, {worker, resolve, reject});
+      worker.ref();
       worker.postMessage({id, job});
     });
   }
