@@ -71,20 +71,20 @@ export class BasketBuilder {
     return o;
   }
 
-  /** Index of a product id, interning it on first sight. */
+  /** Index of a product id, interning it on first sight (with its title, trimmed, when it has none yet). */
   item(productId: string, title = '', price = NaN): number {
     let i = this.itemIndex.get(productId);
     if (i === undefined) {
       i = this.itemIds.length;
       this.itemIndex.set(productId, i);
       this.itemIds.push(productId);
-      this.titles.push(title);
+      this.titles.push(title.trim());
       if (i >= this.priceSum.length) {
         this.priceSum = grow(this.priceSum, i + 1);
         this.priceCount = grow(this.priceCount, i + 1);
       }
-    } else if (title && !this.titles[i]) {
-      this.titles[i] = title;
+    } else if (!this.titles[i] && title.trim()) {
+      this.titles[i] = title.trim();
     }
     if (Number.isFinite(price)) {
       this.priceSum[i] += price;
@@ -349,7 +349,8 @@ export async function readOrdersCsv(file: string, builder: BasketBuilder): Promi
       skippedLines++;
       return;
     }
-    builder.line(order, builder.item(productId, col.title >= 0 ? record[col.title].trim() : '', price));
+    // The title is trimmed by item() only when it keeps it: most lines repeat a product already seen.
+    builder.line(order, builder.item(productId, col.title >= 0 ? record[col.title] : '', price));
   }, (line, reason) => {
     lines++;
     bad(line, reason);
