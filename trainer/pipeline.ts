@@ -65,14 +65,15 @@ export type TrainResult = {
 /**
  * Candidate parameter sets tried on the validation slice; the first is plain co-count order. On the shared data
  * sets' validation slices, shrinkage toward popularity wins on sparse stores (instacart: +4% NDCG) but costs
- * coverage, which the discovery places buy back; recency decay (60 days) won on online-retail's most recent
- * orders; a shrink of 50 was never picked and is not tried.
+ * coverage, which the discovery places buy back; recency decay (a half-life of 30 or 60 days) wins on
+ * online-retail's most recent orders, and stores without order dates ignore it; a shrink of 50 was never
+ * picked and is not tried.
  */
 export const SCORE_GRID: Partial<ScoreParams>[] = [
   {shrink: 0, sizeWeight: 'order', popularCandidates: 0},
   {shrink: 20, discoverySlots: 0},
   ...[1, 5, 20].flatMap((shrink) => [1, 2, 3].map((discoverySlots) => ({shrink, discoverySlots}))),
-  ...[1, 5].map((shrink) => ({shrink, discoverySlots: 2, halfLifeDays: 60})),
+  ...[30, 60].flatMap((halfLifeDays) => [1, 5].map((shrink) => ({shrink, discoverySlots: 2, halfLifeDays}))),
 ];
 
 const EVAL_K = 10;
