@@ -29,9 +29,25 @@ export type ScoreParams = {
    * product (catalogue coverage) at the cost of the least-read positions.
    */
   discoverySlots: number;
+  /**
+   * Weights of the learned ranker over RANKER_FEATURES (ranker.ts fits them on the validation slice); the
+   * score is then exp(weights . features), whose first feature is the log of the score above. null: the
+   * analytic score alone.
+   */
+  ranker: number[] | null;
 };
 
-export const DEFAULT_SCORE: ScoreParams = {shrink: 5, sizeWeight: 'ndcg', halfLifeDays: 0, popularCandidates: 50, embeddingWeight: 0, discoverySlots: 0};
+export const DEFAULT_SCORE: ScoreParams = {shrink: 5, sizeWeight: 'ndcg', halfLifeDays: 0, popularCandidates: 50, embeddingWeight: 0, discoverySlots: 0, ranker: null};
+
+/**
+ * The learned ranker's pair features, in order. Besides the analytic score: the raw co-count and confidence
+ * (the evidence the shrinkage discounts), the partner's popularity and its trend (last TREND_HALF_LIFE_DAYS
+ * against the whole period), whether the pair was never bought together (a best seller offered as a prior),
+ * the co-count relative to the anchor's orders, how far apart the two prices are, and the embedding cosine.
+ */
+export const RANKER_FEATURES = ['log_score', 'log_count', 'log_popularity', 'trend', 'prior_only', 'log_confidence', 'count_per_anchor_orders', 'price_gap', 'embedding_cosine'] as const;
+
+const TREND_HALF_LIFE_DAYS = 30;
 
 /** A page of a companion list: what a "you may also like" grid shows and what the evaluation reads (top 10). */
 export const LIST_PAGE = 10;
@@ -106,8 +122,11 @@ export function rankBySpec(baskets: Baskets, spec: RankSpec, k: number, index: I
   return rankPartners(baskets, k, scorer.score, {basketWeight: scorer.weights, extraCandidates: topItems(scorer.freq, spec.params.popularCandidates), anchors}, index);
 }
 
-/** The companion score of (anchor a, partner b) with weighted count w, and the basket weights it was built on. */
-function companionScorer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings) {
+/**
+ * The companion score of (anchor a, partner b) with co-count `count` and weighted count w, and the basket
+ * weights it was built on: the analytic score, or with `params.ranker` the learned one over it.
+ */
+export function companionScorer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings) {
   const weights = basketWeights(baskets, params);
   const freq = weightedFrequencies(baskets, weights);
   let total = 0;
@@ -119,8 +138,69 @@ function companionScorer(baskets: Baskets, params: ScoreParams, embeddings?: Emb
   const base = (a: number, b: number, w: number): number => (w + m * prior[b]) / (freq[a] + m);
   const e = params.embeddingWeight && embeddings ? embeddings : null;
   const ew = params.embeddingWeight;
-  const score = e ? (a: number, b: number, _count: number, w: number): number => base(a, b, w) * Math.exp(ew * cosine(e, a, b)) : (a: number, b: number, _count: number, w: number): number => base(a, b, w);
+  const analytic = e ? (a: number, b: number, _count: number, w: number): number => base(a, b, w) * Math.exp(ew * cosine(e, a, b)) : (a: number, b: number, _count: number, w: number): number => base(a, b, w);
+  const learned = params.ranker;
+  if (!learned) return {weights, freq, score: analytic};
+  const features = pairFeaturizer(baskets, weights, freq, analytic, embeddings);
+  const x = new Float64Array(RANKER_FEATURES.length);
+  const score = (a: number, b: number, count: number, w: number): number => {
+    features(a, b, count, w, x);
+    let s = 0;
+    for (let f = 0; f < x.length; f++) s += learned[f] * x[f];
+    return Math.exp(s);
+  };
   return {weights, freq, score};
+}
+
+/** Writes RANKER_FEATURES of one pair into `x`. */
+export type PairFeaturizer = (a: number, b: number, count: number, w: number, x: Float64Array) => void;
+
+function pairFeaturizer(
+  baskets: Baskets,
+  weights: Float64Array,
+  freq: Float64Array,
+  analytic: (a: number, b: number, count: number, w: number) => number,
+  embeddings?: Embeddings,
+): PairFeaturizer {
+  const nItems = baskets.itemIds.length;
+  let total = 0;
+  for (let b = 0; b < baskets.count; b++) total += weights[b];
+  const orders = itemFrequencies(baskets);
+  const recentWeights = basketWeights(baskets, {sizeWeight: 'ndcg', halfLifeDays: TREND_HALF_LIFE_DAYS});
+  const recent = weightedFrequencies(baskets, recentWeights);
+  let recentTotal = 0;
+  for (let b = 0; b < baskets.count; b++) recentTotal += recentWeights[b];
+  // Per-item terms once: the featurizer runs for every co-occurring pair.
+  const logPopularity = new Float64Array(nItems);
+  const trend = new Float64Array(nItems);
+  const logOrders = new Float64Array(nItems);
+  const logPrice = new Float64Array(nItems).fill(NaN);
+  for (let i = 0; i < nItems; i++) {
+    const p = (freq[i] + 1e-3) / (total + 1e-3);
+    logPopularity[i] = Math.log(p);
+    trend[i] = recentTotal > 0 ? Math.log((recent[i] + 1e-3) / (recentTotal + 1e-3)) - logPopularity[i] : 0;
+    logOrders[i] = Math.log(2 + orders[i]);
+    const price = baskets.prices[i];
+    if (price > 0) logPrice[i] = Math.log(price);
+  }
+  return (a, b, count, w, x) => {
+    x[0] = Math.log(analytic(a, b, count, w));
+    x[1] = Math.log1p(count);
+    x[2] = logPopularity[b];
+    x[3] = trend[b];
+    x[4] = count === 0 ? 1 : 0;
+    x[5] = Math.log((w + 1e-3) / (freq[a] + 1e-3));
+    x[6] = x[1] / logOrders[a];
+    const gap = Math.abs(logPrice[b] - logPrice[a]);
+    x[7] = Number.isFinite(gap) ? gap : 0;
+    x[8] = embeddings ? cosine(embeddings, a, b) : 0;
+  };
+}
+
+/** The featurizer of `params`' analytic score (ranker.ts builds its training rows with it). */
+export function rankerFeaturizer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings): PairFeaturizer {
+  const {weights, freq, score} = companionScorer(baskets, {...params, ranker: null}, embeddings);
+  return pairFeaturizer(baskets, weights, freq, score, embeddings);
 }
 
 /** Top-k companions of every product under `params`. */

@@ -101,3 +101,25 @@ export function timeSplit(baskets: Baskets, holdout = 0.2): {train: Baskets; tes
   const cut = Math.floor(baskets.count * (1 - holdout));
   return {train: sliceBaskets(baskets, 0, cut), test: sliceBaskets(baskets, cut, baskets.count)};
 }
+
+/**
+ * Two interleaved halves of a slice (even and odd baskets): the same weeks, disjoint orders. The learned ranker
+ * is fitted on one half and judged on the other.
+ */
+export function alternateSplit(baskets: Baskets): [Baskets, Baskets] {
+  const half = (parity: number): Baskets => {
+    const count = Math.floor((baskets.count + 1 - parity) / 2);
+    const offsets = new Uint32Array(count + 1);
+    const timestamps = new Float64Array(count);
+    let n = 0;
+    for (let b = parity, i = 0; b < baskets.count; b += 2, i++) {
+      n += baskets.offsets[b + 1] - baskets.offsets[b];
+      offsets[i + 1] = n;
+      timestamps[i] = baskets.timestamps[b];
+    }
+    const items = new Uint32Array(n);
+    for (let b = parity, i = 0; b < baskets.count; b += 2, i++) items.set(baskets.items.subarray(baskets.offsets[b], baskets.offsets[b + 1]), offsets[i]);
+    return {...baskets, offsets, items, timestamps, count};
+  };
+  return [half(0), half(1)];
+}

@@ -1,16 +1,16 @@
 import type {BackendChoice} from './backend';
 import type {Companions, ScoreParams} from './blend';
-import {DEFAULT_SCORE, cosine, fillCounts, publishLists} from './blend';
+import {DEFAULT_SCORE, RANKER_FEATURES, cosine, fillCounts, publishLists} from './blend';
 import {coldStartLists} from './coldstart';
 import type {Embeddings} from './embed';
 import type {Bundle} from './bundles';
 import {mineBundles} from './bundles';
 import type {Community} from './communities';
 import type {BaselineName, Metrics} from './evaluate';
-import {BASELINES, backfill, baseline, baselineScorer, evaluate, popularityOrder, timeSplit} from './evaluate';
+import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, evaluate, popularityOrder, timeSplit} from './evaluate';
 import type {Baskets} from './load';
 import {itemFrequencies} from './load';
-import type {RankedLists} from './pairs';
+import type {ItemBaskets, RankedLists} from './pairs';
 import {rankPartners, transpose} from './pairs';
 import type {Progress} from './progress';
 import {TrainerThreads} from './threads';
@@ -22,7 +22,9 @@ import {textNeighbours} from './text';
  * the end of the training period, evaluates them against the four baselines there with the contracts'
  * protocol, and publishes the best baseline instead when the model loses (the gate). It also trains item
  * embeddings on the chosen tfjs backend: their cosine is stored with every published pair and enters the score
- * only when it raises validation NDCG. `stats` computes pair statistics and lists with the default parameters only.
+ * only when it raises validation NDCG. Last, a learned ranker (ranker.ts, TensorFlow.js) over the pair features
+ * is fitted on half of the validation orders and replaces the analytic score when it wins on the other half.
+ * `stats` computes pair statistics and lists with the default parameters only.
  */
 
 export type TrainOptions = {
@@ -60,6 +62,8 @@ export type TrainResult = {
   backend: (BackendChoice & {note: string | null}) | null;
   /** Cosine of each published pair's item vectors, aligned with `companions.items`; null in stats mode. */
   embeddingSim: Float32Array | null;
+  /** The learned ranker's weights and the validation comparison that kept or dropped it; null in stats mode. */
+  ranker: RankerReport | null;
 };
 
 /**
@@ -168,7 +172,48 @@ async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, 
   });
   const chosen = best ?? {params: {...DEFAULT_SCORE, ...SCORE_GRID[0]}, metrics: results.cocount};
   results.model = chosen.metrics;
-  return {params: chosen.params, results, tuning};
+  const ranker = await timedAsync(timings, 'ranker_s', () => tryRanker(train, test, chosen.params, {embeddings, index, pool, mostBought: mostBought.get(`${chosen.params.sizeWeight}/${chosen.params.halfLifeDays}`)}));
+  return {params: ranker.params, results, tuning, ranker: ranker.report};
+}
+
+/** What report.json says about the learned ranker: its weights, and the comparison that kept or dropped it. */
+export type RankerReport = {
+  features: readonly string[];
+  weights: number[] | null;
+  /** NDCG@10 and coverage on the validation half the ranker was not fitted on. */
+  judged: {analytic: Pick<Metrics, 'ndcg' | 'coverage'>; learned: Pick<Metrics, 'ndcg' | 'coverage'>; cocountCoverage: number} | null;
+  chosen: boolean;
+};
+
+/**
+ * Fits the learned ranker (ranker.ts) on half of the validation orders over the analytic pick and judges it on
+ * the other half (interleaved orders of the same weeks). It replaces the analytic score only by a higher NDCG
+ * there at no less coverage than co-count's, with the very weights that were judged.
+ */
+async function tryRanker(
+  train: Baskets,
+  validation: Baskets,
+  params: ScoreParams,
+  o: {embeddings: Embeddings; index: ItemBaskets; pool: TrainerThreads; mostBought?: RankedLists},
+): Promise<{params: ScoreParams; report: RankerReport}> {
+  const {fitRanker} = await import('./ranker');
+  const [fitHalf, judgeHalf] = alternateSplit(validation);
+  const weights = await fitRanker(train, fitHalf, params, {embeddings: o.embeddings, index: o.index});
+  const report: RankerReport = {features: RANKER_FEATURES, weights, judged: null, chosen: false};
+  if (!weights) return {params, report};
+  const popular = popularityOrder(itemFrequencies(train));
+  const judge = async (p: ScoreParams) => {
+    const lists = await o.pool.rankCompanions(train, p, EVAL_K, {index: o.index, embeddings: o.embeddings, mostBought: o.mostBought});
+    const m = evaluate(train, judgeHalf, (a) => backfill(listOf(lists, a), a, popular, EVAL_K), EVAL_K);
+    return {ndcg: m.ndcg, coverage: m.coverage};
+  };
+  const analytic = await judge(params);
+  const learned = await judge({...params, ranker: weights});
+  const cocountCoverage = evaluate(train, judgeHalf, baseline(train, 'cocount', EVAL_K, o.index), EVAL_K).coverage;
+  report.judged = {analytic, learned, cocountCoverage};
+  if (!(learned.ndcg > analytic.ndcg && learned.coverage >= cocountCoverage)) return {params, report};
+  report.chosen = true;
+  return {params: {...params, ranker: weights}, report};
 }
 
 /**
@@ -196,6 +241,7 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
   let backend: TrainResult['backend'] = null;
   let embeddings: Embeddings | undefined;
   let tuning: TrainResult['tuning'] = [];
+  let ranker: RankerReport | null = null;
   const pool = opts.pool ?? new TrainerThreads(1);
   if (opts.model === 'full') {
     // TensorFlow.js takes ~0.6 s to import: only full mode pays for it.
@@ -211,6 +257,7 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
     params = tuned.params;
     evalResults = tuned.results;
     tuning = tuned.tuning;
+    ranker = tuned.ranker;
     ({kind, gate} = gateDecision(tuned.results));
     progress.stage('embed', 0.55, 0.75);
     embeddings = await timedAsync(timings, 'embed_s', () => trainEmbeddings(baskets, {...embedOptions, onProgress: (f) => progress.update(f)}));
@@ -251,5 +298,5 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
     const {findCommunities} = await import('./communities');
     communities = timed(timings, 'communities_s', () => findCommunities(companions, freq, {seed: opts.seed}));
   }
-  return {kind, companions, freq, bundles, communities, params, eval: evalResults, gate, timings, coldStarted, backend, embeddingSim, tuning};
+  return {kind, companions, freq, bundles, communities, params, eval: evalResults, gate, timings, coldStarted, backend, embeddingSim, tuning, ranker};
 }

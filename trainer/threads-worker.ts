@@ -11,7 +11,7 @@ import {writeListRows} from './write';
 export type Job =
   | {
       type: 'rank';
-      baskets: Pick<Baskets, 'offsets' | 'items' | 'timestamps' | 'count'> & {nItems: number};
+      baskets: Pick<Baskets, 'offsets' | 'items' | 'timestamps' | 'prices' | 'count'> & {nItems: number};
       index: ItemBaskets;
       spec: RankSpec;
       k: number;
@@ -28,8 +28,8 @@ async function run(job: Job): Promise<RankedLists | undefined> {
     await writeListRows(job.files, job.data, job.from, job.to, false);
     return undefined;
   }
-  // Only the arrays cross threads; ranking reads no ids, titles or prices.
-  const baskets: Baskets = {...job.baskets, itemIds: new Array<string>(job.baskets.nItems), titles: [], prices: new Float64Array(0)};
+  // Only the arrays cross threads; ranking reads no ids or titles.
+  const baskets: Baskets = {...job.baskets, itemIds: new Array<string>(job.baskets.nItems), titles: []};
   return rankBySpec(baskets, job.spec, job.k, job.index, range(job.from, job.to));
 }
 

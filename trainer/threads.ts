@@ -53,7 +53,7 @@ export class TrainerThreads {
   /** rankBySpec over every anchor. */
   async rank(baskets: Baskets, spec: RankSpec, k: number, index: ItemBaskets = transpose(baskets)): Promise<RankedLists> {
     const cuts = shardCuts(baskets, index, this.workers.length + 1);
-    const shared = {offsets: baskets.offsets, items: baskets.items, timestamps: baskets.timestamps, count: baskets.count, nItems: baskets.itemIds.length};
+    const shared = {offsets: baskets.offsets, items: baskets.items, timestamps: baskets.timestamps, prices: baskets.prices, count: baskets.count, nItems: baskets.itemIds.length};
     const remote = this.workers.map((worker, i) =>
       this.request(worker, {type: 'rank', baskets: shared, index, spec, k, from: cuts[i + 1], to: cuts[i + 2]}).then(
         (lists) => lists!,

@@ -207,6 +207,7 @@ export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number;
     cold_started: result.coldStarted,
     params: result.params,
     tuning: result.tuning,
+    ranker: result.ranker,
     timings: extra.timings,
     eval: result.eval,
   };

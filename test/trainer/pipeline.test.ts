@@ -43,5 +43,13 @@ describe('pipeline', () => {
     expect(Array.from(a.companions.items)).toEqual(Array.from(b.companions.items));
     expect(a.communities).toEqual(b.communities);
     expect(a.bundles).toEqual(b.bundles);
+    // The learned ranker was fitted and judged against the analytic score on the other validation half, and the
+    // published parameters carry its weights exactly when it won there.
+    expect(a.ranker?.judged?.analytic.ndcg).toBeGreaterThan(0);
+    expect(a.ranker?.weights).toHaveLength(a.ranker!.features.length);
+    const won = a.ranker!.judged!.learned.ndcg > a.ranker!.judged!.analytic.ndcg && a.ranker!.judged!.learned.coverage >= a.ranker!.judged!.cocountCoverage;
+    expect(a.ranker!.chosen).toBe(won);
+    expect(a.params.ranker).toEqual(won ? a.ranker!.weights : null);
+    expect(b.ranker).toEqual(a.ranker);
   });
 });

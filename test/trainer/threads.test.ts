@@ -18,6 +18,7 @@ describe('TrainerThreads', () => {
     ['the default score', {}],
     ['shrinkage with discovery places', {shrink: 20, discoverySlots: 2}],
     ['co-count order with a half-life', {shrink: 0, sizeWeight: 'order' as const, halfLifeDays: 30, discoverySlots: 1}],
+    ['a learned ranker', {shrink: 1, discoverySlots: 2, ranker: [0.9, 0.1, -0.05, 0, 0.2, -0.2, 1, -0.2, 0]}],
   ])('ranks like rankCompanions on one thread: %s', async (_name, partial) => {
     const baskets = basketsOf(randomBaskets(5, 600, 80, 9));
     const params = {...DEFAULT_SCORE, ...partial};
