@@ -25,11 +25,14 @@ export class TrainerThreads {
   /** Jobs worker threads completed so far (the rest ran inline): what tells a split run from a fallback. */
   remoteJobs = 0;
 
-  /** `threads`: threads ranking at once, the calling one included (default: the cores, at most 4). */
-  constructor(threads = Math.min(availableParallelism(), 4)) {
+  /**
+   * `threads`: threads working at once, the calling one included (default: the cores, at most 4). `entry`: the
+   * worker's entry module (tests start a broken one to see the fallback).
+   */
+  constructor(threads = Math.min(availableParallelism(), 4), entry = new URL('./threads-worker.mjs', import.meta.url)) {
     for (let i = 1; i < threads; i++) {
       // Node 20 workers do not inherit the parent's tsx loader: the .mjs entry registers it, then loads the worker.
-      const worker = new Worker(new URL('./threads-worker.mjs', import.meta.url));
+      const worker = new Worker(entry);
       // An idle worker does not keep the process alive; one with a job in hand does (see request).
       worker.unref();
       worker.on('message', (reply: Reply) => {

@@ -44,6 +44,20 @@ describe('TrainerThreads', () => {
     for (let s = 0; s < 4; s++) expect(Math.abs(work(cuts[s], cuts[s + 1]) - total / 4)).toBeLessThan(total / 10);
   });
 
+  it('ranks and writes inline when its workers die on start', async () => {
+    const broken = new TrainerThreads(3, new URL('../support/threads/broken-worker.mjs', import.meta.url));
+    const baskets = basketsOf(randomBaskets(6, 400, 50, 7));
+    const params = {...DEFAULT_SCORE, discoverySlots: 2};
+    expect(await broken.rankCompanions(baskets, params, 10)).toEqual(rankCompanions(baskets, params, 10));
+    const freq = itemFrequencies(baskets);
+    const companions = publishLists(rankCompanions(baskets, params, 10), Array.from(freq.keys()), () => true, 10);
+    const dir = mkdtempSync(join(tmpdir(), 'pairwise-write-broken-'));
+    await writeOutputs(dir, baskets, companions, freq, [], null, broken);
+    expect(readFileSync(join(dir, 'pairs.csv'), 'utf8').trim().split('\n')).toHaveLength(companions.items.length + 1);
+    expect(broken.remoteJobs).toBe(0);
+    await broken.close();
+  });
+
   it('still ranks, inline, once its workers are gone', async () => {
     const lonely = new TrainerThreads(2);
     await lonely.close();
