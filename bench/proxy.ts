@@ -11,6 +11,7 @@ import {openShopDb} from '../server/db/open';
 import {seedShopFile} from '../test/support/seed';
 import {freePort, startServerProcess} from '../test/support/server-process';
 import {signProxyQuery} from '../test/support/storefront/sign';
+import {trainerCommand} from '../trainer/command';
 import type {Bench, BenchRow} from './types';
 
 const SHOP = 'bench-proxy.myshopify.com' as ShopDomain;
@@ -22,7 +23,7 @@ async function seedShop(dataDir: string): Promise<{anchors: number[]}> {
   const store = generateStore({seed: 3, orders: 20_000, products: 2_000});
   seedShopFile(dataDir, SHOP, store).close();
   // The trainer CLI in DB mode, as the server's training job runs it (its progress lines stay out of the table).
-  const trainer = spawn(process.execPath, ['--import', 'tsx', 'trainer/main.ts', '--shop', SHOP, '--data-dir', dataDir, '--model', 'stats'], {stdio: 'ignore'});
+  const trainer = spawn(...trainerCommand(['--shop', SHOP, '--data-dir', dataDir, '--model', 'stats']), {stdio: 'ignore'});
   const code = await new Promise<number | null>((resolve) => trainer.once('exit', resolve));
   if (code !== 0) throw new Error(`the trainer exited with ${code}`);
   const check = openShopDb(dataDir, SHOP);

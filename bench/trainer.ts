@@ -5,6 +5,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {BASELINES, baseline, evaluate} from '../trainer/evaluate';
 import {BasketBuilder, readOrdersCsv, sliceBaskets} from '../trainer/load';
+import {trainerCommand} from '../trainer/command';
 import type {BenchOptions, BenchRow} from './types';
 
 /**
@@ -19,7 +20,6 @@ import type {BenchOptions, BenchRow} from './types';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = resolve(ROOT, '../shared');
-const MAIN = join(ROOT, 'trainer/main.ts');
 const TIME = '/usr/bin/time';
 
 type Measured = {wall: number; cpu: number; rssMiB: number};
@@ -46,7 +46,7 @@ function medianOf(runs: Measured[]): Measured {
 }
 
 function train(orders: string, out: string, model: 'stats' | 'full'): Measured {
-  return measure(process.execPath, ['--import', 'tsx', MAIN, '--orders', orders, '--out', out, '--model', model]);
+  return measure(...trainerCommand(['--orders', orders, '--out', out, '--model', model]));
 }
 
 /** The backend and embedding time a full run wrote to its report.json, for the row's note. */

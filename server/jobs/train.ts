@@ -1,10 +1,9 @@
 import {spawn} from 'node:child_process';
 import type {ChildProcess} from 'node:child_process';
-import {dirname, join} from 'node:path';
 import {createInterface} from 'node:readline';
-import {fileURLToPath} from 'node:url';
 import {trainRunsRepo} from '../db/repos/models';
 import {openShopDb} from '../db/open';
+import {trainerCommand} from '../../trainer/command';
 import type {ShopDomain} from '../shop-domain';
 
 /**
@@ -12,8 +11,6 @@ import type {ShopDomain} from '../shop-domain';
  * event loop and a crash in training cannot take the server down. One run per shop at a time; the child's
  * JSON progress lines are copied into `train_runs` for the admin page.
  */
-
-const TRAINER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'trainer', 'main.ts');
 
 const running = new Map<ShopDomain, Promise<void>>();
 const children = new Map<ShopDomain, ChildProcess>();
@@ -38,7 +35,8 @@ export function startTraining(dataDir: string, shop: ShopDomain, extraEnv: Recor
   // A 'running' row no child of this server owns was left by a server that stopped mid-run.
   for (const stale of runs.running()) runs.fail(stale.id, 'interrupted: the server restarted during the run');
   const runId = runs.start();
-  const child = spawn(process.execPath, ['--import', 'tsx', TRAINER, '--shop', shop, '--data-dir', dataDir, '--run-id', String(runId)], {
+  const [node, args] = trainerCommand(['--shop', shop, '--data-dir', dataDir, '--run-id', String(runId)]);
+  const child = spawn(node, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {...process.env, ...extraEnv},
   });

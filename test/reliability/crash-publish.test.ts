@@ -16,6 +16,7 @@ import {startServerProcess} from '../support/server-process';
 import type {ServerProcess} from '../support/server-process';
 import {signProxyQuery} from '../support/storefront/sign';
 import {sized} from './mode';
+import {trainerCommand} from '../../trainer/command';
 
 const SHOP = 'crash-publish.myshopify.com' as ShopDomain;
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -93,7 +94,8 @@ async function hammer(stop: Promise<unknown>): Promise<{anchor: number; answer: 
 
 function runTrainer(env: Record<string, string> = {}): Promise<{code: number | null; signal: NodeJS.Signals | null; stderr: string}> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'trainer/main.ts', '--shop', SHOP, '--data-dir', dataDir, '--model', 'stats'], {
+    const [node, args] = trainerCommand(['--shop', SHOP, '--data-dir', dataDir, '--model', 'stats']);
+    const child = spawn(node, args, {
       cwd: REPO_ROOT,
       env: {...process.env, ...env},
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,14 +1,14 @@
 import {execFile} from 'node:child_process';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {describe, expect, it} from 'vitest';
 import {parseCli} from '../../trainer/cli';
+import {trainerCommand} from '../../trainer/command';
 import {randomBaskets} from './helpers';
 
 const run = promisify(execFile);
-const MAIN = resolve(__dirname, '../../trainer/main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'pairwise-train-'));
 
 function ordersCsv(name: string, orders: string[][]): string {
@@ -24,7 +24,7 @@ function ordersCsv(name: string, orders: string[][]): string {
 
 async function train(args: string[]) {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', MAIN, ...args]);
+    const r = await run(...trainerCommand(args));
     return {code: 0, stdout: r.stdout, stderr: r.stderr};
   } catch (err) {
     const e = err as {code: number; stdout: string; stderr: string};

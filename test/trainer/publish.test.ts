@@ -1,16 +1,16 @@
 import {execFile} from 'node:child_process';
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, describe, expect, it} from 'vitest';
 import {openShopDb} from '../../server/db/open';
 import {activeModelVersion, adminModelReads} from '../../server/db/repos/models';
 import {ordersRepo} from '../../server/db/repos/orders';
+import {trainerCommand} from '../../trainer/command';
 import {randomBaskets} from './helpers';
 
 const run = promisify(execFile);
-const MAIN = resolve(__dirname, '../../trainer/main.ts');
 const SHOP = 'toy-store.myshopify.com';
 const dataDir = mkdtempSync(join(tmpdir(), 'pairwise-publish-'));
 const db = openShopDb(dataDir, SHOP);
@@ -35,7 +35,7 @@ function seedOrders(): void {
 
 async function trainShop(env: Record<string, string> = {}) {
   try {
-    await run(process.execPath, ['--import', 'tsx', MAIN, '--shop', SHOP, '--data-dir', dataDir, '--model', 'full'], {env: {...process.env, ...env}});
+    await run(...trainerCommand(['--shop', SHOP, '--data-dir', dataDir, '--model', 'full']), {env: {...process.env, ...env}});
     return {code: 0 as number | null, signal: null as string | null};
   } catch (err) {
     const e = err as {code: number | null; signal: string | null};
