@@ -122,85 +122,96 @@ export function rankBySpec(baskets: Baskets, spec: RankSpec, k: number, index: I
   return rankPartners(baskets, k, scorer.score, {basketWeight: scorer.weights, extraCandidates: topItems(scorer.freq, spec.params.popularCandidates), anchors}, index);
 }
 
+/** What the companion score is built on: basket weights, weighted order counts, and each item's share of them. */
+function scoreBasis(baskets: Baskets, params: ScoreParams) {
+  const weights = basketWeights(baskets, params);
+  const freq = weightedFrequencies(baskets, weights);
+  let total = 0;
+  for (let b = 0; b < baskets.count; b++) total += weights[b];
+  const prior = new Float64Array(freq.length);
+  for (let i = 0; i < freq.length; i++) prior[i] = total > 0 ? freq[i] / total : 0;
+  return {weights, freq, total, prior};
+}
+
 /**
  * The companion score of (anchor a, partner b) with co-count `count` and weighted count w, and the basket
  * weights it was built on: the analytic score, or with `params.ranker` the learned one over it.
  */
 export function companionScorer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings) {
-  const weights = basketWeights(baskets, params);
-  const freq = weightedFrequencies(baskets, weights);
-  let total = 0;
-  for (let b = 0; b < baskets.count; b++) total += weights[b];
+  const basis = scoreBasis(baskets, params);
+  const {weights, freq, prior} = basis;
+  const learned = params.ranker;
+  if (learned) {
+    const features = pairFeaturizer(baskets, params, basis, embeddings);
+    const x = new Float64Array(RANKER_FEATURES.length);
+    const score = (a: number, b: number, count: number, w: number): number => {
+      features(a, b, count, w, x);
+      let s = 0;
+      for (let f = 0; f < x.length; f++) s += learned[f] * x[f];
+      return Math.exp(s);
+    };
+    return {weights, freq, score};
+  }
   const m = params.shrink;
   // Per-item factors computed once: the score is called for every co-occurring pair.
-  const prior = new Float64Array(freq.length);
-  for (let i = 0; i < freq.length; i++) prior[i] = total > 0 ? freq[i] / total : 0;
   const base = (a: number, b: number, w: number): number => (w + m * prior[b]) / (freq[a] + m);
   const e = params.embeddingWeight && embeddings ? embeddings : null;
   const ew = params.embeddingWeight;
-  const analytic = e ? (a: number, b: number, _count: number, w: number): number => base(a, b, w) * Math.exp(ew * cosine(e, a, b)) : (a: number, b: number, _count: number, w: number): number => base(a, b, w);
-  const learned = params.ranker;
-  if (!learned) return {weights, freq, score: analytic};
-  const features = pairFeaturizer(baskets, weights, freq, analytic, embeddings);
-  const x = new Float64Array(RANKER_FEATURES.length);
-  const score = (a: number, b: number, count: number, w: number): number => {
-    features(a, b, count, w, x);
-    let s = 0;
-    for (let f = 0; f < x.length; f++) s += learned[f] * x[f];
-    return Math.exp(s);
-  };
+  const score = e ? (a: number, b: number, _count: number, w: number): number => base(a, b, w) * Math.exp(ew * cosine(e, a, b)) : (a: number, b: number, _count: number, w: number): number => base(a, b, w);
   return {weights, freq, score};
 }
 
 /** Writes RANKER_FEATURES of one pair into `x`. */
 export type PairFeaturizer = (a: number, b: number, count: number, w: number, x: Float64Array) => void;
 
-function pairFeaturizer(
-  baskets: Baskets,
-  weights: Float64Array,
-  freq: Float64Array,
-  analytic: (a: number, b: number, count: number, w: number) => number,
-  embeddings?: Embeddings,
-): PairFeaturizer {
+/** log1p of small counts, looked up: the featurizer runs for every co-occurring pair. */
+const LOG1P = Float64Array.from({length: 4096}, (_, c) => Math.log1p(c));
+
+/** The featurizer of `params` (ranker.ts builds its training rows with it; the learned score reads the same). */
+export function rankerFeaturizer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings): PairFeaturizer {
+  return pairFeaturizer(baskets, params, scoreBasis(baskets, params), embeddings);
+}
+
+function pairFeaturizer(baskets: Baskets, params: ScoreParams, basis: ReturnType<typeof scoreBasis>, embeddings?: Embeddings): PairFeaturizer {
+  const {freq, total, prior} = basis;
   const nItems = baskets.itemIds.length;
-  let total = 0;
-  for (let b = 0; b < baskets.count; b++) total += weights[b];
+  const m = params.shrink;
+  const ew = params.embeddingWeight && embeddings ? params.embeddingWeight : 0;
   const orders = itemFrequencies(baskets);
   const recentWeights = basketWeights(baskets, {sizeWeight: 'ndcg', halfLifeDays: TREND_HALF_LIFE_DAYS});
   const recent = weightedFrequencies(baskets, recentWeights);
   let recentTotal = 0;
   for (let b = 0; b < baskets.count; b++) recentTotal += recentWeights[b];
   // Per-item terms once: the featurizer runs for every co-occurring pair.
+  const logShrunk = new Float64Array(nItems);
+  const logFreq = new Float64Array(nItems);
   const logPopularity = new Float64Array(nItems);
   const trend = new Float64Array(nItems);
-  const logOrders = new Float64Array(nItems);
+  const perOrder = new Float64Array(nItems);
   const logPrice = new Float64Array(nItems).fill(NaN);
   for (let i = 0; i < nItems; i++) {
-    const p = (freq[i] + 1e-3) / (total + 1e-3);
-    logPopularity[i] = Math.log(p);
+    logShrunk[i] = Math.log(freq[i] + m);
+    logFreq[i] = Math.log(freq[i] + 1e-3);
+    logPopularity[i] = Math.log((freq[i] + 1e-3) / (total + 1e-3));
     trend[i] = recentTotal > 0 ? Math.log((recent[i] + 1e-3) / (recentTotal + 1e-3)) - logPopularity[i] : 0;
-    logOrders[i] = Math.log(2 + orders[i]);
+    perOrder[i] = 1 / Math.log(2 + orders[i]);
     const price = baskets.prices[i];
     if (price > 0) logPrice[i] = Math.log(price);
   }
   return (a, b, count, w, x) => {
-    x[0] = Math.log(analytic(a, b, count, w));
-    x[1] = Math.log1p(count);
+    const cos = embeddings ? cosine(embeddings, a, b) : 0;
+    // The log of the analytic score (companionScorer without a ranker), term by term.
+    x[0] = Math.log(w + m * prior[b]) - logShrunk[a] + ew * cos;
+    x[1] = count < LOG1P.length ? LOG1P[count] : Math.log1p(count);
     x[2] = logPopularity[b];
     x[3] = trend[b];
     x[4] = count === 0 ? 1 : 0;
-    x[5] = Math.log((w + 1e-3) / (freq[a] + 1e-3));
-    x[6] = x[1] / logOrders[a];
+    x[5] = Math.log(w + 1e-3) - logFreq[a];
+    x[6] = x[1] * perOrder[a];
     const gap = Math.abs(logPrice[b] - logPrice[a]);
     x[7] = Number.isFinite(gap) ? gap : 0;
-    x[8] = embeddings ? cosine(embeddings, a, b) : 0;
+    x[8] = cos;
   };
-}
-
-/** The featurizer of `params`' analytic score (ranker.ts builds its training rows with it). */
-export function rankerFeaturizer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings): PairFeaturizer {
-  const {weights, freq, score} = companionScorer(baskets, {...params, ranker: null}, embeddings);
-  return pairFeaturizer(baskets, weights, freq, score, embeddings);
 }
 
 /** Top-k companions of every product under `params`. */

@@ -5,6 +5,7 @@ import {BasketBuilder} from '../../trainer/load';
 import {fitRanker} from '../../trainer/ranker';
 import {basketsOf, randomBaskets} from './helpers';
 import {selectBackend} from '../../trainer/backend';
+import {seededRandom} from '../../trainer/random';
 
 /** Baskets of [product, price] lines, an hour apart. */
 function pricedBaskets(orders: [string, number][][]) {
@@ -19,11 +20,24 @@ function pricedBaskets(orders: [string, number][][]) {
 const listOf = (l: {offsets: Uint32Array; items: Uint32Array}, a: number) => Array.from(l.items.subarray(l.offsets[a], l.offsets[a + 1]));
 
 describe('learned ranker', () => {
-  it('with the starting weights (all on the analytic score) ranks exactly as the analytic score', () => {
+  it.each([
+    ['the default score', {}, false],
+    ['shrinkage, a half-life and embeddings in the score', {shrink: 20, halfLifeDays: 30, embeddingWeight: 0.5}, true],
+  ])('with the starting weights (all on the analytic score) ranks exactly as the analytic score: %s', (_name, partial, withEmbeddings) => {
     const baskets = basketsOf(randomBaskets(4, 500, 60, 8));
+    const dim = 4;
+    const random = seededRandom(9);
+    const vectors = Float32Array.from({length: baskets.itemIds.length * dim}, () => random() - 0.5);
+    for (let i = 0; i < baskets.itemIds.length; i++) {
+      const row = vectors.subarray(i * dim, (i + 1) * dim);
+      const norm = Math.hypot(...row);
+      row.forEach((v, j) => (row[j] = v / norm));
+    }
+    const embeddings = withEmbeddings ? {vectors, dim, seconds: 0} : undefined;
     const start = RANKER_FEATURES.map((_, f) => (f === 0 ? 1 : 0));
-    const analytic = rankCompanions(baskets, {...DEFAULT_SCORE, discoverySlots: 2}, 10);
-    const learned = rankCompanions(baskets, {...DEFAULT_SCORE, discoverySlots: 2, ranker: start}, 10);
+    const params = {...DEFAULT_SCORE, discoverySlots: 2, ...partial};
+    const analytic = rankCompanions(baskets, params, 10, {embeddings});
+    const learned = rankCompanions(baskets, {...params, ranker: start}, 10, {embeddings});
     expect(learned.items).toEqual(analytic.items);
     for (let t = 0; t < analytic.scores.length; t++) expect(learned.scores[t]).toBeCloseTo(analytic.scores[t], 9);
   });
