@@ -3,6 +3,7 @@ import {closeContext, createContext} from './context';
 import {createApp} from './app';
 import {resumeBackfills} from './backfill/bulk';
 import {startSchedule} from './jobs/schedule';
+import {ensureBundle} from '../trainer/command';
 
 /** Start-up only: configuration, context, listen, and a clean stop on SIGINT/SIGTERM. */
 function main(): void {
@@ -16,6 +17,8 @@ function main(): void {
     }
     throw err;
   }
+  // The trainer's bundle is built now (when its sources changed), not on the event loop of the first training job.
+  ensureBundle();
   const ctx = createContext(config);
   const stopSchedule = startSchedule(ctx);
   resumeBackfills(ctx);
