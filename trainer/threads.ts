@@ -14,9 +14,8 @@ import {writeListRows} from './write';
  * Worker threads for the two stages that split by anchor: the kernel passes and writing the list files.
  * Anchors are cut into contiguous ranges of about equal work, the calling thread takes the first and worker
  * threads the others, and the results of disjoint ranges are joined in order, so the output is the same as on
- * one thread. Workers are started by the constructor, so their start-up (a quarter of a second under tsx)
- * overlaps loading the orders. With one thread everything runs inline; a worker that fails costs only speed:
- * its range is redone inline.
+ * one thread. Workers are started by the constructor, so their start-up overlaps loading the orders. With one
+ * thread everything runs inline; a worker that fails costs only speed: its range is redone inline.
  */
 export class TrainerThreads {
   private readonly workers: Worker[] = [];
@@ -31,7 +30,8 @@ export class TrainerThreads {
    */
   constructor(threads = Math.min(availableParallelism(), 4), entry = new URL('./threads-worker.mjs', import.meta.url)) {
     for (let i = 1; i < threads; i++) {
-      // Node 20 workers do not inherit the parent's tsx loader: the .mjs entry registers it, then loads the worker.
+      // In the bundle (command.ts) the entry is the bundled worker; run from source (tests), it is the .mjs that
+      // registers tsx first, since Node 20 workers do not inherit the parent's loader.
       const worker = new Worker(entry);
       // An idle worker does not keep the process alive; one with a job in hand does (see request).
       worker.unref();
