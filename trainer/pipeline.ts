@@ -145,11 +145,15 @@ async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, 
   const tuning: TrainResult['tuning'] = [];
   // The discovery lists depend only on the basket weights: built once per weighting, not once per grid point.
   const mostBought = new Map<string, RankedLists>();
-  const consider = async (params: ScoreParams, embeddings?: Embeddings) => {
+  /** `params`' lists ranked on the validation's training part, scored on `heldOut` (the slice, or half of it). */
+  const measure: Measure = async (params, embeddings, heldOut = test) => {
     const key = `${params.sizeWeight}/${params.halfLifeDays}`;
     if (params.discoverySlots > 0 && !mostBought.has(key)) mostBought.set(key, await pool.rank(train, {kind: 'mostBought', params}, EVAL_K, index));
     const lists = await pool.rankCompanions(train, params, EVAL_K, {index, embeddings, mostBought: mostBought.get(key)});
-    const metrics = evaluate(train, test, (a) => backfill(listOf(lists, a), a, popular, EVAL_K), EVAL_K);
+    return evaluate(train, heldOut, (a) => backfill(listOf(lists, a), a, popular, EVAL_K), EVAL_K);
+  };
+  const consider = async (params: ScoreParams, embeddings?: Embeddings) => {
+    const metrics = await measure(params, embeddings);
     tuning.push({params, ndcg: metrics.ndcg, coverage: metrics.coverage});
     const eligible = metrics.coverage >= results.cocount.coverage;
     // The first grid point is plain co-count order; another replaces the pick only by beating it (ties keep the simpler).
@@ -172,9 +176,12 @@ async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, 
   });
   const chosen = best ?? {params: {...DEFAULT_SCORE, ...SCORE_GRID[0]}, metrics: results.cocount};
   results.model = chosen.metrics;
-  const ranker = await timedAsync(timings, 'ranker_s', () => tryRanker(train, test, chosen.params, {embeddings, index, pool, mostBought: mostBought.get(`${chosen.params.sizeWeight}/${chosen.params.halfLifeDays}`)}));
+  const ranker = await timedAsync(timings, 'ranker_s', () => tryRanker(train, test, chosen.params, {embeddings, index, measure}));
   return {params: ranker.params, results, tuning, ranker: ranker.report};
 }
+
+/** Validation metrics of a parameter set: ranked on the validation's training part, scored on held-out orders. */
+type Measure = (params: ScoreParams, embeddings?: Embeddings, heldOut?: Baskets) => Promise<Metrics>;
 
 /** What report.json says about the learned ranker: its weights, and the comparison that kept or dropped it. */
 export type RankerReport = {
@@ -194,17 +201,15 @@ async function tryRanker(
   train: Baskets,
   validation: Baskets,
   params: ScoreParams,
-  o: {embeddings: Embeddings; index: ItemBaskets; pool: TrainerThreads; mostBought?: RankedLists},
+  o: {embeddings: Embeddings; index: ItemBaskets; measure: Measure},
 ): Promise<{params: ScoreParams; report: RankerReport}> {
   const {fitRanker} = await import('./ranker');
   const [fitHalf, judgeHalf] = alternateSplit(validation);
   const weights = await fitRanker(train, fitHalf, params, {embeddings: o.embeddings, index: o.index});
   const report: RankerReport = {features: RANKER_FEATURES, weights, judged: null, chosen: false};
   if (!weights) return {params, report};
-  const popular = popularityOrder(itemFrequencies(train));
   const judge = async (p: ScoreParams) => {
-    const lists = await o.pool.rankCompanions(train, p, EVAL_K, {index: o.index, embeddings: o.embeddings, mostBought: o.mostBought});
-    const m = evaluate(train, judgeHalf, (a) => backfill(listOf(lists, a), a, popular, EVAL_K), EVAL_K);
+    const m = await o.measure(p, o.embeddings, judgeHalf);
     return {ndcg: m.ndcg, coverage: m.coverage};
   };
   const analytic = await judge(params);
