@@ -251,3 +251,18 @@ class TopK {
     return m;
   }
 }
+
+/**
+ * Boundaries [cuts[s], cuts[s + 1]) of `shards` anchor ranges holding about equal shares of a cumulative measure:
+ * `prefix[a]` is the measure of anchors before a (prefix.length - 1 anchors). Splits work across threads.
+ */
+export function equalCuts(prefix: ArrayLike<number>, shards: number): number[] {
+  const nItems = prefix.length - 1;
+  const cuts = [0];
+  for (let s = 1, a = 0; s < shards; s++) {
+    while (a < nItems && prefix[a] < (prefix[nItems] * s) / shards) a++;
+    cuts.push(a);
+  }
+  cuts.push(nItems);
+  return cuts;
+}

@@ -5,7 +5,7 @@ import {addDiscovery, rankBySpec} from './blend';
 import type {Embeddings} from './embed';
 import type {Baskets} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
-import {transpose} from './pairs';
+import {equalCuts, transpose} from './pairs';
 import type {Job, Reply} from './threads-worker';
 import type {ListData} from './write';
 import {writeListRows} from './write';
@@ -133,13 +133,7 @@ export function shardCuts(baskets: Baskets, index: ItemBaskets, shards: number):
     }
     work[a + 1] = work[a] + w;
   }
-  const cuts = [0];
-  for (let s = 1, a = 0; s < shards; s++) {
-    while (a < nItems && work[a] < (work[nItems] * s) / shards) a++;
-    cuts.push(a);
-  }
-  cuts.push(nItems);
-  return cuts;
+  return equalCuts(work, shards);
 }
 
 /** One RankedLists from shard s's lists for anchors [cuts[s], cuts[s + 1]). */

@@ -6,6 +6,7 @@ import {SOURCES} from './blend';
 import type {Bundle} from './bundles';
 import type {Baskets, LoadResult} from './load';
 import type {TrainResult} from './pipeline';
+import {equalCuts} from './pairs';
 import {pairStats} from './stats';
 import type {TrainerThreads} from './threads';
 
@@ -148,7 +149,8 @@ export async function writeOutputs(
   mkdirSync(dir, {recursive: true});
   const files = {recommendations: join(dir, 'recommendations.csv'), pairs: join(dir, 'pairs.csv')};
   const data: ListData = {ids: baskets.itemIds.map(csvField), companions, freq, orders: baskets.count, embeddingSim};
-  const cuts = rowCuts(companions, threads?.threads ?? 1);
+  // Ranges of about equal numbers of rows (companions.offsets is the row count before each anchor).
+  const cuts = equalCuts(companions.offsets, threads?.threads ?? 1);
   const partFiles = cuts.slice(2).map((_, s) => ({recommendations: `${files.recommendations}.part${s + 1}`, pairs: `${files.pairs}.part${s + 1}`}));
   const parts = partFiles.map((f, s) => threads!.writeListRows(s, f, data, cuts[s + 1], cuts[s + 2]));
   await writeListRows(files, data, cuts[0], cuts[1], true);
@@ -162,19 +164,6 @@ export async function writeOutputs(
     await bundleFile.line(`${i + 1},${csvField(JSON.stringify(b.items.map((x) => baskets.itemIds[x])))},${b.count},${num(b.support)},${num(b.lift)}`);
   }
   await bundleFile.close();
-}
-
-/** Anchor range boundaries [cuts[s], cuts[s + 1]) of `shards` ranges holding about equal numbers of rows. */
-export function rowCuts(companions: Companions, shards: number): number[] {
-  const nItems = companions.offsets.length - 1;
-  const rows = companions.offsets[nItems];
-  const cuts = [0];
-  for (let s = 1, a = 0; s < shards; s++) {
-    while (a < nItems && companions.offsets[a] < (rows * s) / shards) a++;
-    cuts.push(a);
-  }
-  cuts.push(nItems);
-  return cuts;
 }
 
 async function appendAndRemove(part: string, into: string): Promise<void> {
