@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type {ScoreParams} from './blend';
-import {LIST_PAGE, RANKER_FEATURES, rankBySpec, rankerFeaturizer} from './blend';
+import {RANKER_FEATURES, basketWeights, rankBySpec, rankerFeaturizer} from './blend';
 import type {Embeddings} from './embed';
 import type {Baskets} from './load';
 import type {ItemBaskets} from './pairs';
@@ -97,21 +97,23 @@ export async function fitRanker(train: Baskets, heldOut: Baskets, params: ScoreP
   }
 }
 
-/** anchor -> (product -> held-out gain): each order of n products gives each pair 1 / IDCG@10(n - 1), as a hit would earn. */
+/**
+ * anchor -> (product -> held-out gain): each order of n products gives each pair 1 / IDCG@10(n - 1), as a hit
+ * would earn, which is the 'ndcg' basket weight of the companion score.
+ */
 function heldOutGains(heldOut: Baskets, nItems: number): Map<number, Map<number, number>> {
   const gains = new Map<number, Map<number, number>>();
+  const gain = basketWeights(heldOut, {sizeWeight: 'ndcg', halfLifeDays: 0});
   for (let b = 0; b < heldOut.count; b++) {
+    if (gain[b] === 0) continue;
     const start = heldOut.offsets[b];
     const end = heldOut.offsets[b + 1];
-    if (end - start < 2) continue;
-    let idcg = 0;
-    for (let i = 0; i < Math.min(end - start - 1, LIST_PAGE); i++) idcg += 1 / Math.log2(i + 2);
     for (let t = start; t < end; t++) {
       const a = heldOut.items[t];
       if (a >= nItems) continue;
       let g = gains.get(a);
       if (!g) gains.set(a, (g = new Map()));
-      for (let u = start; u < end; u++) if (u !== t) g.set(heldOut.items[u], (g.get(heldOut.items[u]) ?? 0) + 1 / idcg);
+      for (let u = start; u < end; u++) if (u !== t) g.set(heldOut.items[u], (g.get(heldOut.items[u]) ?? 0) + gain[b]);
     }
   }
   return gains;
