@@ -167,6 +167,16 @@ export type PairFeaturizer = (a: number, b: number, count: number, w: number, x:
 /** log1p of small counts, looked up: the featurizer runs for every co-occurring pair. */
 const LOG1P = Float64Array.from({length: 4096}, (_, c) => Math.log1p(c));
 
+/** Each product's share of the 'ndcg'-weighted orders, with recency decay at `halfLifeDays` (0: none). */
+function shareOfDemand(baskets: Baskets, halfLifeDays: number): Float64Array {
+  const weights = basketWeights(baskets, {sizeWeight: 'ndcg', halfLifeDays});
+  const freq = weightedFrequencies(baskets, weights);
+  let total = 0;
+  for (let b = 0; b < baskets.count; b++) total += weights[b];
+  if (total > 0) for (let i = 0; i < freq.length; i++) freq[i] /= total;
+  return freq;
+}
+
 /** The featurizer of `params` (ranker.ts builds its training rows with it; the learned score reads the same). */
 export function rankerFeaturizer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings): PairFeaturizer {
   return pairFeaturizer(baskets, params, scoreBasis(baskets, params), embeddings);
@@ -178,10 +188,10 @@ function pairFeaturizer(baskets: Baskets, params: ScoreParams, basis: ReturnType
   const m = params.shrink;
   const ew = params.embeddingWeight && embeddings ? params.embeddingWeight : 0;
   const orders = itemFrequencies(baskets);
-  const recentWeights = basketWeights(baskets, {sizeWeight: 'ndcg', halfLifeDays: TREND_HALF_LIFE_DAYS});
-  const recent = weightedFrequencies(baskets, recentWeights);
-  let recentTotal = 0;
-  for (let b = 0; b < baskets.count; b++) recentTotal += recentWeights[b];
+  // The trend compares two shares of demand independent of params' own half-life: were it measured against the
+  // decayed popularity, a 30-day score half-life would make it 0 for every product.
+  const recent = shareOfDemand(baskets, TREND_HALF_LIFE_DAYS);
+  const whole = shareOfDemand(baskets, 0);
   // Per-item terms once: the featurizer runs for every co-occurring pair.
   const logShrunk = new Float64Array(nItems);
   const logFreq = new Float64Array(nItems);
@@ -193,7 +203,7 @@ function pairFeaturizer(baskets: Baskets, params: ScoreParams, basis: ReturnType
     logShrunk[i] = Math.log(freq[i] + m);
     logFreq[i] = Math.log(freq[i] + 1e-3);
     logPopularity[i] = Math.log((freq[i] + 1e-3) / (total + 1e-3));
-    trend[i] = recentTotal > 0 ? Math.log((recent[i] + 1e-3) / (recentTotal + 1e-3)) - logPopularity[i] : 0;
+    trend[i] = Math.log((recent[i] + 1e-6) / (whole[i] + 1e-6));
     perOrder[i] = 1 / Math.log(2 + orders[i]);
     const price = baskets.prices[i];
     if (price > 0) logPrice[i] = Math.log(price);

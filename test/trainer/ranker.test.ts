@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {DEFAULT_SCORE, RANKER_FEATURES, rankCompanions} from '../../trainer/blend';
+import {DEFAULT_SCORE, RANKER_FEATURES, rankCompanions, rankerFeaturizer} from '../../trainer/blend';
 import {alternateSplit} from '../../trainer/evaluate';
 import {BasketBuilder} from '../../trainer/load';
 import {fitRanker} from '../../trainer/ranker';
@@ -66,6 +66,26 @@ describe('learned ranker', () => {
     expect(listOf(before, id('tea'))[0]).toBe(id('hamper'));
     expect(listOf(after, id('tea'))[0]).toBe(id('biscuit'));
     expect(listOf(after, id('jam'))[0]).toBe(id('scone'));
+  });
+
+  it.each([0, 30, 60])('sees a product rising and one fading, whatever the score half-life (%i days)', (halfLifeDays) => {
+    // 200 days of orders: tea every day; scarves only in the last 20 days, sandals only in the first 100.
+    const builder = new BasketBuilder();
+    for (let day = 0; day < 200; day++) {
+      const order = builder.order(`o${day}`, Date.UTC(2024, 0, 1) + day * 86_400_000);
+      builder.line(order, builder.item('tea'));
+      if (day >= 180) builder.line(order, builder.item('scarf'));
+      if (day < 100) builder.line(order, builder.item('sandals'));
+    }
+    const baskets = builder.build();
+    const featurize = rankerFeaturizer(baskets, {...DEFAULT_SCORE, halfLifeDays});
+    const trendOf = (name: string) => {
+      const x = new Float64Array(RANKER_FEATURES.length);
+      featurize(baskets.itemIds.indexOf('tea'), baskets.itemIds.indexOf(name), 1, 1, x);
+      return x[RANKER_FEATURES.indexOf('trend')];
+    };
+    expect(trendOf('scarf')).toBeGreaterThan(0.5);
+    expect(trendOf('sandals')).toBeLessThan(-0.5);
   });
 
   it('has nothing to learn from held-out orders that never meet a candidate', async () => {
