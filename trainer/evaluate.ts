@@ -21,7 +21,6 @@ const round4 = (x: number): number => Number(x.toFixed(4));
 
 export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, k = 10): Metrics {
   const inTest = new Uint8Array(test.itemIds.length);
-  const shown = new Uint8Array(test.itemIds.length);
   let n = 0, hr = 0, precision = 0, recall = 0, ndcg = 0;
   for (let b = 0; b < test.count; b++) {
     const start = test.offsets[b];
@@ -38,7 +37,6 @@ export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, 
       for (let r = 0; r < list.length && rank < k; r++) {
         const x = list[r];
         if (x === a) continue;
-        shown[x] = 1;
         if (inTest[x]) {
           hits++;
           dcg += 1 / Math.log2(rank + 2);
@@ -53,14 +51,39 @@ export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, 
     }
     for (let t = start; t < end; t++) inTest[test.items[t]] = 0;
   }
+  const mean = (x: number) => (n > 0 ? round4(x / n) : 0);
+  return {hr: mean(hr), precision: mean(precision), recall: mean(recall), ndcg: mean(ndcg), coverage: coverage(train, test, recommend, k), queries: n};
+}
+
+/**
+ * The protocol's catalogue coverage: the share of `train`'s products shown in the top k of some product of an
+ * order of 2+ products in `queries`. It grows with the number of orders queried, so only figures over equally
+ * many orders compare.
+ */
+export function coverage(train: Baskets, queries: Baskets, recommend: Recommender, k = 10): number {
+  const asked = new Uint8Array(queries.itemIds.length);
+  const shown = new Uint8Array(queries.itemIds.length);
+  for (let b = 0; b < queries.count; b++) {
+    if (queries.offsets[b + 1] - queries.offsets[b] < 2) continue;
+    for (let t = queries.offsets[b]; t < queries.offsets[b + 1]; t++) {
+      const a = queries.items[t];
+      if (asked[a]) continue;
+      asked[a] = 1;
+      const list = recommend(a);
+      for (let r = 0, rank = 0; r < list.length && rank < k; r++) {
+        if (list[r] === a) continue;
+        shown[list[r]] = 1;
+        rank++;
+      }
+    }
+  }
   const freq = itemFrequencies(train);
   let catalog = 0, covered = 0;
   for (let i = 0; i < freq.length; i++) {
     if (freq[i] > 0) catalog++;
     if (shown[i]) covered++;
   }
-  const mean = (x: number) => (n > 0 ? round4(x / n) : 0);
-  return {hr: mean(hr), precision: mean(precision), recall: mean(recall), ndcg: mean(ndcg), coverage: catalog > 0 ? round4(covered / catalog) : 0, queries: n};
+  return catalog > 0 ? round4(covered / catalog) : 0;
 }
 
 /** Items by number of orders, most first; ties keep first-seen order. */

@@ -6,8 +6,8 @@ import type {Embeddings} from './embed';
 import type {Bundle} from './bundles';
 import {mineBundles} from './bundles';
 import type {Community} from './communities';
-import type {BaselineName, Metrics} from './evaluate';
-import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, evaluate, popularityOrder, timeSplit} from './evaluate';
+import type {BaselineName, Metrics, Recommender} from './evaluate';
+import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, coverage, evaluate, popularityOrder, timeSplit} from './evaluate';
 import type {Baskets} from './load';
 import {itemFrequencies} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
@@ -89,6 +89,15 @@ const EVAL_K = 10;
  */
 export const VALIDATION_SHARE = 0.1;
 
+/**
+ * Coverage, unlike NDCG, grows with the number of orders queried: the protocol queries a quarter as many orders
+ * as it trains on, so validation compares coverage over the last quarter of the training orders, with lists
+ * ranked on the validation's training part. Over the validation slice alone (2.5 times fewer orders) co-count's
+ * floor sat higher relative to the discovery places than over the protocol's held-out orders: on instacart-subset
+ * 0.91 of co-count's coverage there against 1.07 on the test split for the same setting.
+ */
+export const COVERAGE_SHARE = 0.25;
+
 function listOf(lists: RankedLists, a: number): number[] {
   return a < lists.offsets.length - 1 ? Array.from(lists.items.subarray(lists.offsets[a], lists.offsets[a + 1])) : [];
 }
@@ -131,13 +140,16 @@ async function timedAsync<T>(timings: Record<string, number>, stage: string, f: 
  */
 async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, timings: Record<string, number>, embed: (b: Baskets) => Promise<Embeddings>) {
   const {train, test} = timeSplit(baskets, VALIDATION_SHARE);
+  const coverageQueries = timeSplit(baskets, COVERAGE_SHARE).test;
   const index = transpose(train);
   const popular = popularityOrder(itemFrequencies(train));
+  /** NDCG and the rest on `heldOut`; coverage over the coverage queries. */
+  const score = (recommend: Recommender, heldOut: Baskets): Metrics => ({...evaluate(train, heldOut, recommend, EVAL_K), coverage: coverage(train, coverageQueries, recommend, EVAL_K)});
   const results = {} as Record<'model' | BaselineName, Metrics>;
   const steps = BASELINES.length + SCORE_GRID.length + EMBEDDING_WEIGHTS.length + 1;
   timed(timings, 'baselines_s', () => {
     BASELINES.forEach((b, i) => {
-      results[b] = evaluate(train, test, baseline(train, b, EVAL_K, index), EVAL_K);
+      results[b] = score(baseline(train, b, EVAL_K, index), test);
       progress.update((i + 1) / steps);
     });
   });
@@ -150,7 +162,7 @@ async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, 
     const key = `${params.sizeWeight}/${params.halfLifeDays}`;
     if (params.discoverySlots > 0 && !mostBought.has(key)) mostBought.set(key, await pool.rank(train, {kind: 'mostBought', params}, EVAL_K, index));
     const lists = await pool.rankCompanions(train, params, EVAL_K, {index, embeddings, mostBought: mostBought.get(key)});
-    return evaluate(train, heldOut, (a) => backfill(listOf(lists, a), a, popular, EVAL_K), EVAL_K);
+    return score((a) => backfill(listOf(lists, a), a, popular, EVAL_K), heldOut);
   };
   const consider = async (params: ScoreParams, embeddings?: Embeddings) => {
     const metrics = await measure(params, embeddings);
@@ -176,7 +188,7 @@ async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, 
   });
   const chosen = best ?? {params: {...DEFAULT_SCORE, ...SCORE_GRID[0]}, metrics: results.cocount};
   results.model = chosen.metrics;
-  const ranker = await timedAsync(timings, 'ranker_s', () => tryRanker(train, test, chosen.params, {embeddings, index, measure}));
+  const ranker = await timedAsync(timings, 'ranker_s', () => tryRanker(train, test, chosen.params, {embeddings, index, measure, cocountCoverage: results.cocount.coverage}));
   return {params: ranker.params, results, tuning, ranker: ranker.report};
 }
 
@@ -187,7 +199,7 @@ type Measure = (params: ScoreParams, embeddings?: Embeddings, heldOut?: Baskets)
 export type RankerReport = {
   features: readonly string[];
   weights: number[] | null;
-  /** NDCG@10 and coverage on the validation half the ranker was not fitted on. */
+  /** NDCG@10 on the validation half the ranker was not fitted on; coverage over the coverage queries (COVERAGE_SHARE). */
   judged: {analytic: Pick<Metrics, 'ndcg' | 'coverage'>; learned: Pick<Metrics, 'ndcg' | 'coverage'>; cocountCoverage: number} | null;
   chosen: boolean;
 };
@@ -201,7 +213,7 @@ async function tryRanker(
   train: Baskets,
   validation: Baskets,
   params: ScoreParams,
-  o: {embeddings: Embeddings; index: ItemBaskets; measure: Measure},
+  o: {embeddings: Embeddings; index: ItemBaskets; measure: Measure; cocountCoverage: number},
 ): Promise<{params: ScoreParams; report: RankerReport}> {
   const {fitRanker} = await import('./ranker');
   const [fitHalf, judgeHalf] = alternateSplit(validation);
@@ -214,7 +226,7 @@ async function tryRanker(
   };
   const analytic = await judge(params);
   const learned = await judge({...params, ranker: weights});
-  const cocountCoverage = evaluate(train, judgeHalf, baseline(train, 'cocount', EVAL_K, o.index), EVAL_K).coverage;
+  const {cocountCoverage} = o;
   report.judged = {analytic, learned, cocountCoverage};
   if (!(learned.ndcg > analytic.ndcg && learned.coverage >= cocountCoverage)) return {params, report};
   report.chosen = true;

@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {BASELINES, baseline, evaluate} from '../../trainer/evaluate';
+import {BASELINES, baseline, coverage, evaluate} from '../../trainer/evaluate';
 import {BasketBuilder, readOrdersCsv, sliceBaskets} from '../../trainer/load';
 import {basketsOf} from './helpers';
 
@@ -30,6 +30,16 @@ describe('evaluation protocol', () => {
 
   it('coverage is the share of training products shown', () => {
     expect(evaluate(train, test, (x) => (x === a ? [b] : []), 10).coverage).toBeCloseTo(1 / 3, 4);
+  });
+
+  it('coverage asks each product of an order of 2+ products once, and only those', () => {
+    // Queries: {a, b} twice and {c} alone; c's list is never shown because no order asks for it.
+    const queries = basketsOf([['a', 'b'], ['a', 'b'], ['c']]);
+    const asked: string[] = [];
+    const lists: Record<string, number[]> = {a: [b], b: [a], c: [c, b]};
+    const got = coverage(train, queries, (x) => (asked.push(queries.itemIds[x]), lists[queries.itemIds[x]]), 10);
+    expect(asked.sort()).toEqual(['a', 'b']);
+    expect(got).toBeCloseTo(2 / 3, 4);
   });
 
   it.skipIf(!existsSync(shared(`${GROCERIES}/train.csv.gz`)))('matches ../shared/bench/eval.mjs on the groceries baselines', async () => {

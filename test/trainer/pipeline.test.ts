@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {Metrics} from '../../trainer/evaluate';
-import {gateDecision, train} from '../../trainer/pipeline';
+import {baseline, coverage, timeSplit} from '../../trainer/evaluate';
+import {COVERAGE_SHARE, VALIDATION_SHARE, gateDecision, train} from '../../trainer/pipeline';
 import {createProgress} from '../../trainer/progress';
 import {basketsOf, randomBaskets} from './helpers';
 
@@ -35,7 +36,7 @@ describe('pipeline', () => {
   });
 
   it('full mode evaluates, gates and mines bundles; the same input gives the same output', async () => {
-    const baskets = basketsOf(randomBaskets(3, 500, 40, 6));
+    const baskets = basketsOf(randomBaskets(3, 500, 300, 6));
     const a = await train(baskets, {model: 'full', seed: 2}, quiet);
     const b = await train(baskets, {model: 'full', seed: 2}, quiet);
     expect(a.eval?.model.queries).toBeGreaterThan(0);
@@ -51,5 +52,13 @@ describe('pipeline', () => {
     expect(a.ranker!.chosen).toBe(won);
     expect(a.params.ranker).toEqual(won ? a.ranker!.weights : null);
     expect(b.ranker).toEqual(a.ranker);
+    // Coverage is compared over as many orders as the protocol would query (the last quarter), not over the
+    // smaller validation slice: co-count's figure is its coverage there, with lists from the validation's training part.
+    const {train: fit, test: slice} = timeSplit(baskets, VALIDATION_SHARE);
+    const cocount = baseline(fit, 'cocount');
+    const overQuarter = coverage(fit, timeSplit(baskets, COVERAGE_SHARE).test, cocount);
+    expect(overQuarter).not.toBe(coverage(fit, slice, cocount));
+    expect(a.eval!.cocount.coverage).toBe(overQuarter);
+    expect(a.ranker!.judged!.cocountCoverage).toBe(overQuarter);
   });
 });
