@@ -19,7 +19,8 @@ export type Recommender = (anchor: number) => ArrayLike<number>;
 
 const round4 = (x: number): number => Number(x.toFixed(4));
 
-export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, k = 10): Metrics {
+/** `perQuery`, when given, receives every query's NDCG in a fixed order (see pairedGain). */
+export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, k = 10, perQuery?: number[]): Metrics {
   const inTest = new Uint8Array(test.itemIds.length);
   let n = 0, hr = 0, precision = 0, recall = 0, ndcg = 0;
   for (let b = 0; b < test.count; b++) {
@@ -48,6 +49,7 @@ export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, 
       precision += hits / k;
       recall += hits / (size - 1);
       ndcg += dcg / idcg;
+      perQuery?.push(dcg / idcg);
     }
     for (let t = start; t < end; t++) inTest[test.items[t]] = 0;
   }
@@ -84,6 +86,25 @@ export function coverage(train: Baskets, queries: Baskets, recommend: Recommende
     if (shown[i]) covered++;
   }
   return catalog > 0 ? round4(covered / catalog) : 0;
+}
+
+/**
+ * The mean per-query gain of `candidate` over `base` (per-query figures of two evaluations of the same orders)
+ * and its standard error: the same queries on both sides, so the noise of which orders were held out cancels.
+ */
+export function pairedGain(candidate: number[], base: number[]): {mean: number; se: number} {
+  const n = candidate.length;
+  if (n !== base.length) throw new Error(`pairedGain: ${n} queries against ${base.length}`);
+  if (n < 2) return {mean: 0, se: Infinity};
+  let sum = 0, sq = 0;
+  for (let i = 0; i < n; i++) {
+    const d = candidate[i] - base[i];
+    sum += d;
+    sq += d * d;
+  }
+  const mean = sum / n;
+  const variance = Math.max(0, (sq - n * mean * mean) / (n - 1));
+  return {mean, se: Math.sqrt(variance / n)};
 }
 
 /** Items by number of orders, most first; ties keep first-seen order. */

@@ -7,7 +7,7 @@ import type {Bundle} from './bundles';
 import {mineBundles} from './bundles';
 import type {Community} from './communities';
 import type {BaselineName, Metrics, Recommender} from './evaluate';
-import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, coverage, evaluate, popularityOrder, timeSplit} from './evaluate';
+import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, coverage, evaluate, pairedGain, popularityOrder, timeSplit} from './evaluate';
 import type {Baskets} from './load';
 import {itemFrequencies} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
@@ -144,7 +144,7 @@ async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, 
   const index = transpose(train);
   const popular = popularityOrder(itemFrequencies(train));
   /** NDCG and the rest on `heldOut`; coverage over the coverage queries. */
-  const score = (recommend: Recommender, heldOut: Baskets): Metrics => ({...evaluate(train, heldOut, recommend, EVAL_K), coverage: coverage(train, coverageQueries, recommend, EVAL_K)});
+  const score = (recommend: Recommender, heldOut: Baskets, perQuery?: number[]): Metrics => ({...evaluate(train, heldOut, recommend, EVAL_K, perQuery), coverage: coverage(train, coverageQueries, recommend, EVAL_K)});
   const results = {} as Record<'model' | BaselineName, Metrics>;
   const steps = BASELINES.length + SCORE_GRID.length + EMBEDDING_WEIGHTS.length + 1;
   timed(timings, 'baselines_s', () => {
@@ -158,11 +158,11 @@ async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, 
   // The discovery lists depend only on the basket weights: built once per weighting, not once per grid point.
   const mostBought = new Map<string, RankedLists>();
   /** `params`' lists ranked on the validation's training part, scored on `heldOut` (the slice, or half of it). */
-  const measure: Measure = async (params, embeddings, heldOut = test) => {
+  const measure: Measure = async (params, embeddings, heldOut = test, perQuery) => {
     const key = `${params.sizeWeight}/${params.halfLifeDays}`;
     if (params.discoverySlots > 0 && !mostBought.has(key)) mostBought.set(key, await pool.rank(train, {kind: 'mostBought', params}, EVAL_K, index));
     const lists = await pool.rankCompanions(train, params, EVAL_K, {index, embeddings, mostBought: mostBought.get(key)});
-    return score((a) => backfill(listOf(lists, a), a, popular, EVAL_K), heldOut);
+    return score((a) => backfill(listOf(lists, a), a, popular, EVAL_K), heldOut, perQuery);
   };
   const consider = async (params: ScoreParams, embeddings?: Embeddings) => {
     const metrics = await measure(params, embeddings);
@@ -192,22 +192,35 @@ async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, 
   return {params: ranker.params, results, tuning, ranker: ranker.report};
 }
 
-/** Validation metrics of a parameter set: ranked on the validation's training part, scored on held-out orders. */
-type Measure = (params: ScoreParams, embeddings?: Embeddings, heldOut?: Baskets) => Promise<Metrics>;
+/**
+ * Validation metrics of a parameter set: ranked on the validation's training part, scored on held-out orders
+ * (`perQuery` receives each query's NDCG).
+ */
+type Measure = (params: ScoreParams, embeddings?: Embeddings, heldOut?: Baskets, perQuery?: number[]) => Promise<Metrics>;
 
 /** What report.json says about the learned ranker: its weights, and the comparison that kept or dropped it. */
 export type RankerReport = {
   features: readonly string[];
   weights: number[] | null;
-  /** NDCG@10 on the validation half the ranker was not fitted on; coverage over the coverage queries (COVERAGE_SHARE). */
-  judged: {analytic: Pick<Metrics, 'ndcg' | 'coverage'>; learned: Pick<Metrics, 'ndcg' | 'coverage'>; cocountCoverage: number} | null;
+  /**
+   * NDCG@10 on the validation half the ranker was not fitted on; coverage over the coverage queries
+   * (COVERAGE_SHARE); the learned score's mean per-query NDCG gain there and its standard error.
+   */
+  judged: {analytic: Pick<Metrics, 'ndcg' | 'coverage'>; learned: Pick<Metrics, 'ndcg' | 'coverage'>; cocountCoverage: number; gain: {mean: number; se: number}} | null;
   chosen: boolean;
 };
 
 /**
+ * Standard errors a judged gain must clear. The judged half holds a few thousand queries on a small store, where
+ * a gain of 0.0002 NDCG (groceries) is noise; a learned score replaces the analytic one only on evidence.
+ */
+export const RANKER_GAIN_SE = 2;
+
+/**
  * Fits the learned ranker (ranker.ts) on half of the validation orders over the analytic pick and judges it on
- * the other half (interleaved orders of the same weeks). It replaces the analytic score only by a higher NDCG
- * there at no less coverage than co-count's, with the very weights that were judged.
+ * the other half (interleaved orders of the same weeks). It replaces the analytic score only when its per-query
+ * NDCG gain there clears RANKER_GAIN_SE standard errors at no less coverage than co-count's, with the very
+ * weights that were judged.
  */
 async function tryRanker(
   train: Baskets,
@@ -220,15 +233,17 @@ async function tryRanker(
   const weights = await fitRanker(train, fitHalf, params, {embeddings: o.embeddings, index: o.index});
   const report: RankerReport = {features: RANKER_FEATURES, weights, judged: null, chosen: false};
   if (!weights) return {params, report};
-  const judge = async (p: ScoreParams) => {
-    const m = await o.measure(p, o.embeddings, judgeHalf);
+  const judge = async (p: ScoreParams, perQuery: number[]) => {
+    const m = await o.measure(p, o.embeddings, judgeHalf, perQuery);
     return {ndcg: m.ndcg, coverage: m.coverage};
   };
-  const analytic = await judge(params);
-  const learned = await judge({...params, ranker: weights});
+  const [analyticQueries, learnedQueries]: number[][] = [[], []];
+  const analytic = await judge(params, analyticQueries);
+  const learned = await judge({...params, ranker: weights}, learnedQueries);
+  const {mean, se} = pairedGain(learnedQueries, analyticQueries);
   const {cocountCoverage} = o;
-  report.judged = {analytic, learned, cocountCoverage};
-  if (!(learned.ndcg > analytic.ndcg && learned.coverage >= cocountCoverage)) return {params, report};
+  report.judged = {analytic, learned, cocountCoverage, gain: {mean: Number(mean.toPrecision(3)), se: Number(se.toPrecision(3))}};
+  if (!(mean > RANKER_GAIN_SE * se && learned.coverage >= cocountCoverage)) return {params, report};
   report.chosen = true;
   return {params: {...params, ranker: weights}, report};
 }

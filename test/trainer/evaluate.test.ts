@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {BASELINES, baseline, coverage, evaluate} from '../../trainer/evaluate';
+import {BASELINES, baseline, coverage, evaluate, pairedGain} from '../../trainer/evaluate';
 import {BasketBuilder, readOrdersCsv, sliceBaskets} from '../../trainer/load';
 import {basketsOf} from './helpers';
 
@@ -30,6 +30,31 @@ describe('evaluation protocol', () => {
 
   it('coverage is the share of training products shown', () => {
     expect(evaluate(train, test, (x) => (x === a ? [b] : []), 10).coverage).toBeCloseTo(1 / 3, 4);
+  });
+
+  it.each([
+    // Differences 1, 1, 1, 1: mean 1, no spread.
+    ['a steady gain', [1, 1, 1, 1], [0, 0, 0, 0], 1, 0],
+    // Differences 0.1 and -0.1: mean 0, sample variance 0.02, se = sqrt(0.02 / 2) = 0.1.
+    ['a gain and a loss that cancel', [0.5, 0.3], [0.4, 0.4], 0, 0.1],
+    // Differences 0.3, 0, 0: mean 0.1, sample variance (0.04 + 0.01 + 0.01) / 2 = 0.03, se = 0.1.
+    ['one query gains', [0.3, 0.2, 0.2], [0, 0.2, 0.2], 0.1, 0.1],
+  ])('pairedGain: %s', (_name, candidate, base, mean, se) => {
+    const got = pairedGain(candidate, base);
+    expect(got.mean).toBeCloseTo(mean, 12);
+    expect(got.se).toBeCloseTo(se, 12);
+  });
+
+  it('pairedGain refuses figures of different queries', () => {
+    expect(() => pairedGain([1, 2], [1])).toThrow(/2 queries against 1/);
+  });
+
+  it('evaluate hands out each query\'s NDCG, which average to its figure', () => {
+    const perQuery: number[] = [];
+    const m = evaluate(train, test, (x) => (x === a ? [a, 9, b] : []), 10, perQuery);
+    expect(perQuery).toHaveLength(m.queries);
+    expect(perQuery.filter((v) => v > 0)).toHaveLength(1);
+    expect(perQuery.reduce((s, v) => s + v, 0) / perQuery.length).toBeCloseTo(m.ndcg, 4);
   });
 
   it('coverage asks each product of an order of 2+ products once, and only those', () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {Metrics} from '../../trainer/evaluate';
 import {baseline, coverage, timeSplit} from '../../trainer/evaluate';
-import {COVERAGE_SHARE, VALIDATION_SHARE, gateDecision, train} from '../../trainer/pipeline';
+import {COVERAGE_SHARE, RANKER_GAIN_SE, VALIDATION_SHARE, gateDecision, train} from '../../trainer/pipeline';
 import {createProgress} from '../../trainer/progress';
 import {basketsOf, randomBaskets} from './helpers';
 
@@ -45,10 +45,13 @@ describe('pipeline', () => {
     expect(a.communities).toEqual(b.communities);
     expect(a.bundles).toEqual(b.bundles);
     // The learned ranker was fitted and judged against the analytic score on the other validation half, and the
-    // published parameters carry its weights exactly when it won there.
+    // published parameters carry its weights exactly when its gain there was clear of noise.
     expect(a.ranker?.judged?.analytic.ndcg).toBeGreaterThan(0);
     expect(a.ranker?.weights).toHaveLength(a.ranker!.features.length);
-    const won = a.ranker!.judged!.learned.ndcg > a.ranker!.judged!.analytic.ndcg && a.ranker!.judged!.learned.coverage >= a.ranker!.judged!.cocountCoverage;
+    const {gain, learned, cocountCoverage} = a.ranker!.judged!;
+    // The paired gain is the per-query view of the same two figures.
+    expect(gain.mean).toBeCloseTo(learned.ndcg - a.ranker!.judged!.analytic.ndcg, 3);
+    const won = gain.mean > RANKER_GAIN_SE * gain.se && learned.coverage >= cocountCoverage;
     expect(a.ranker!.chosen).toBe(won);
     expect(a.params.ranker).toEqual(won ? a.ranker!.weights : null);
     expect(b.ranker).toEqual(a.ranker);
