@@ -142,13 +142,12 @@ function pairSampler(baskets: BasketItems, freq: Float64Array, o: typeof DEFAULT
  * gradients for both sides (d/dx of log sigma(u.v+) + sum log sigma(-u.v-), sign flipped for descent).
  * Rows are gathered and updated on the host: tfjs's gather kernels on wasm/cpu cost far more than these products.
  */
-async function gradients(uc: Float32Array, vpn: Float32Array, b: number, k: number, dim: number): Promise<{gU: Float32Array; gV: Float32Array}> {
+async function gradients(uc: Float32Array, vpn: Float32Array, b: number, k: number, dim: number, labels: tf.Tensor2D): Promise<{gU: Float32Array; gV: Float32Array}> {
   const [gU, gV] = tf.tidy(() => {
     const u = tf.tensor2d(uc, [b, dim]);
     const v = tf.tensor3d(vpn, [b, k + 1, dim]);
     const logits = tf.matMul(v, u.expandDims(2)).reshape([b, k + 1]);
-    const labels = tf.concat([tf.ones([b, 1]), tf.zeros([b, k])], 1);
-    const g = tf.sub(tf.sigmoid(logits), labels);
+    const g = tf.sub(tf.sigmoid(logits), b === labels.shape[0] ? labels : labels.slice([0, 0], [b, k + 1]));
     return [tf.matMul(g.expandDims(1), v).reshape([b, dim]), tf.mul(g.expandDims(2), u.expandDims(1))];
   });
   try {
@@ -239,28 +238,34 @@ export async function trainEmbeddings(baskets: BasketItems, opts: EmbedOptions):
   const uc = new Float32Array(o.batchSize * o.dim);
   const vpn = new Float32Array(o.batchSize * (k + 1) * o.dim);
   const pn = new Int32Array(o.batchSize * (k + 1));
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    const {centre, context, length} = sampler.pairs();
-    for (let s = 0; s < length; s += o.batchSize) {
-      const b = Math.min(o.batchSize, length - s);
-      for (let i = 0; i < b; i++) {
-        pn[i * (k + 1)] = context[s + i];
-        for (let j = 1; j <= k; j++) {
-          const r = Math.floor(random() * n);
-          pn[i * (k + 1) + j] = random() < noise.prob[r] ? r : noise.alias[r];
+  // Each row: the positive, then k negatives. Built once: a concat per batch cost ~3% of the stage on wasm.
+  const labels = tf.tidy(() => tf.concat([tf.ones([o.batchSize, 1]), tf.zeros([o.batchSize, k])], 1) as tf.Tensor2D);
+  try {
+    for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const {centre, context, length} = sampler.pairs();
+      for (let s = 0; s < length; s += o.batchSize) {
+        const b = Math.min(o.batchSize, length - s);
+        for (let i = 0; i < b; i++) {
+          pn[i * (k + 1)] = context[s + i];
+          for (let j = 1; j <= k; j++) {
+            const r = Math.floor(random() * n);
+            pn[i * (k + 1) + j] = random() < noise.prob[r] ? r : noise.alias[r];
+          }
         }
+        const centres = centre.subarray(s, s + b);
+        const pairs = pn.subarray(0, b * (k + 1));
+        u.gather(centres, uc);
+        v.gather(pairs, vpn);
+        const {gU, gV} = await gradients(uc.subarray(0, b * o.dim), vpn.subarray(0, b * (k + 1) * o.dim), b, k, o.dim, labels);
+        const lr = o.learningRate * Math.max(0.1, 1 - (epoch + s / length) / o.epochs);
+        u.apply(centres, gU, lr);
+        v.apply(pairs, gV, lr);
       }
-      const centres = centre.subarray(s, s + b);
-      const pairs = pn.subarray(0, b * (k + 1));
-      u.gather(centres, uc);
-      v.gather(pairs, vpn);
-      const {gU, gV} = await gradients(uc.subarray(0, b * o.dim), vpn.subarray(0, b * (k + 1) * o.dim), b, k, o.dim);
-      const lr = o.learningRate * Math.max(0.1, 1 - (epoch + s / length) / o.epochs);
-      u.apply(centres, gU, lr);
-      v.apply(pairs, gV, lr);
+      opts.onProgress?.((epoch + 1) / o.epochs);
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    opts.onProgress?.((epoch + 1) / o.epochs);
-    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    labels.dispose();
   }
   const vectors = new Float32Array(n * o.dim);
   for (let i = 0; i < n; i++) {
