@@ -19,8 +19,15 @@ export type Recommender = (anchor: number) => ArrayLike<number>;
 
 const round4 = (x: number): number => Number(x.toFixed(4));
 
-/** `perQuery`, when given, receives every query's NDCG in a fixed order (see pairedGain). */
-export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, k = 10, perQuery?: number[]): Metrics {
+export type EvaluateOptions = {
+  /** Receives every query's NDCG in a fixed order (see pairedGain). */
+  perQuery?: number[];
+  /** The orders whose products are asked for coverage (default: `test`); see coverage. */
+  coverageQueries?: Baskets;
+};
+
+export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, k = 10, opts: EvaluateOptions = {}): Metrics {
+  const {perQuery} = opts;
   const inTest = new Uint8Array(test.itemIds.length);
   let n = 0, hr = 0, precision = 0, recall = 0, ndcg = 0;
   for (let b = 0; b < test.count; b++) {
@@ -54,7 +61,7 @@ export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, 
     for (let t = start; t < end; t++) inTest[test.items[t]] = 0;
   }
   const mean = (x: number) => (n > 0 ? round4(x / n) : 0);
-  return {hr: mean(hr), precision: mean(precision), recall: mean(recall), ndcg: mean(ndcg), coverage: coverage(train, test, recommend, k), queries: n};
+  return {hr: mean(hr), precision: mean(precision), recall: mean(recall), ndcg: mean(ndcg), coverage: coverage(train, opts.coverageQueries ?? test, recommend, k), queries: n};
 }
 
 /**

@@ -7,7 +7,7 @@ import type {Bundle} from './bundles';
 import {mineBundles} from './bundles';
 import type {Community} from './communities';
 import type {BaselineName, Metrics, Recommender} from './evaluate';
-import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, coverage, evaluate, pairedGain, popularityOrder, timeSplit} from './evaluate';
+import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, evaluate, pairedGain, popularityOrder, timeSplit} from './evaluate';
 import type {Baskets} from './load';
 import {itemFrequencies} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
@@ -144,7 +144,7 @@ async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, 
   const index = transpose(train);
   const popular = popularityOrder(itemFrequencies(train));
   /** NDCG and the rest on `heldOut`; coverage over the coverage queries. */
-  const score = (recommend: Recommender, heldOut: Baskets, perQuery?: number[]): Metrics => ({...evaluate(train, heldOut, recommend, EVAL_K, perQuery), coverage: coverage(train, coverageQueries, recommend, EVAL_K)});
+  const score = (recommend: Recommender, heldOut: Baskets, perQuery?: number[]): Metrics => evaluate(train, heldOut, recommend, EVAL_K, {perQuery, coverageQueries});
   const results = {} as Record<'model' | BaselineName, Metrics>;
   const steps = BASELINES.length + SCORE_GRID.length + EMBEDDING_WEIGHTS.length + 1;
   timed(timings, 'baselines_s', () => {

@@ -51,7 +51,7 @@ describe('evaluation protocol', () => {
 
   it('evaluate hands out each query\'s NDCG, which average to its figure', () => {
     const perQuery: number[] = [];
-    const m = evaluate(train, test, (x) => (x === a ? [a, 9, b] : []), 10, perQuery);
+    const m = evaluate(train, test, (x) => (x === a ? [a, 9, b] : []), 10, {perQuery});
     expect(perQuery).toHaveLength(m.queries);
     expect(perQuery.filter((v) => v > 0)).toHaveLength(1);
     expect(perQuery.reduce((s, v) => s + v, 0) / perQuery.length).toBeCloseTo(m.ndcg, 4);
