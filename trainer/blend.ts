@@ -123,7 +123,7 @@ export function rankBySpec(baskets: Baskets, spec: RankSpec, k: number, index: I
 }
 
 /** What the companion score is built on: basket weights, weighted order counts, and each item's share of them. */
-function scoreBasis(baskets: Baskets, params: ScoreParams) {
+function scoreBasis(baskets: Baskets, params: Pick<ScoreParams, 'sizeWeight' | 'halfLifeDays'>) {
   const weights = basketWeights(baskets, params);
   const freq = weightedFrequencies(baskets, weights);
   let total = 0;
@@ -167,16 +167,6 @@ export type PairFeaturizer = (a: number, b: number, count: number, w: number, x:
 /** log1p of small counts, looked up: the featurizer runs for every co-occurring pair. */
 const LOG1P = Float64Array.from({length: 4096}, (_, c) => Math.log1p(c));
 
-/** Each product's share of the 'ndcg'-weighted orders, with recency decay at `halfLifeDays` (0: none). */
-function shareOfDemand(baskets: Baskets, halfLifeDays: number): Float64Array {
-  const weights = basketWeights(baskets, {sizeWeight: 'ndcg', halfLifeDays});
-  const freq = weightedFrequencies(baskets, weights);
-  let total = 0;
-  for (let b = 0; b < baskets.count; b++) total += weights[b];
-  if (total > 0) for (let i = 0; i < freq.length; i++) freq[i] /= total;
-  return freq;
-}
-
 /** The featurizer of `params` (ranker.ts builds its training rows with it; the learned score reads the same). */
 export function rankerFeaturizer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings): PairFeaturizer {
   return pairFeaturizer(baskets, params, scoreBasis(baskets, params), embeddings);
@@ -190,8 +180,8 @@ function pairFeaturizer(baskets: Baskets, params: ScoreParams, basis: ReturnType
   const orders = itemFrequencies(baskets);
   // The trend compares two shares of demand independent of params' own half-life: were it measured against the
   // decayed popularity, a 30-day score half-life would make it 0 for every product.
-  const recent = shareOfDemand(baskets, TREND_HALF_LIFE_DAYS);
-  const whole = shareOfDemand(baskets, 0);
+  const recent = scoreBasis(baskets, {sizeWeight: 'ndcg', halfLifeDays: TREND_HALF_LIFE_DAYS}).prior;
+  const whole = scoreBasis(baskets, {sizeWeight: 'ndcg', halfLifeDays: 0}).prior;
   // Per-item terms once: the featurizer runs for every co-occurring pair.
   const logShrunk = new Float64Array(nItems);
   const logFreq = new Float64Array(nItems);
