@@ -260,9 +260,10 @@ export async function trainEmbeddings(baskets: BasketItems, opts: EmbedOptions):
         const lr = o.learningRate * Math.max(0.1, 1 - (epoch + s / length) / o.epochs);
         u.apply(centres, gU, lr);
         v.apply(pairs, gV, lr);
+        // A turn of the event loop per batch: work running alongside (worker replies, timers) is not held up.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       opts.onProgress?.((epoch + 1) / o.epochs);
-      await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
     labels.dispose();

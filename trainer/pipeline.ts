@@ -138,8 +138,14 @@ async function timedAsync<T>(timings: Record<string, number>, stage: string, f: 
  * tries the embedding weights on top of them with embeddings trained on the validation's own training part:
  * a weight is kept only when it beats the pick, so the embeddings never cost NDCG there.
  */
-async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, timings: Record<string, number>, embed: (b: Baskets) => Promise<Embeddings>) {
-  const {train, test} = timeSplit(baskets, VALIDATION_SHARE);
+async function tune(
+  baskets: Baskets,
+  {train, test}: {train: Baskets; test: Baskets},
+  pool: TrainerThreads,
+  progress: Progress,
+  timings: Record<string, number>,
+  validationEmbeddings: Promise<Embeddings>,
+) {
   const coverageQueries = timeSplit(baskets, COVERAGE_SHARE).test;
   const index = transpose(train);
   const popular = popularityOrder(itemFrequencies(train));
@@ -177,7 +183,7 @@ async function tune(baskets: Baskets, pool: TrainerThreads, progress: Progress, 
       progress.update((BASELINES.length + i + 1) / steps);
     }
   });
-  const embeddings = await timedAsync(timings, 'embed_validation_s', () => embed(train));
+  const embeddings = await timedAsync(timings, 'embed_validation_wait_s', () => validationEmbeddings);
   progress.update((BASELINES.length + SCORE_GRID.length + 1) / steps);
   await timedAsync(timings, 'tune_embedding_s', async () => {
     const base: ScoreParams = best ? (best as {params: ScoreParams}).params : {...DEFAULT_SCORE, ...SCORE_GRID[0]};
@@ -284,15 +290,30 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
     if (note) console.error(note);
     backend = {...choice, note};
     const embedOptions = {...EMBED_DEFAULTS, ...opts.embed, seed: opts.seed};
+    const split = timeSplit(baskets, VALIDATION_SHARE);
+    // Both embedding runs (single-threaded on the CPU backends) go on this thread one after the other, alongside
+    // the validation, whose kernel passes meanwhile take the worker threads: on 2 cores the stages overlap.
+    let inEmbedStage = false;
+    const validationEmbeddings = pool.alongside(() => trainEmbeddings(split.train, embedOptions));
+    const finalEmbeddings = validationEmbeddings.then(() =>
+      pool.alongside(() => trainEmbeddings(baskets, {...embedOptions, onProgress: (f) => inEmbedStage && progress.update(f)})),
+    );
+    // A failure surfaces where it is awaited (tune, or below), not as an unhandled rejection meanwhile.
+    finalEmbeddings.catch(() => undefined);
     progress.stage('validate', 0.05, 0.55);
-    const tuned = await tune(baskets, pool, progress, timings, (b) => trainEmbeddings(b, embedOptions));
+    const tuned = await tune(baskets, split, pool, progress, timings, validationEmbeddings);
     params = tuned.params;
     evalResults = tuned.results;
     tuning = tuned.tuning;
     ranker = tuned.ranker;
     ({kind, gate} = gateDecision(tuned.results));
     progress.stage('embed', 0.55, 0.75);
-    embeddings = await timedAsync(timings, 'embed_s', () => trainEmbeddings(baskets, {...embedOptions, onProgress: (f) => progress.update(f)}));
+    inEmbedStage = true;
+    embeddings = await timedAsync(timings, 'embed_wait_s', () => finalEmbeddings);
+    // Each embedding run's own seconds, start to finish, overlapping the stages above; the *_wait_s stages are
+    // what the pipeline still waited for them.
+    timings.embed_validation_s = Number((await validationEmbeddings).seconds.toFixed(3));
+    timings.embed_s = Number(embeddings.seconds.toFixed(3));
   }
   progress.stage('pairs', 0.75, 0.9);
   const freq = itemFrequencies(baskets);

@@ -23,6 +23,10 @@ export class TrainerThreads {
   private nextId = 0;
   /** Jobs worker threads completed so far (the rest ran inline): what tells a split run from a fallback. */
   remoteJobs = 0;
+  /** Anchor ranges the calling thread ranked itself. */
+  localJobs = 0;
+  /** Background tasks running on the calling thread (see `alongside`). */
+  private busy = 0;
 
   /**
    * `threads`: threads working at once, the calling one included (default: the cores, at most 4). `entry`: the
@@ -53,18 +57,35 @@ export class TrainerThreads {
     return this.workers.length + 1;
   }
 
+  /**
+   * Runs `task` (work that yields to the event loop often, like the embedding stage) on the calling thread while
+   * kernel passes go to the worker threads only: the calling thread's share would otherwise wait for the task.
+   */
+  async alongside<T>(task: () => Promise<T>): Promise<T> {
+    this.busy++;
+    try {
+      return await task();
+    } finally {
+      this.busy--;
+    }
+  }
+
   /** rankBySpec over every anchor. */
   async rank(baskets: Baskets, spec: RankSpec, k: number, index: ItemBaskets = transpose(baskets)): Promise<RankedLists> {
-    const cuts = shardCuts(baskets, index, this.workers.length + 1);
+    // The calling thread takes the first range, unless a task runs alongside on it and workers can take all.
+    const inline = this.busy === 0 || this.workers.length === 0 ? 1 : 0;
+    const cuts = shardCuts(baskets, index, this.workers.length + inline);
     const shared = {offsets: baskets.offsets, items: baskets.items, timestamps: baskets.timestamps, prices: baskets.prices, count: baskets.count, nItems: baskets.itemIds.length};
-    const remote = this.workers.map((worker, i) =>
-      this.request(worker, {type: 'rank', baskets: shared, index, spec, k, from: cuts[i + 1], to: cuts[i + 2]}).then(
+    const remote = this.workers.map((worker, i) => {
+      const [from, to] = [cuts[i + inline], cuts[i + inline + 1]];
+      return this.request(worker, {type: 'rank', baskets: shared, index, spec, k, from, to}).then(
         (lists) => lists!,
-        () => rankBySpec(baskets, spec, k, index, range(cuts[i + 1], cuts[i + 2])),
-      ),
-    );
-    const local = rankBySpec(baskets, spec, k, index, range(cuts[0], cuts[1]));
-    return concatShards([local, ...(await Promise.all(remote))], cuts);
+        () => rankBySpec(baskets, spec, k, index, range(from, to)),
+      );
+    });
+    const local = inline ? [rankBySpec(baskets, spec, k, index, range(cuts[0], cuts[1]))] : [];
+    this.localJobs += inline;
+    return concatShards([...local, ...(await Promise.all(remote))], cuts);
   }
 
   /** rankCompanions (blend.ts), its kernel passes split across the pool. */

@@ -3,6 +3,7 @@ import type {Metrics} from '../../trainer/evaluate';
 import {baseline, coverage, timeSplit} from '../../trainer/evaluate';
 import {COVERAGE_SHARE, RANKER_GAIN_SE, VALIDATION_SHARE, gateDecision, train} from '../../trainer/pipeline';
 import {createProgress} from '../../trainer/progress';
+import {TrainerThreads} from '../../trainer/threads';
 import {basketsOf, randomBaskets} from './helpers';
 
 const m = (ndcg: number, coverage: number): Metrics => ({hr: 0, precision: 0, recall: 0, ndcg, coverage, queries: 1});
@@ -35,13 +36,18 @@ describe('pipeline', () => {
     expect(r.companions.counts[first + 1]).toBe(10);
   });
 
-  it('full mode evaluates, gates and mines bundles; the same input gives the same output', async () => {
+  it('full mode evaluates, gates and mines bundles; the same input gives the same output, on one thread or two', async () => {
     const baskets = basketsOf(randomBaskets(3, 500, 40, 6));
     const a = await train(baskets, {model: 'full', seed: 2}, quiet);
-    const b = await train(baskets, {model: 'full', seed: 2}, quiet);
+    // With a worker thread the embeddings train alongside the validation, whose kernel passes go to the worker.
+    const pool = new TrainerThreads(2);
+    const b = await train(baskets, {model: 'full', seed: 2, pool}, quiet).finally(() => pool.close());
+    expect(pool.remoteJobs).toBeGreaterThan(0);
     expect(a.eval?.model.queries).toBeGreaterThan(0);
     expect(a.gate).toBeTruthy();
     expect(Array.from(a.companions.items)).toEqual(Array.from(b.companions.items));
+    expect(b.tuning).toEqual(a.tuning);
+    expect(b.embeddingSim).toEqual(a.embeddingSim);
     expect(a.communities).toEqual(b.communities);
     expect(a.bundles).toEqual(b.bundles);
     // The learned ranker was fitted and judged against the analytic score on the other validation half, and the

@@ -29,6 +29,27 @@ describe('TrainerThreads', () => {
     expect(pool.remoteJobs - before).toBeGreaterThanOrEqual(3);
   });
 
+  it('leaves the calling thread to a task running alongside: the workers take every range, with the same lists', async () => {
+    const baskets = basketsOf(randomBaskets(8, 600, 80, 9));
+    const params = {...DEFAULT_SCORE, shrink: 5, discoverySlots: 1};
+    const [local, remote] = [pool.localJobs, pool.remoteJobs];
+    const lists = await pool.alongside(async () => pool.rankCompanions(baskets, params, 10));
+    expect(lists).toEqual(rankCompanions(baskets, params, 10));
+    // Two passes (companions, then the discovery lists), three ranges each, none on the calling thread.
+    expect(pool.localJobs - local).toBe(0);
+    expect(pool.remoteJobs - remote).toBe(6);
+    // Once the task is over, the calling thread takes its range again.
+    await pool.rankCompanions(baskets, params, 10);
+    expect(pool.localJobs - local).toBe(2);
+  });
+
+  it('ranks inline alongside a task when it has no workers', async () => {
+    const single = new TrainerThreads(1);
+    const baskets = basketsOf(randomBaskets(8, 300, 40, 6));
+    expect(await single.alongside(() => single.rank(baskets, {kind: 'companions', params: DEFAULT_SCORE}, 10))).toEqual(rankCompanions(baskets, DEFAULT_SCORE, 10));
+    expect(single.localJobs).toBe(1);
+  });
+
   it('cuts the anchors into ranges of about equal work that cover every anchor once', () => {
     const baskets = basketsOf(randomBaskets(9, 2000, 300, 12));
     const index = transpose(baskets);
