@@ -44,27 +44,50 @@ export function num(x: number): string {
   return r < 0 ? `-${digits}` : digits;
 }
 
-/** Buffers lines and writes them in large chunks, honouring back-pressure (millions of rows on a big store). */
+/**
+ * Buffers lines and writes them in large chunks, honouring back-pressure (millions of rows on a big store).
+ * Each line is encoded into a byte buffer at once: a rope of a million lines' strings would outlive the young
+ * generation and grow the heap by hundreds of MB on a 1M-order store.
+ */
 class LineFile {
+  private static readonly CHUNK = 1 << 20;
   private readonly out;
-  private buffer: string;
+  private chunk = Buffer.allocUnsafe(LineFile.CHUNK);
+  private used = 0;
 
   constructor(file: string, header: string | null) {
     this.out = createWriteStream(file);
-    this.buffer = header === null ? '' : header + '\n';
+    if (header !== null) this.line(header);
   }
 
   /** Adds a line; returns a promise only when the stream asks to wait (await it then). */
   line(text: string): Promise<void> | undefined {
-    this.buffer += text + '\n';
-    if (this.buffer.length < 1 << 20) return undefined;
-    const ok = this.out.write(this.buffer);
-    this.buffer = '';
-    return ok ? undefined : new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
+    // Worst case 3 bytes per UTF-16 unit; a longer line than a chunk gets its own buffer.
+    if (this.used + 3 * text.length + 1 > LineFile.CHUNK) {
+      const wait = this.flush();
+      if (3 * text.length + 1 > LineFile.CHUNK) {
+        this.out.write(text + '\n');
+        return wait;
+      }
+      this.used = this.chunk.write(text, 0);
+      this.chunk[this.used++] = 10;
+      return wait;
+    }
+    this.used += this.chunk.write(text, this.used);
+    this.chunk[this.used++] = 10;
+    return undefined;
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.out.end(this.buffer, (err?: Error | null) => (err ? reject(err) : resolve())));
+    const rest = this.chunk.subarray(0, this.used);
+    return new Promise((resolve, reject) => this.out.end(rest, (err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+
+  private flush(): Promise<void> | undefined {
+    const ok = this.out.write(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafe(LineFile.CHUNK);
+    this.used = 0;
+    return ok ? undefined : new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
   }
 }
 
