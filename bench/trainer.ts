@@ -55,7 +55,8 @@ function train(orders: string, out: string, model: 'stats' | 'full'): Measured {
 /** The backend and embedding time a full run wrote to its report.json, for the row's note. */
 function embedNote(out: string): string {
   const r = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {backend: string; timings: Record<string, number>};
-  return `backend ${r.backend}, embed ${r.timings.embed_s} s (+ ${r.timings.embed_validation_s} s on the validation slice)`;
+  const t = r.timings;
+  return `backend ${r.backend}, embeddings ${t.embed_s} s + ${t.embed_validation_s} s on the validation slice, alongside the validation (waited ${(t.embed_wait_s + t.embed_validation_wait_s).toFixed(1)} s for them)`;
 }
 
 /** The synthetic store, generated once and kept under .bench/ (git-ignored); truth.json is written last, so its presence marks a complete copy. */
