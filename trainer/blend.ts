@@ -2,7 +2,7 @@ import type {Embeddings} from './embed';
 import type {Baskets} from './load';
 import {itemFrequencies} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
-import {forEachAnchor, rankPartners, transpose} from './pairs';
+import {RankedListsBuilder, forEachAnchor, rankPartners, transpose} from './pairs';
 
 /**
  * The companion score: P(b | a) with evidence-weighted counts, shrunk toward b's popularity. Shrinkage lets a
@@ -245,52 +245,41 @@ export function mostBoughtLists(baskets: Baskets, params: Pick<ScoreParams, 'siz
  */
 export function withDiscovery(primary: RankedLists, discovery: RankedLists, slots: number, k: number, scoreOf: (anchor: number, t: number) => number): RankedLists {
   const nItems = primary.offsets.length - 1;
-  const offsets = new Uint32Array(nItems + 1);
-  const cap = primary.items.length + discovery.items.length;
-  const items = new Uint32Array(cap);
-  const scores = new Float64Array(cap);
-  const counts = new Uint32Array(cap);
-  const weights = new Float64Array(cap);
+  const out = new RankedListsBuilder(nItems, primary.items.length + discovery.items.length);
   const listed = new Uint8Array(nItems);
   const featured = new Uint8Array(nItems);
-  let used = 0;
   for (let a = 0; a < nItems; a++) {
-    offsets[a] = used;
+    out.next(a);
     let p = primary.offsets[a];
     let d = discovery.offsets[a];
     const pEnd = primary.offsets[a + 1];
     const dEnd = discovery.offsets[a + 1];
-    while (used - offsets[a] < k) {
+    while (out.length < k) {
       while (p < pEnd && listed[primary.items[p]]) p++;
       while (d < dEnd && listed[discovery.items[d]]) d++;
       if (p === pEnd && d === dEnd) break;
-      const place = (used - offsets[a]) % LIST_PAGE;
+      const place = out.length % LIST_PAGE;
       const fromDiscovery = d < dEnd && (place >= LIST_PAGE - slots || p === pEnd);
+      let item: number;
       if (fromDiscovery) {
         // Spread the places across the catalogue: the most bought-with product that no list so far features,
         // else the most bought-with one. An entry taken out of order is skipped later as already listed.
         let t = d;
         while (t < dEnd && (listed[discovery.items[t]] || featured[discovery.items[t]])) t++;
         if (t === dEnd) t = d++;
-        items[used] = discovery.items[t];
-        scores[used] = scoreOf(a, t);
-        counts[used] = discovery.counts[t];
-        weights[used] = discovery.weights[t];
+        item = discovery.items[t];
+        out.push(item, scoreOf(a, t), discovery.counts[t], discovery.weights[t]);
       } else {
-        items[used] = primary.items[p];
-        scores[used] = primary.scores[p];
-        counts[used] = primary.counts[p];
-        weights[used] = primary.weights[p];
+        item = primary.items[p];
+        out.push(item, primary.scores[p], primary.counts[p], primary.weights[p]);
         p++;
       }
-      listed[items[used]] = 1;
-      featured[items[used]] = 1;
-      used++;
+      listed[item] = 1;
+      featured[item] = 1;
     }
-    for (let t = offsets[a]; t < used; t++) listed[items[t]] = 0;
+    for (let r = 0; r < out.length; r++) listed[out.item(r)] = 0;
   }
-  offsets[nItems] = used;
-  return {offsets, items: items.slice(0, used), scores: scores.slice(0, used), counts: counts.slice(0, used), weights: weights.slice(0, used)};
+  return out.finish();
 }
 
 /** Where a published companion comes from (model_pairs.source). */

@@ -100,15 +100,8 @@ export function rankPartners(
   index = transpose(baskets),
 ): RankedLists {
   const nItems = baskets.itemIds.length;
-  const offsets = new Uint32Array(nItems + 1);
-  let cap = Math.min(nItems * k, 1 << 20) || 1;
-  let items = new Uint32Array(cap);
-  let scores = new Float64Array(cap);
-  let counts = new Uint32Array(cap);
-  let weights = new Float64Array(cap);
+  const out = new RankedListsBuilder(nItems, Math.min(nItems * k, 1 << 20));
   const heap = new TopK(k);
-  let used = 0;
-  let lastAnchor = -1;
   forEachAnchor(
     baskets,
     ({anchor, partners, n, count, weight}) => {
@@ -126,36 +119,85 @@ export function rankPartners(
         if (s > 0) heap.offer(s, 0, n + e, j);
       }
       const m = heap.drain();
-      if (used + m > cap) {
-        cap = Math.max(cap * 2, used + m);
-        items = growTo(items, cap);
-        scores = growTo(scores, cap);
-        counts = growTo(counts, cap);
-        weights = growTo(weights, cap);
-      }
+      out.next(anchor);
       for (let r = 0; r < m; r++) {
         const j = heap.sortedItem[r];
-        items[used + r] = j;
-        scores[used + r] = heap.sortedScore[r];
-        counts[used + r] = count[j];
-        weights[used + r] = weight[j];
+        out.push(j, heap.sortedScore[r], count[j], weight[j]);
       }
-      for (let a = lastAnchor + 1; a <= anchor; a++) offsets[a] = used;
-      used += m;
-      offsets[anchor + 1] = used;
-      lastAnchor = anchor;
     },
     opts,
     index,
   );
-  for (let a = lastAnchor + 1; a <= nItems; a++) offsets[a] = used;
-  return {offsets, items: items.slice(0, used), scores: scores.slice(0, used), counts: counts.slice(0, used), weights: weights.slice(0, used)};
+  return out.finish();
 }
 
-function growTo<T extends Uint32Array | Float64Array>(a: T, n: number): T {
-  const next = new (a.constructor as new (n: number) => T)(n);
-  next.set(a);
-  return next;
+/**
+ * Builds RankedLists anchor by anchor, in increasing anchor order, on typed arrays that grow as needed: `next(a)`
+ * opens anchor a's list (anchors skipped get empty lists), `push` appends to it, `finish` trims and returns.
+ */
+export class RankedListsBuilder {
+  private readonly offsets: Uint32Array;
+  private items: Uint32Array;
+  private scores: Float64Array;
+  private counts: Uint32Array;
+  private weights: Float64Array;
+  private used = 0;
+  private anchor = -1;
+
+  constructor(
+    private readonly nItems: number,
+    capacity: number,
+  ) {
+    const cap = Math.max(1, capacity);
+    this.offsets = new Uint32Array(nItems + 1);
+    this.items = new Uint32Array(cap);
+    this.scores = new Float64Array(cap);
+    this.counts = new Uint32Array(cap);
+    this.weights = new Float64Array(cap);
+  }
+
+  next(a: number): void {
+    for (let x = this.anchor + 1; x <= a; x++) this.offsets[x] = this.used;
+    this.anchor = a;
+  }
+
+  push(item: number, score: number, count: number, weight: number): void {
+    if (this.used === this.items.length) this.grow();
+    const at = this.used++;
+    this.items[at] = item;
+    this.scores[at] = score;
+    this.counts[at] = count;
+    this.weights[at] = weight;
+  }
+
+  /** Entries in the open anchor's list so far. */
+  get length(): number {
+    return this.used - this.offsets[this.anchor];
+  }
+
+  /** Entry r of the open anchor's list. */
+  item(r: number): number {
+    return this.items[this.offsets[this.anchor] + r];
+  }
+
+  finish(): RankedLists {
+    this.next(this.nItems);
+    const n = this.used;
+    return {offsets: this.offsets, items: this.items.slice(0, n), scores: this.scores.slice(0, n), counts: this.counts.slice(0, n), weights: this.weights.slice(0, n)};
+  }
+
+  private grow(): void {
+    const cap = this.items.length * 2;
+    const to = <T extends Uint32Array | Float64Array>(a: T): T => {
+      const next = new (a.constructor as new (n: number) => T)(cap);
+      next.set(a);
+      return next;
+    };
+    this.items = to(this.items);
+    this.scores = to(this.scores);
+    this.counts = to(this.counts);
+    this.weights = to(this.weights);
+  }
 }
 
 /** A min-heap of the k best (score, count, -order) candidates, on typed arrays. */
