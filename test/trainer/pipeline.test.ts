@@ -63,6 +63,14 @@ describe('pipeline', () => {
     expect(b.ranker).toEqual(a.ranker);
   });
 
+  it('fails the run with the embedding stage\'s own error when it breaks alongside the validation', async () => {
+    const baskets = basketsOf(randomBaskets(4, 300, 30, 5));
+    const pool = new TrainerThreads(2);
+    // A negative size makes the embedding tables fail to allocate; the second run, chained to the first, must not
+    // surface as an unhandled rejection (vitest fails the file on one).
+    await expect(train(baskets, {model: 'full', embed: {dim: -1}, pool}, quiet).finally(() => pool.close())).rejects.toThrow(/length/i);
+  });
+
   it('compares coverage over as many orders as the protocol would query, not over the smaller validation slice', async () => {
     // 300 products: 40 would be covered in full either way.
     const baskets = basketsOf(randomBaskets(3, 500, 300, 6));
