@@ -1,3 +1,5 @@
+import {spawnSync} from 'node:child_process';
+import {existsSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -43,6 +45,7 @@ async function loadNative(pkg: string): Promise<string> {
  * imported. We ask for an adapter ourselves first, because tfjs would crash on a null one (no Vulkan driver).
  */
 async function loadWebGpu(): Promise<string> {
+  if (vulkanLoaderMissing()) throw new Error('no Vulkan loader (libvulkan.so.1) on this machine, so Dawn cannot reach a GPU');
   const {create, globals} = await import('webgpu');
   Object.assign(globalThis, globals);
   const g = globalThis as {navigator?: {gpu?: unknown}};
@@ -57,6 +60,22 @@ async function loadWebGpu(): Promise<string> {
   if (info?.isFallbackAdapter) throw new Error(`Dawn offers only a software adapter (${info.description ?? 'no GPU'})`);
   await import('@tensorflow/tfjs-backend-webgpu');
   return activate('webgpu');
+}
+
+/**
+ * On Linux Dawn reaches a GPU only through the Vulkan loader; without one it prints a native warning to stderr
+ * on every run and finds no adapter. Look where the dynamic linker would (LD_LIBRARY_PATH, then the ld.so cache)
+ * and skip Dawn only when the cache was read and neither has it: when in doubt, Dawn is tried.
+ */
+function vulkanLoaderMissing(): boolean {
+  if (process.platform !== 'linux') return false;
+  const dirs = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  if (dirs.some((dir) => existsSync(path.join(dir, 'libvulkan.so.1')))) return false;
+  for (const ldconfig of ['/sbin/ldconfig', '/usr/sbin/ldconfig', 'ldconfig']) {
+    const cache = spawnSync(ldconfig, ['-p'], {encoding: 'utf8'});
+    if (cache.status === 0) return !cache.stdout.includes('libvulkan.so.1 ');
+  }
+  return false;
 }
 
 let wasmPathsSet = false;

@@ -1,6 +1,13 @@
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {describe, expect, it} from 'vitest';
+import type {BackendChoice} from '../../trainer/backend';
 import {BACKEND_ORDER, fallbackMessage, selectBackend} from '../../trainer/backend';
+
+const ROOT = resolve(import.meta.dirname, '../..');
 
 async function installed(pkg: string): Promise<boolean> {
   try {
@@ -60,9 +67,36 @@ describe('selectBackend', () => {
       expect(tf.getBackend()).toBe('webgpu');
       return;
     }
-    // No GPU driver here: Dawn loads, finds no adapter, and we say so instead of crashing inside tfjs.
-    expect(choice.tried[0].error).toMatch(/no GPU adapter|not installed/);
+    // No GPU here: no Vulkan loader, or Dawn finds no adapter; we say so instead of crashing inside tfjs.
+    expect(choice.tried[0].error).toMatch(/no Vulkan loader|no GPU adapter|not installed/);
     expect(fallbackMessage(choice, 'webgpu')).toMatch(/^backend 'webgpu' is unavailable \(webgpu: .+\); using '(wasm|cpu|tensorflow)'$/);
     expect(tf.getBackend()).not.toBe('webgpu');
+  });
+});
+
+/** selectBackend('webgpu') in a fresh process: what it chose and what it printed to stderr. */
+function webgpuInChild(env: NodeJS.ProcessEnv = {}): {choice: BackendChoice; stderr: string} {
+  const code = "import {selectBackend} from './trainer/backend.ts'; console.log(JSON.stringify(await selectBackend('webgpu')));";
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {cwd: ROOT, encoding: 'utf8', env: {...process.env, ...env}});
+  expect(r.status, r.stderr).toBe(0);
+  return {choice: JSON.parse(r.stdout.trim().split('\n').pop()!) as BackendChoice, stderr: r.stderr};
+}
+
+const ldCache = spawnSync('/sbin/ldconfig', ['-p'], {encoding: 'utf8'});
+const noVulkanHere = process.platform === 'linux' && ldCache.status === 0 && !ldCache.stdout.includes('libvulkan.so.1 ') && !process.env.LD_LIBRARY_PATH;
+
+describe.skipIf(!noVulkanHere)('WebGPU on a Linux machine without a Vulkan loader', () => {
+  it('is skipped with that reason, before Dawn prints its native warning', () => {
+    const {choice, stderr} = webgpuInChild();
+    expect(choice.tried[0]).toEqual({name: 'webgpu', error: expect.stringMatching(/no Vulkan loader \(libvulkan\.so\.1\)/)});
+    expect(stderr).not.toMatch(/Couldn't load Vulkan/);
+  });
+
+  it('is still tried when LD_LIBRARY_PATH holds something named like the loader: in doubt, Dawn decides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pairwise-vulkan-'));
+    writeFileSync(join(dir, 'libvulkan.so.1'), 'not a library');
+    const {choice} = webgpuInChild({LD_LIBRARY_PATH: dir});
+    expect(choice.tried[0].name).toBe('webgpu');
+    expect(choice.tried[0].error).not.toMatch(/no Vulkan loader/);
   });
 });
