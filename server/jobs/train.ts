@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process';
 import type {ChildProcess} from 'node:child_process';
+import {setPriority} from 'node:os';
 import {createInterface} from 'node:readline';
 import {trainRunsRepo} from '../db/repos/models';
 import {openShopDb} from '../db/open';
@@ -14,6 +15,22 @@ import type {ShopDomain} from '../shop-domain';
 
 const running = new Map<ShopDomain, Promise<void>>();
 const children = new Map<ShopDomain, ChildProcess>();
+
+/** Niceness of a training run: minutes of CPU on every core must not slow the storefront and webhook requests. */
+export const TRAINER_NICENESS = 10;
+
+/**
+ * Set as soon as the child exists: the trainer's threads (workers, the thread pool) are started later and inherit
+ * it (on Linux niceness is per thread). Where it is not permitted, the run goes on at normal priority.
+ */
+function lowerPriority(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    setPriority(child.pid, TRAINER_NICENESS);
+  } catch {
+    // Not permitted on this host: training still runs, at the server's priority.
+  }
+}
 
 export type StartResult = {started: true; runId: number} | {started: false; reason: string};
 
@@ -40,6 +57,7 @@ export function startTraining(dataDir: string, shop: ShopDomain, extraEnv: Recor
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {...process.env, ...extraEnv},
   });
+  lowerPriority(child);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

@@ -1,8 +1,8 @@
-import {mkdtempSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {mkdtempSync, readFileSync, readdirSync} from 'node:fs';
+import {getPriority, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {startTraining, trainingDone} from '../../../server/jobs/train';
+import {TRAINER_NICENESS, startTraining, trainingDone} from '../../../server/jobs/train';
 import {openShopDb} from '../../../server/db/open';
 import {activeModelVersion, adminModelReads} from '../../../server/db/repos/models';
 import {ordersRepo} from '../../../server/db/repos/orders';
@@ -34,6 +34,37 @@ describe('training job', () => {
     const run = adminModelReads(db).runs(1)[0];
     expect(run).toMatchObject({id: first.started && first.runId, status: 'published', progress: 1, stage: 'done'});
     expect(run.version).toBe(activeModelVersion(db));
+  }, 60_000);
+
+  it.skipIf(process.platform !== 'linux')('runs the trainer below the server\'s priority, every one of its threads', async () => {
+    const r = startTraining(dataDir, SHOP);
+    expect(r.started).toBe(true);
+    // The niceness of each thread of the trainer's process, found by its run id in /proc (field 19 of a task's stat).
+    const threads = (): number[] => {
+      for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+        let args: string[];
+        try {
+          args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        } catch {
+          continue; // exited meanwhile
+        }
+        if (!args.includes('--run-id') || args[args.indexOf('--run-id') + 1] !== String(r.started && r.runId)) continue;
+        try {
+          return readdirSync(`/proc/${pid}/task`).map((t) => Number(readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
+        } catch {
+          return [];
+        }
+      }
+      return [];
+    };
+    let seen: number[] = [];
+    for (let i = 0; i < 200 && seen.length < 2; i++) {
+      seen = threads();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await trainingDone(SHOP);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(new Set(seen)).toEqual(new Set([Math.min(19, getPriority() + TRAINER_NICENESS)]));
   }, 60_000);
 
   it('marks the run failed when the trainer dies, and the old model stays active', async () => {
