@@ -12,10 +12,11 @@ import {writeListRows} from './write';
 
 /**
  * Worker threads for the two stages that split by anchor: the kernel passes and writing the list files.
- * Anchors are cut into contiguous ranges of about equal work, the calling thread takes the first and worker
- * threads the others, and the results of disjoint ranges are joined in order, so the output is the same as on
- * one thread. Workers are started by the constructor, so their start-up overlaps loading the orders. With one
- * thread everything runs inline; a worker that fails costs only speed: its range is redone inline.
+ * Anchors are cut into contiguous ranges of about equal work, the calling thread takes the first (none while a
+ * task runs `alongside` on it) and worker threads the others, and the results of disjoint ranges are joined in
+ * order, so the output is the same as on one thread. Workers are started by the constructor, so their start-up
+ * overlaps loading the orders. With one thread everything runs inline; a worker that fails costs only speed:
+ * its range is redone inline.
  */
 export class TrainerThreads {
   private readonly workers: Worker[] = [];

@@ -62,20 +62,16 @@ class LineFile {
 
   /** Adds a line; returns a promise only when the stream asks to wait (await it then). */
   line(text: string): Promise<void> | undefined {
-    // Worst case 3 bytes per UTF-16 unit; a longer line than a chunk gets its own buffer.
-    if (this.used + 3 * text.length + 1 > LineFile.CHUNK) {
-      const wait = this.flush();
-      if (3 * text.length + 1 > LineFile.CHUNK) {
-        this.out.write(text + '\n');
-        return wait;
-      }
-      this.used = this.chunk.write(text, 0);
-      this.chunk[this.used++] = 10;
+    // At most 3 bytes per UTF-16 unit, and the newline; a line longer than a chunk is written on its own.
+    const most = 3 * text.length + 1;
+    const wait = this.used + most > LineFile.CHUNK ? this.flush() : undefined;
+    if (most > LineFile.CHUNK) {
+      this.out.write(text + '\n');
       return wait;
     }
     this.used += this.chunk.write(text, this.used);
     this.chunk[this.used++] = 10;
-    return undefined;
+    return wait;
   }
 
   close(): Promise<void> {
@@ -84,6 +80,7 @@ class LineFile {
   }
 
   private flush(): Promise<void> | undefined {
+    if (this.used === 0) return undefined;
     const ok = this.out.write(this.chunk.subarray(0, this.used));
     this.chunk = Buffer.allocUnsafe(LineFile.CHUNK);
     this.used = 0;
