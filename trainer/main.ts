@@ -1,3 +1,5 @@
+import {mkdirSync, readdirSync, renameSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
 import type {CliOptions} from './cli';
 import {parseCli, USAGE} from './cli';
 import {BasketBuilder, MissingColumnError, readOrdersCsv, readProductsCsv} from './load';
@@ -11,6 +13,40 @@ import {buildReport, writeOutputs, writeReport} from './write';
  * `npm run train -- --shop <domain> [--data-dir <dir>]` (DB mode: reads the shop's file, publishes the new
  * version atomically). Exit codes: 0 done, 1 failed, 2 bad arguments or input.
  */
+
+/** Test hook: `PAIRWISE_TRAINER_FAULT=kill-before-rename` kills the process once the new files are written, before they replace the old. */
+const FAULT = process.env.PAIRWISE_TRAINER_FAULT;
+
+const STAGING_PREFIX = '.pairwise-staging-';
+
+/**
+ * The output files are written to a folder inside `out` and renamed into place once complete (report.json
+ * last), so a run killed while writing leaves the previous run's files whole, never a half-written
+ * recommendations.csv beside an old report.json. Folders left by runs that are no longer alive are removed first.
+ */
+function stagingDir(out: string): string {
+  mkdirSync(out, {recursive: true});
+  for (const name of readdirSync(out)) {
+    if (name.startsWith(STAGING_PREFIX) && !alive(Number(name.slice(STAGING_PREFIX.length)))) rmSync(join(out, name), {recursive: true, force: true});
+  }
+  return join(out, `${STAGING_PREFIX}${process.pid}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function moveInto(staging: string, out: string): void {
+  const files = readdirSync(staging).sort((a, b) => Number(a === 'report.json') - Number(b === 'report.json'));
+  for (const name of files) renameSync(join(staging, name), join(out, name));
+  rmSync(staging, {recursive: true, force: true});
+}
 
 async function runCsv(o: CliOptions, pool: TrainerThreads): Promise<void> {
   const t0 = performance.now();
@@ -27,10 +63,13 @@ async function runCsv(o: CliOptions, pool: TrainerThreads): Promise<void> {
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: 0};
   const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: result.backend?.name ?? 'none', timings});
   const tWrite = performance.now();
-  await writeOutputs(o.out!, loaded.baskets, result.companions, result.freq, result.bundles, result.embeddingSim, pool);
+  const staging = stagingDir(o.out!);
+  await writeOutputs(staging, loaded.baskets, result.companions, result.freq, result.bundles, result.embeddingSim, pool);
   Object.assign(timings, {write_s: Number(((performance.now() - tWrite) / 1000).toFixed(3))});
   timings.total_s = Number(((performance.now() - t0) / 1000).toFixed(3));
-  writeReport(o.out!, report);
+  writeReport(staging, report);
+  if (FAULT === 'kill-before-rename') process.kill(process.pid, 'SIGKILL');
+  moveInto(staging, o.out!);
   progress.done();
 }
 

@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
@@ -30,6 +30,17 @@ async function train(args: string[]) {
     const e = err as {code: number; stdout: string; stderr: string};
     return {code: e.code, stdout: e.stdout, stderr: e.stderr};
   }
+}
+
+/** A run with extra environment variables, and the signal that ended it, if any. */
+async function trainWith(args: string[], env: Record<string, string>) {
+  const [cmd, argv] = trainerCommand(args);
+  return new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => {
+    execFile(cmd, argv, {env: {...process.env, ...env}}, (err) => {
+      const e = err as (Error & {code?: number; signal?: NodeJS.Signals}) | null;
+      resolve({code: e ? (e.code ?? null) : 0, signal: e?.signal ?? null});
+    });
+  });
 }
 
 describe('trainer CLI (CSV mode)', () => {
@@ -95,6 +106,23 @@ describe('trainer CLI (CSV mode)', () => {
     await train(['--orders', orders, '--out', a, '--seed', '5']);
     await train(['--orders', orders, '--out', b, '--seed', '5']);
     for (const f of ['recommendations.csv', 'pairs.csv', 'bundles.csv']) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+  }, 60_000);
+
+  it('a run killed while writing leaves the previous files whole; the next run replaces them and its leftovers', async () => {
+    const out = join(dir, 'out-killed');
+    expect((await train(['--orders', orders, '--out', out, '--model', 'stats'])).code).toBe(0);
+    const files = ['recommendations.csv', 'pairs.csv', 'bundles.csv', 'report.json'];
+    const before = files.map((f) => readFileSync(join(out, f), 'utf8'));
+    // Other orders, so that the files it would have written differ from the ones in place.
+    const other = ordersCsv('other.csv', randomBaskets(12, 300, 30, 5));
+    const killed = await trainWith(['--orders', other, '--out', out, '--model', 'stats'], {PAIRWISE_TRAINER_FAULT: 'kill-before-rename'});
+    expect(killed.signal).toBe('SIGKILL');
+    expect(files.map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(before);
+    expect(readdirSync(out).filter((f) => f.startsWith('.pairwise-staging-'))).toHaveLength(1);
+    expect((await train(['--orders', other, '--out', out, '--model', 'stats'])).code).toBe(0);
+    expect(readFileSync(join(out, 'recommendations.csv'), 'utf8')).not.toBe(before[0]);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).orders).toBe(300);
+    expect(readdirSync(out).sort()).toEqual([...files].sort());
   }, 60_000);
 
   it.each([
