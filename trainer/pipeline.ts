@@ -23,9 +23,9 @@ import {textNeighbours} from './text';
  * protocol, and publishes the best baseline instead when the model loses (the gate). It also trains item
  * embeddings on the chosen tfjs backend, on this thread while the validation's kernel passes run on the worker
  * threads: their cosine is stored with every published pair and enters the score only when it raises
- * validation NDCG. Last, a learned ranker (ranker.ts, TensorFlow.js) over the pair features
- * is fitted on half of the validation orders and replaces the analytic score when it wins on the other half.
- * `stats` computes pair statistics and lists with the default parameters only.
+ * validation NDCG. Last, a learned ranker (ranker.ts, TensorFlow.js) over the pair features is fitted on half
+ * of the validation orders and replaces the analytic score when it wins on the other half. `stats` computes
+ * pair statistics and lists with the default parameters only.
  */
 
 export type TrainOptions = {

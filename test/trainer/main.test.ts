@@ -22,25 +22,15 @@ function ordersCsv(name: string, orders: string[][]): string {
   return file;
 }
 
-async function train(args: string[]) {
+/** A trainer run (with extra environment variables): its exit code, the signal that ended it if any, and its output. */
+async function train(args: string[], env: Record<string, string> = {}) {
   try {
-    const r = await run(...trainerCommand(args));
-    return {code: 0, stdout: r.stdout, stderr: r.stderr};
+    const r = await run(...trainerCommand(args), {env: {...process.env, ...env}});
+    return {code: 0, signal: null, stdout: r.stdout, stderr: r.stderr};
   } catch (err) {
-    const e = err as {code: number; stdout: string; stderr: string};
-    return {code: e.code, stdout: e.stdout, stderr: e.stderr};
+    const e = err as {code: number; signal: NodeJS.Signals | null; stdout: string; stderr: string};
+    return {code: e.code, signal: e.signal, stdout: e.stdout, stderr: e.stderr};
   }
-}
-
-/** A run with extra environment variables, and the signal that ended it, if any. */
-async function trainWith(args: string[], env: Record<string, string>) {
-  const [cmd, argv] = trainerCommand(args);
-  return new Promise<{code: number | null; signal: NodeJS.Signals | null}>((resolve) => {
-    execFile(cmd, argv, {env: {...process.env, ...env}}, (err) => {
-      const e = err as (Error & {code?: number; signal?: NodeJS.Signals}) | null;
-      resolve({code: e ? (e.code ?? null) : 0, signal: e?.signal ?? null});
-    });
-  });
 }
 
 describe('trainer CLI (CSV mode)', () => {
@@ -115,7 +105,7 @@ describe('trainer CLI (CSV mode)', () => {
     const before = files.map((f) => readFileSync(join(out, f), 'utf8'));
     // Other orders, so that the files it would have written differ from the ones in place.
     const other = ordersCsv('other.csv', randomBaskets(12, 300, 30, 5));
-    const killed = await trainWith(['--orders', other, '--out', out, '--model', 'stats'], {PAIRWISE_TRAINER_FAULT: 'kill-before-rename'});
+    const killed = await train(['--orders', other, '--out', out, '--model', 'stats'], {PAIRWISE_TRAINER_FAULT: 'kill-before-rename'});
     expect(killed.signal).toBe('SIGKILL');
     expect(files.map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(before);
     expect(readdirSync(out).filter((f) => f.startsWith('.pairwise-staging-'))).toHaveLength(1);
