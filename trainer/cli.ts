@@ -2,8 +2,8 @@ import {parseArgs} from 'node:util';
 
 /** The trainer's command line (contracts: "Files the trainer reads and writes"). */
 
-export const USAGE = `usage: npm run train -- --orders <orders.csv[.gz]> --out <dir> [--products <csv>] [--model stats|full] [--backend <name>] [--seed N]
-       npm run train -- --shop <domain>.myshopify.com [--data-dir <dir>] [--model stats|full] [--run-id N]`;
+export const USAGE = `usage: npm run train -- --orders <orders.csv[.gz]> --out <dir> [--products <csv>] [--model stats|full] [--backend <name>] [--seed N] [--threads N]
+       npm run train -- --shop <domain>.myshopify.com [--data-dir <dir>] [--model stats|full] [--run-id N] [--threads N]`;
 
 export type CliOptions = {
   orders?: string;
@@ -12,6 +12,8 @@ export type CliOptions = {
   model: 'stats' | 'full';
   backend?: string;
   seed: number;
+  /** Threads working at once, the main one included; undefined: the cores, at most 4. */
+  threads?: number;
   shop?: string;
   dataDir: string;
   runId?: number;
@@ -29,6 +31,7 @@ export function parseCli(argv: string[]): {ok: true; options: CliOptions} | {ok:
         model: {type: 'string', default: 'full'},
         backend: {type: 'string'},
         seed: {type: 'string', default: '1'},
+        threads: {type: 'string'},
         shop: {type: 'string'},
         'data-dir': {type: 'string', default: process.env.PAIRWISE_DATA_DIR ?? './data'},
         'run-id': {type: 'string'},
@@ -42,6 +45,8 @@ export function parseCli(argv: string[]): {ok: true; options: CliOptions} | {ok:
   if (values.model !== 'stats' && values.model !== 'full') return {ok: false, reason: `--model must be stats or full, not "${values.model}"`};
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) return {ok: false, reason: `--seed must be an integer, not "${values.seed}"`};
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) return {ok: false, reason: `--threads must be a whole number of at least 1, not "${values.threads}"`};
   if (!values.shop && !(values.orders && values.out)) return {ok: false, reason: 'give --orders and --out, or --shop'};
   if (values.shop && values.orders) return {ok: false, reason: '--shop and --orders cannot be used together'};
   const runId = values['run-id'] === undefined ? undefined : Number(values['run-id']);
@@ -54,6 +59,7 @@ export function parseCli(argv: string[]): {ok: true; options: CliOptions} | {ok:
       model: values.model,
       backend: values.backend,
       seed,
+      threads,
       shop: values.shop,
       dataDir: values['data-dir'],
       runId,

@@ -61,7 +61,7 @@ async function runCsv(o: CliOptions, pool: TrainerThreads): Promise<void> {
   const result = await train(loaded.baskets, {model: o.model, seed: o.seed, texts, backend: o.backend, pool}, progress);
   progress.stage('write', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: 0};
-  const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: result.backend?.name ?? 'none', timings});
+  const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: result.backend?.name ?? 'none', threads: pool.threads, timings});
   const tWrite = performance.now();
   const staging = stagingDir(o.out!);
   await writeOutputs(staging, loaded.baskets, result.companions, result.freq, result.bundles, result.embeddingSim, pool);
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
     return 2;
   }
   // Started before loading: the worker threads boot while the orders are read.
-  const pool = new TrainerThreads();
+  const pool = new TrainerThreads(parsed.options.threads);
   try {
     if (parsed.options.shop) {
       const {runShop} = await import('./publish');

@@ -96,7 +96,7 @@ async function publishRun(db: Db, o: CliOptions, runId: number, t0: number, pool
   const report = buildReport(
     {badRows: [], badRowCount: 0, lines: 0, skippedLines: 0, cancelledOrders: 0, orders: baskets.count, products: baskets.itemIds.length},
     result,
-    {backend: result.backend?.name ?? 'none', timings},
+    {backend: result.backend?.name ?? 'none', threads: pool?.threads ?? 1, timings},
   );
   const id = (i: number) => Number(baskets.itemIds[i]);
   const version = modelWriter(db).publish(

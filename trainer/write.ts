@@ -197,11 +197,12 @@ export function writeReport(dir: string, report: Record<string, unknown>): void 
 }
 
 /** report.json as in the contracts, plus what explains the figures (parameters, gate, bad row samples). */
-export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number; products: number}, result: TrainResult, extra: {backend: string; timings: Record<string, number>}) {
+export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number; products: number}, result: TrainResult, extra: {backend: string; threads: number; timings: Record<string, number>}) {
   return {
     backend: extra.backend,
     backend_tried: result.backend?.tried ?? [],
     backend_note: result.backend?.note ?? null,
+    threads: extra.threads,
     kind: result.kind,
     gate: result.gate,
     orders: load.orders,

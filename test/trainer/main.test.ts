@@ -38,10 +38,10 @@ describe('trainer CLI (CSV mode)', () => {
 
   it('writes the contract files with the evaluation in report.json', async () => {
     const out = join(dir, 'out-full');
-    const r = await train(['--orders', orders, '--out', out, '--seed', '3']);
+    const r = await train(['--orders', orders, '--out', out, '--seed', '3', '--threads', '3']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report).toMatchObject({orders: 600, bad_rows: 0});
+    expect(report).toMatchObject({orders: 600, bad_rows: 0, threads: 3});
     expect(report.timings.total_s).toBeGreaterThan(0);
     for (const name of ['model', 'popularity', 'cocount', 'lift', 'jaccard']) {
       expect(Object.keys(report.eval[name]).sort()).toEqual(['coverage', 'hr', 'ndcg', 'precision', 'queries', 'recall']);
@@ -119,6 +119,7 @@ describe('trainer CLI (CSV mode)', () => {
     ['a missing column', () => ['--orders', ordersCsvRaw('nocol.csv', 'order_id,sku\n1,a\n'), '--out', join(dir, 'x')], 'product_id'],
     ['a bad --model', () => ['--orders', orders, '--out', join(dir, 'y'), '--model', 'huge'], '--model'],
     ['no input', () => ['--out', join(dir, 'z')], '--orders'],
+    ['--threads 0', () => ['--orders', orders, '--out', join(dir, 'w'), '--threads', '0'], '--threads'],
   ])('exits 2 on %s with a message', async (_name, args, message) => {
     const r = await train(args());
     expect(r.code).toBe(2);
@@ -128,6 +129,7 @@ describe('trainer CLI (CSV mode)', () => {
   it.each([
     [['--orders', 'o.csv', '--out', 'd'], {orders: 'o.csv', out: 'd', model: 'full', seed: 1}],
     [['--shop', 'a.myshopify.com', '--model', 'stats', '--seed', '9'], {shop: 'a.myshopify.com', model: 'stats', seed: 9}],
+    [['--orders', 'o.csv', '--out', 'd', '--threads', '3'], {threads: 3}],
   ])('parses %j', (argv, expected) => {
     const r = parseCli(argv);
     expect(r.ok && r.options).toMatchObject(expected);
