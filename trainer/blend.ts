@@ -3,6 +3,7 @@ import type {Baskets} from './load';
 import {itemFrequencies} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
 import {RankedListsBuilder, forEachAnchor, rankPartners, transpose} from './pairs';
+import {sharedArray, sharedFrom} from './shared';
 
 /**
  * The companion score: P(b | a) with evidence-weighted counts, shrunk toward b's popularity. Shrinkage lets a
@@ -298,7 +299,7 @@ export class CompanionsBuilder {
   private anchor = -1;
 
   constructor(private readonly nItems: number) {
-    this.offsets = new Uint32Array(nItems + 1);
+    this.offsets = sharedArray(Uint32Array, nItems + 1);
   }
 
   /** Opens anchor a's list (anchors in increasing order; skipped ones get empty lists). */
@@ -333,7 +334,7 @@ export class CompanionsBuilder {
   build(): Companions {
     this.next(this.nItems);
     const {offsets, items, scores, counts, sources} = this;
-    return {offsets, items: Uint32Array.from(items), scores: Float64Array.from(scores), counts: Uint32Array.from(counts), sources: Uint8Array.from(sources)};
+    return {offsets, items: sharedFrom(Uint32Array, items), scores: sharedFrom(Float64Array, scores), counts: sharedFrom(Uint32Array, counts), sources: sharedFrom(Uint8Array, sources)};
   }
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type {Baskets} from './load';
 import {seededRandom} from './random';
+import {sharedArray} from './shared';
 
 /**
  * Item embeddings learned from baskets, item2vec style: skip-gram with negative sampling where the "sentence" is
@@ -268,7 +269,7 @@ export async function trainEmbeddings(baskets: BasketItems, opts: EmbedOptions):
   } finally {
     labels.dispose();
   }
-  const vectors = new Float32Array(n * o.dim);
+  const vectors = sharedArray(Float32Array, n * o.dim);
   for (let i = 0; i < n; i++) {
     if (freq[i] === 0) continue;
     let norm = 0;

@@ -1,6 +1,7 @@
 import {createReadStream} from 'node:fs';
 import {createGunzip, type ZlibOptions} from 'node:zlib';
 import {parse as parseSync} from 'csv-parse/sync';
+import {sharedArray, sharedFrom} from './shared';
 
 /**
  * Orders as integer-indexed baskets of distinct products, in time order (CSR layout: basket `b`'s item indexes
@@ -130,9 +131,9 @@ export class BasketBuilder {
     for (let o = 0; o < nOrders; o++) if (!this.cancelled[o] && lineStart[o + 1] > lineStart[o]) kept.push(o);
     kept.sort((a, b) => times[a] - times[b] || a - b);
 
-    const offsets = new Uint32Array(kept.length + 1);
+    const offsets = sharedArray(Uint32Array, kept.length + 1);
     const items = new Uint32Array(this.lineCount);
-    const timestamps = new Float64Array(kept.length);
+    const timestamps = sharedArray(Float64Array, kept.length);
     let n = 0;
     // Which basket last took each item: dedupes a basket in one pass, keeping line order.
     const takenBy = new Int32Array(this.itemIds.length).fill(-1);
@@ -149,7 +150,7 @@ export class BasketBuilder {
     });
     const prices = new Float64Array(this.itemIds.length);
     for (let i = 0; i < prices.length; i++) prices[i] = this.priceCount[i] ? this.priceSum[i] / this.priceCount[i] : NaN;
-    return {offsets, items: items.slice(0, n), timestamps, itemIds: this.itemIds, count: kept.length, titles: this.titles, prices};
+    return {offsets, items: sharedFrom(Uint32Array, items.subarray(0, n)), timestamps, itemIds: this.itemIds, count: kept.length, titles: this.titles, prices};
   }
 }
 
@@ -362,7 +363,7 @@ export async function readOrdersCsv(file: string, builder: BasketBuilder): Promi
 /** Baskets restricted to a range of basket indexes (time split), sharing the item index space. */
 export function sliceBaskets(baskets: Baskets, from: number, to: number): Baskets {
   const start = baskets.offsets[from];
-  const offsets = baskets.offsets.slice(from, to + 1);
+  const offsets = sharedFrom(Uint32Array, baskets.offsets.subarray(from, to + 1));
   for (let b = 0; b < offsets.length; b++) offsets[b] -= start;
   return {
     ...baskets,

@@ -1,4 +1,5 @@
 import type {Baskets} from './load';
+import {sharedArray} from './shared';
 
 /**
  * The pair kernel. Instead of one global hash table of every co-occurring pair (hundreds of millions of
@@ -14,11 +15,11 @@ export type ItemBaskets = {offsets: Uint32Array; baskets: Uint32Array};
 export function transpose(baskets: Baskets): ItemBaskets {
   const nItems = baskets.itemIds.length;
   const end = baskets.offsets[baskets.count];
-  const offsets = new Uint32Array(nItems + 1);
+  const offsets = sharedArray(Uint32Array, nItems + 1);
   for (let k = 0; k < end; k++) offsets[baskets.items[k] + 1]++;
   for (let i = 0; i < nItems; i++) offsets[i + 1] += offsets[i];
   const cursor = offsets.slice(0, nItems);
-  const out = new Uint32Array(end);
+  const out = sharedArray(Uint32Array, end);
   for (let b = 0; b < baskets.count; b++) {
     for (let k = baskets.offsets[b]; k < baskets.offsets[b + 1]; k++) out[cursor[baskets.items[k]]++] = b;
   }

@@ -16,6 +16,7 @@ import type {Progress} from './progress';
 import {TrainerThreads} from './threads';
 import type {ProductText} from './text';
 import {textNeighbours} from './text';
+import {sharedArray} from './shared';
 
 /**
  * From baskets to published companions. `full` picks the scoring parameters on a validation slice cut from
@@ -108,7 +109,7 @@ export const EMBED_DEFAULTS = {dim: 32, epochs: 3};
 
 /** Cosine of the two items' vectors for every published pair, aligned with `companions.items`. */
 export function pairSimilarities(companions: Companions, e: Embeddings): Float32Array {
-  const out = new Float32Array(companions.items.length);
+  const out = sharedArray(Float32Array, companions.items.length);
   for (let a = 0; a < companions.offsets.length - 1; a++) {
     for (let t = companions.offsets[a]; t < companions.offsets[a + 1]; t++) out[t] = cosine(e, a, companions.items[t]);
   }

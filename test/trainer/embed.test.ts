@@ -61,6 +61,8 @@ describe.each(['wasm', 'cpu'])('trainEmbeddings on %s', (backend) => {
       }
       expect(nearest, `nearest neighbour of item ${2 * i}`).toBe(2 * i + 1);
     }
+    // Ranking jobs hand the vectors to the worker threads: on shared memory, not a copy per job (shared.ts).
+    expect(vectors.buffer instanceof SharedArrayBuffer).toBe(true);
   });
 
   it('is deterministic for a seed and changes with the seed', async () => {
