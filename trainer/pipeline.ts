@@ -262,6 +262,8 @@ async function tryRanker(
  * compares against the baselines that cover at least as much of the catalogue as co-count.
  */
 export function gateDecision(results: Record<'model' | BaselineName, Metrics>): {kind: Kind; gate: string} {
+  // A new store: nothing to compare on, and co-count order is what the model falls back to anyway.
+  if (results.model.queries === 0) return {kind: 'model', gate: 'no validation orders with 2+ products yet, so nothing to compare against the baselines: published the model'};
   const floor = results.cocount.coverage;
   const eligible = BASELINES.filter((b) => results[b].coverage >= floor);
   const best = eligible.reduce((x, y) => (results[y].ndcg > results[x].ndcg ? y : x));

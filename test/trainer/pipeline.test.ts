@@ -21,6 +21,12 @@ describe('gate', () => {
     expect(decision.kind).toBe(kind);
     expect(decision.gate).toContain(kind === 'model' ? 'published the model' : `published ${kind}`);
   });
+
+  it('says there was nothing to compare when the validation slice has no queries', () => {
+    const none = {...m(0, 0), queries: 0};
+    const decision = gateDecision({model: none, popularity: none, cocount: none, lift: none, jaccard: none});
+    expect(decision).toEqual({kind: 'model', gate: expect.stringContaining('nothing to compare')});
+  });
 });
 
 describe('pipeline', () => {
