@@ -3,9 +3,9 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import Database from 'better-sqlite3';
-import {startTestApp} from '../test/support/app';
-import {generateStore} from '../demo/store-generator';
-import {orderPayload, signedWebhook} from '../test/support/webhooks';
+import {startTestApp} from '../devkit/test-app';
+import {generateStore} from '../devkit/store-generator';
+import {orderPayload, signedWebhook} from '../devkit/webhooks';
 import type {Bench} from './types';
 
 /**

@@ -3,8 +3,8 @@ import type {Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import express from 'express';
 import {chromium} from 'playwright-core';
-import {blockBudgets, createPreviewStorefront} from '../test/support/storefront';
-import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../test/support/storefront/fixture';
+import {blockBudgets, createPreviewStorefront} from '../devkit/storefront';
+import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../devkit/storefront/fixture';
 import type {Bench, BenchRow} from './types';
 
 const CHROMIUM = '/usr/bin/chromium';

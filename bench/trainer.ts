@@ -7,7 +7,7 @@ import {basketWeights} from '../trainer/blend';
 import {BASELINES, baseline, evaluate} from '../trainer/evaluate';
 import {rankPartners} from '../trainer/pairs';
 import {BasketBuilder, readOrdersCsv, sliceBaskets} from '../trainer/load';
-import {trainerCommand} from '../trainer/command';
+import {trainerCommand} from '../devkit/trainer-command';
 import type {BenchOptions, BenchRow} from './types';
 
 /**

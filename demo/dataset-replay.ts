@@ -10,8 +10,8 @@ import type {Readable} from 'node:stream';
 import {createGunzip} from 'node:zlib';
 import {parse} from 'csv-parse/sync';
 import {createInterface} from 'node:readline';
-import {LINE_ID_BASE, ORDER_ID_BASE, PRODUCT_ID_BASE, VARIANT_ID_BASE, handleize} from './store-generator';
-import type {StoreOrder, StoreOrderLine, StoreProduct} from './store-generator';
+import {LINE_ID_BASE, ORDER_ID_BASE, PRODUCT_ID_BASE, VARIANT_ID_BASE, handleize} from '../devkit/store-generator';
+import type {StoreOrder, StoreOrderLine, StoreProduct} from '../devkit/store-generator';
 
 export interface DatasetStats {
   rows: number;

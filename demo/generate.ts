@@ -9,7 +9,7 @@ import {writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {parseArgs} from 'node:util';
 import {readDatasetOrders} from './dataset-replay';
-import {generateStore, writeOrdersCsv, writeProductsCsv} from './store-generator';
+import {generateStore, writeOrdersCsv, writeProductsCsv} from '../devkit/store-generator';
 
 const USAGE = `usage: npx tsx demo/generate.ts [--seed N] [--orders N] [--products N] [--start ISO] [--end ISO] --out <dir>
        npx tsx demo/generate.ts --dataset <orders.csv[.gz]> --out <dir>`;

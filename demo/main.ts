@@ -12,19 +12,19 @@ import type {Config} from '../server/config';
 import {closeContext, createContext} from '../server/context';
 import type {AppContext} from '../server/context';
 import {createApp} from '../server/app';
-import {backfillsRepo} from '../server/db/repos/backfills';
+import {backfillsRepo} from '../storage/repos/backfills';
 import {createLogger} from '../server/log';
 import {publishMetafields} from '../server/publish/metafields';
-import {parseShopDomain} from '../server/shop-domain';
-import {sessionToken} from '../test/support/session-token';
-import {ShopifyStandin} from '../test/support/shopify-standin';
-import {createPreviewStorefront} from '../test/support/storefront';
-import type {PreviewStorefront} from '../test/support/storefront';
-import {orderPayload, sendWebhook, signedWebhook} from '../test/support/webhooks';
+import {parseShopDomain} from '../storage/shop-domain';
+import {sessionToken} from '../devkit/session-token';
+import {ShopifyStandin} from '../devkit/shopify-standin';
+import {createPreviewStorefront} from '../devkit/storefront';
+import type {PreviewStorefront} from '../devkit/storefront';
+import {orderPayload, sendWebhook, signedWebhook} from '../devkit/webhooks';
 import {demoAdminPage} from './admin-page';
 import {readDatasetOrders} from './dataset-replay';
-import {generateStore} from './store-generator';
-import type {StoreOrder, StoreProduct} from './store-generator';
+import {generateStore} from '../devkit/store-generator';
+import type {StoreOrder, StoreProduct} from '../devkit/store-generator';
 import {trainShop} from './train';
 
 /**

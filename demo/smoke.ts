@@ -2,7 +2,7 @@ import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {chromium} from 'playwright-core';
 import type {Page} from 'playwright-core';
-import type {StoreProduct} from './store-generator';
+import type {StoreProduct} from '../devkit/store-generator';
 
 /** Where the smoke run leaves its screenshots (git-ignored); the README's pictures come from here. */
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');

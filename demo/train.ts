@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type {AppContext} from '../server/context';
-import {adminModelReads, trainRunsRepo} from '../server/db/repos/models';
-import type {ShopDomain} from '../server/shop-domain';
+import {adminModelReads, trainRunsRepo} from '../storage/repos/models';
+import type {ShopDomain} from '../storage/shop-domain';
 
 /**
  * Trains a shop the way "Retrain now" does (the server spawns the trainer process), following its progress

@@ -1,7 +1,9 @@
-// `npm start` builds the admin page first when app/dist is missing or older than its sources.
+// `npm start` and `npm run dev`: build the admin page when app/dist is missing or older than its sources, and the
+// trainer's bundle when it is missing or its sources changed, so the server only ever serves and spawns artifacts.
 import {execSync} from 'node:child_process';
 import {existsSync, readdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
+import {ensureTrainerBundle} from './build-trainer.mjs';
 
 function newest(dir) {
   let t = 0;
@@ -13,9 +15,10 @@ function newest(dir) {
   return t;
 }
 
-// The admin imports a few server modules (zod schemas, types), so their changes count too.
+// The admin imports the settings schema and the API's shapes from domain/, so their changes count too.
 const built = 'app/dist/index.html';
-const sources = Math.max(newest('app'), newest('server/db'), newest('server/routes/api'));
+const sources = Math.max(newest('app'), newest('domain'));
 if (existsSync('app/index.html') && (!existsSync(built) || statSync(built).mtimeMs < sources)) {
-  execSync('npm run build', {stdio: 'inherit'});
+  execSync('npx vite build app', {stdio: 'inherit'});
 }
+ensureTrainerBundle();

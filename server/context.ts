@@ -1,15 +1,15 @@
 import type {Shopify} from '@shopify/shopify-api';
 import {runBackfill, wakeBackfill} from './backfill/bulk';
 import type {Config} from './config';
-import {openAppDb, ShopDbs} from './db/open';
-import type {Db} from './db/open';
-import {activeModelVersion, loadModelCompanions, trainRunsRepo} from './db/repos/models';
+import {openAppDb, ShopDbs} from '../storage/open';
+import type {Db} from '../storage/open';
+import {activeModelVersion, loadModelCompanions, trainRunsRepo} from '../storage/repos/models';
 import {createLogger} from './log';
 import {publishMetafields} from './publish/metafields';
 import {ModelCache} from './recommend/model-cache';
 import type {Logger} from './log';
 import {createShopify} from './shopify';
-import type {ShopDomain} from './shop-domain';
+import type {ShopDomain} from '../storage/shop-domain';
 
 /** What every route and job needs, built once by createContext and passed down (no module-level singletons). */
 export interface AppContext {

@@ -3,7 +3,7 @@ import {closeContext, createContext} from './context';
 import {createApp} from './app';
 import {resumeBackfills} from './backfill/bulk';
 import {startSchedule} from './jobs/schedule';
-import {ensureBundle} from '../trainer/command';
+import {TrainerNotBuilt, trainerEntry} from './jobs/trainer-bundle';
 
 /** Start-up only: configuration, context, listen, and a clean stop on SIGINT/SIGTERM. */
 function main(): void {
@@ -17,8 +17,16 @@ function main(): void {
     }
     throw err;
   }
-  // The trainer's bundle is built now (when its sources changed), not on the event loop of the first training job.
-  ensureBundle();
+  // The server spawns the built trainer (npm run build): a missing build stops start-up now, not the first training.
+  try {
+    trainerEntry();
+  } catch (err) {
+    if (err instanceof TrainerNotBuilt) {
+      console.error(`pairwise: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
   const ctx = createContext(config);
   const stopSchedule = startSchedule(ctx);
   resumeBackfills(ctx);

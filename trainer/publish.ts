@@ -1,10 +1,10 @@
-import type {ModelPairRow} from '../server/db/repos/models';
-import {modelWriter, trainRunsRepo} from '../server/db/repos/models';
-import type {ProductTextRow} from '../server/db/repos/training-data';
-import {trainingDataRepo} from '../server/db/repos/training-data';
-import type {Db} from '../server/db/open';
-import {openShopDb} from '../server/db/open';
-import {parseShopDomain} from '../server/shop-domain';
+import type {ModelPairRow} from '../storage/repos/models';
+import {modelWriter, trainRunsRepo} from '../storage/repos/models';
+import type {ProductTextRow} from '../storage/repos/training-data';
+import {trainingDataRepo} from '../storage/repos/training-data';
+import type {Db} from '../storage/open';
+import {openShopDbUnmigrated} from '../storage/open';
+import {parseShopDomain} from '../storage/shop-domain';
 import type {CliOptions} from './cli';
 import type {Baskets} from './load';
 import {BasketBuilder} from './load';
@@ -69,7 +69,7 @@ export async function runShop(o: CliOptions, pool?: TrainerThreads): Promise<num
   const shop = parseShopDomain(o.shop);
   if (!shop) throw new Error(`invalid shop domain: ${JSON.stringify(o.shop)}`);
   const t0 = performance.now();
-  const db = openShopDb(o.dataDir, shop, {mustExist: true});
+  const db = openShopDbUnmigrated(o.dataDir, shop);
   try {
     const runs = trainRunsRepo(db);
     const runId = o.runId ?? runs.start();

@@ -1,7 +1,7 @@
-import type {CatalogProduct} from '../../server/db/repos/catalog';
-import type {Settings} from '../../server/db/repos/settings';
-import type {HiddenReason} from '../../server/routes/api/block-preview';
-import type {ActiveModel, ModelBundle, RankedCompanion, TopPair, TrainRun} from '../../server/db/repos/models';
+import type {CatalogProduct} from '../../domain/catalog';
+import type {Settings} from '../../domain/settings';
+import type {HiddenReason} from '../../domain/showability';
+import type {ActiveModel, ModelBundle, RankedCompanion, TopPair, TrainRun} from '../../domain/model';
 
 export type {CatalogProduct, HiddenReason, RankedCompanion, Settings, TrainRun};
 

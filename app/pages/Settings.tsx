@@ -1,6 +1,6 @@
 import {Banner, BlockStack, Card, FormLayout, Layout, Page, Select, Text, TextField} from '@shopify/polaris';
 import {useEffect, useState} from 'react';
-import {fieldErrors, settingsPatchSchema} from '../../server/db/repos/settings';
+import {fieldErrors, settingsPatchSchema} from '../../domain/settings';
 import {api, ApiError} from '../api/client';
 import type {Settings as SettingsValues} from '../api/types';
 import {useApi} from '../api/useApi';

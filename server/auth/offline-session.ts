@@ -1,9 +1,9 @@
 import {RequestedTokenType} from '@shopify/shopify-api';
 import type {Session} from '@shopify/shopify-api';
 import type {AppContext} from '../context';
-import {SqliteSessionStorage} from '../db/repos/sessions';
-import {shopsRepo} from '../db/repos/shops';
-import type {ShopDomain} from '../shop-domain';
+import {SqliteSessionStorage} from '../../storage/repos/sessions';
+import {shopsRepo} from '../../storage/repos/shops';
+import type {ShopDomain} from '../../storage/shop-domain';
 
 /** Refresh this long before expiry, so a token never dies in the middle of a bulk download. */
 const REFRESH_MARGIN_MS = 5 * 60_000;

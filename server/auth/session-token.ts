@@ -1,7 +1,7 @@
 import type {NextFunction, Request, RequestHandler, Response} from 'express';
 import type {AppContext} from '../context';
-import {parseShopDomain} from '../shop-domain';
-import type {ShopDomain} from '../shop-domain';
+import {parseShopDomain} from '../../storage/shop-domain';
+import type {ShopDomain} from '../../storage/shop-domain';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

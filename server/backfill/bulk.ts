@@ -3,12 +3,12 @@ import {Readable} from 'node:stream';
 import type {Session} from '@shopify/shopify-api';
 import {offlineSession} from '../auth/offline-session';
 import type {AppContext} from '../context';
-import {backfillsRepo} from '../db/repos/backfills';
-import type {BackfillKind, BackfillRow} from '../db/repos/backfills';
-import {ordersRepo} from '../db/repos/orders';
-import {productsRepo} from '../db/repos/products';
-import {shopsRepo} from '../db/repos/shops';
-import type {ShopDomain} from '../shop-domain';
+import {backfillsRepo} from '../../storage/repos/backfills';
+import type {BackfillKind, BackfillRow} from '../../storage/repos/backfills';
+import {ordersRepo} from '../../storage/repos/orders';
+import {productsRepo} from '../../storage/repos/products';
+import {shopsRepo} from '../../storage/repos/shops';
+import type {ShopDomain} from '../../storage/shop-domain';
 import {BULK_OPERATION_STATUS, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY, RUN_BULK_QUERY} from './queries';
 import {orderFromBulk, productFromBulk} from './records';
 

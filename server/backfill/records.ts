@@ -1,6 +1,6 @@
 import {z} from 'zod';
-import type {OrderRecord} from '../db/repos/orders';
-import type {ProductRecord} from '../db/repos/products';
+import type {OrderRecord} from '../../storage/repos/orders';
+import type {ProductRecord} from '../../storage/repos/products';
 import {customerHash, parseAttribution} from '../webhooks/orders';
 import {lowestPrice, money, parsePayload, productStatus, shopifyId, timestamp} from '../webhooks/payload';
 

@@ -1,9 +1,9 @@
 import type {AppContext} from '../context';
-import {eventsRepo} from '../db/repos/events';
-import {adminModelReads} from '../db/repos/models';
-import {ordersRepo} from '../db/repos/orders';
-import {settingsRepo} from '../db/repos/settings';
-import {shopsRepo} from '../db/repos/shops';
+import {eventsRepo} from '../../storage/repos/events';
+import {adminModelReads} from '../../storage/repos/models';
+import {ordersRepo} from '../../storage/repos/orders';
+import {settingsRepo} from '../../storage/repos/settings';
+import {shopsRepo} from '../../storage/repos/shops';
 
 const DAY_MS = 86_400_000;
 const INTERVAL: Record<string, number> = {daily: DAY_MS, weekly: 7 * DAY_MS};

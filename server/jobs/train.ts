@@ -2,13 +2,13 @@ import {spawn} from 'node:child_process';
 import type {ChildProcess} from 'node:child_process';
 import {setPriority} from 'node:os';
 import {createInterface} from 'node:readline';
-import {trainRunsRepo} from '../db/repos/models';
-import {openShopDb} from '../db/open';
-import {trainerCommand} from '../../trainer/command';
-import type {ShopDomain} from '../shop-domain';
+import {trainRunsRepo} from '../../storage/repos/models';
+import {openShopDb} from '../../storage/open';
+import {trainerEntry} from './trainer-bundle';
+import type {ShopDomain} from '../../storage/shop-domain';
 
 /**
- * Training runs in a child process (`trainer/main.ts --shop`), so minutes of CPU never block the server's
+ * Training runs in a child process (the trainer's built bundle, `--shop`), so minutes of CPU never block the server's
  * event loop and a crash in training cannot take the server down. One run per shop at a time; the child's
  * JSON progress lines are copied into `train_runs` for the admin page.
  */
@@ -47,13 +47,13 @@ export function stopTraining(shop: ShopDomain): Promise<void> {
 
 export function startTraining(dataDir: string, shop: ShopDomain, extraEnv: Record<string, string> = {}): StartResult {
   if (running.has(shop)) return {started: false, reason: 'a training run is already in progress for this shop'};
+  const entry = trainerEntry();
   const db = openShopDb(dataDir, shop, {mustExist: true});
   const runs = trainRunsRepo(db);
   // A 'running' row no child of this server owns was left by a server that stopped mid-run.
   for (const stale of runs.running()) runs.fail(stale.id, 'interrupted: the server restarted during the run');
   const runId = runs.start();
-  const [node, args] = trainerCommand(['--shop', shop, '--data-dir', dataDir, '--run-id', String(runId)]);
-  const child = spawn(node, args, {
+  const child = spawn(process.execPath, [entry, '--shop', shop, '--data-dir', dataDir, '--run-id', String(runId)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {...process.env, ...extraEnv},
   });

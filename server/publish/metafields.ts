@@ -2,10 +2,10 @@ import {createHash} from 'node:crypto';
 import type {Session} from '@shopify/shopify-api';
 import {offlineSession} from '../auth/offline-session';
 import type {AppContext} from '../context';
-import {metafieldStateRepo} from '../db/repos/metafield-state';
+import {metafieldStateRepo} from '../../storage/repos/metafield-state';
 import type {ModelCache} from '../recommend/model-cache';
 import {companionsFor} from '../recommend/storefront';
-import type {ShopDomain} from '../shop-domain';
+import type {ShopDomain} from '../../storage/shop-domain';
 
 // Writes each product's `$app:pairwise.recommendations` (list.product_reference), the storefront's first
 // paint. https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet (at most 25 per call) and

@@ -1,4 +1,4 @@
-import type {Settings} from '../db/repos/settings';
+import type {Settings} from '../../domain/settings';
 
 /** A companion the model proposes for an anchor product, with what the thresholds need. */
 export interface Candidate {

@@ -1,4 +1,4 @@
-import type {Db} from '../db/open';
+import type {Db} from '../../storage/open';
 import type {Candidate} from './companions';
 
 /** One shop's active model held in memory: companions by anchor product, best first. */

@@ -1,7 +1,7 @@
-import type {Db} from '../db/open';
-import {curationRepo} from '../db/repos/curation';
-import {productsRepo} from '../db/repos/products';
-import {settingsRepo} from '../db/repos/settings';
+import type {Db} from '../../storage/open';
+import {curationRepo} from '../../storage/repos/curation';
+import {productsRepo} from '../../storage/repos/products';
+import {settingsRepo} from '../../storage/repos/settings';
 import {selectCompanions} from './companions';
 import type {Companion, ShowableProduct} from './companions';
 import type {ModelSnapshot} from './model-cache';

@@ -2,12 +2,12 @@ import express from 'express';
 import type {NextFunction, Request, Response} from 'express';
 import {z} from 'zod';
 import type {AppContext} from '../context';
-import {eventsRepo} from '../db/repos/events';
-import {shopsRepo} from '../db/repos/shops';
+import {eventsRepo} from '../../storage/repos/events';
+import {shopsRepo} from '../../storage/repos/shops';
 import type {ModelCache} from '../recommend/model-cache';
 import {companionsFor} from '../recommend/storefront';
-import {parseShopDomain} from '../shop-domain';
-import type {ShopDomain} from '../shop-domain';
+import {parseShopDomain} from '../../storage/shop-domain';
+import type {ShopDomain} from '../../storage/shop-domain';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

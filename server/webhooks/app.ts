@@ -1,6 +1,6 @@
 import {z} from 'zod';
-import {SqliteSessionStorage} from '../db/repos/sessions';
-import {shopsRepo} from '../db/repos/shops';
+import {SqliteSessionStorage} from '../../storage/repos/sessions';
+import {shopsRepo} from '../../storage/repos/shops';
 import {parsePayload} from './payload';
 import type {WebhookHandler} from './types';
 

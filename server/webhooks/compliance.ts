@@ -1,10 +1,10 @@
 import {z} from 'zod';
-import {ordersRepo} from '../db/repos/orders';
-import {shopsRepo} from '../db/repos/shops';
-import {SqliteSessionStorage} from '../db/repos/sessions';
+import {ordersRepo} from '../../storage/repos/orders';
+import {shopsRepo} from '../../storage/repos/shops';
+import {SqliteSessionStorage} from '../../storage/repos/sessions';
 import type {AppContext} from '../context';
 import {stopTraining} from '../jobs/train';
-import type {ShopDomain} from '../shop-domain';
+import type {ShopDomain} from '../../storage/shop-domain';
 import {customerHash} from './orders';
 import {parsePayload, shopifyId} from './payload';
 import type {WebhookHandler} from './types';

@@ -1,4 +1,4 @@
-import type {Db} from '../db/open';
+import type {Db} from '../../storage/open';
 
 /** Webhooks are not latency-sensitive: Shopify waits up to 5 s for the answer. */
 const GROUP_WINDOW_MS = 3;

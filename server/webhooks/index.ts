@@ -1,9 +1,9 @@
 import express from 'express';
 import type {NextFunction, Request, Response} from 'express';
 import type {AppContext} from '../context';
-import {receiptsRepo} from '../db/repos/receipts';
-import {shopsRepo} from '../db/repos/shops';
-import {parseShopDomain} from '../shop-domain';
+import {receiptsRepo} from '../../storage/repos/receipts';
+import {shopsRepo} from '../../storage/repos/shops';
+import {parseShopDomain} from '../../storage/shop-domain';
 import {appUninstalled, bulkOperationFinished} from './app';
 import {customerDataRequest, customerRedact, redactShop} from './compliance';
 import {deleteOrder, upsertOrder} from './orders';

@@ -1,8 +1,8 @@
 import {createHash} from 'node:crypto';
 import {z} from 'zod';
-import {ordersRepo} from '../db/repos/orders';
-import type {OrderLineRecord, OrderRecord} from '../db/repos/orders';
-import {shopsRepo} from '../db/repos/shops';
+import {ordersRepo} from '../../storage/repos/orders';
+import type {OrderLineRecord, OrderRecord} from '../../storage/repos/orders';
+import {shopsRepo} from '../../storage/repos/shops';
 import {money, parsePayload, shopifyId, timestamp} from './payload';
 import type {WebhookHandler} from './types';
 

@@ -1,6 +1,6 @@
 import {z} from 'zod';
-import {productsRepo} from '../db/repos/products';
-import type {ProductRecord} from '../db/repos/products';
+import {productsRepo} from '../../storage/repos/products';
+import type {ProductRecord} from '../../storage/repos/products';
 import {lowestPrice, money, parsePayload, productStatus, shopifyId, timestamp} from './payload';
 import type {WebhookHandler} from './types';
 

@@ -1,7 +1,7 @@
 import type {AppContext} from '../context';
-import type {Db} from '../db/open';
-import type {ReceiptOutcome} from '../db/repos/receipts';
-import type {ShopDomain} from '../shop-domain';
+import type {Db} from '../../storage/open';
+import type {ReceiptOutcome} from '../../storage/repos/receipts';
+import type {ShopDomain} from '../../storage/shop-domain';
 
 export interface WebhookDelivery {
   shop: ShopDomain;

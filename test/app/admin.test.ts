@@ -5,14 +5,14 @@ import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {trainRunsRepo} from '../../server/db/repos/models';
+import {trainRunsRepo} from '../../storage/repos/models';
 import type {ApiApp} from '../server/api/harness';
 import {sessionToken, startApiApp} from '../server/api/harness';
 import {pid, seedStore} from '../server/api/fixture';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = '/usr/bin/chromium';
-const STANDIN = join(ROOT, 'test/support/app-bridge-standin.js');
+const STANDIN = join(ROOT, 'devkit/app-bridge-standin.js');
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 const SCREENSHOTS = join(ROOT, 'test-output/screenshots');
 const SHOP = 'coffee-corner.myshopify.com';

@@ -7,8 +7,8 @@ import {parse} from 'csv-parse/sync';
 import {afterAll, describe, expect, it} from 'vitest';
 import {readDatasetOrders} from '../../demo/dataset-replay';
 import type {DatasetReplay} from '../../demo/dataset-replay';
-import {PRODUCT_ID_BASE, generateStore, productImageSvg, writeOrdersCsv, writeProductsCsv} from '../../demo/store-generator';
-import type {StoreOrder, StoreOptions} from '../../demo/store-generator';
+import {PRODUCT_ID_BASE, generateStore, productImageSvg, writeOrdersCsv, writeProductsCsv} from '../../devkit/store-generator';
+import type {StoreOrder, StoreOptions} from '../../devkit/store-generator';
 
 const dir = mkdtempSync(join(tmpdir(), 'pairwise-generator-'));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));

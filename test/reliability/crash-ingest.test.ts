@@ -1,13 +1,13 @@
 import {afterAll, describe, expect, it} from 'vitest';
-import {generateStore} from '../../demo/store-generator';
-import type {StoreOrder} from '../../demo/store-generator';
-import {openShopDb} from '../../server/db/open';
-import {ordersRepo} from '../../server/db/repos/orders';
-import {receiptsRepo} from '../../server/db/repos/receipts';
-import {startServerProcess} from '../support/server-process';
-import type {ServerProcess} from '../support/server-process';
-import {orderPayload, sendWebhook, signedWebhook} from '../support/webhooks';
-import type {SignedWebhook} from '../support/webhooks';
+import {generateStore} from '../../devkit/store-generator';
+import type {StoreOrder} from '../../devkit/store-generator';
+import {openShopDb} from '../../storage/open';
+import {ordersRepo} from '../../storage/repos/orders';
+import {receiptsRepo} from '../../storage/repos/receipts';
+import {startServerProcess} from '../../devkit/server-process';
+import type {ServerProcess} from '../../devkit/server-process';
+import {orderPayload, sendWebhook, signedWebhook} from '../../devkit/webhooks';
+import type {SignedWebhook} from '../../devkit/webhooks';
 import {sized} from './mode';
 
 const SHOP = 'crash-ingest.myshopify.com';

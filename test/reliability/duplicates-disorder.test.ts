@@ -1,11 +1,11 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {generateStore} from '../../demo/store-generator';
-import type {StoreOrder, StoreProduct} from '../../demo/store-generator';
-import {shopsRepo} from '../../server/db/repos/shops';
-import {parseShopDomain} from '../../server/shop-domain';
-import {startTestApp} from '../support/app';
-import type {TestApp} from '../support/app';
-import {orderPayload, productPayload, sendWebhook, signedWebhook} from '../support/webhooks';
+import {generateStore} from '../../devkit/store-generator';
+import type {StoreOrder, StoreProduct} from '../../devkit/store-generator';
+import {shopsRepo} from '../../storage/repos/shops';
+import {parseShopDomain} from '../../storage/shop-domain';
+import {startTestApp} from '../../devkit/test-app';
+import type {TestApp} from '../../devkit/test-app';
+import {orderPayload, productPayload, sendWebhook, signedWebhook} from '../../devkit/webhooks';
 import {sized} from './mode';
 import {shopState} from './shop-state';
 import type {StateKeys} from './shop-state';

@@ -1,18 +1,18 @@
 import {join} from 'node:path';
 import {Session} from '@shopify/shopify-api';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {generateStore} from '../../demo/store-generator';
-import {ordersRepo} from '../../server/db/repos/orders';
-import {SqliteSessionStorage} from '../../server/db/repos/sessions';
+import {generateStore} from '../../devkit/store-generator';
+import {ordersRepo} from '../../storage/repos/orders';
+import {SqliteSessionStorage} from '../../storage/repos/sessions';
 import {trainingDone} from '../../server/jobs/train';
-import {shopsRepo} from '../../server/db/repos/shops';
-import type {ShopDomain} from '../../server/shop-domain';
+import {shopsRepo} from '../../storage/repos/shops';
+import type {ShopDomain} from '../../storage/shop-domain';
 import {customerHash} from '../../server/webhooks/orders';
-import {startTestApp} from '../support/app';
-import type {TestApp} from '../support/app';
-import {sessionToken} from '../support/session-token';
-import {signProxyQuery} from '../support/storefront/sign';
-import {orderPayload, productPayload, sendWebhook, signedWebhook} from '../support/webhooks';
+import {startTestApp} from '../../devkit/test-app';
+import type {TestApp} from '../../devkit/test-app';
+import {sessionToken} from '../../devkit/session-token';
+import {signProxyQuery} from '../../devkit/storefront/sign';
+import {orderPayload, productPayload, sendWebhook, signedWebhook} from '../../devkit/webhooks';
 import {pid, seedStore} from '../server/api/fixture';
 import {bytesMention, filesUnder, rowsMentioning} from './db-scan';
 

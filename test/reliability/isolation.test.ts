@@ -1,16 +1,16 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createApp} from '../../server/app';
-import type {Db} from '../../server/db/open';
+import type {Db} from '../../storage/open';
 import {trainingDone} from '../../server/jobs/train';
-import {SqliteSessionStorage} from '../../server/db/repos/sessions';
-import {shopsRepo} from '../../server/db/repos/shops';
-import type {ShopDomain} from '../../server/shop-domain';
+import {SqliteSessionStorage} from '../../storage/repos/sessions';
+import {shopsRepo} from '../../storage/repos/shops';
+import type {ShopDomain} from '../../storage/shop-domain';
 import {HANDLED_TOPICS} from '../../server/webhooks';
-import {startTestApp} from '../support/app';
-import type {TestApp} from '../support/app';
-import {sessionToken} from '../support/session-token';
-import {signProxyQuery} from '../support/storefront/sign';
-import {sendWebhook, signedWebhook} from '../support/webhooks';
+import {startTestApp} from '../../devkit/test-app';
+import type {TestApp} from '../../devkit/test-app';
+import {sessionToken} from '../../devkit/session-token';
+import {signProxyQuery} from '../../devkit/storefront/sign';
+import {sendWebhook, signedWebhook} from '../../devkit/webhooks';
 import {pid, seedStore} from '../server/api/fixture';
 
 const A = 'isolation-a.myshopify.com' as ShopDomain;

@@ -2,10 +2,10 @@
  * A shop's state read back through the repos, in a form two shops can be compared by: the salted customer
  * hash (different salt per shop) is mapped back to the customer id it stands for.
  */
-import type {Db} from '../../server/db/open';
-import {ordersRepo} from '../../server/db/repos/orders';
-import {productsRepo} from '../../server/db/repos/products';
-import {receiptsRepo} from '../../server/db/repos/receipts';
+import type {Db} from '../../storage/open';
+import {ordersRepo} from '../../storage/repos/orders';
+import {productsRepo} from '../../storage/repos/products';
+import {receiptsRepo} from '../../storage/repos/receipts';
 import {customerHash} from '../../server/webhooks/orders';
 
 export interface StateKeys {

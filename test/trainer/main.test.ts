@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {describe, expect, it} from 'vitest';
 import {parseCli} from '../../trainer/cli';
-import {trainerCommand} from '../../trainer/command';
+import {trainerCommand} from '../../devkit/trainer-command';
 import {randomBaskets} from './helpers';
 
 const run = promisify(execFile);

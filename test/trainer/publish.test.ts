@@ -4,10 +4,10 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, describe, expect, it} from 'vitest';
-import {openShopDb} from '../../server/db/open';
-import {activeModelVersion, adminModelReads} from '../../server/db/repos/models';
-import {ordersRepo} from '../../server/db/repos/orders';
-import {trainerCommand} from '../../trainer/command';
+import {openShopDb} from '../../storage/open';
+import {activeModelVersion, adminModelReads} from '../../storage/repos/models';
+import {ordersRepo} from '../../storage/repos/orders';
+import {trainerCommand} from '../../devkit/trainer-command';
 import {randomBaskets} from './helpers';
 
 const run = promisify(execFile);
@@ -90,7 +90,7 @@ describe('trainer DB mode', () => {
     expect((await trainShop()).code).toBe(0);
     const second = activeModelVersion(db)!;
     expect(second).toBeGreaterThan(first);
-    const {modelWriter} = await import('../../server/db/repos/models');
+    const {modelWriter} = await import('../../storage/repos/models');
     expect(modelWriter(db).rollback()).toBe(first);
     expect(activeModelVersion(db)).toBe(first);
     expect(adminModelReads(db).companions(first, 100).length).toBe(20);

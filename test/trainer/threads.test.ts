@@ -68,7 +68,7 @@ describe('TrainerThreads', () => {
   });
 
   it('ranks and writes inline when its workers die on start', async () => {
-    const broken = new TrainerThreads(3, new URL('../support/threads/broken-worker.mjs', import.meta.url));
+    const broken = new TrainerThreads(3, new URL('./fixtures/broken-worker.mjs', import.meta.url));
     const baskets = basketsOf(randomBaskets(6, 400, 50, 7));
     const params = {...DEFAULT_SCORE, discoverySlots: 2};
     expect(await broken.rankCompanions(baskets, params, 10)).toEqual(rankCompanions(baskets, params, 10));

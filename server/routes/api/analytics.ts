@@ -1,8 +1,8 @@
 import express from 'express';
 import {z} from 'zod';
 import type {AppContext} from '../../context';
-import {analyticsRepo} from '../../db/repos/analytics';
-import {settingsRepo} from '../../db/repos/settings';
+import {analyticsRepo} from '../../../storage/repos/analytics';
+import {settingsRepo} from '../../../storage/repos/settings';
 import {parse} from './http';
 
 const STAGES = ['rendered', 'viewed', 'clicked', 'added'] as const;

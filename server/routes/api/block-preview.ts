@@ -1,20 +1,10 @@
-import type {CatalogProduct} from '../../db/repos/catalog';
-import type {RankedCompanion} from '../../db/repos/models';
-import type {Settings} from '../../db/repos/settings';
+import type {CatalogProduct} from '../../../storage/repos/catalog';
+import type {RankedCompanion} from '../../../storage/repos/models';
+import type {Settings} from '../../../domain/settings';
 import type {Companion} from '../../recommend/companions';
+import type {HiddenReason} from '../../../domain/showability';
 
-/** Why a candidate is not in the block; null when it is shown. */
-export type HiddenReason =
-  | 'pair_excluded'
-  | 'product_excluded'
-  | 'unavailable'
-  | 'excluded_tag'
-  | 'excluded_type'
-  | 'excluded_vendor'
-  | 'low_confidence'
-  | 'low_lift'
-  | 'over_limit'
-  | null;
+export type {HiddenReason};
 
 export interface PreviewItem {
   companionId: number;

@@ -1,10 +1,10 @@
 import express from 'express';
 import {z} from 'zod';
 import type {AppContext} from '../../context';
-import {catalogRepo} from '../../db/repos/catalog';
-import {settingsRepo} from '../../db/repos/settings';
+import {catalogRepo} from '../../../storage/repos/catalog';
+import {settingsRepo} from '../../../storage/repos/settings';
 import {notFound, page, parse, sendError} from './http';
-import {adminModelReads} from '../../db/repos/models';
+import {adminModelReads} from '../../../storage/repos/models';
 
 const bundleId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

@@ -1,12 +1,12 @@
 import express from 'express';
 import {z} from 'zod';
 import type {AppContext} from '../../context';
-import type {Db} from '../../db/open';
-import {catalogRepo} from '../../db/repos/catalog';
-import {curationRepo} from '../../db/repos/curation';
+import type {Db} from '../../../storage/open';
+import {catalogRepo} from '../../../storage/repos/catalog';
+import {curationRepo} from '../../../storage/repos/curation';
 import {notFound, page, parse, productId, sendError} from './http';
-import {adminModelReads} from '../../db/repos/models';
-import type {ShopDomain} from '../../shop-domain';
+import {adminModelReads} from '../../../storage/repos/models';
+import type {ShopDomain} from '../../../storage/shop-domain';
 
 const pinsBody = z.object({companionIds: z.array(productId).max(20, 'at most 20 pins')}).strict();
 const exclusionBody = z.object({companionId: productId}).strict();

@@ -1,6 +1,6 @@
 import type {Response} from 'express';
 import {z} from 'zod';
-import {fieldErrors} from '../../db/repos/settings';
+import {fieldErrors} from '../../../domain/settings';
 
 /** The one error shape of `/api`: `{error: {code, message, fields?}}`. */
 export function sendError(res: Response, status: number, code: string, message: string, fields?: Record<string, string>): void {

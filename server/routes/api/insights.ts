@@ -1,9 +1,9 @@
 import express from 'express';
 import type {AppContext} from '../../context';
-import {catalogRepo} from '../../db/repos/catalog';
-import type {CatalogProduct} from '../../db/repos/catalog';
-import {settingsRepo} from '../../db/repos/settings';
-import {adminModelReads} from '../../db/repos/models';
+import {catalogRepo} from '../../../storage/repos/catalog';
+import type {CatalogProduct} from '../../../storage/repos/catalog';
+import {settingsRepo} from '../../../storage/repos/settings';
+import {adminModelReads} from '../../../storage/repos/models';
 
 const SHOWN_PER_COMMUNITY = 8;
 

@@ -1,13 +1,13 @@
 import express from 'express';
 import {z} from 'zod';
 import type {AppContext} from '../../context';
-import {catalogRepo} from '../../db/repos/catalog';
-import {curationRepo} from '../../db/repos/curation';
-import {settingsRepo} from '../../db/repos/settings';
+import {catalogRepo} from '../../../storage/repos/catalog';
+import {curationRepo} from '../../../storage/repos/curation';
+import {settingsRepo} from '../../../storage/repos/settings';
 import {companionsFor} from '../../recommend/storefront';
 import {explainBlock} from './block-preview';
 import {notFound, page, parse, productId} from './http';
-import {adminModelReads} from '../../db/repos/models';
+import {adminModelReads} from '../../../storage/repos/models';
 
 const searchQuery = page.extend({query: z.string().trim().max(200).default('')});
 

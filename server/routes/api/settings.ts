@@ -1,8 +1,9 @@
 import express from 'express';
 import type {AppContext} from '../../context';
-import {catalogRepo} from '../../db/repos/catalog';
-import {settingsPatchSchema, settingsRepo} from '../../db/repos/settings';
-import type {Settings} from '../../db/repos/settings';
+import {catalogRepo} from '../../../storage/repos/catalog';
+import {settingsPatchSchema} from '../../../domain/settings';
+import {settingsRepo} from '../../../storage/repos/settings';
+import type {Settings} from '../../../domain/settings';
 import {parse} from './http';
 
 /** Settings that change what a block shows: saving one of these republishes every list. */

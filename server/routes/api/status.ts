@@ -1,11 +1,11 @@
 import express from 'express';
 import type {AppContext} from '../../context';
-import {backfillsRepo} from '../../db/repos/backfills';
-import {adminModelReads} from '../../db/repos/models';
-import type {ActiveModel} from '../../db/repos/models';
-import {ordersRepo} from '../../db/repos/orders';
-import {productsRepo} from '../../db/repos/products';
-import {receiptsRepo} from '../../db/repos/receipts';
+import {backfillsRepo} from '../../../storage/repos/backfills';
+import {adminModelReads} from '../../../storage/repos/models';
+import type {ActiveModel} from '../../../storage/repos/models';
+import {ordersRepo} from '../../../storage/repos/orders';
+import {productsRepo} from '../../../storage/repos/products';
+import {receiptsRepo} from '../../../storage/repos/receipts';
 
 /**
  * `GET /api/status`: the token's shop at a glance, from local data alone (no Admin API call), so the admin

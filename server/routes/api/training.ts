@@ -1,8 +1,8 @@
 import express from 'express';
 import type {AppContext} from '../../context';
-import {adminModelReads} from '../../db/repos/models';
+import {adminModelReads} from '../../../storage/repos/models';
 import type {StartResult} from '../../jobs/train';
-import type {ShopDomain} from '../../shop-domain';
+import type {ShopDomain} from '../../../storage/shop-domain';
 import {sendError} from './http';
 
 /** Starts a training run for the shop in the background (jobs/train.ts), or says why it did not. */

@@ -3,7 +3,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import {t} from '../../../app/i18n/t';
-import {DEFAULT_SETTINGS} from '../../../server/db/repos/settings';
+import {DEFAULT_SETTINGS} from '../../../domain/settings';
 
 const APP = resolve(dirname(fileURLToPath(import.meta.url)), '../../../app');
 

@@ -4,9 +4,9 @@ import {join, resolve} from 'node:path';
 import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createPreviewStorefront} from '../../support/storefront';
-import type {PreviewStorefront} from '../../support/storefront';
-import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../support/storefront/fixture';
+import {createPreviewStorefront} from '../../../devkit/storefront';
+import type {PreviewStorefront} from '../../../devkit/storefront';
+import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
 
 const chromiumPath = '/usr/bin/chromium';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');

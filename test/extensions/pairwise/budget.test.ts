@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {blockBudgets} from '../../support/storefront/budget';
+import {blockBudgets} from '../../../devkit/storefront/budget';
 
 describe('asset budgets', () => {
   const budgets = blockBudgets();

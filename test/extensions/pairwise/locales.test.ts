@@ -1,7 +1,7 @@
 import {readFileSync, readdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {extensionRoot, readLocale, storefrontLocales} from '../../support/storefront/liquid';
+import {extensionRoot, readLocale, storefrontLocales} from '../../../devkit/storefront/liquid';
 
 /** Every leaf key of a locale file, dotted. */
 function keys(tree: unknown, prefix = ''): string[] {

@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest';
-import {Catalog} from '../../support/storefront/catalog';
-import type {StoreProduct} from '../../support/storefront/catalog';
-import {renderBlock} from '../../support/storefront/liquid';
-import type {StorefrontGlobals} from '../../support/storefront/liquid';
+import {Catalog} from '../../../devkit/storefront/catalog';
+import type {StoreProduct} from '../../../devkit/storefront/catalog';
+import {renderBlock} from '../../../devkit/storefront/liquid';
+import type {StorefrontGlobals} from '../../../devkit/storefront/liquid';
 
 const anchor: StoreProduct = {id: 1, handle: 'kettle', title: 'Kettle', price: 5900};
 const products: Record<string, StoreProduct> = {

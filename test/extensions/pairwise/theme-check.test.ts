@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {check} from '@shopify/theme-check-node';
 import {describe, expect, it} from 'vitest';
-import {extensionRoot} from '../../support/storefront/liquid';
+import {extensionRoot} from '../../../devkit/storefront/liquid';
 
 const summary = (offenses: Awaited<ReturnType<typeof check>>) =>
   offenses.map((o) => `${o.check} ${o.uri.split('/').slice(-2).join('/')}:${o.start.line} ${o.message}`);

@@ -1,10 +1,10 @@
-import type {Db} from '../../../server/db/open';
-import {eventsRepo} from '../../../server/db/repos/events';
-import type {StorefrontEvent} from '../../../server/db/repos/events';
-import {modelWriter, trainRunsRepo} from '../../../server/db/repos/models';
-import type {ModelPairRow} from '../../../server/db/repos/models';
-import {ordersRepo} from '../../../server/db/repos/orders';
-import {productsRepo} from '../../../server/db/repos/products';
+import type {Db} from '../../../storage/open';
+import {eventsRepo} from '../../../storage/repos/events';
+import type {StorefrontEvent} from '../../../storage/repos/events';
+import {modelWriter, trainRunsRepo} from '../../../storage/repos/models';
+import type {ModelPairRow} from '../../../storage/repos/models';
+import {ordersRepo} from '../../../storage/repos/orders';
+import {productsRepo} from '../../../storage/repos/products';
 
 /** A small store: a coffee corner, a tea corner and a lonely best seller, with a trained model and some traffic. */
 export const CATALOG = [

@@ -1,7 +1,7 @@
-import type {ShopDomain} from '../../../server/shop-domain';
-import {startTestApp} from '../../support/app';
-import type {TestApp} from '../../support/app';
-import {sessionToken} from '../../support/session-token';
+import type {ShopDomain} from '../../../storage/shop-domain';
+import {startTestApp} from '../../../devkit/test-app';
+import type {TestApp} from '../../../devkit/test-app';
+import {sessionToken} from '../../../devkit/session-token';
 
 export {sessionToken};
 

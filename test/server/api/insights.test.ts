@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {CatalogProduct} from '../../../server/db/repos/catalog';
+import type {CatalogProduct} from '../../../storage/repos/catalog';
 import {communityName} from '../../../server/routes/api/insights';
 import type {ApiApp} from './harness';
 import {call, startApiApp} from './harness';

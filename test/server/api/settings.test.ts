@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {DEFAULT_SETTINGS} from '../../../server/db/repos/settings';
+import {DEFAULT_SETTINGS} from '../../../domain/settings';
 import type {ApiApp} from './harness';
 import {call, startApiApp} from './harness';
 import {seedStore} from './fixture';

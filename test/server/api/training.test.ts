@@ -3,7 +3,7 @@ import type {Server} from 'node:http';
 import express from 'express';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {requireSessionToken} from '../../../server/auth/session-token';
-import {trainRunsRepo} from '../../../server/db/repos/models';
+import {trainRunsRepo} from '../../../storage/repos/models';
 import {apiRouter} from '../../../server/routes/api';
 import type {ApiApp} from './harness';
 import {call, startApiApp} from './harness';

@@ -1,12 +1,12 @@
 import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {NoOfflineSession, offlineSession} from '../../../server/auth/offline-session';
-import {shopsRepo} from '../../../server/db/repos/shops';
-import {parseShopDomain} from '../../../server/shop-domain';
-import {startTestApp} from '../../support/app';
-import type {TestApp} from '../../support/app';
-import {sessionToken} from '../../support/session-token';
-import {ShopifyStandin} from '../../support/shopify-standin';
+import {shopsRepo} from '../../../storage/repos/shops';
+import {parseShopDomain} from '../../../storage/shop-domain';
+import {startTestApp} from '../../../devkit/test-app';
+import type {TestApp} from '../../../devkit/test-app';
+import {sessionToken} from '../../../devkit/session-token';
+import {ShopifyStandin} from '../../../devkit/shopify-standin';
 
 // Shopify-managed install: the App Bridge session token is exchanged for an expiring offline token, which is
 // refreshed before it expires. Against the stand-in's token endpoint (Shopify's documented shapes).

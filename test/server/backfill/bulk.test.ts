@@ -1,18 +1,18 @@
 import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {generateStore} from '../../../demo/store-generator';
-import type {StoreOrder} from '../../../demo/store-generator';
+import {generateStore} from '../../../devkit/store-generator';
+import type {StoreOrder} from '../../../devkit/store-generator';
 import {offlineSession} from '../../../server/auth/offline-session';
 import {runBackfill} from '../../../server/backfill/bulk';
-import {backfillsRepo} from '../../../server/db/repos/backfills';
-import {ordersRepo} from '../../../server/db/repos/orders';
-import {productsRepo} from '../../../server/db/repos/products';
-import {parseShopDomain} from '../../../server/shop-domain';
-import {startTestApp} from '../../support/app';
-import type {TestApp} from '../../support/app';
-import {sessionToken} from '../../support/session-token';
-import {ShopifyStandin} from '../../support/shopify-standin';
-import {orderPayload, sendWebhook, signedWebhook} from '../../support/webhooks';
+import {backfillsRepo} from '../../../storage/repos/backfills';
+import {ordersRepo} from '../../../storage/repos/orders';
+import {productsRepo} from '../../../storage/repos/products';
+import {parseShopDomain} from '../../../storage/shop-domain';
+import {startTestApp} from '../../../devkit/test-app';
+import type {TestApp} from '../../../devkit/test-app';
+import {sessionToken} from '../../../devkit/session-token';
+import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import {orderPayload, sendWebhook, signedWebhook} from '../../../devkit/webhooks';
 
 // The backfill against the Shopify stand-in (bulk operations and JSONL as Shopify documents them).
 

@@ -1,13 +1,13 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {scheduleTick} from '../../../server/jobs/schedule';
-import {eventsRepo} from '../../../server/db/repos/events';
-import {ordersRepo} from '../../../server/db/repos/orders';
-import {settingsRepo} from '../../../server/db/repos/settings';
-import {shopsRepo} from '../../../server/db/repos/shops';
-import {parseShopDomain} from '../../../server/shop-domain';
-import type {ShopDomain} from '../../../server/shop-domain';
-import {startTestApp} from '../../support/app';
-import type {TestApp} from '../../support/app';
+import {eventsRepo} from '../../../storage/repos/events';
+import {ordersRepo} from '../../../storage/repos/orders';
+import {settingsRepo} from '../../../storage/repos/settings';
+import {shopsRepo} from '../../../storage/repos/shops';
+import {parseShopDomain} from '../../../storage/shop-domain';
+import type {ShopDomain} from '../../../storage/shop-domain';
+import {startTestApp} from '../../../devkit/test-app';
+import type {TestApp} from '../../../devkit/test-app';
 
 let app: TestApp;
 const started: string[] = [];

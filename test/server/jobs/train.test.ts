@@ -3,10 +3,10 @@ import {getPriority, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {TRAINER_NICENESS, startTraining, trainingDone} from '../../../server/jobs/train';
-import {openShopDb} from '../../../server/db/open';
-import {activeModelVersion, adminModelReads} from '../../../server/db/repos/models';
-import {ordersRepo} from '../../../server/db/repos/orders';
-import type {ShopDomain} from '../../../server/shop-domain';
+import {openShopDb} from '../../../storage/open';
+import {activeModelVersion, adminModelReads} from '../../../storage/repos/models';
+import {ordersRepo} from '../../../storage/repos/orders';
+import type {ShopDomain} from '../../../storage/shop-domain';
 
 const SHOP = 'job-store.myshopify.com' as ShopDomain;
 const dataDir = mkdtempSync(join(tmpdir(), 'pairwise-job-'));

@@ -1,21 +1,21 @@
 import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {generateStore} from '../../../demo/store-generator';
+import {generateStore} from '../../../devkit/store-generator';
 import {offlineSession} from '../../../server/auth/offline-session';
-import {curationRepo} from '../../../server/db/repos/curation';
-import {metafieldStateRepo} from '../../../server/db/repos/metafield-state';
-import {modelWriter} from '../../../server/db/repos/models';
-import type {ModelPairRow} from '../../../server/db/repos/models';
-import {productsRepo} from '../../../server/db/repos/products';
+import {curationRepo} from '../../../storage/repos/curation';
+import {metafieldStateRepo} from '../../../storage/repos/metafield-state';
+import {modelWriter} from '../../../storage/repos/models';
+import type {ModelPairRow} from '../../../storage/repos/models';
+import {productsRepo} from '../../../storage/repos/products';
 import {publishMetafields} from '../../../server/publish/metafields';
 import {companionsFor} from '../../../server/recommend/storefront';
-import {parseShopDomain} from '../../../server/shop-domain';
+import {parseShopDomain} from '../../../storage/shop-domain';
 import {productFromWebhook} from '../../../server/webhooks/products';
-import {startTestApp} from '../../support/app';
-import type {TestApp} from '../../support/app';
-import {sessionToken} from '../../support/session-token';
-import {ShopifyStandin} from '../../support/shopify-standin';
-import {productPayload} from '../../support/webhooks';
+import {startTestApp} from '../../../devkit/test-app';
+import type {TestApp} from '../../../devkit/test-app';
+import {sessionToken} from '../../../devkit/session-token';
+import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import {productPayload} from '../../../devkit/webhooks';
 
 // The metafield publisher against the Shopify stand-in (metafieldsSet / metafieldsDelete and cost limits as
 // Shopify documents them).

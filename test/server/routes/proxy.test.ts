@@ -1,9 +1,9 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {shopsRepo} from '../../../server/db/repos/shops';
-import {parseShopDomain} from '../../../server/shop-domain';
-import {startTestApp} from '../../support/app';
-import type {TestApp} from '../../support/app';
-import {proxySignature, signProxyQuery} from '../../support/storefront/sign';
+import {shopsRepo} from '../../../storage/repos/shops';
+import {parseShopDomain} from '../../../storage/shop-domain';
+import {startTestApp} from '../../../devkit/test-app';
+import type {TestApp} from '../../../devkit/test-app';
+import {proxySignature, signProxyQuery} from '../../../devkit/storefront/sign';
 
 let app: TestApp;
 const SHOP = 'proxied.myshopify.com';

@@ -2,15 +2,15 @@ import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {Session} from '@shopify/shopify-api';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ordersRepo} from '../../../server/db/repos/orders';
-import {productsRepo} from '../../../server/db/repos/products';
-import {SqliteSessionStorage} from '../../../server/db/repos/sessions';
-import {shopsRepo} from '../../../server/db/repos/shops';
-import {parseShopDomain} from '../../../server/shop-domain';
-import {startTestApp} from '../../support/app';
-import type {TestApp} from '../../support/app';
-import type {StoreOrder, StoreProduct} from '../../../demo/store-generator';
-import {orderPayload as restOrder, productPayload as restProduct, sendWebhook, signedWebhook} from '../../support/webhooks';
+import {ordersRepo} from '../../../storage/repos/orders';
+import {productsRepo} from '../../../storage/repos/products';
+import {SqliteSessionStorage} from '../../../storage/repos/sessions';
+import {shopsRepo} from '../../../storage/repos/shops';
+import {parseShopDomain} from '../../../storage/shop-domain';
+import {startTestApp} from '../../../devkit/test-app';
+import type {TestApp} from '../../../devkit/test-app';
+import type {StoreOrder, StoreProduct} from '../../../devkit/store-generator';
+import {orderPayload as restOrder, productPayload as restProduct, sendWebhook, signedWebhook} from '../../../devkit/webhooks';
 
 interface LineSpec {
   productId: number | null;

@@ -1,9 +1,9 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {StoreOrder} from '../../../../demo/store-generator';
-import {sessionToken} from '../../../support/session-token';
-import {startTestApp} from '../../../support/app';
-import type {TestApp} from '../../../support/app';
-import {orderPayload, sendWebhook, signedWebhook} from '../../../support/webhooks';
+import type {StoreOrder} from '../../../../devkit/store-generator';
+import {sessionToken} from '../../../../devkit/session-token';
+import {startTestApp} from '../../../../devkit/test-app';
+import type {TestApp} from '../../../../devkit/test-app';
+import {orderPayload, sendWebhook, signedWebhook} from '../../../../devkit/webhooks';
 
 let app: TestApp;
 beforeAll(async () => {

@@ -1,0 +1,2 @@
+export const TRAINER_DIST: string;
+export function ensureTrainerBundle(): string;
