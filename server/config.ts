@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {parse as parseToml} from 'smol-toml';
 import {z} from 'zod';
 
 /** Typed configuration from the environment (contracts: "Configuration"). */
@@ -27,11 +28,14 @@ const env = z.object({
   PAIRWISE_ADMIN_ORIGIN: z.url({protocol: /^https?$/}).optional(),
 });
 
-/** The scopes in shopify.app.toml's `[access_scopes]`, so the toml stays the one place they are written. */
+/**
+ * The scopes in shopify.app.toml's `[access_scopes]`, so the toml stays the one place they are written
+ * (https://shopify.dev/docs/apps/build/cli-for-apps/app-configuration#access_scopes).
+ */
 export function scopesFromToml(tomlPath = new URL('../shopify.app.toml', import.meta.url)): string[] {
-  const match = /^\s*scopes\s*=\s*"([^"]*)"/m.exec(readFileSync(tomlPath, 'utf8'));
-  if (!match) throw new ConfigError('shopify.app.toml has no [access_scopes] scopes line');
-  return match[1].split(',').map((s) => s.trim()).filter(Boolean);
+  const scopes = (parseToml(readFileSync(tomlPath, 'utf8')).access_scopes as {scopes?: unknown} | undefined)?.scopes;
+  if (typeof scopes !== 'string') throw new ConfigError('shopify.app.toml has no [access_scopes] scopes string');
+  return scopes.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** Reads and validates the environment; throws ConfigError naming every missing or bad variable. */
