@@ -1,4 +1,5 @@
 import type {Settings} from '../../domain/settings';
+import type {UnshowableReason} from '../../domain/showability';
 
 /** A companion the model proposes for an anchor product, with what the thresholds need. */
 export interface Candidate {
@@ -8,17 +9,21 @@ export interface Candidate {
   lift: number;
 }
 
-/** What decides whether a product may be shown to a shopper. */
-export interface ShowableProduct {
-  id: number;
-  handle: string;
+/** What decides whether a product may be shown to a shopper (the admin's catalogue rows carry it too). */
+export interface ProductFacts {
   status: string;
   available: boolean;
   price: number | null;
   giftCard: boolean;
-  tags: string;
+  tags: readonly string[];
   productType: string;
   vendor: string;
+}
+
+/** A product as the storefront selection reads it. */
+export interface ShowableProduct extends ProductFacts {
+  id: number;
+  handle: string;
 }
 
 export interface CompanionSources {
@@ -37,22 +42,45 @@ export interface Companion {
   pinned: boolean;
 }
 
-/** Never shown: sold out, not active (draft, archived, deleted), gift cards, free items, excluded by the merchant. */
-export function isShowable(p: ShowableProduct | undefined, settings: Settings, excluded: (id: number) => boolean): p is ShowableProduct {
-  if (!p || p.status !== 'active' || !p.available || p.giftCard || !(p.price !== null && p.price > 0)) return false;
-  if (excluded(p.id)) return false;
-  if (settings.excludeTypes.includes(p.productType) || settings.excludeVendors.includes(p.vendor)) return false;
-  if (settings.excludeTags.length) {
-    const tags = p.tags.split(',').map((t) => t.trim());
-    if (settings.excludeTags.some((t) => tags.includes(t))) return false;
-  }
-  return true;
+/** What a product is checked against: the merchant's settings and exclusions, and the cart upsell's price cap. */
+export interface ShowRules {
+  settings: Settings;
+  excluded: (id: number) => boolean;
+  /** The most a companion may cost (the cart upsell's cap); none for the product block. */
+  maxPrice?: number;
+}
+
+/**
+ * The one rule for what a shopper may see, used by the app proxy, the metafield publisher and the admin
+ * preview alike: the first reason product `id` may not be shown, or null when it may. Never shown: excluded
+ * by the merchant, sold out, not active (draft, archived, deleted), gift cards, free items, an excluded type,
+ * vendor or tag, and in the cart upsell anything dearer than the cap.
+ */
+export function unshowableReason(id: number, p: ProductFacts | undefined, rules: ShowRules): UnshowableReason | null {
+  const {settings} = rules;
+  if (rules.excluded(id)) return 'product_excluded';
+  if (!p) return 'unavailable';
+  if (p.status !== 'active') return 'unavailable';
+  if (!p.available) return 'unavailable';
+  if (p.giftCard) return 'unavailable';
+  if (!(p.price !== null && p.price > 0)) return 'unavailable';
+  if (settings.excludeTypes.includes(p.productType)) return 'excluded_type';
+  if (settings.excludeVendors.includes(p.vendor)) return 'excluded_vendor';
+  if (p.tags.some((t) => settings.excludeTags.includes(t))) return 'excluded_tag';
+  if (p.price > (rules.maxPrice ?? Infinity)) return 'over_price_cap';
+  return null;
+}
+
+/** Whether a shopper may see `p`: no reason against it (see unshowableReason). */
+export function isShowable<P extends ProductFacts>(id: number, p: P | undefined, rules: ShowRules): p is P {
+  return unshowableReason(id, p, rules) === null;
 }
 
 /**
  * The companions shoppers see for one or more anchors (one for the product block, the cart's items for the
  * upsell): the merchant's pins first, then the model's list filtered by the thresholds, best first, merged
- * across anchors by best score, without the anchors themselves or anything in `exclude` (the cart).
+ * across anchors by best score, without the anchors themselves or anything in `exclude` (the cart). The
+ * upsell's price cap applies to the model's companions; a pin is the merchant's own choice and is not capped.
  */
 export function selectCompanions(
   src: CompanionSources,
@@ -61,7 +89,7 @@ export function selectCompanions(
 ): Companion[] {
   const {settings} = src;
   const taken = new Set<number>([...anchorIds, ...(opts.exclude ?? [])]);
-  const excluded = (id: number) => src.productExcluded(id);
+  const rules: ShowRules = {settings, excluded: (id) => src.productExcluded(id)};
   const pinned: Companion[] = [];
   const best = new Map<number, Companion>();
 
@@ -69,9 +97,10 @@ export function selectCompanions(
     const anchor = src.product(anchorId);
     const blocked = new Set(src.pairExcluded(anchorId));
     const maxPrice = opts.block === 'cart' && anchor?.price ? anchor.price * settings.upsellPriceRatio : Infinity;
+    const capped: ShowRules = {...rules, maxPrice};
     for (const id of src.pins(anchorId)) {
       const p = src.product(id);
-      if (taken.has(id) || blocked.has(id) || !isShowable(p, settings, excluded)) continue;
+      if (taken.has(id) || blocked.has(id) || !isShowable(id, p, rules)) continue;
       taken.add(id);
       pinned.push({id, handle: p.handle, score: 1, pinned: true});
     }
@@ -79,7 +108,7 @@ export function selectCompanions(
       if (taken.has(c.id) || blocked.has(c.id)) continue;
       if (c.confidence < settings.minConfidence || c.lift < settings.minLift) continue;
       const p = src.product(c.id);
-      if (!isShowable(p, settings, excluded) || (p.price ?? 0) > maxPrice) continue;
+      if (!isShowable(c.id, p, capped)) continue;
       const seen = best.get(c.id);
       if (!seen || seen.score < c.score) best.set(c.id, {id: c.id, handle: p.handle, score: c.score, pinned: false});
     }

@@ -27,7 +27,7 @@ export function companionsFor(
       product: (id) => {
         if (!cache.has(id)) {
           const p = products.get(id);
-          cache.set(id, p && {id, handle: p.handle, status: p.status, available: p.available, price: p.price, giftCard: p.giftCard === true, tags: p.tags, productType: p.productType, vendor: p.vendor});
+          cache.set(id, p && {id, handle: p.handle, status: p.status, available: p.available, price: p.price, giftCard: p.giftCard === true, tags: p.tags.split(',').map((t) => t.trim()), productType: p.productType, vendor: p.vendor});
         }
         return cache.get(id);
       },

@@ -1,6 +1,7 @@
 import type {CatalogProduct} from '../../../storage/repos/catalog';
 import type {RankedCompanion} from '../../../storage/repos/models';
 import type {Settings} from '../../../domain/settings';
+import {unshowableReason} from '../../recommend/companions';
 import type {Companion} from '../../recommend/companions';
 import type {HiddenReason} from '../../../domain/showability';
 
@@ -22,7 +23,7 @@ export interface Curation {
  * Every candidate for a product's block (pins, then the model's ranking), each with the reason it is hidden,
  * so the merchant sees why a pair they expected is missing. What is shown is `shown`, the storefront's own
  * selection (recommend/companions.ts), so the admin never disagrees with the shop; the reasons only explain
- * the rest, checked in the storefront's order.
+ * the rest, checked in the storefront's order and with its own rule (`unshowableReason`).
  */
 export function explainBlock(
   ranked: RankedCompanion[],
@@ -37,17 +38,13 @@ export function explainBlock(
   return order.map((companionId) => {
     const pinned = curation.pins.includes(companionId);
     if (shownIds.has(companionId)) return {companionId, pinned, hidden: null};
-    const p = products.get(companionId);
     const s = stats.get(companionId);
-    let hidden: HiddenReason = 'over_limit';
-    if (curation.pairExclusions.has(companionId)) hidden = 'pair_excluded';
-    else if (curation.isProductExcluded(companionId)) hidden = 'product_excluded';
-    else if (!p || p.status !== 'active' || !p.available || p.giftCard || !(p.price !== null && p.price > 0)) hidden = 'unavailable';
-    else if (settings.excludeTypes.includes(p.productType)) hidden = 'excluded_type';
-    else if (settings.excludeVendors.includes(p.vendor)) hidden = 'excluded_vendor';
-    else if (settings.excludeTags.some((t) => p.tags.includes(t))) hidden = 'excluded_tag';
-    else if (!pinned && s && s.confidence < settings.minConfidence) hidden = 'low_confidence';
-    else if (!pinned && s && s.lift < settings.minLift) hidden = 'low_lift';
+    const hidden: HiddenReason = curation.pairExclusions.has(companionId)
+      ? 'pair_excluded'
+      : unshowableReason(companionId, products.get(companionId), {settings, excluded: curation.isProductExcluded})
+        ?? (!pinned && s && s.confidence < settings.minConfidence ? 'low_confidence' : null)
+        ?? (!pinned && s && s.lift < settings.minLift ? 'low_lift' : null)
+        ?? 'over_limit';
     return {companionId, pinned, hidden};
   });
 }
