@@ -24,10 +24,12 @@ export type EvaluateOptions = {
   perQuery?: number[];
   /** The orders whose products are asked for coverage (default: `test`); see coverage. */
   coverageQueries?: Baskets;
+  /** Receives every query's anchor, aligned with `perQuery` (see tailBuckets). */
+  anchors?: number[];
 };
 
 export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, k = 10, opts: EvaluateOptions = {}): Metrics {
-  const {perQuery} = opts;
+  const {perQuery, anchors} = opts;
   const inTest = new Uint8Array(test.itemIds.length);
   let n = 0, hr = 0, precision = 0, recall = 0, ndcg = 0;
   for (let b = 0; b < test.count; b++) {
@@ -57,6 +59,7 @@ export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, 
       recall += hits / (size - 1);
       ndcg += dcg / idcg;
       perQuery?.push(dcg / idcg);
+      anchors?.push(a);
     }
     for (let t = start; t < end; t++) inTest[test.items[t]] = 0;
   }
@@ -145,6 +148,44 @@ export function baseline(train: Baskets, kind: BaselineName, k = 10, index: Item
     const list = lists && a < lists.offsets.length - 1 ? Array.from(lists.items.subarray(lists.offsets[a], lists.offsets[a + 1])) : [];
     return backfill(list, a, popular, k);
   };
+}
+
+/**
+ * Rolling-origin slices for the gate: `slices` consecutive blocks of `share` of the orders at the end of the
+ * period, each held out from a model trained on everything before it. The last is timeSplit(baskets, share).
+ */
+export function rollingSlices(baskets: Baskets, slices = 3, share = 0.1): {train: Baskets; test: Baskets}[] {
+  return Array.from({length: slices}, (_, f) => {
+    const cut = Math.floor(baskets.count * (1 - (slices - f) * share));
+    const end = f === slices - 1 ? baskets.count : Math.floor(baskets.count * (1 - (slices - f - 1) * share));
+    return {train: sliceBaskets(baskets, 0, cut), test: sliceBaskets(baskets, cut, end)};
+  });
+}
+
+/** The anchor buckets of the tail report: the anchor's orders in training, [from, to]. */
+export const TAIL_BUCKETS = [
+  {name: '0', from: 0, to: 0},
+  {name: '1-4', from: 1, to: 4},
+  {name: '5-19', from: 5, to: 19},
+  {name: '20-99', from: 20, to: 99},
+  {name: '100+', from: 100, to: Infinity},
+] as const;
+
+/** Mean NDCG@10 of the queries whose anchor falls in each TAIL_BUCKETS bucket (by its orders in `freq`). */
+export function tailBuckets(freq: Uint32Array, anchors: number[], perQuery: number[]): Record<string, {queries: number; ndcg: number}> {
+  const out: Record<string, {queries: number; ndcg: number}> = {};
+  for (const b of TAIL_BUCKETS) {
+    let n = 0, sum = 0;
+    anchors.forEach((a, q) => {
+      const f = a < freq.length ? freq[a] : 0;
+      if (f >= b.from && f <= b.to) {
+        n++;
+        sum += perQuery[q];
+      }
+    });
+    out[b.name] = {queries: n, ndcg: n > 0 ? round4(sum / n) : 0};
+  }
+  return out;
 }
 
 /** Splits baskets in time order: the first `1 - holdout` share trains, the rest is held out (protocol: 20%). */

@@ -6,10 +6,10 @@ import {BasketBuilder, MissingColumnError, readOrdersCsv, readProductsCsv} from 
 import {train} from './pipeline';
 import {createProgress} from './progress';
 import {TrainerThreads} from './threads';
-import {buildReport, writeOutputs, writeReport} from './write';
+import {buildReport, writeCart, writeOutputs, writeReport} from './write';
 
 /**
- * `npm run train -- --orders <csv[.gz]> --out <dir> [--model stats|full] [--backend <name>] [--seed N]` (CSV mode) or
+ * `npm run train -- --orders <csv[.gz]> --out <dir> [--model stats|full] [--backend <name>] [--seed N] [--embeddings]` (CSV mode) or
  * `npm run train -- --shop <domain> [--data-dir <dir>]` (DB mode: reads the shop's file, publishes the new
  * version atomically). Exit codes: 0 done, 1 failed, 2 bad arguments or input.
  */
@@ -58,13 +58,14 @@ async function runCsv(o: CliOptions, pool: TrainerThreads): Promise<void> {
   const loaded = {...read, baskets: builder.build(), cancelledOrders: builder.cancelledOrders};
   const texts = catalogue.length ? catalogue : loaded.baskets.titles.map((title, index) => ({index, title}));
   const loadS = (performance.now() - t0) / 1000;
-  const result = await train(loaded.baskets, {model: o.model, seed: o.seed, texts, backend: o.backend, pool}, progress);
+  const result = await train(loaded.baskets, {model: o.model, seed: o.seed, texts, backend: o.backend, embeddings: o.embeddings, pool}, progress);
   progress.stage('write', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: 0};
   const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: result.backend?.name ?? 'none', threads: pool.threads, timings});
   const tWrite = performance.now();
   const staging = stagingDir(o.out!);
   await writeOutputs(staging, loaded.baskets, result.companions, result.freq, result.bundles, result.embeddingSim, pool);
+  if (result.cart) await writeCart(staging, loaded.baskets.itemIds, result.cart.weights);
   Object.assign(timings, {write_s: Number(((performance.now() - tWrite) / 1000).toFixed(3))});
   timings.total_s = Number(((performance.now() - t0) / 1000).toFixed(3));
   writeReport(staging, report);

@@ -7,7 +7,10 @@ import type {Bundle} from './bundles';
 import {mineBundles} from './bundles';
 import type {Community} from './communities';
 import type {BaselineName, Metrics, Recommender} from './evaluate';
-import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, evaluate, pairedGain, popularityOrder, timeSplit} from './evaluate';
+import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, evaluate, pairedGain, popularityOrder, rollingSlices, tailBuckets, timeSplit} from './evaluate';
+import type {CartResult} from './cart/stage';
+import type {ListGate, ListSlice} from './gate';
+import {listGate} from './gate';
 import type {Baskets} from './load';
 import {itemFrequencies} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
@@ -19,14 +22,15 @@ import {textNeighbours} from './text';
 import {sharedArray} from './shared';
 
 /**
- * From baskets to published companions. `full` picks the scoring parameters on a validation slice cut from
- * the end of the training period, evaluates them against the four baselines there with the contracts'
- * protocol, and publishes the best baseline instead when the model loses (the gate). It also trains item
- * embeddings on the chosen tfjs backend, on this thread while the validation's kernel passes run on the worker
- * threads: their cosine is stored with every published pair and enters the score only when it raises
- * validation NDCG. Last, a learned ranker (ranker.ts, TensorFlow.js) over the pair features is fitted on half
- * of the validation orders and replaces the analytic score when it wins on the other half. `stats` computes
- * pair statistics and lists with the default parameters only.
+ * From baskets to published companions and cart weights. `full` picks the scoring parameters on a validation
+ * slice cut from the end of the training period; a learned ranker (ranker.ts, TensorFlow.js) over the pair
+ * features is fitted on half of the validation orders and replaces the analytic score when it wins on the
+ * other half. The gate (gate.ts) then compares the pick against the four baselines on GATE_SLICES rolling-origin
+ * slices and publishes the best baseline instead when the model's gain does not hold. The cart model
+ * (cart/stage.ts, EASE on the WASM or GPU backend) is chosen and gated the same way against summed co-count.
+ * With `embeddings`, item embeddings are trained on this thread while the validation's kernel passes run on the
+ * worker threads, and enter the score only when they raise validation NDCG. `stats` computes pair statistics
+ * and lists with the default parameters only, and no cart model.
  */
 
 export type TrainOptions = {
@@ -37,6 +41,11 @@ export type TrainOptions = {
   texts?: ProductText[];
   /** Preferred TensorFlow.js backend for the embedding stage (full mode); falls back down BACKEND_ORDER. */
   backend?: string;
+  /**
+   * Train item embeddings and try them in the score (full mode). Off by default: measured on the shared data
+   * sets they changed test NDCG@10 by less than the noise while costing two embedding runs (README).
+   */
+  embeddings?: boolean;
   /** Embedding size and passes; the defaults keep online-retail's full run within its 60 s budget on 2 cores. */
   embed?: {dim?: number; epochs?: number; maxPairsPerEpoch?: number};
   /** Threads for the kernel passes (main.ts starts one before loading); without it they run on this thread. */
@@ -55,14 +64,24 @@ export type TrainResult = {
   /** Model and baselines on the validation slice; null in stats mode. */
   eval: Record<'model' | BaselineName, Metrics> | null;
   gate: string | null;
+  /** The rolling-origin slices the gate judged (protocol A); null in stats mode. */
+  gateSlices: GateReport | null;
+  /** Protocol-A NDCG@10 by the anchor's training orders on the validation slice, model and co-count; null in stats mode. */
+  tail: Record<'model' | 'cocount', ReturnType<typeof tailBuckets>> | null;
+  /**
+   * The cart model (full mode): `weights` in item indexes of the input baskets (CSR: product i's rows are
+   * `items[offsets[i] .. offsets[i + 1])`, largest |weight| first, at most 100), `kind` what the gate
+   * published; null in stats mode.
+   */
+  cart: CartResult | null;
   timings: Record<string, number>;
   /** Every parameter set tried on the validation slice with its NDCG@10 and coverage; empty in stats mode. */
   tuning: {params: Partial<ScoreParams>; ndcg: number; coverage: number}[];
   /** Products with no orders whose list was borrowed from their text neighbours. */
   coldStarted: number;
-  /** The backend that trained the embeddings and the attempts before it; null in stats mode. */
+  /** The TensorFlow.js backend (embeddings, ranker, cart solve) and the attempts before it; null in stats mode. */
   backend: (BackendChoice & {note: string | null}) | null;
-  /** Cosine of each published pair's item vectors, aligned with `companions.items`; null in stats mode. */
+  /** Cosine of each published pair's item vectors, aligned with `companions.items`; null without embeddings. */
   embeddingSim: Float32Array | null;
   /** The learned ranker's weights and the validation comparison that kept or dropped it; null in stats mode. */
   ranker: RankerReport | null;
@@ -146,7 +165,7 @@ async function tune(
   pool: TrainerThreads,
   progress: Progress,
   timings: Record<string, number>,
-  validationEmbeddings: Promise<Embeddings>,
+  validationEmbeddings: Promise<Embeddings> | null,
 ) {
   const coverageQueries = timeSplit(baskets, COVERAGE_SHARE).test;
   const index = transpose(train);
@@ -154,7 +173,7 @@ async function tune(
   /** NDCG and the rest on `heldOut`; coverage over the coverage queries. */
   const score = (recommend: Recommender, heldOut: Baskets, perQuery?: number[]): Metrics => evaluate(train, heldOut, recommend, EVAL_K, {perQuery, coverageQueries});
   const results = {} as Record<'model' | BaselineName, Metrics>;
-  const steps = BASELINES.length + SCORE_GRID.length + EMBEDDING_WEIGHTS.length + 1;
+  const steps = BASELINES.length + SCORE_GRID.length + (validationEmbeddings ? EMBEDDING_WEIGHTS.length + 1 : 0);
   timed(timings, 'baselines_s', () => {
     BASELINES.forEach((b, i) => {
       results[b] = score(baseline(train, b, EVAL_K, index), test);
@@ -185,19 +204,22 @@ async function tune(
       progress.update((BASELINES.length + i + 1) / steps);
     }
   });
-  const embeddings = await timedAsync(timings, 'embed_validation_wait_s', () => validationEmbeddings);
-  progress.update((BASELINES.length + SCORE_GRID.length + 1) / steps);
-  await timedAsync(timings, 'tune_embedding_s', async () => {
-    const base: ScoreParams = best ? (best as {params: ScoreParams}).params : {...DEFAULT_SCORE, ...SCORE_GRID[0]};
-    for (const [i, w] of EMBEDDING_WEIGHTS.entries()) {
-      await consider({...base, embeddingWeight: w}, embeddings);
-      progress.update((BASELINES.length + SCORE_GRID.length + 2 + i) / steps);
-    }
-  });
+  let embeddings: Embeddings | undefined;
+  if (validationEmbeddings) {
+    embeddings = await timedAsync(timings, 'embed_validation_wait_s', () => validationEmbeddings);
+    progress.update((BASELINES.length + SCORE_GRID.length + 1) / steps);
+    await timedAsync(timings, 'tune_embedding_s', async () => {
+      const base: ScoreParams = best ? (best as {params: ScoreParams}).params : {...DEFAULT_SCORE, ...SCORE_GRID[0]};
+      for (const [i, w] of EMBEDDING_WEIGHTS.entries()) {
+        await consider({...base, embeddingWeight: w}, embeddings);
+        progress.update((BASELINES.length + SCORE_GRID.length + 2 + i) / steps);
+      }
+    });
+  }
   const chosen = best ?? {params: {...DEFAULT_SCORE, ...SCORE_GRID[0]}, metrics: results.cocount};
   results.model = chosen.metrics;
   const ranker = await timedAsync(timings, 'ranker_s', () => tryRanker(train, test, chosen.params, {embeddings, index, measure, cocountCoverage: results.cocount.coverage}));
-  return {params: ranker.params, results, tuning, ranker: ranker.report};
+  return {params: ranker.params, results, tuning, ranker: ranker.report, embeddings};
 }
 
 /**
@@ -234,7 +256,7 @@ async function tryRanker(
   train: Baskets,
   validation: Baskets,
   params: ScoreParams,
-  o: {embeddings: Embeddings; index: ItemBaskets; measure: Measure; cocountCoverage: number},
+  o: {embeddings?: Embeddings; index: ItemBaskets; measure: Measure; cocountCoverage: number},
 ): Promise<{params: ScoreParams; report: RankerReport}> {
   const {fitRanker} = await import('./ranker');
   const [fitHalf, judgeHalf] = alternateSplit(validation);
@@ -256,21 +278,39 @@ async function tryRanker(
   return {params: {...params, ranker: weights}, report};
 }
 
+/** Rolling-origin slices the gate compares on (each VALIDATION_SHARE of the orders; the last is the validation slice). */
+export const GATE_SLICES = 3;
+
+/** What report.json says about the gate's slices: each slice's figures, and the decision. */
+export type GateReport = ListGate & {slices: Record<'model' | BaselineName, Metrics>[]};
+
 /**
- * Publish the model only when its validation NDCG@10 is at least the best baseline's, else that baseline. A
- * baseline that shows the same few best sellers everywhere (popularity) is not a publishable list: the gate
- * compares against the baselines that cover at least as much of the catalogue as co-count.
+ * Protocol A on each slice for the chosen parameters and the four baselines, each ranked on the slice's own
+ * training part. Known leaks, both in the model's favour: the ranker's weights were fitted on half of the last
+ * slice, and embeddings (when on) were trained on the orders before the last slice, which hold the earlier ones.
  */
-export function gateDecision(results: Record<'model' | BaselineName, Metrics>): {kind: Kind; gate: string} {
-  // A new store: nothing to compare on, and co-count order is what the model falls back to anyway.
-  if (results.model.queries === 0) return {kind: 'model', gate: 'no validation orders with 2+ products yet, so nothing to compare against the baselines: published the model'};
-  const floor = results.cocount.coverage;
-  const eligible = BASELINES.filter((b) => results[b].coverage >= floor);
-  const best = eligible.reduce((x, y) => (results[y].ndcg > results[x].ndcg ? y : x));
-  if (results.model.ndcg < results[best].ndcg) {
-    return {kind: best, gate: `model NDCG@10 ${results.model.ndcg} < ${best} ${results[best].ndcg} on the validation slice: published ${best}`};
+async function listSlices(slices: {train: Baskets; test: Baskets}[], params: ScoreParams, pool: TrainerThreads, embeddings: Embeddings | undefined) {
+  const out: ListSlice[] = [];
+  // The last slice's query anchors, for the tail report (the same queries for the model and every baseline).
+  const anchors: number[] = [];
+  for (const [f, {train, test}] of slices.entries()) {
+    const index = transpose(train);
+    const popular = popularityOrder(itemFrequencies(train));
+    const lists = await pool.rankCompanions(train, params, EVAL_K, {index, embeddings});
+    const slice = {} as ListSlice;
+    const run = (recommend: Recommender, withAnchors = false) => {
+      const perQuery: number[] = [];
+      const metrics = evaluate(train, test, recommend, EVAL_K, {perQuery, anchors: withAnchors ? anchors : undefined});
+      return {metrics, perQuery};
+    };
+    slice.model = run((a) => backfill(listOf(lists, a), a, popular, EVAL_K), f === slices.length - 1);
+    for (const b of BASELINES) slice[b] = run(baseline(train, b, EVAL_K, index));
+    out.push(slice);
   }
-  return {kind: 'model', gate: `model NDCG@10 ${results.model.ndcg} >= ${best} ${results[best].ndcg} (best baseline covering at least co-count's ${floor} of the catalogue): published the model`};
+  const last = slices[slices.length - 1];
+  const freq = itemFrequencies(last.train);
+  const tail = {model: tailBuckets(freq, anchors, out[out.length - 1].model.perQuery), cocount: tailBuckets(freq, anchors, out[out.length - 1].cocount.perQuery)};
+  return {slices: out, tail};
 }
 
 export async function train(baskets: Baskets, opts: TrainOptions, progress: Progress): Promise<TrainResult> {
@@ -284,40 +324,59 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
   let embeddings: Embeddings | undefined;
   let tuning: TrainResult['tuning'] = [];
   let ranker: RankerReport | null = null;
+  let gateSlices: GateReport | null = null;
+  let tail: TrainResult['tail'] = null;
+  let cart: CartResult | null = null;
   const pool = opts.pool ?? new TrainerThreads(1);
   if (opts.model === 'full') {
     // TensorFlow.js takes ~0.6 s to import: only full mode pays for it.
     const {fallbackMessage, selectBackend} = await import('./backend');
-    const {trainEmbeddings} = await import('./embed');
     const choice = await selectBackend(opts.backend);
     const note = fallbackMessage(choice, opts.backend);
     if (note) console.error(note);
     backend = {...choice, note};
     const embedOptions = {...EMBED_DEFAULTS, ...opts.embed, seed: opts.seed};
-    const split = timeSplit(baskets, VALIDATION_SHARE);
+    const slices = rollingSlices(baskets, GATE_SLICES, VALIDATION_SHARE);
+    const split = slices[slices.length - 1];
     // Both embedding runs (single-threaded on the CPU backends) go on this thread one after the other, alongside
     // the validation, whose kernel passes meanwhile take the worker threads: on 2 cores the stages overlap.
     let inEmbedStage = false;
-    const validationEmbeddings = pool.alongside(() => trainEmbeddings(split.train, embedOptions));
-    const finalEmbeddings = validationEmbeddings.then(() =>
-      pool.alongside(() => trainEmbeddings(baskets, {...embedOptions, onProgress: (f) => inEmbedStage && progress.update(f)})),
-    );
-    // A failure surfaces where it is awaited (tune, or below), not as an unhandled rejection meanwhile.
-    finalEmbeddings.catch(() => undefined);
-    progress.stage('validate', 0.05, 0.55);
+    let validationEmbeddings: Promise<Embeddings> | null = null;
+    let finalEmbeddings: Promise<Embeddings> | null = null;
+    if (opts.embeddings) {
+      const {trainEmbeddings} = await import('./embed');
+      validationEmbeddings = pool.alongside(() => trainEmbeddings(split.train, embedOptions));
+      finalEmbeddings = validationEmbeddings.then(() =>
+        pool.alongside(() => trainEmbeddings(baskets, {...embedOptions, onProgress: (f) => inEmbedStage && progress.update(f)})),
+      );
+      // A failure surfaces where it is awaited (tune, or below), not as an unhandled rejection meanwhile.
+      finalEmbeddings.catch(() => undefined);
+    }
+    progress.stage('validate', 0.05, 0.4);
     const tuned = await tune(baskets, split, pool, progress, timings, validationEmbeddings);
     params = tuned.params;
     evalResults = tuned.results;
     tuning = tuned.tuning;
     ranker = tuned.ranker;
-    ({kind, gate} = gateDecision(tuned.results));
-    progress.stage('embed', 0.55, 0.75);
-    inEmbedStage = true;
-    embeddings = await timedAsync(timings, 'embed_wait_s', () => finalEmbeddings);
-    // Each embedding run's own seconds, start to finish, overlapping the stages above; the *_wait_s stages are
-    // what the pipeline still waited for them.
-    timings.embed_validation_s = Number((await validationEmbeddings).seconds.toFixed(3));
-    timings.embed_s = Number(embeddings.seconds.toFixed(3));
+    progress.stage('gate', 0.4, 0.5);
+    const judged = await timedAsync(timings, 'gate_s', () => listSlices(slices, params, pool, tuned.embeddings));
+    const coverage = Object.fromEntries(Object.entries(tuned.results).map(([name, m]) => [name, m.coverage])) as Record<Kind, number>;
+    const decision = listGate(judged.slices, coverage);
+    ({kind, gate} = decision);
+    gateSlices = {...decision, slices: judged.slices.map((sl) => Object.fromEntries(Object.entries(sl).map(([name, v]) => [name, v.metrics])) as Record<Kind, Metrics>)};
+    tail = judged.tail;
+    progress.stage('cart', 0.5, 0.7);
+    const {trainCart} = await import('./cart/stage');
+    cart = await timedAsync(timings, 'cart_s', () => trainCart(baskets, slices, (f) => progress.update(f)));
+    if (finalEmbeddings && validationEmbeddings) {
+      progress.stage('embed', 0.7, 0.75);
+      inEmbedStage = true;
+      embeddings = await timedAsync(timings, 'embed_wait_s', () => finalEmbeddings);
+      // Each embedding run's own seconds, start to finish, overlapping the stages above; the *_wait_s stages are
+      // what the pipeline still waited for them.
+      timings.embed_validation_s = Number((await validationEmbeddings).seconds.toFixed(3));
+      timings.embed_s = Number(embeddings.seconds.toFixed(3));
+    }
   }
   progress.stage('pairs', 0.75, 0.9);
   const freq = itemFrequencies(baskets);
@@ -355,5 +414,5 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
     const {findCommunities} = await import('./communities');
     communities = timed(timings, 'communities_s', () => findCommunities(companions, freq, {seed: opts.seed}));
   }
-  return {kind, companions, freq, bundles, communities, params, eval: evalResults, gate, timings, coldStarted, backend, embeddingSim, tuning, ranker};
+  return {kind, companions, freq, bundles, communities, params, eval: evalResults, gate, gateSlices, tail, cart, timings, coldStarted, backend, embeddingSim, tuning, ranker};
 }

@@ -4,13 +4,14 @@ import {join} from 'node:path';
 import type {Companions} from './blend';
 import {SOURCES} from './blend';
 import type {Bundle} from './bundles';
+import type {CartWeights} from './cart/weights';
 import type {Baskets, LoadResult} from './load';
 import type {TrainResult} from './pipeline';
 import {equalCuts} from './pairs';
 import {pairStats} from './stats';
 import type {TrainerThreads} from './threads';
 
-/** The output files of the contracts (recommendations.csv, pairs.csv, bundles.csv, report.json). */
+/** The output files of the contracts (recommendations.csv, pairs.csv, bundles.csv, cart.csv, report.json). */
 
 /** RFC 4180 quoting where needed. */
 export function csvField(value: string | number): string {
@@ -186,6 +187,22 @@ export async function writeOutputs(
   await bundleFile.close();
 }
 
+export const CART_HEADER = 'product_id,recommended_id,weight';
+
+/** cart.csv (contracts): each product's cart weights, largest |weight| first. */
+export async function writeCart(dir: string, itemIds: string[], cart: CartWeights): Promise<void> {
+  mkdirSync(dir, {recursive: true});
+  const ids = itemIds.map(csvField);
+  const file = new LineFile(join(dir, 'cart.csv'), CART_HEADER);
+  for (let i = 0; i < cart.offsets.length - 1; i++) {
+    for (let r = cart.offsets[i]; r < cart.offsets[i + 1]; r++) {
+      const wait = file.line(`${ids[i]},${ids[cart.items[r]]},${num(cart.weights[r])}`);
+      if (wait) await wait;
+    }
+  }
+  await file.close();
+}
+
 async function appendAndRemove(part: string, into: string): Promise<void> {
   await pipeline(createReadStream(part), createWriteStream(into, {flags: 'a'}));
   rmSync(part);
@@ -220,6 +237,9 @@ export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number;
     ranker: result.ranker,
     timings: extra.timings,
     eval: result.eval,
+    gate_slices: result.gateSlices,
+    tail: result.tail,
+    cart: result.cart?.report ?? null,
   };
 }
 

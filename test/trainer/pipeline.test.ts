@@ -1,31 +1,50 @@
 import {describe, expect, it} from 'vitest';
-import type {Metrics} from '../../trainer/evaluate';
-import {baseline, coverage, timeSplit} from '../../trainer/evaluate';
-import {COVERAGE_SHARE, RANKER_GAIN_SE, VALIDATION_SHARE, gateDecision, train} from '../../trainer/pipeline';
+import type {BaselineName} from '../../trainer/evaluate';
+import {baseline, coverage as coverageOf, timeSplit} from '../../trainer/evaluate';
+import type {ListSlice} from '../../trainer/gate';
+import {listGate} from '../../trainer/gate';
+import {COVERAGE_SHARE, RANKER_GAIN_SE, VALIDATION_SHARE, train} from '../../trainer/pipeline';
 import {createProgress} from '../../trainer/progress';
 import {TrainerThreads} from '../../trainer/threads';
 import {basketsOf, randomBaskets} from './helpers';
 
-const m = (ndcg: number, coverage: number): Metrics => ({hr: 0, precision: 0, recall: 0, ndcg, coverage, queries: 1});
 const quiet = createProgress(false, () => undefined);
 
-describe('gate', () => {
+/** A slice of `queries` where every query of `name` scores `ndcg` (per-query figures as the gate reads them). */
+const slice = (figures: Record<'model' | BaselineName, number>, queries = 200, jitter = 0.01): ListSlice =>
+  Object.fromEntries(
+    Object.entries(figures).map(([name, ndcg]) => {
+      const perQuery = Array.from({length: queries}, (_, q) => ndcg + (q % 2 ? jitter : -jitter));
+      return [name, {metrics: {hr: 0, precision: 0, recall: 0, ndcg, coverage: 0, queries}, perQuery}];
+    }),
+  ) as ListSlice;
+const coverage = {model: 0.6, popularity: 0.01, cocount: 0.6, lift: 0.8, jaccard: 0.9};
+
+describe('gate over rolling-origin slices', () => {
+  const base = {popularity: 0.3, cocount: 0.33, lift: 0.1, jaccard: 0.2};
   it.each([
-    ['model beats every baseline', {model: m(0.4, 0.6), popularity: m(0.3, 0.01), cocount: m(0.33, 0.6), lift: m(0.1, 0.8), jaccard: m(0.2, 0.9)}, 'model'],
-    ['a tie goes to the model', {model: m(0.33, 0.6), popularity: m(0.3, 0.01), cocount: m(0.33, 0.6), lift: m(0.1, 0.8), jaccard: m(0.2, 0.9)}, 'model'],
-    ['co-count wins', {model: m(0.3, 0.6), popularity: m(0.2, 0.01), cocount: m(0.33, 0.6), lift: m(0.1, 0.8), jaccard: m(0.2, 0.9)}, 'cocount'],
-    ['jaccard wins', {model: m(0.3, 0.6), popularity: m(0.2, 0.01), cocount: m(0.25, 0.6), lift: m(0.1, 0.8), jaccard: m(0.31, 0.9)}, 'jaccard'],
-    ['popularity is never published: it covers nothing', {model: m(0.12, 0.6), popularity: m(0.13, 0.001), cocount: m(0.11, 0.55), lift: m(0.05, 0.1), jaccard: m(0.05, 0.9)}, 'model'],
-  ] as const)('%s', (_name, results, kind) => {
-    const decision = gateDecision(results);
+    ['model beats every baseline on every slice', [0.4, 0.41, 0.39], coverage, 'model'],
+    ['a tie goes to the model', [0.33, 0.33, 0.33], coverage, 'model'],
+    ['co-count wins every slice', [0.3, 0.31, 0.32], coverage, 'cocount'],
+    ['a model that wins one slice and loses the others is not published', [0.45, 0.3, 0.31], coverage, 'cocount'],
+    ['a model that loses one slice clearly is not published', [0.36, 0.36, 0.31], coverage, 'cocount'],
+    ['a model below co-count coverage is not published', [0.4, 0.4, 0.4], {...coverage, model: 0.5}, 'cocount'],
+    ['popularity is never published: it covers nothing', [0.32, 0.32, 0.32], {...coverage, lift: 0.1, jaccard: 0.1}, 'cocount'],
+  ] as const)('%s', (_name, model, cov, kind) => {
+    const decision = listGate(model.map((ndcg) => slice({model: ndcg, ...base})), cov);
     expect(decision.kind).toBe(kind);
     expect(decision.gate).toContain(kind === 'model' ? 'published the model' : `published ${kind}`);
   });
 
-  it('says there was nothing to compare when the validation slice has no queries', () => {
-    const none = {...m(0, 0), queries: 0};
-    const decision = gateDecision({model: none, popularity: none, cocount: none, lift: none, jaccard: none});
-    expect(decision).toEqual({kind: 'model', gate: expect.stringContaining('nothing to compare')});
+  it('jaccard, the best covering baseline, is what a losing model gives way to', () => {
+    const decision = listGate([0, 1, 2].map(() => slice({model: 0.2, popularity: 0.3, cocount: 0.25, lift: 0.1, jaccard: 0.31})), coverage);
+    expect(decision).toMatchObject({kind: 'jaccard', baseline: 'jaccard'});
+  });
+
+  it('says there was nothing to compare when the slices have no queries', () => {
+    const none = slice({model: 0, popularity: 0, cocount: 0, lift: 0, jaccard: 0}, 0);
+    const decision = listGate([none, none, none], coverage);
+    expect(decision).toMatchObject({kind: 'model', gate: expect.stringContaining('nothing to compare')});
   });
 });
 
@@ -55,6 +74,11 @@ describe('pipeline', () => {
     expect(b.tuning).toEqual(a.tuning);
     expect(b.embeddingSim).toEqual(a.embeddingSim);
     expect(a.communities).toEqual(b.communities);
+    // The cart model and both gates: the same weights and decisions whatever the thread count.
+    expect(a.cart?.weights.items.length).toBeGreaterThan(0);
+    expect(b.cart?.weights).toEqual(a.cart?.weights);
+    expect({...b.cart?.report, fit_s: 0}).toEqual({...a.cart?.report, fit_s: 0});
+    expect(b.gateSlices).toEqual(a.gateSlices);
     expect(a.bundles).toEqual(b.bundles);
     // The learned ranker was fitted and judged against the analytic score on the other validation half, and the
     // published parameters carry its weights exactly when its gain there was clear of noise.
@@ -74,7 +98,7 @@ describe('pipeline', () => {
     const pool = new TrainerThreads(2);
     // A negative size makes the embedding tables fail to allocate; the second run, chained to the first, must not
     // surface as an unhandled rejection (vitest fails the file on one).
-    await expect(train(baskets, {model: 'full', embed: {dim: -1}, pool}, quiet).finally(() => pool.close())).rejects.toThrow(/length/i);
+    await expect(train(baskets, {model: 'full', embeddings: true, embed: {dim: -1}, pool}, quiet).finally(() => pool.close())).rejects.toThrow(/length/i);
   });
 
   it('compares coverage over as many orders as the protocol would query, not over the smaller validation slice', async () => {
@@ -84,8 +108,8 @@ describe('pipeline', () => {
     // Co-count's figure is its coverage over the last quarter, with lists from the validation's training part.
     const {train: fit, test: slice} = timeSplit(baskets, VALIDATION_SHARE);
     const cocount = baseline(fit, 'cocount');
-    const overQuarter = coverage(fit, timeSplit(baskets, COVERAGE_SHARE).test, cocount);
-    expect(overQuarter).not.toBe(coverage(fit, slice, cocount));
+    const overQuarter = coverageOf(fit, timeSplit(baskets, COVERAGE_SHARE).test, cocount);
+    expect(overQuarter).not.toBe(coverageOf(fit, slice, cocount));
     expect(a.eval!.cocount.coverage).toBe(overQuarter);
     expect(a.ranker!.judged!.cocountCoverage).toBe(overQuarter);
   });

@@ -1,0 +1,78 @@
+import type {Baskets} from '../load';
+import {itemFrequencies} from '../load';
+import {popularityOrder} from '../evaluate';
+import {invertSpdTf} from './solve-tf';
+
+/**
+ * EASE (Steck 2019): the closed-form ridge regression of each product on all the others over the order matrix X,
+ * with a zero diagonal: P = (XᵀX + λI)⁻¹, B = I - P diag(1/diag P). A cart's score of x is Σ_{i in cart} B[i, x],
+ * which is exactly what protocol B asks: the one missing product of an order from the rest of it.
+ * The dense solve is O(n³), so it covers the `size` most-ordered products only (the rest get fallback weights).
+ */
+
+export type EaseModel = {
+  /** Item index of each dense row/column, most ordered first. */
+  items: Uint32Array;
+  /** Item index -> dense position, -1 outside. */
+  position: Int32Array;
+  /** B, row-major, `items.length` squared: B[i * n + x] is dense product i's weight for dense product x. */
+  b: Float32Array;
+};
+
+/** The `size` most-ordered products (ties to the first seen), as EASE's dense part. */
+export function denseProducts(freq: Uint32Array, size: number): Uint32Array {
+  return popularityOrder(freq).slice(0, size);
+}
+
+/**
+ * XᵀX over `items` (the dense products), row-major in double precision, each order weighted by its number of
+ * products to the power `-sizePower` (0: every order counts once).
+ */
+export function gram(baskets: Baskets, items: Uint32Array, position: Int32Array, sizePower = 0): Float64Array {
+  const n = items.length;
+  const g = new Float64Array(n * n);
+  const inBasket: number[] = [];
+  for (let b = 0; b < baskets.count; b++) {
+    for (let t = baskets.offsets[b]; t < baskets.offsets[b + 1]; t++) {
+      const p = position[baskets.items[t]];
+      if (p >= 0) inBasket.push(p);
+    }
+    const w = sizePower === 0 ? 1 : (baskets.offsets[b + 1] - baskets.offsets[b]) ** -sizePower;
+    for (const u of inBasket) {
+      const row = u * n;
+      for (const v of inBasket) g[row + v] += w;
+    }
+    inBasket.length = 0;
+  }
+  return g;
+}
+
+export type EaseParams = {
+  /** Products in the dense part. */
+  dense: number;
+  /** The ridge. */
+  lambda: number;
+  /** Extra ridge in proportion to each product's own (weighted) orders: EDLAE's dropout emphasis (Steck 2020). */
+  emphasis: number;
+  /** Orders weighted by size^-sizePower in the Gram matrix. */
+  sizePower: number;
+};
+
+/** Fits EASE on the `dense` most-ordered products of `baskets`. */
+export function fitEase(baskets: Baskets, {dense: size, lambda, emphasis, sizePower}: EaseParams): EaseModel {
+  const freq = itemFrequencies(baskets);
+  const items = denseProducts(freq, size);
+  const n = items.length;
+  const position = new Int32Array(freq.length).fill(-1);
+  items.forEach((x, p) => (position[x] = p));
+  const p = gram(baskets, items, position, sizePower);
+  for (let i = 0; i < n; i++) p[i * n + i] += lambda + emphasis * p[i * n + i];
+  const b = invertSpdTf(p, n);
+  const diag = new Float64Array(n);
+  for (let x = 0; x < n; x++) diag[x] = b[x * n + x];
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    for (let x = 0; x < n; x++) b[row + x] = x === i ? 0 : -b[row + x] / diag[x];
+  }
+  return {items, position, b};
+}
