@@ -66,6 +66,8 @@ export class Catalog {
   constructor(
     products: StoreProduct[],
     readonly recommendationsFor: RecommendationsFor,
+    /** Prefix of product URLs (`product.url`, `/products/<handle>.js`'s `url`): `/`, or a market's `/en-ca/`. */
+    private readonly root = '/',
   ) {
     for (const p of products) {
       this.byId.set(p.id, p);
@@ -81,8 +83,11 @@ export class Catalog {
   }
 
   /**
-   * The Liquid product object. Its `$app:pairwise.recommendations` metafield resolves to product objects, and
-   * to nil for products that no longer exist, as `list.product_reference` does in Liquid.
+   * The Liquid product object. Its `$app.recommendations` metafield resolves to product objects, and to nil for
+   * products that no longer exist, as `list.product_reference` does in Liquid. Only the reserved-prefix spelling
+   * `metafields['$app']` reaches the app's namespace (`app--<app id>`), as in a theme app extension; `metafields.app`
+   * is a namespace literally named "app" and holds nothing:
+   * https://shopify.dev/docs/apps/build/online-store/theme-app-extensions/configuration#reserved-prefixes-for-metafields-and-metaobjects
    */
   liquidProduct(p: StoreProduct): LiquidProduct {
     const variant = this.variantOf(p);
@@ -92,7 +97,7 @@ export class Catalog {
       id: p.id,
       handle: p.handle,
       title: p.title,
-      url: `/products/${p.handle}`,
+      url: `${catalog.root}products/${p.handle}`,
       price: p.price,
       available: variant.available,
       'gift_card?': p.giftCard ?? false,
@@ -104,7 +109,7 @@ export class Catalog {
           const companion = catalog.byId.get(id);
           return companion ? catalog.liquidProduct(companion) : null;
         });
-        return {'$app:pairwise': {recommendations: {value}}};
+        return {'$app': {recommendations: {value}}};
       },
     };
   }
@@ -117,7 +122,7 @@ export class Catalog {
       id: p.id,
       title: p.title,
       handle: p.handle,
-      url: `/products/${p.handle}`,
+      url: `${this.root}products/${p.handle}`,
       available: variant.available,
       price: p.price,
       featured_image: src,

@@ -3,6 +3,9 @@
  * blocks call (/cart/add, /cart/add.js with `sections`, /cart.js, /cart/change(.js)), the Section Rendering API,
  * and `/apps/pairwise/*` either forwarded to the app server with a signed query, as Shopify's app proxy does, or
  * answered by a small stand-in built on `recommendationsFor`. Tests drive it with Chromium; the demo shows it.
+ * Every storefront route, the app proxy included, also answers under a locale prefix (`/fr/...`) or, for a
+ * market's subfolder store, only under that subfolder; `routes.root_url` is `/`, `/fr` or the subfolder, as
+ * https://shopify.dev/docs/api/liquid/objects/routes gives it (no trailing slash under a prefix).
  */
 import {randomBytes} from 'node:crypto';
 import {readFileSync} from 'node:fs';
@@ -31,7 +34,7 @@ export interface StorefrontEvent {
 
 export interface PreviewStorefrontOptions {
   products: StoreProduct[];
-  /** The `$app:pairwise.recommendations` list of a product (ids, best first). Also feeds the proxy stand-in. */
+  /** The `$app.recommendations` list of a product (ids, best first). Also feeds the proxy stand-in. */
   recommendationsFor: RecommendationsFor;
   /** `*.myshopify.com` domain; sent to the app proxy as `shop`. */
   shop: string;
@@ -43,6 +46,14 @@ export interface PreviewStorefrontOptions {
   currency?: string;
   /** Adds a Dawn-like cart drawer to every page and turns the cart-drawer upsell app embed on. */
   drawer?: boolean;
+  /**
+   * Serve one market's subfolder store (`/<language>-<country>`, e.g. `/fr-ca`; subfolder web presences:
+   * https://shopify.dev/docs/api/admin-graphql/latest/objects/MarketWebPresence): pages, cart, Ajax API and the
+   * app proxy (`/fr-ca/apps/pairwise/*`) live only under it, in its language when the blocks have it. The preview
+   * serves no other market, so a storefront path outside the subfolder gets 404; assets and images stand for the
+   * CDN and stay at the root.
+   */
+  subfolder?: string;
   /** Merchant settings per block, merged over each schema's defaults. */
   settings?: Partial<Record<'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed', Record<string, unknown>>>;
 }
@@ -62,7 +73,9 @@ const proxyPrefix = '/apps/pairwise';
 /** Builds the preview storefront; nothing listens until `listen()`. */
 export function createPreviewStorefront(opts: PreviewStorefrontOptions): PreviewStorefront {
   if (opts.proxyOrigin && !opts.secret) throw new Error('createPreviewStorefront: proxyOrigin needs the app secret');
-  const catalog = new Catalog(opts.products, opts.recommendationsFor);
+  const subfolder = opts.subfolder ? /^\/([a-z]{2})-[a-z]{2}$/.exec(opts.subfolder) : null;
+  if (opts.subfolder && !subfolder) throw new Error(`createPreviewStorefront: subfolder ${opts.subfolder} is not /<language>-<country>`);
+  const catalog = new Catalog(opts.products, opts.recommendationsFor, subfolder ? `${subfolder[0]}/` : '/');
   const carts = new Map<string, Cart>();
   const events: StorefrontEvent[] = [];
   const moneyFormat = opts.moneyFormat ?? '${{amount}}';
@@ -83,15 +96,22 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
 
   const localeOf = (req: Request): StorefrontLocale => (req.res?.locals.locale as StorefrontLocale | undefined) ?? 'en';
 
+  /** `root` ends in `/` (what `Shopify.routes.root` holds); Liquid's `routes.root_url` does not, except `/` itself. */
   const context = (req: Request, cart: Cart): PageContext => {
     const locale = localeOf(req);
-    return {shop: opts.shop, locale, root: locale === 'en' ? '/' : `/${locale}/`, currency, moneyFormat, cart, catalog, drawer: opts.drawer ?? false};
+    const root = subfolder ? `${subfolder[0]}/` : locale === 'en' ? '/' : `/${locale}/`;
+    return {shop: opts.shop, locale, root, currency, moneyFormat, cart, catalog, drawer: opts.drawer ?? false};
   };
 
   const globals = (ctx: PageContext, product?: StoreProduct): StorefrontGlobals => ({
     shop: {name: opts.shop, money_format: moneyFormat},
     cart: ctx.cart.liquid(),
-    routes: {root_url: ctx.root, cart_url: `${ctx.root}cart`, cart_add_url: `${ctx.root}cart/add`, cart_change_url: `${ctx.root}cart/change`},
+    routes: {
+      root_url: ctx.root === '/' ? '/' : ctx.root.slice(0, -1),
+      cart_url: `${ctx.root}cart`,
+      cart_add_url: `${ctx.root}cart/add`,
+      cart_change_url: `${ctx.root}cart/change`,
+    },
     product: product ? catalog.liquidProduct(product) : null,
   });
 
@@ -120,10 +140,21 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     response.status(err.status).json({status: err.status, message: 'Cart Error', description: err.description});
   };
 
-  // Localized storefronts serve every route under /<locale>/; Shopify.routes.root tells scripts which one.
+  const isLocale = (code: string) => (storefrontLocales as readonly string[]).includes(code);
+  const cdn = /^\/(assets|images|theme)\/|^\/favicon\.ico$/;
+  // Localized storefronts serve every route under /<locale>/, a subfolder store only under its subfolder;
+  // Shopify.routes.root tells scripts which one.
   app.use((req, response, next) => {
+    if (subfolder) {
+      if (cdn.test(req.path)) return next();
+      const rest = req.url.slice(subfolder[0].length);
+      if (!req.url.startsWith(subfolder[0]) || !/^([/?]|$)/.test(rest)) return void response.status(404).type('text').send('not this market');
+      if (isLocale(subfolder[1])) response.locals.locale = subfolder[1];
+      req.url = rest.startsWith('/') ? rest : `/${rest}`;
+      return next();
+    }
     const match = /^\/([a-z]{2})(\/.*|$)/.exec(req.url);
-    if (match && (storefrontLocales as readonly string[]).includes(match[1]) && match[1] !== 'en') {
+    if (match && isLocale(match[1]) && match[1] !== 'en') {
       response.locals.locale = match[1];
       req.url = match[2] || '/';
     }

@@ -16,11 +16,11 @@ if (!customElements.get('pairwise-bundle')) {
         this.form.addEventListener('submit', (event) => this.submit(event));
         this.addEventListener('click', (event) => {
           const row = event.target.closest('[data-product-link]')?.closest('[data-companion]');
-          if (row) Pairwise.track('clicked', 'fbt', this.anchor, row.dataset.product);
+          if (row) Pairwise.track(this.dataset.proxy, 'clicked', 'fbt', this.anchor, row.dataset.product);
         });
         const companions = this.rows().filter((row) => row.hasAttribute('data-companion'));
-        companions.forEach((row) => Pairwise.track('rendered', 'fbt', this.anchor, row.dataset.product));
-        Pairwise.onView(this, () => companions.forEach((row) => Pairwise.track('viewed', 'fbt', this.anchor, row.dataset.product)));
+        companions.forEach((row) => Pairwise.track(this.dataset.proxy, 'rendered', 'fbt', this.anchor, row.dataset.product));
+        Pairwise.onView(this, () => companions.forEach((row) => Pairwise.track(this.dataset.proxy, 'viewed', 'fbt', this.anchor, row.dataset.product)));
         this.update();
       }
 
@@ -61,7 +61,7 @@ if (!customElements.get('pairwise-bundle')) {
           this.announce(this.dataset.added.replace('[items]', list));
           selected
             .filter((row) => row.hasAttribute('data-companion'))
-            .forEach((row) => Pairwise.track('added', 'fbt', this.anchor, row.dataset.product));
+            .forEach((row) => Pairwise.track(this.dataset.proxy, 'added', 'fbt', this.anchor, row.dataset.product));
         } catch {
           this.announce(this.dataset.error);
         } finally {

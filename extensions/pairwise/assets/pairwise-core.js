@@ -5,7 +5,9 @@
  */
 (() => {
   if (window.Pairwise) return;
-  const queue = [];
+  // Events waiting to be sent, by the app proxy path of the block that made them (its data-proxy, built in
+  // Liquid from routes.root_url); every block on a page has the same one.
+  const queues = new Map();
   let timer;
 
   const root = () => (window.Shopify && Shopify.routes && Shopify.routes.root) || '/';
@@ -13,11 +15,13 @@
   // Events carry ids only: which block showed which product for which anchor. No personal data.
   const flush = () => {
     clearTimeout(timer);
-    if (!queue.length) return;
-    const body = JSON.stringify({events: queue.splice(0)});
-    const url = '/apps/pairwise/events';
-    if (!(navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], {type: 'application/json'})))) {
-      fetch(url, {method: 'POST', body, keepalive: true, headers: {'Content-Type': 'application/json'}}).catch(() => {});
+    for (const [proxy, queue] of queues) {
+      queues.delete(proxy);
+      const body = JSON.stringify({events: queue});
+      const url = `${proxy}/events`;
+      if (!(navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], {type: 'application/json'})))) {
+        fetch(url, {method: 'POST', body, keepalive: true, headers: {'Content-Type': 'application/json'}}).catch(() => {});
+      }
     }
   };
   addEventListener('pagehide', flush);
@@ -31,8 +35,10 @@
 
   window.Pairwise = {
     root,
-    track(type, block, anchor, product) {
-      queue.push({type, block, anchor: Number(anchor) || null, product: Number(product)});
+    /** Queues one event for the app proxy at `proxy` (the element's data-proxy). */
+    track(proxy, type, block, anchor, product) {
+      if (!queues.has(proxy)) queues.set(proxy, []);
+      queues.get(proxy).push({type, block, anchor: Number(anchor) || null, product: Number(product)});
       clearTimeout(timer);
       timer = setTimeout(flush, 2000);
     },

@@ -17,7 +17,7 @@ if (!customElements.get('pairwise-upsell')) {
         this.addEventListener('submit', (event) => this.submit(event));
         this.addEventListener('click', (event) => {
           const card = event.target.closest('[data-product-link]')?.closest('[data-product]');
-          if (card) Pairwise.track('clicked', 'cart', this.anchorOf(card), card.dataset.product);
+          if (card) Pairwise.track(this.dataset.proxy, 'clicked', 'cart', this.anchorOf(card), card.dataset.product);
         });
         document.addEventListener('pairwise:cart-changed', this.refresh);
         if (typeof subscribe === 'function' && typeof PUB_SUB_EVENTS !== 'undefined') {
@@ -37,7 +37,7 @@ if (!customElements.get('pairwise-upsell')) {
       }
 
       shown(type) {
-        this.cards().forEach((card) => Pairwise.track(type, 'cart', this.anchorOf(card), card.dataset.product));
+        this.cards().forEach((card) => Pairwise.track(this.dataset.proxy, type, 'cart', this.anchorOf(card), card.dataset.product));
       }
 
       /** Keeps the embed inside Dawn's drawer, above its footer, across the drawer's re-renders. */
@@ -63,7 +63,7 @@ if (!customElements.get('pairwise-upsell')) {
           if (inCart.size) {
             const limit = Number(this.dataset.limit);
             const query = `products=${[...inCart].join(',')}&limit=${limit + inCart.size}`;
-            const res = await fetch(`/apps/pairwise/recommendations?${query}`);
+            const res = await fetch(`${this.dataset.proxy}/recommendations?${query}`);
             if (!res.ok) return;
             const {products: ids} = await res.json();
             const wanted = ids.filter((p) => !inCart.has(Number(p.id))).slice(0, limit * 2);
@@ -128,7 +128,7 @@ if (!customElements.get('pairwise-upsell')) {
           await Pairwise.add([{id: Number(form.elements.id.value), quantity: 1, properties: {_pairwise: property}}]);
           const title = card.querySelector('.pairwise-card__title').textContent;
           this.status.textContent = this.dataset.added.replace('[items]', title);
-          Pairwise.track('added', 'cart', property.split(':')[1], card.dataset.product);
+          Pairwise.track(this.dataset.proxy, 'added', 'cart', property.split(':')[1], card.dataset.product);
         } catch {
           this.status.textContent = this.dataset.error;
         } finally {

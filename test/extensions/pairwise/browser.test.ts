@@ -17,6 +17,7 @@ describe.skipIf(!existsSync(chromiumPath))('storefront blocks in Chromium', () =
   let browser: Browser;
   let store: PreviewStorefront;
   let drawerStore: PreviewStorefront;
+  let marketStore: PreviewStorefront;
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -24,7 +25,8 @@ describe.skipIf(!existsSync(chromiumPath))('storefront blocks in Chromium', () =
     const common = {products: fixtureProducts, recommendationsFor: fixtureRecommendationsFor, shop: fixtureShop};
     store = createPreviewStorefront(common);
     drawerStore = createPreviewStorefront({...common, drawer: true});
-    await Promise.all([store.listen(), drawerStore.listen()]);
+    marketStore = createPreviewStorefront({...common, subfolder: '/fr-ca'});
+    await Promise.all([store.listen(), drawerStore.listen(), marketStore.listen()]);
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -33,7 +35,7 @@ describe.skipIf(!existsSync(chromiumPath))('storefront blocks in Chromium', () =
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([store?.close(), drawerStore?.close()]);
+    await Promise.all([store?.close(), drawerStore?.close(), marketStore?.close()]);
   });
 
   /** A fresh shopper (own cookies, so own cart); console errors and page errors fail the test that made them. */
@@ -161,6 +163,32 @@ describe.skipIf(!existsSync(chromiumPath))('storefront blocks in Chromium', () =
     await expect.poll(() => page.locator('pairwise-bundle [data-status]').textContent()).toMatch(/^Ajouté à votre panier : /);
     expect(posts).toContain('/fr/cart/add.js');
     await page.screenshot({path: join(screenshots, 'fbt-fr.png'), fullPage: true});
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('market subfolder store (/fr-ca): the upsell and the events reach the app proxy under routes.root_url', async () => {
+    problems.length = 0;
+    const page = await shopper();
+    const proxied: string[] = [];
+    page.on('request', (r) => new URL(r.url()).pathname.includes('/apps/') && proxied.push(new URL(r.url()).pathname));
+    await page.request.post(`${marketStore.url}/fr-ca/cart/add.js`, {data: {items: [{id: 10011, quantity: 1}]}});
+    await page.goto(`${marketStore.url}/fr-ca/cart`);
+    const upsell = page.locator('pairwise-upsell');
+    const shown = () => upsell.locator('[data-list] [data-product]').evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.product)));
+    expect(await shown()).toEqual([1002, 1003, 1005, 1009]);
+    await upsell.locator('[data-product="1003"] button').click();
+    await expect.poll(() => upsell.locator('[data-status]').textContent()).toBe('Ajouté à votre panier : Ceramic Dripper');
+    // The refresh after the add came from the proxy: the dripper is gone, the dripper's companions came in.
+    await expect.poll(shown).toEqual([1002, 1005, 1010, 1009]);
+    await page.goto(`${marketStore.url}/fr-ca/products/pour-over-kettle`);
+    await expect.poll(() => page.evaluate(() => customElements.get('pairwise-bundle') !== undefined)).toBe(true);
+    await page.goto(`${marketStore.url}/fr-ca/`); // pagehide flushes the beacon
+    await expect.poll(() => marketStore.events.map((e) => `${e.type}:${e.block}`)).toEqual(
+      expect.arrayContaining(['rendered:cart', 'added:cart', 'rendered:fbt']),
+    );
+    expect(proxied).toContain('/fr-ca/apps/pairwise/recommendations');
+    expect(proxied.filter((path) => !path.startsWith('/fr-ca/apps/pairwise/'))).toEqual([]);
     expect(problems).toEqual([]);
     await page.context().close();
   });

@@ -94,6 +94,22 @@ describe('frequently-bought-together block', () => {
   });
 });
 
+describe('the app proxy path the blocks hand their scripts', () => {
+  // routes.root_url is "/" at the primary root and "/fr" (no trailing slash) under a locale or market prefix.
+  it.each([
+    ['/', '/apps/pairwise'],
+    ['/fr', '/fr/apps/pairwise'],
+    ['/en-ca', '/en-ca/apps/pairwise'],
+  ])('root_url %s gives data-proxy %s on both blocks', async (rootUrl, proxy) => {
+    const globals = setup([filters.id], [anchor.id]);
+    globals.routes = {...globals.routes, root_url: rootUrl};
+    for (const block of ['frequently-bought-together', 'cart-upsell', 'cart-upsell-embed']) {
+      const html = await renderBlock(block, globals);
+      expect([...html.matchAll(/data-proxy="([^"]*)"/g)].map((m) => m[1])).toEqual([proxy]);
+    }
+  });
+});
+
 describe('cart-upsell block', () => {
   it.each([
     ['an empty cart', [], [], []],
