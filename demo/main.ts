@@ -9,9 +9,8 @@ import express from 'express';
 import {offlineSession} from '../server/auth/offline-session';
 import {runBackfill} from '../server/backfill/bulk';
 import type {Config} from '../server/config';
-import {closeContext, createContext} from '../server/context';
-import type {AppContext} from '../server/context';
-import {createApp} from '../server/app';
+import {closeServices, createApp, createServices} from '../server/app';
+import type {Services} from '../server/services';
 import {backfillsRepo} from '../storage/repos/backfills';
 import {createLogger} from '../server/log';
 import {publishMetafields} from '../server/publish/metafields';
@@ -137,7 +136,7 @@ async function main(): Promise<void> {
   standin.addShop(SHOP, {products: store.products, orders: history, name: 'Pairwise Demo Store'});
 
   const config: Config = {apiKey, apiSecret: secret, appUrl: new URL(appUrl), scopes: ['read_orders', 'read_products', 'write_products', 'write_app_proxy'], port: args.port, dataDir: join(WORK, 'data'), adminOrigin: standin.origin};
-  const ctx = createContext(config, createLogger(process.env.PAIRWISE_LOG_LEVEL === undefined ? 'error' : undefined));
+  const ctx = createServices(config, createLogger(process.env.PAIRWISE_LOG_LEVEL === undefined ? 'error' : undefined));
   // Long-lived (App Bridge's live a minute) because the demo page has no App Bridge to mint fresh ones.
   const token = await sessionToken({shop: SHOP, apiKey, secret, expiresInS: 12 * 3600});
   const admin = demoAdminPage({apiKey, shop: SHOP, token: () => token});
@@ -156,7 +155,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
     await standin.close();
-    closeContext(ctx);
+    closeServices(ctx);
     process.exit(code);
   };
   process.once('SIGINT', () => void stop(0));
@@ -185,7 +184,7 @@ async function main(): Promise<void> {
   const trained = await step('Train (trainer process) and publish the model', () => trainShop(ctx, SHOP));
   console.log(`  model v${trained.version} (${trained.kind}) on ${trained.backend}; ${trained.summary}`);
 
-  const published = await step('Publish metafields to the store', () => publishMetafields(ctx, SHOP, ctx.models));
+  const published = await step('Publish metafields to the store', () => publishMetafields(ctx, SHOP));
   console.log(`  ${published.set} product lists written, ${published.deleted} removed`);
 
   storefront = await step('Start the preview storefront', async () => {
@@ -226,7 +225,7 @@ async function main(): Promise<void> {
   }, 4000);
 }
 
-async function sendOrders(ctx: AppContext, orders: StoreOrder[], onEach: () => void): Promise<void> {
+async function sendOrders(ctx: Pick<Services, 'config'>, orders: StoreOrder[], onEach: () => void): Promise<void> {
   const url = `http://127.0.0.1:${ctx.config.port}/webhooks`;
   let next = 0;
   await Promise.all(

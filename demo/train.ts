@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type {AppContext} from '../server/context';
+import type {Services} from '../server/services';
 import {adminModelReads, trainRunsRepo} from '../storage/repos/models';
 import type {ShopDomain} from '../storage/shop-domain';
 
@@ -7,8 +7,8 @@ import type {ShopDomain} from '../storage/shop-domain';
  * Trains a shop the way "Retrain now" does (the server spawns the trainer process), following its progress
  * from the train_runs row the trainer updates, and returns what was published.
  */
-export async function trainShop(ctx: AppContext, shop: ShopDomain): Promise<{version: number; kind: string; backend: string; summary: string}> {
-  const started = await ctx.startTraining(shop);
+export async function trainShop(ctx: Pick<Services, 'training' | 'shopDbs' | 'models'>, shop: ShopDomain): Promise<{version: number; kind: string; backend: string; summary: string}> {
+  const started = ctx.training.start(shop);
   if (!started.started) throw new Error(`training did not start: ${started.reason}`);
   const db = ctx.shopDbs.get(shop);
   const runs = trainRunsRepo(db);

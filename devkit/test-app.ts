@@ -3,15 +3,15 @@ import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {randomBytes} from 'node:crypto';
-import {createApp} from '../server/app';
+import {closeServices, createApp, createServices} from '../server/app';
+import type {ServiceOverrides} from '../server/app';
 import type {Config} from '../server/config';
-import {closeContext, createContext} from '../server/context';
-import type {AppContext} from '../server/context';
 import type {Logger} from '../server/log';
+import type {Services} from '../server/services';
 
 export interface TestApp {
   url: string;
-  ctx: AppContext;
+  services: Services;
   apiKey: string;
   secret: string;
   dataDir: string;
@@ -21,7 +21,14 @@ export interface TestApp {
 }
 
 /** The real app on a random loopback port with a fresh data dir: what every server test talks to over HTTP. */
-export async function startTestApp(opts: {adminOrigin?: string; dataDir?: string; apiKey?: string; secret?: string} = {}): Promise<TestApp> {
+export interface TestAppOptions extends ServiceOverrides {
+  adminOrigin?: string;
+  dataDir?: string;
+  apiKey?: string;
+  secret?: string;
+}
+
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pairwise-test-'));
   const apiKey = opts.apiKey ?? `test-key-${randomBytes(4).toString('hex')}`;
   const secret = opts.secret ?? randomBytes(24).toString('hex');
@@ -36,13 +43,13 @@ export async function startTestApp(opts: {adminOrigin?: string; dataDir?: string
   };
   const logs: TestApp['logs'] = [];
   const log: Logger = (level, msg, fields) => void logs.push({level, msg, fields});
-  const ctx = createContext(config, log);
-  const server = createApp(ctx).listen(0, '127.0.0.1');
+  const services = createServices(config, log, {republish: opts.republish, onInstalled: opts.onInstalled, trainerEnv: opts.trainerEnv});
+  const server = createApp(services).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const {port} = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    ctx,
+    services,
     apiKey,
     secret,
     dataDir,
@@ -50,7 +57,7 @@ export async function startTestApp(opts: {adminOrigin?: string; dataDir?: string
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      closeContext(ctx);
+      closeServices(services);
       if (!opts.dataDir) rmSync(dataDir, {recursive: true, force: true});
     },
   };

@@ -5,33 +5,78 @@ import express from 'express';
 import type {NextFunction, Request, Response} from 'express';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
-import type {AppContext} from './context';
+import {runBackfill} from './backfill/bulk';
+import type {Config} from './config';
+import {createTraining} from './jobs/train';
+import {createLogger} from './log';
+import type {Logger} from './log';
+import {publishMetafields} from './publish/metafields';
+import {ModelCache} from './recommend/model-cache';
 import {apiRouter} from './routes/api';
 import {proxyRouter} from './routes/proxy';
+import type {Services} from './services';
+import {createShopify} from './shopify';
 import {webhooksRouter} from './webhooks';
+import {openAppDb, ShopDbs} from '../storage/open';
+import {activeModelVersion, loadModelCompanions} from '../storage/repos/models';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
+
+/** Parts a caller may replace: the demo and tests, where Shopify is a stand-in or absent. */
+export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled'>> & {trainerEnv?: Record<string, string>};
+
+/**
+ * Opens the databases, builds the Shopify client and wires the jobs to each other, once: the only place that
+ * knows which part calls which.
+ */
+export function createServices(config: Config, log: Logger = createLogger(), overrides: ServiceOverrides = {}): Services {
+  const appDb = openAppDb(config.dataDir);
+  const shopDbs = new ShopDbs(config.dataDir);
+  const shopify = createShopify(config);
+  const models = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions});
+  const publishing = {config, appDb, shopDbs, shopify, log, models};
+  const services: Services = {
+    ...publishing,
+    // A published model reaches the storefront's first paint through the metafields.
+    training: createTraining({dataDir: config.dataDir, log, env: overrides.trainerEnv, published: (shop) => publishMetafields(publishing, shop)}),
+    republish:
+      overrides.republish ??
+      ((shop, productIds) => {
+        publishMetafields(publishing, shop, productIds).catch((err) => log('warn', 'metafield republish failed', {shop, error: String(err)}));
+      }),
+    onInstalled:
+      overrides.onInstalled ??
+      ((shop) => {
+        runBackfill(services, shop).catch(() => {}); // failures are logged and recorded in the backfills table
+      }),
+  };
+  return services;
+}
+
+export function closeServices(services: Pick<Services, 'appDb' | 'shopDbs'>): void {
+  services.shopDbs.closeAll();
+  services.appDb.close();
+}
 
 /**
  * Builds the Express app (no listen: main.ts and the tests do that). Order matters: webhooks read their raw
  * body before any JSON parser could consume it.
  */
-export function createApp(ctx: AppContext): express.Application {
+export function createApp(services: Services): express.Application {
+  const {config, log} = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
 
-  app.use('/webhooks', webhooksRouter(ctx));
-  app.use('/proxy', proxyRouter(ctx, ctx.models));
+  app.use('/webhooks', webhooksRouter(services));
+  app.use('/proxy', proxyRouter(services));
 
   // The first verified session token of a shop is exchanged for its offline token, off the request path.
   const onVerified = (shop: Parameters<typeof offlineSession>[1], token: string) => {
-    offlineSession(ctx, shop, token, ctx.onInstalled).catch((err) =>
-      ctx.log('warn', 'token exchange failed', {shop, error: String(err)}),
-    );
+    offlineSession(services, shop, token, services.onInstalled).catch((err) => log('warn', 'token exchange failed', {shop, error: String(err)}));
   };
-  app.use('/api', requireSessionToken(ctx, onVerified), express.json({limit: '100kb'}));
-  app.use('/api', apiRouter(ctx));
+  app.use('/api', requireSessionToken(services, onVerified), express.json({limit: '100kb'}));
+  app.use('/api', apiRouter(services));
   app.use('/api', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 
   if (existsSync(join(ADMIN_DIST, 'index.html'))) {
@@ -42,13 +87,13 @@ export function createApp(ctx: AppContext): express.Application {
     });
     app.use(express.static(ADMIN_DIST, {index: false, maxAge: '1h'}));
     // Every other GET is a page of the single-page admin; App Bridge reads our api key from its meta tag.
-    const page = readFileSync(join(ADMIN_DIST, 'index.html'), 'utf8').replaceAll('%SHOPIFY_API_KEY%', ctx.config.apiKey);
+    const page = readFileSync(join(ADMIN_DIST, 'index.html'), 'utf8').replaceAll('%SHOPIFY_API_KEY%', config.apiKey);
     app.get(/^\/(?!api\/|proxy\/|webhooks).*/, (_req, res) => void res.type('html').set('Cache-Control', 'no-store').send(page));
   }
 
   app.use((err: Error & {status?: number; type?: string}, _req: Request, res: Response, _next: NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) ctx.log('error', 'request failed', {error: String(err), stack: err.stack});
+    if (status === 500) log('error', 'request failed', {error: String(err), stack: err.stack});
     res.status(status).json({error: {code: status === 500 ? 'internal' : (err.type ?? 'bad_request'), message: status === 500 ? 'internal error' : err.message}});
   });
   return app;

@@ -1,11 +1,10 @@
 import {ConfigError, loadConfig} from './config';
-import {closeContext, createContext} from './context';
-import {createApp} from './app';
+import {closeServices, createApp, createServices} from './app';
 import {resumeBackfills} from './backfill/bulk';
 import {startSchedule} from './jobs/schedule';
 import {TrainerNotBuilt, trainerEntry} from './jobs/trainer-bundle';
 
-/** Start-up only: configuration, context, listen, and a clean stop on SIGINT/SIGTERM. */
+/** Start-up only: configuration, services, listen, and a clean stop on SIGINT/SIGTERM. */
 function main(): void {
   let config;
   try {
@@ -27,11 +26,11 @@ function main(): void {
     }
     throw err;
   }
-  const ctx = createContext(config);
-  const stopSchedule = startSchedule(ctx);
-  resumeBackfills(ctx);
-  const server = createApp(ctx).listen(config.port, () => {
-    ctx.log('info', 'pairwise listening', {port: config.port, appUrl: config.appUrl.href, dataDir: config.dataDir});
+  const services = createServices(config);
+  const stopSchedule = startSchedule(services);
+  resumeBackfills(services);
+  const server = createApp(services).listen(config.port, () => {
+    services.log('info', 'pairwise listening', {port: config.port, appUrl: config.appUrl.href, dataDir: config.dataDir});
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     console.error(err.code === 'EADDRINUSE' ? `pairwise: port ${config.port} is in use; set PORT to another one` : err);
@@ -39,7 +38,7 @@ function main(): void {
   });
   const stop = () => server.close(() => {
     stopSchedule();
-    closeContext(ctx);
+    closeServices(services);
     process.exit(0);
   });
   process.on('SIGINT', stop);

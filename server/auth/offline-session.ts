@@ -1,6 +1,6 @@
 import {RequestedTokenType} from '@shopify/shopify-api';
 import type {Session} from '@shopify/shopify-api';
-import type {AppContext} from '../context';
+import type {Services} from '../services';
 import {SqliteSessionStorage} from '../../storage/repos/sessions';
 import {shopsRepo} from '../../storage/repos/shops';
 import type {ShopDomain} from '../../storage/shop-domain';
@@ -18,8 +18,11 @@ const inFlight = new Map<string, Promise<Session>>();
  * The shop's offline (background) session: loaded, refreshed before expiry, or obtained by token exchange
  * from an App Bridge session token (Shopify-managed install). `installed` runs once, on a new install.
  */
+/** What obtaining a session needs: where sessions are stored and the Shopify client. */
+export type SessionDeps = Pick<Services, 'config' | 'appDb' | 'shopify' | 'log'>;
+
 export function offlineSession(
-  ctx: AppContext,
+  ctx: SessionDeps,
   shop: ShopDomain,
   sessionToken?: string,
   installed?: (shop: ShopDomain) => void,
@@ -32,7 +35,7 @@ export function offlineSession(
 }
 
 async function obtain(
-  ctx: AppContext,
+  ctx: SessionDeps,
   shop: ShopDomain,
   sessionToken: string | undefined,
   installed: ((shop: ShopDomain) => void) | undefined,

@@ -1,5 +1,5 @@
 import type {NextFunction, Request, RequestHandler, Response} from 'express';
-import type {AppContext} from '../context';
+import type {Services} from '../services';
 import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
 
@@ -17,7 +17,7 @@ declare global {
  * Guard for `/api/*`: the shop comes from a verified App Bridge session token (HS256 with our secret, our
  * api key as `aud`, not expired) and from nothing else the request says.
  */
-export function requireSessionToken(ctx: AppContext, onVerified?: (shop: ShopDomain, token: string) => void): RequestHandler {
+export function requireSessionToken(ctx: Pick<Services, 'shopify' | 'log'>, onVerified?: (shop: ShopDomain, token: string) => void): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const match = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '');
     if (!match) {

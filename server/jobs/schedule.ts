@@ -1,4 +1,7 @@
-import type {AppContext} from '../context';
+import type {Services} from '../services';
+
+/** What the schedule reads and starts: the installed shops, their files, the one way to start a training. */
+export type ScheduleDeps = Pick<Services, 'appDb' | 'shopDbs' | 'training' | 'log'>;
 import {eventsRepo} from '../../storage/repos/events';
 import {adminModelReads} from '../../storage/repos/models';
 import {ordersRepo} from '../../storage/repos/orders';
@@ -12,7 +15,7 @@ const INTERVAL: Record<string, number> = {daily: DAY_MS, weekly: 7 * DAY_MS};
  * The merchant's "Retrain" and "Data retention" settings, applied: each tick, every installed shop whose model
  * is older than its schedule is retrained, and orders and events older than its retention are deleted.
  */
-export function scheduleTick(ctx: AppContext, now = Date.now()): {retrained: string[]; deleted: number} {
+export function scheduleTick(ctx: ScheduleDeps, now = Date.now()): {retrained: string[]; deleted: number} {
   const retrained: string[] = [];
   let deleted = 0;
   for (const shop of shopsRepo(ctx.appDb).installed()) {
@@ -25,15 +28,14 @@ export function scheduleTick(ctx: AppContext, now = Date.now()): {retrained: str
     const model = adminModelReads(db).active();
     if (model && now - Date.parse(model.createdAt) < every) continue;
     retrained.push(shop.domain);
-    void ctx.startTraining(shop.domain).then((r) => {
-      if (!r.started) ctx.log('info', 'scheduled training skipped', {shop: shop.domain, reason: r.reason});
-    });
+    const r = ctx.training.start(shop.domain);
+    if (!r.started) ctx.log('info', 'scheduled training skipped', {shop: shop.domain, reason: r.reason});
   }
   return {retrained, deleted};
 }
 
 /** Runs `scheduleTick` every `everyMs` (unref'd: it never keeps the process alive). */
-export function startSchedule(ctx: AppContext, everyMs = 15 * 60_000): () => void {
+export function startSchedule(ctx: ScheduleDeps, everyMs = 15 * 60_000): () => void {
   const timer = setInterval(() => {
     try {
       scheduleTick(ctx);

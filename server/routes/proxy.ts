@@ -1,10 +1,9 @@
 import express from 'express';
 import type {NextFunction, Request, Response} from 'express';
 import {z} from 'zod';
-import type {AppContext} from '../context';
+import type {Services} from '../services';
 import {eventsRepo} from '../../storage/repos/events';
 import {shopsRepo} from '../../storage/repos/shops';
-import type {ModelCache} from '../recommend/model-cache';
 import {companionsFor} from '../recommend/storefront';
 import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
@@ -57,7 +56,10 @@ const eventsBody = z.object({
  * The app proxy (`/apps/pairwise/*` on the shop's domain -> `/proxy/*`). Trust comes only from Shopify's
  * `signature` query parameter; a missing, wrong or stale (> 90 s) one gets 401 and nothing else.
  */
-export function proxyRouter(ctx: AppContext, models: ModelCache): express.Router {
+/** What the storefront's routes need: the signature check, the installed shops, their files and models, the log. */
+export type ProxyDeps = Pick<Services, 'shopify' | 'appDb' | 'shopDbs' | 'models' | 'log'>;
+
+export function proxyRouter(ctx: ProxyDeps): express.Router {
   const router = express.Router();
   router.use((req, res, next) => void verifyAppProxy(ctx, req, res, next));
 
@@ -70,7 +72,7 @@ export function proxyRouter(ctx: AppContext, models: ModelCache): express.Router
     const shop = res.locals.proxyShop;
     const db = ctx.shopDbs.get(shop);
     const {products: anchors, limit, format} = parsed.data;
-    const companions = companionsFor(db, models.get(shop, db), anchors, {limit, block: 'cart'});
+    const companions = companionsFor(db, ctx.models.get(shop, db), anchors, {limit, block: 'cart'});
     // The CDN may reuse an answer briefly; the model changes at most a few times a day.
     res.set('Cache-Control', 'public, max-age=60, stale-while-revalidate=300');
     if (format === 'liquid') {
@@ -113,7 +115,7 @@ export function proxyRouter(ctx: AppContext, models: ModelCache): express.Router
   return router;
 }
 
-async function verifyAppProxy(ctx: AppContext, req: Request, res: Response, next: NextFunction): Promise<void> {
+async function verifyAppProxy(ctx: ProxyDeps, req: Request, res: Response, next: NextFunction): Promise<void> {
   const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
   let valid = false;
   try {

@@ -2,8 +2,7 @@ import {z} from 'zod';
 import {ordersRepo} from '../../storage/repos/orders';
 import {shopsRepo} from '../../storage/repos/shops';
 import {SqliteSessionStorage} from '../../storage/repos/sessions';
-import type {AppContext} from '../context';
-import {stopTraining} from '../jobs/train';
+import type {Services} from '../services';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {customerHash} from './orders';
 import {parsePayload, shopifyId} from './payload';
@@ -42,8 +41,8 @@ export const customerRedact: WebhookHandler = (db, delivery, ctx) => {
  * shop/redact (48 hours after uninstall): the shop's file and every row about it in app.db go. A training run
  * still going is stopped first, so it cannot write to (or recreate) the file afterwards.
  */
-export async function redactShop(ctx: AppContext, shop: ShopDomain): Promise<void> {
-  await stopTraining(shop);
+export async function redactShop(ctx: Pick<Services, 'appDb' | 'shopDbs' | 'models' | 'training' | 'log'>, shop: ShopDomain): Promise<void> {
+  await ctx.training.stop(shop);
   ctx.models.forget(shop);
   ctx.shopDbs.remove(shop);
   ctx.appDb.transaction(() => {

@@ -1,6 +1,6 @@
 import express from 'express';
 import type {NextFunction, Request, Response} from 'express';
-import type {AppContext} from '../context';
+import type {Services} from '../services';
 import {receiptsRepo} from '../../storage/repos/receipts';
 import {shopsRepo} from '../../storage/repos/shops';
 import {parseShopDomain} from '../../storage/shop-domain';
@@ -41,7 +41,10 @@ function recorded(result: HandlerResult, record: (r: HandlerResult) => void): Ha
  * `POST /webhooks`: every topic, compliance topics included. The raw body is read before any JSON parser
  * (the HMAC is over the exact bytes), and 200 goes out only after the delivery and its receipt commit.
  */
-export function webhooksRouter(ctx: AppContext): express.Router {
+/** What receiving a delivery needs: the signature check, the shop files, and what shop/redact stops and forgets. */
+export type WebhookDeps = Pick<Services, 'shopify' | 'appDb' | 'shopDbs' | 'models' | 'training' | 'log'>;
+
+export function webhooksRouter(ctx: WebhookDeps): express.Router {
   const router = express.Router();
   const commits = new GroupCommit();
   router.post('/', express.raw({type: () => true, limit: WEBHOOK_BODY_LIMIT}), (req, res) => receive(ctx, commits, req, res));
@@ -56,7 +59,7 @@ export function webhooksRouter(ctx: AppContext): express.Router {
   return router;
 }
 
-async function receive(ctx: AppContext, commits: GroupCommit, req: Request, res: Response): Promise<void> {
+async function receive(ctx: WebhookDeps, commits: GroupCommit, req: Request, res: Response): Promise<void> {
   const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const check = await ctx.shopify.webhooks.validate({rawBody: raw.toString('utf8'), rawRequest: req, rawResponse: res});
   if (!check.valid) {

@@ -1,4 +1,4 @@
-import type {AppContext} from '../context';
+import type {Services} from '../services';
 import type {Db} from '../../storage/open';
 import type {ReceiptOutcome} from '../../storage/repos/receipts';
 import type {ShopDomain} from '../../storage/shop-domain';
@@ -21,7 +21,10 @@ export interface HandlerResult {
  * A topic handler. Runs inside the transaction that also records the receipt, so either both commit or
  * neither does (a crash before commit means no 200 and Shopify redelivers). No network calls in here.
  */
-export type WebhookHandler = (db: Db, delivery: WebhookDelivery, ctx: AppContext) => HandlerResult;
+export type WebhookHandler = (db: Db, delivery: WebhookDelivery, deps: HandlerDeps) => HandlerResult;
+
+/** What a topic handler may touch besides the shop's file: app.db (shops, sessions) and the log. */
+export type HandlerDeps = Pick<Services, 'appDb' | 'log'>;
 
 /** A payload that verified but does not have the shape we need: acknowledged and logged, never retried. */
 export class UnreadablePayload extends Error {

@@ -44,7 +44,7 @@ beforeAll(async () => {
   // NODE_ENV is 'test' here; the build must be the production one the server ships.
   execSync('node scripts/ensure-build.mjs', {cwd: ROOT, stdio: 'pipe', env: {...process.env, NODE_ENV: 'production'}});
   app = await startApiApp();
-  seedStore(app.ctx.shopDbs.get(SHOP as never), BASE);
+  seedStore(app.services.shopDbs.get(SHOP as never), BASE);
   const token = await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret, expiresInS: 600});
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -176,7 +176,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the embedded admin in Chromium', () => {
 
   it('Home: training progress updates live while a run goes', async () => {
     // What the training job writes as it goes; the page only reads it.
-    const runs = trainRunsRepo(app.ctx.shopDbs.get(SHOP as never));
+    const runs = trainRunsRepo(app.services.shopDbs.get(SHOP as never));
     const run = runs.start();
     runs.progress(run, 'pairs', 0.25);
     await open('Home');

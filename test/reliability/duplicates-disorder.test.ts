@@ -94,7 +94,7 @@ function keys(): StateKeys {
 
 function stateOf(shop: string) {
   const domain = parseShopDomain(shop)!;
-  return shopState(app.ctx.shopDbs.get(domain), shopsRepo(app.ctx.appDb).get(domain)!.customerSalt, keys());
+  return shopState(app.services.shopDbs.get(domain), shopsRepo(app.services.appDb).get(domain)!.customerSalt, keys());
 }
 
 beforeAll(async () => {

@@ -123,9 +123,9 @@ async function stillServes(): Promise<void> {
 
 beforeAll(async () => {
   app = await startTestApp({adminOrigin: 'http://127.0.0.1:9'});
-  app.ctx.onInstalled = () => {};
-  shopsRepo(app.ctx.appDb).ensure(SHOP);
-  seedStore(app.ctx.shopDbs.get(SHOP), BASE);
+  app.services.onInstalled = () => {};
+  shopsRepo(app.services.appDb).ensure(SHOP);
+  seedStore(app.services.shopDbs.get(SHOP), BASE);
 });
 afterAll(() => app?.close());
 
@@ -157,7 +157,7 @@ describe('forgery', () => {
       }),
       {numRuns: RUNS},
     );
-    expect(ordersRepo(app.ctx.shopDbs.get('fuzzed.myshopify.com' as ShopDomain)).counts().orders).toBe(0);
+    expect(ordersRepo(app.services.shopDbs.get('fuzzed.myshopify.com' as ShopDomain)).counts().orders).toBe(0);
   });
 
   it('refuses any unsigned or badly signed proxy query (property)', async () => {
@@ -193,7 +193,7 @@ describe('forgery', () => {
   });
 
   it('stored nothing from the forgeries and still serves valid requests', async () => {
-    expect(ordersRepo(app.ctx.shopDbs.get(SHOP)).get(ORDER.id)).toBeUndefined();
+    expect(ordersRepo(app.services.shopDbs.get(SHOP)).get(ORDER.id)).toBeUndefined();
     // Only the target and the shop the signed fuzz was addressed to have files; no forged domain became one.
     expect(readdirSync(join(app.dataDir, 'shops')).filter((f) => f.endsWith('.db')).sort()).toEqual(['forgery-target.myshopify.com.db', 'fuzzed.myshopify.com.db']);
     expect(app.logs.filter((l) => l.level === 'error')).toEqual([]);

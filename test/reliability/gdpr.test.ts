@@ -4,7 +4,6 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../devkit/store-generator';
 import {ordersRepo} from '../../storage/repos/orders';
 import {SqliteSessionStorage} from '../../storage/repos/sessions';
-import {trainingDone} from '../../server/jobs/train';
 import {shopsRepo} from '../../storage/repos/shops';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {customerHash} from '../../server/webhooks/orders';
@@ -30,10 +29,10 @@ const webhook = (shop: ShopDomain, topic: string, body: unknown) =>
 
 /** A shop that has used every part of the app: install, session, orders, products, model, curation, events. */
 async function useEverything(shop: ShopDomain): Promise<void> {
-  shopsRepo(app.ctx.appDb).recordInstall(shop, 'read_orders,read_products');
+  shopsRepo(app.services.appDb).recordInstall(shop, 'read_orders,read_products');
   const session = new Session({id: `offline_${shop}`, shop, state: 'x', isOnline: false, accessToken: accessToken(shop), scope: 'read_orders'});
-  await new SqliteSessionStorage(app.ctx.appDb).storeSession(session);
-  seedStore(app.ctx.shopDbs.get(shop), BASE);
+  await new SqliteSessionStorage(app.services.appDb).storeSession(session);
+  seedStore(app.services.shopDbs.get(shop), BASE);
   for (const p of store.products.slice(0, 10)) expect((await webhook(shop, 'products/create', productPayload(p))).status).toBe(200);
   for (const o of orders) expect((await webhook(shop, 'orders/create', orderPayload(o))).status).toBe(200);
   const q = signProxyQuery(new URLSearchParams({products: String(pid(BASE, 6))}), {shop, secret: app.secret, pathPrefix: '/apps/pairwise'});
@@ -46,9 +45,7 @@ async function useEverything(shop: ShopDomain): Promise<void> {
 }
 
 beforeAll(async () => {
-  app = await startTestApp({adminOrigin: 'http://127.0.0.1:9'});
-  app.ctx.onInstalled = () => {};
-  app.ctx.onCurationChanged = () => {};
+  app = await startTestApp({adminOrigin: 'http://127.0.0.1:9', onInstalled: () => {}, republish: () => {}});
   await useEverything(GONE);
   await useEverything(KEPT);
 });
@@ -58,7 +55,7 @@ describe('shop/redact', () => {
   it('leaves no file and no row for the shop anywhere, and the other shop whole', async () => {
     expect(filesUnder(app.dataDir).some((f) => f.includes(GONE))).toBe(true);
     expect(rowsMentioning(join(app.dataDir, 'app.db'), GONE).length).toBeGreaterThan(0);
-    const keptOrders = ordersRepo(app.ctx.shopDbs.get(KEPT)).counts();
+    const keptOrders = ordersRepo(app.services.shopDbs.get(KEPT)).counts();
 
     expect((await webhook(GONE, 'shop/redact', {shop_id: 1, shop_domain: GONE})).status).toBe(200);
 
@@ -66,7 +63,7 @@ describe('shop/redact', () => {
     expect(rowsMentioning(join(app.dataDir, 'app.db'), GONE)).toEqual([]);
     for (const f of filesUnder(app.dataDir).filter((f) => f.endsWith('.db'))) expect(rowsMentioning(join(app.dataDir, f), GONE)).toEqual([]);
     // What the other shop had is all still there.
-    expect(ordersRepo(app.ctx.shopDbs.get(KEPT)).counts()).toEqual(keptOrders);
+    expect(ordersRepo(app.services.shopDbs.get(KEPT)).counts()).toEqual(keptOrders);
     expect(rowsMentioning(join(app.dataDir, 'app.db'), KEPT).length).toBeGreaterThan(0);
     // Deleted rows can survive as bytes in free pages or the WAL until overwritten: reported, not a row.
     const lingering = (needle: string) => filesUnder(app.dataDir).filter((f) => bytesMention(join(app.dataDir, f), needle)).join(', ') || 'none';
@@ -96,7 +93,7 @@ describe('shop/redact during a training run', () => {
       if (nodeOptions === undefined) delete process.env.NODE_OPTIONS;
     }
     expect((await webhook(shop, 'shop/redact', {shop_id: 3, shop_domain: shop})).status).toBe(200);
-    await trainingDone(shop);
+    await app.services.training.done(shop);
     expect(filesUnder(app.dataDir).filter((f) => f.includes(shop))).toEqual([]);
     expect(rowsMentioning(join(app.dataDir, 'app.db'), shop)).toEqual([]);
   });
@@ -111,8 +108,8 @@ describe('customers/redact', () => {
     ['listing the orders to redact', customers[0], true],
     ['without an order list', customers[1], false],
   ])('removes the customer link from every order, %s', async (_case, customer, listOrders) => {
-    const db = app.ctx.shopDbs.get(KEPT);
-    const salt = shopsRepo(app.ctx.appDb).get(KEPT)!.customerSalt;
+    const db = app.services.shopDbs.get(KEPT);
+    const salt = shopsRepo(app.services.appDb).get(KEPT)!.customerSalt;
     const hash = customerHash(salt, customer);
     const theirs = withCustomer(customer);
     expect(theirs.length).toBeGreaterThan(1);

@@ -1,7 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createApp} from '../../server/app';
 import type {Db} from '../../storage/open';
-import {trainingDone} from '../../server/jobs/train';
 import {SqliteSessionStorage} from '../../storage/repos/sessions';
 import {shopsRepo} from '../../storage/repos/shops';
 import type {ShopDomain} from '../../storage/shop-domain';
@@ -85,25 +84,23 @@ let appRowsB: unknown;
 const routes = serverRoutes(createApp({config: {apiKey: 'route-listing'}} as never)).sort((x, y) => Number(x.path === '/webhooks') - Number(y.path === '/webhooks'));
 
 async function appRowsOf(shop: ShopDomain) {
-  return {shop: shopsRepo(app.ctx.appDb).get(shop), sessions: await new SqliteSessionStorage(app.ctx.appDb).findSessionsByShop(shop)};
+  return {shop: shopsRepo(app.services.appDb).get(shop), sessions: await new SqliteSessionStorage(app.services.appDb).findSessionsByShop(shop)};
 }
 
 beforeAll(async () => {
-  app = await startTestApp({adminOrigin: 'http://127.0.0.1:9'});
   const republished: ShopDomain[] = [];
-  app.ctx.onCurationChanged = (shop) => void republished.push(shop);
-  app.ctx.onInstalled = () => {};
+  app = await startTestApp({adminOrigin: 'http://127.0.0.1:9', republish: (shop) => void republished.push(shop), onInstalled: () => {}});
   for (const [shop, base] of [[A, BASE_A], [B, BASE_B]] as const) {
-    shopsRepo(app.ctx.appDb).ensure(shop);
-    seedStore(app.ctx.shopDbs.get(shop), base);
+    shopsRepo(app.services.appDb).ensure(shop);
+    seedStore(app.services.shopDbs.get(shop), base);
   }
-  shopB = app.ctx.shopDbs.get(B);
+  shopB = app.services.shopDbs.get(B);
   snapshotB = shopB.serialize();
   appRowsB = await appRowsOf(B);
 });
 afterAll(async () => {
   // POST /api/training started a real trainer for shop A: let it finish before its data dir goes.
-  await trainingDone(A);
+  await app.services.training.done(A);
   await app?.close();
 });
 

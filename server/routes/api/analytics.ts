@@ -1,6 +1,6 @@
 import express from 'express';
 import {z} from 'zod';
-import type {AppContext} from '../../context';
+import type {Services} from '../../services';
 import {analyticsRepo} from '../../../storage/repos/analytics';
 import {settingsRepo} from '../../../storage/repos/settings';
 import {parse} from './http';
@@ -22,7 +22,7 @@ const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00
  * per block and per day, plus what the holdout saw, so uplift is measured against sessions that saw no block.
  * Without `to` the range ends at the last day with data (or today).
  */
-export function analyticsRouter(ctx: AppContext): express.Router {
+export function analyticsRouter(ctx: Pick<Services, 'shopDbs'>): express.Router {
   const router = express.Router();
   router.get('/analytics', (req, res) => {
     const q = parse(res, query, req.query);

@@ -1,6 +1,6 @@
 import express from 'express';
 import {z} from 'zod';
-import type {AppContext} from '../../context';
+import type {Services} from '../../services';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import {settingsRepo} from '../../../storage/repos/settings';
 import {notFound, page, parse, sendError} from './http';
@@ -22,7 +22,7 @@ function sameProducts(a: number[], b: number[] | null): boolean {
  * `GET /api/bundles`: the frequent bundles (3+ products) of the active model with support and lift;
  * `PUT /api/bundles/:id/promote` puts one in the product block; `DELETE /api/bundles/promoted` takes it out.
  */
-export function bundlesRouter(ctx: AppContext): express.Router {
+export function bundlesRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): express.Router {
   const router = express.Router();
 
   router.get('/bundles', (req, res) => {
@@ -60,7 +60,7 @@ export function bundlesRouter(ctx: AppContext): express.Router {
     if (!bundle) return notFound(res, 'bundle');
     const before = settingsRepo(db).get().promotedBundle ?? [];
     settingsRepo(db).update({promotedBundle: bundle.productIds});
-    ctx.onCurationChanged(shop, [...new Set([...before, ...bundle.productIds])]);
+    ctx.republish(shop, [...new Set([...before, ...bundle.productIds])]);
     res.json({promoted: bundle.productIds});
   });
 
@@ -71,7 +71,7 @@ export function bundlesRouter(ctx: AppContext): express.Router {
     const current = settings.get().promotedBundle;
     if (current === null) return sendError(res, 404, 'not_found', 'no bundle is promoted');
     settings.update({promotedBundle: null});
-    ctx.onCurationChanged(shop, current);
+    ctx.republish(shop, current);
     res.json({promoted: null});
   });
 

@@ -1,6 +1,6 @@
 import express from 'express';
 import {z} from 'zod';
-import type {AppContext} from '../../context';
+import type {Services} from '../../services';
 import type {Db} from '../../../storage/open';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import {curationRepo} from '../../../storage/repos/curation';
@@ -16,7 +16,7 @@ const exclusionBody = z.object({companionId: productId}).strict();
  * `GET /api/excluded-products`, `PUT|DELETE /api/excluded-products/:id`. Each change republishes the lists it
  * touches (no retraining). Every id must be a product of the token's shop, else 404.
  */
-export function curationRouter(ctx: AppContext): express.Router {
+export function curationRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): express.Router {
   const router = express.Router();
 
   /** The product ids among these that the shop lacks (another shop's ids, deleted products). */
@@ -35,7 +35,7 @@ export function curationRouter(ctx: AppContext): express.Router {
     if (new Set(body.companionIds).size !== body.companionIds.length) return sendError(res, 400, 'invalid_input', 'a product is pinned twice', {companionIds: 'duplicates'});
     const curation = curationRepo(ctx.shopDbs.get(shop));
     curation.setPins(id, body.companionIds);
-    ctx.onCurationChanged(shop, [id]);
+    ctx.republish(shop, [id]);
     res.json({productId: id, pins: curation.pins(id)});
   });
 
@@ -47,7 +47,7 @@ export function curationRouter(ctx: AppContext): express.Router {
     if (missingProducts(shop, [id, body.companionId]).length) return notFound(res, 'product');
     const curation = curationRepo(ctx.shopDbs.get(shop));
     curation.excludePair(id, body.companionId);
-    ctx.onCurationChanged(shop, [id]);
+    ctx.republish(shop, [id]);
     res.status(201).json({productId: id, exclusions: curation.pairExclusions(id), pins: curation.pins(id)});
   });
 
@@ -59,7 +59,7 @@ export function curationRouter(ctx: AppContext): express.Router {
     if (missingProducts(shop, [id, companionId]).length) return notFound(res, 'product');
     const curation = curationRepo(ctx.shopDbs.get(shop));
     if (!curation.includePair(id, companionId)) return notFound(res, 'exclusion');
-    ctx.onCurationChanged(shop, [id]);
+    ctx.republish(shop, [id]);
     res.json({productId: id, exclusions: curation.pairExclusions(id)});
   });
 
@@ -86,7 +86,7 @@ export function curationRouter(ctx: AppContext): express.Router {
     if (missingProducts(shop, [id]).length) return notFound(res, 'product');
     const db = ctx.shopDbs.get(shop);
     curationRepo(db).excludeProduct(id);
-    ctx.onCurationChanged(shop, affectedBy(db, id));
+    ctx.republish(shop, affectedBy(db, id));
     res.json({productId: id, excluded: true});
   });
 
@@ -97,7 +97,7 @@ export function curationRouter(ctx: AppContext): express.Router {
     if (missingProducts(shop, [id]).length) return notFound(res, 'product');
     const db = ctx.shopDbs.get(shop);
     if (!curationRepo(db).includeProduct(id)) return notFound(res, 'exclusion');
-    ctx.onCurationChanged(shop, affectedBy(db, id));
+    ctx.republish(shop, affectedBy(db, id));
     res.json({productId: id, excluded: false});
   });
 

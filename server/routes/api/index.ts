@@ -1,6 +1,5 @@
 import express from 'express';
-import type {AppContext} from '../../context';
-import {startTraining} from '../../jobs/train';
+import type {Services} from '../../services';
 import {analyticsRouter} from './analytics';
 import {bundlesRouter} from './bundles';
 import {curationRouter} from './curation';
@@ -9,13 +8,12 @@ import {productsRouter} from './products';
 import {settingsRouter} from './settings';
 import {statusRouter} from './status';
 import {trainingRouter} from './training';
-import type {StartTraining} from './training';
 
 /**
  * Everything under `/api`, for the embedded admin. Mounted by createApp behind requireSessionToken, which sets
  * `res.locals.shop`; every handler reads the shop from there and nowhere else.
  */
-export function apiRouter(ctx: AppContext, opts: {startTraining?: StartTraining} = {}): express.Router {
+export function apiRouter(ctx: Pick<Services, 'shopDbs' | 'models' | 'republish' | 'training'>): express.Router {
   const router = express.Router();
   router.use(statusRouter(ctx));
   router.use(productsRouter(ctx));
@@ -24,6 +22,6 @@ export function apiRouter(ctx: AppContext, opts: {startTraining?: StartTraining}
   router.use(insightsRouter(ctx));
   router.use(analyticsRouter(ctx));
   router.use(settingsRouter(ctx));
-  router.use(trainingRouter(ctx, opts.startTraining ?? startTraining));
+  router.use(trainingRouter(ctx));
   return router;
 }

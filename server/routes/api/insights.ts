@@ -1,5 +1,5 @@
 import express from 'express';
-import type {AppContext} from '../../context';
+import type {Services} from '../../services';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import type {CatalogProduct} from '../../../storage/repos/catalog';
 import {settingsRepo} from '../../../storage/repos/settings';
@@ -35,7 +35,7 @@ export function communityName(products: CatalogProduct[]): string | null {
  * `GET /api/insights`: communities of products bought together (named from their shared type and tags), the
  * strongest pairs by lift, and best sellers that have no companion good enough to show.
  */
-export function insightsRouter(ctx: AppContext): express.Router {
+export function insightsRouter(ctx: Pick<Services, 'shopDbs'>): express.Router {
   const router = express.Router();
   router.get('/insights', (_req, res) => {
     const db = ctx.shopDbs.get(res.locals.shop);

@@ -1,6 +1,6 @@
 import express from 'express';
 import {z} from 'zod';
-import type {AppContext} from '../../context';
+import type {Services} from '../../services';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import {curationRepo} from '../../../storage/repos/curation';
 import {settingsRepo} from '../../../storage/repos/settings';
@@ -15,7 +15,7 @@ const searchQuery = page.extend({query: z.string().trim().max(200).default('')})
  * `GET /api/products` (search the catalogue) and `GET /api/products/:id/recommendations`: a product's list in
  * the model's order, each pair with its explanation, the merchant's curation, and the block as it will show.
  */
-export function productsRouter(ctx: AppContext): express.Router {
+export function productsRouter(ctx: Pick<Services, 'shopDbs' | 'models'>): express.Router {
   const router = express.Router();
 
   router.get('/products', (req, res) => {

@@ -1,5 +1,5 @@
 import express from 'express';
-import type {AppContext} from '../../context';
+import type {Services} from '../../services';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import {settingsPatchSchema} from '../../../domain/settings';
 import {settingsRepo} from '../../../storage/repos/settings';
@@ -12,7 +12,7 @@ const BLOCK_SETTINGS: (keyof Settings)[] = [
 ];
 
 /** `GET/PUT /api/settings`: block defaults, holdout share, retrain schedule, retention. */
-export function settingsRouter(ctx: AppContext): express.Router {
+export function settingsRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): express.Router {
   const router = express.Router();
   router.get('/settings', (_req, res) => {
     res.json({settings: settingsRepo(ctx.shopDbs.get(res.locals.shop)).get()});
@@ -25,7 +25,7 @@ export function settingsRouter(ctx: AppContext): express.Router {
     const before = settingsRepo(db).get();
     const settings = settingsRepo(db).update(patch);
     const changed = BLOCK_SETTINGS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
-    if (changed) ctx.onCurationChanged(shop, catalogRepo(db).allIds());
+    if (changed) ctx.republish(shop, catalogRepo(db).allIds());
     res.json({settings});
   });
   return router;

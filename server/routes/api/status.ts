@@ -1,5 +1,5 @@
 import express from 'express';
-import type {AppContext} from '../../context';
+import type {Services} from '../../services';
 import {backfillsRepo} from '../../../storage/repos/backfills';
 import {adminModelReads} from '../../../storage/repos/models';
 import type {ActiveModel} from '../../../storage/repos/models';
@@ -11,7 +11,7 @@ import {receiptsRepo} from '../../../storage/repos/receipts';
  * `GET /api/status`: the token's shop at a glance, from local data alone (no Admin API call), so the admin
  * home renders fast and works while Shopify is slow.
  */
-export function statusRouter(ctx: AppContext): express.Router {
+export function statusRouter(ctx: Pick<Services, 'shopDbs'>): express.Router {
   const router = express.Router();
   router.get('/status', (_req, res) => {
     const shop = res.locals.shop;

@@ -1,18 +1,14 @@
 import express from 'express';
-import type {AppContext} from '../../context';
+import type {Services} from '../../services';
 import {adminModelReads} from '../../../storage/repos/models';
-import type {StartResult} from '../../jobs/train';
 import type {ShopDomain} from '../../../storage/shop-domain';
 import {sendError} from './http';
-
-/** Starts a training run for the shop in the background (jobs/train.ts), or says why it did not. */
-export type StartTraining = (dataDir: string, shop: ShopDomain) => StartResult;
 
 /**
  * `GET /api/training`: the active model (version, when, backend, its evaluation against the baselines) and
  * the latest runs with live progress. `POST /api/training`: "Retrain now" (409 while a run is going: the job keeps one run per shop).
  */
-export function trainingRouter(ctx: AppContext, startTraining: StartTraining): express.Router {
+export function trainingRouter(ctx: Pick<Services, 'shopDbs' | 'training'>): express.Router {
   const router = express.Router();
 
   const state = (shop: ShopDomain) => {
@@ -29,7 +25,8 @@ export function trainingRouter(ctx: AppContext, startTraining: StartTraining): e
 
   router.post('/training', (_req, res) => {
     const shop = res.locals.shop;
-    const result = startTraining(ctx.shopDbs.dataDir, shop);
+    // The same entry point as the schedule's, so a model trained now is published to the metafields too.
+    const result = ctx.training.start(shop);
     if (!result.started) return sendError(res, 409, 'training_running', result.reason);
     res.status(202).json({runId: result.runId, ...state(shop)});
   });

@@ -8,7 +8,7 @@ let app: ApiApp;
 
 beforeAll(async () => {
   app = await startApiApp();
-  seedStore(app.ctx.shopDbs.get(SHOP as never), 1000);
+  seedStore(app.services.shopDbs.get(SHOP as never), 1000);
 });
 afterAll(() => app?.close());
 

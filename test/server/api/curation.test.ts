@@ -15,7 +15,7 @@ const list = async (n: number) => {
 
 beforeAll(async () => {
   app = await startApiApp();
-  seedStore(app.ctx.shopDbs.get(SHOP as never), BASE);
+  seedStore(app.services.shopDbs.get(SHOP as never), BASE);
 });
 afterAll(() => app?.close());
 

@@ -6,16 +6,14 @@ import {sessionToken} from '../../../devkit/session-token';
 export {sessionToken};
 
 export interface ApiApp extends TestApp {
-  /** Every onCurationChanged call, in order (the real republish needs Shopify, which these tests do not run). */
+  /** Every republish call, in order (the real republish needs Shopify, which these tests do not run). */
   republished: {shop: ShopDomain; productIds: number[]}[];
 }
 
 /** The real app (real session-token guard, real SQLite) on a random loopback port, recording republishes. */
 export async function startApiApp(): Promise<ApiApp> {
-  const app = await startTestApp();
   const republished: ApiApp['republished'] = [];
-  app.ctx.onCurationChanged = (shop, productIds) => void republished.push({shop, productIds});
-  app.ctx.onInstalled = () => {};
+  const app = await startTestApp({republish: (shop, productIds) => void republished.push({shop, productIds}), onInstalled: () => {}});
   return Object.assign(app, {republished});
 }
 

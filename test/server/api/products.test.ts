@@ -9,7 +9,7 @@ let app: ApiApp;
 
 beforeAll(async () => {
   app = await startApiApp();
-  seedStore(app.ctx.shopDbs.get(SHOP as never), BASE);
+  seedStore(app.services.shopDbs.get(SHOP as never), BASE);
 });
 afterAll(() => app?.close());
 

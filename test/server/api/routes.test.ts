@@ -42,13 +42,13 @@ function bodyFor(method: string, path: string): unknown {
   return {};
 }
 
-const routes = routesOf(apiRouter({} as never, {startTraining: () => ({started: false, reason: 'not in this test'})}));
+const routes = routesOf(apiRouter({} as never));
 
 let app: ApiApp;
 beforeAll(async () => {
   app = await startApiApp();
-  seedStore(app.ctx.shopDbs.get(SHOP_A as never), A);
-  seedStore(app.ctx.shopDbs.get(SHOP_B as never), B);
+  seedStore(app.services.shopDbs.get(SHOP_A as never), A);
+  seedStore(app.services.shopDbs.get(SHOP_B as never), B);
 });
 afterAll(() => app?.close());
 

@@ -9,7 +9,7 @@ let app: ApiApp;
 
 beforeAll(async () => {
   app = await startApiApp();
-  seedStore(app.ctx.shopDbs.get(SHOP as never), 1000);
+  seedStore(app.services.shopDbs.get(SHOP as never), 1000);
 });
 afterAll(() => app?.close());
 
@@ -37,7 +37,7 @@ describe('settings', () => {
   });
 
   it('reads a stored value it cannot use (hand-edited, older schema) as the default, not as an error', async () => {
-    const db = app.ctx.shopDbs.get(SHOP as never);
+    const db = app.services.shopDbs.get(SHOP as never);
     db.prepare(`INSERT OR REPLACE INTO settings (key, value, updated_at) VALUES ('minLift', '{not json', ''), ('maxItems', '99', '')`).run();
     const {status, json} = await call(app, SHOP, 'GET', '/api/settings');
     expect(status).toBe(200);

@@ -20,16 +20,21 @@ let runningShop: string | null = null;
 
 beforeAll(async () => {
   app = await startApiApp();
-  seedStore(app.ctx.shopDbs.get(SHOP as never), 1000);
-  const router = apiRouter(app.ctx, {
-    startTraining: (_dir, shop) => {
-      if (runningShop === shop) return {started: false, reason: 'a training run is already in progress for this shop'};
-      runningShop = shop;
-      trainings.push(shop);
-      return {started: true, runId: trainRunsRepo(app.ctx.shopDbs.get(shop)).start()};
+  seedStore(app.services.shopDbs.get(SHOP as never), 1000);
+  const router = apiRouter({
+    ...app.services,
+    training: {
+      start: (shop) => {
+        if (runningShop === shop) return {started: false, reason: 'a training run is already in progress for this shop'};
+        runningShop = shop;
+        trainings.push(shop);
+        return {started: true, runId: trainRunsRepo(app.services.shopDbs.get(shop)).start()};
+      },
+      done: async () => {},
+      stop: async () => {},
     },
   });
-  server = express().use('/api', requireSessionToken(app.ctx), express.json(), router).listen(0, '127.0.0.1');
+  server = express().use('/api', requireSessionToken(app.services), express.json(), router).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   api = {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey: app.apiKey, secret: app.secret};
 });
@@ -53,7 +58,7 @@ describe('training', () => {
     expect(status).toBe(202);
     expect(trainings).toEqual([SHOP]);
     expect(json.running).toMatchObject({id: json.runId, status: 'running', stage: 'starting'});
-    trainRunsRepo(app.ctx.shopDbs.get(SHOP as never)).progress(json.runId, 'pairs', 0.4);
+    trainRunsRepo(app.services.shopDbs.get(SHOP as never)).progress(json.runId, 'pairs', 0.4);
     const again = await call(api, SHOP, 'POST', '/api/training');
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe('training_running');

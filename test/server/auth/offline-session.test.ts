@@ -33,21 +33,21 @@ afterAll(async () => {
 
 describe('offlineSession', () => {
   it('without a stored session or a session token, says the merchant must open the app', async () => {
-    await expect(offlineSession(app.ctx, SHOP)).rejects.toBeInstanceOf(NoOfflineSession);
+    await expect(offlineSession(app.services, SHOP)).rejects.toBeInstanceOf(NoOfflineSession);
   });
 
   it('exchanges a session token for an expiring offline token and records the install once', async () => {
-    const session = await offlineSession(app.ctx, SHOP, await sessionToken({shop: SHOP, apiKey, secret}), (s) => installed.push(s));
+    const session = await offlineSession(app.services, SHOP, await sessionToken({shop: SHOP, apiKey, secret}), (s) => installed.push(s));
     expect(session.accessToken).toBeTruthy();
     expect(session.refreshToken).toBeTruthy();
     expect(session.expires!.getTime()).toBeGreaterThan(Date.now());
     expect(installed).toEqual([SHOP]);
-    expect(shopsRepo(app.ctx.appDb).get(SHOP)?.scopes).toContain('read_orders');
+    expect(shopsRepo(app.services.appDb).get(SHOP)?.scopes).toContain('read_orders');
   });
 
   it('refreshes a token about to expire, with no session token, and does not count it as an install', async () => {
-    const first = await offlineSession(app.ctx, SHOP);
-    const second = await offlineSession(app.ctx, SHOP);
+    const first = await offlineSession(app.services, SHOP);
+    const second = await offlineSession(app.services, SHOP);
     expect(second.accessToken).not.toBe(first.accessToken);
     expect(standin.requests.filter((r) => r.grantType === 'refresh_token').length).toBeGreaterThanOrEqual(2);
     expect(installed).toEqual([SHOP]);
@@ -56,7 +56,7 @@ describe('offlineSession', () => {
   it('a session token signed with another secret is refused by Shopify and nothing is stored', async () => {
     const other = parseShopDomain('forged-install.myshopify.com')!;
     standin.addShop(other, {});
-    await expect(offlineSession(app.ctx, other, await sessionToken({shop: other, apiKey, secret: 'wrong'}))).rejects.toThrow();
-    await expect(offlineSession(app.ctx, other)).rejects.toBeInstanceOf(NoOfflineSession);
+    await expect(offlineSession(app.services, other, await sessionToken({shop: other, apiKey, secret: 'wrong'}))).rejects.toThrow();
+    await expect(offlineSession(app.services, other)).rejects.toBeInstanceOf(NoOfflineSession);
   });
 });

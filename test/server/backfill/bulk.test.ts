@@ -28,18 +28,18 @@ beforeAll(async () => {
   standin = await ShopifyStandin.start({apiKey, apiSecret: secret, bulkStepDelayMs: 5});
   standin.addShop(SHOP, {products: store.products, orders});
   app = await startTestApp({adminOrigin: standin.origin, apiKey, secret});
-  await offlineSession(app.ctx, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
+  await offlineSession(app.services, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
 });
 afterAll(async () => {
   await app?.close();
   await standin?.close();
 });
 
-const db = () => app.ctx.shopDbs.get(SHOP);
+const db = () => app.services.shopDbs.get(SHOP);
 
 describe('bulk backfill', () => {
   it('imports the catalogue and every order with its lines', async () => {
-    await runBackfill(app.ctx, SHOP, {pollMs: 10, chunk: 50});
+    await runBackfill(app.services, SHOP, {pollMs: 10, chunk: 50});
     expect(productsRepo(db()).counts().products).toBe(store.products.length);
     expect(ordersRepo(db()).counts().orders).toBe(orders.length);
     const sample = orders[17];
@@ -56,7 +56,7 @@ describe('bulk backfill', () => {
     const newer: StoreOrder = {...target, updatedAt: '2099-01-01T00:00:00Z', lines: target.lines.slice(0, 1)};
     const res = await sendWebhook(`${app.url}/webhooks`, signedWebhook({topic: 'orders/updated', shop: SHOP, secret: app.secret, body: orderPayload(newer)}));
     expect(res.status).toBe(200);
-    await runBackfill(app.ctx, SHOP, {pollMs: 10});
+    await runBackfill(app.services, SHOP, {pollMs: 10});
     expect(ordersRepo(db()).counts().orders).toBe(orders.length);
     expect(ordersRepo(db()).get(target.id)!.lines).toHaveLength(1);
   });
@@ -64,14 +64,14 @@ describe('bulk backfill', () => {
   it('resumes an operation that was started before a crash', async () => {
     const repo = backfillsRepo(db());
     // A run that had started its bulk operation and then died: the row still says "running".
-    const session = await offlineSession(app.ctx, SHOP);
-    const client = new app.ctx.shopify.clients.Graphql({session});
+    const session = await offlineSession(app.services, SHOP);
+    const client = new app.services.shopify.clients.Graphql({session});
     const started = await client.request<{bulkOperationRunQuery: {bulkOperation: {id: string}}}>(
       'mutation { bulkOperationRunQuery(query: "{ products { edges { node { id title handle status productType vendor tags description isGiftCard createdAt updatedAt variants { edges { node { id price availableForSale } } } } } } }") { bulkOperation { id } userErrors { message } } }',
     );
     const id = repo.create('products');
     repo.started(id, started.data!.bulkOperationRunQuery.bulkOperation.id);
-    await runBackfill(app.ctx, SHOP, {pollMs: 10});
+    await runBackfill(app.services, SHOP, {pollMs: 10});
     expect(repo.get(id)).toMatchObject({status: 'completed'});
     expect(productsRepo(db()).counts().products).toBe(store.products.length);
   });

@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {scheduleTick} from '../../../server/jobs/schedule';
+import type {ScheduleDeps} from '../../../server/jobs/schedule';
 import {eventsRepo} from '../../../storage/repos/events';
 import {ordersRepo} from '../../../storage/repos/orders';
 import {settingsRepo} from '../../../storage/repos/settings';
@@ -10,12 +11,13 @@ import {startTestApp} from '../../../devkit/test-app';
 import type {TestApp} from '../../../devkit/test-app';
 
 let app: TestApp;
+let deps: ScheduleDeps;
 const started: string[] = [];
 const shop = (name: string) => parseShopDomain(`${name}.myshopify.com`)!;
 
 function seed(domain: ShopDomain, createdAt: string[]) {
-  shopsRepo(app.ctx.appDb).recordInstall(domain, 'read_orders');
-  const db = app.ctx.shopDbs.get(domain);
+  shopsRepo(app.services.appDb).recordInstall(domain, 'read_orders');
+  const db = app.services.shopDbs.get(domain);
   db.transaction(() => {
     createdAt.forEach((at, i) =>
       ordersRepo(db).upsert({orderId: i + 1, name: null, createdAt: at, updatedAt: at, cancelledAt: null, currency: null, totalPrice: null, customerHash: null, source: 'demo', lines: []}),
@@ -26,9 +28,17 @@ function seed(domain: ShopDomain, createdAt: string[]) {
 
 beforeAll(async () => {
   app = await startTestApp();
-  app.ctx.startTraining = async (s) => {
-    started.push(s);
-    return {started: true, runId: started.length};
+  // The schedule's own dependencies, with a training starter that records instead of spawning.
+  deps = {
+    ...app.services,
+    training: {
+      start: (s) => {
+        started.push(s);
+        return {started: true, runId: started.length};
+      },
+      done: async () => {},
+      stop: async () => {},
+    },
   };
 });
 afterAll(async () => app.close());
@@ -39,9 +49,9 @@ describe('scheduleTick', () => {
   it('retrains shops whose schedule is due and not the others, and never a shop with no orders', () => {
     seed(shop('daily'), ['2026-11-20T00:00:00Z']);
     seed(shop('manual'), ['2026-11-20T00:00:00Z']);
-    settingsRepo(app.ctx.shopDbs.get(shop('manual'))).update({retrainSchedule: 'manual'});
-    shopsRepo(app.ctx.appDb).recordInstall(shop('empty'), 'read_orders');
-    const {retrained} = scheduleTick(app.ctx, now);
+    settingsRepo(app.services.shopDbs.get(shop('manual'))).update({retrainSchedule: 'manual'});
+    shopsRepo(app.services.appDb).recordInstall(shop('empty'), 'read_orders');
+    const {retrained} = scheduleTick(deps, now);
     expect(retrained).toEqual(['daily.myshopify.com']);
     expect(started).toEqual(['daily.myshopify.com']);
   });
@@ -49,9 +59,9 @@ describe('scheduleTick', () => {
   it('deletes orders and events older than the retention setting', () => {
     const s = shop('old');
     seed(s, ['2020-01-01T00:00:00Z', '2026-11-01T00:00:00Z']);
-    settingsRepo(app.ctx.shopDbs.get(s)).update({retentionDays: 365});
-    const {deleted} = scheduleTick(app.ctx, now);
+    settingsRepo(app.services.shopDbs.get(s)).update({retentionDays: 365});
+    const {deleted} = scheduleTick(deps, now);
     expect(deleted).toBeGreaterThanOrEqual(2);
-    expect(ordersRepo(app.ctx.shopDbs.get(s)).counts().orders).toBe(1);
+    expect(ordersRepo(app.services.shopDbs.get(s)).counts().orders).toBe(1);
   });
 });

@@ -1,8 +1,8 @@
 import {mkdtempSync, readFileSync, readdirSync} from 'node:fs';
-import {getPriority, tmpdir} from 'node:os';
+import {getPriority, setPriority, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
-import {TRAINER_NICENESS, startTraining, trainingDone} from '../../../server/jobs/train';
+import {TRAINER_NICENESS, createTraining} from '../../../server/jobs/train';
 import {openShopDb} from '../../../storage/open';
 import {activeModelVersion, adminModelReads} from '../../../storage/repos/models';
 import {ordersRepo} from '../../../storage/repos/orders';
@@ -12,6 +12,10 @@ const SHOP = 'job-store.myshopify.com' as ShopDomain;
 const dataDir = mkdtempSync(join(tmpdir(), 'pairwise-job-'));
 const db = openShopDb(dataDir, SHOP);
 afterAll(() => db.close());
+
+const published: string[] = [];
+const log = () => {};
+const training = createTraining({dataDir, log, published: async (shop) => void published.push(shop)});
 
 db.transaction(() => {
   const orders = ordersRepo(db);
@@ -27,17 +31,21 @@ db.transaction(() => {
 
 describe('training job', () => {
   it('runs the trainer as a child process, one run per shop, and records its progress', async () => {
-    const first = startTraining(dataDir, SHOP);
+    const first = training.start(SHOP);
     expect(first.started).toBe(true);
-    expect(startTraining(dataDir, SHOP)).toEqual({started: false, reason: expect.stringContaining('already')});
-    await trainingDone(SHOP);
+    expect(training.start(SHOP)).toEqual({started: false, reason: expect.stringContaining('already')});
+    await training.done(SHOP);
     const run = adminModelReads(db).runs(1)[0];
     expect(run).toMatchObject({id: first.started && first.runId, status: 'published', progress: 1, stage: 'done'});
     expect(run.version).toBe(activeModelVersion(db));
+    // What follows a publish (the metafields) has run by the time the run is done.
+    expect(published).toEqual([SHOP]);
   }, 60_000);
 
-  it.skipIf(process.platform !== 'linux')('runs the trainer below the server\'s priority, every one of its threads', async () => {
-    const r = startTraining(dataDir, SHOP);
+  it.skipIf(process.platform !== 'linux')('runs the trainer below the server\'s own priority, every one of its threads', async () => {
+    // A server started with `nice 5`: its trainer goes to 15, not to an absolute 10 that would raise it above the server.
+    setPriority(Math.max(getPriority(), 5));
+    const r = training.start(SHOP);
     expect(r.started).toBe(true);
     // The niceness of each thread of the trainer's process, found by its run id in /proc (field 19 of a task's stat).
     const threads = (): number[] => {
@@ -62,18 +70,21 @@ describe('training job', () => {
       seen = threads();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    await trainingDone(SHOP);
+    await training.done(SHOP);
     expect(seen.length).toBeGreaterThan(1);
     expect(new Set(seen)).toEqual(new Set([Math.min(19, getPriority() + TRAINER_NICENESS)]));
   }, 60_000);
 
   it('marks the run failed when the trainer dies, and the old model stays active', async () => {
     const before = activeModelVersion(db);
-    const r = startTraining(dataDir, SHOP, {PAIRWISE_TRAINER_FAULT: 'kill-before-flip'});
-    await trainingDone(SHOP);
+    const faulty = createTraining({dataDir, log, env: {PAIRWISE_TRAINER_FAULT: 'kill-before-flip'}, published: async (shop) => void published.push(shop)});
+    published.length = 0;
+    const r = faulty.start(SHOP);
+    await faulty.done(SHOP);
     const run = adminModelReads(db).runs(1)[0];
     expect(run).toMatchObject({id: r.started && r.runId, status: 'failed'});
     expect(run.error).toContain('SIGKILL');
     expect(activeModelVersion(db)).toBe(before);
+    expect(published).toEqual([]);
   }, 60_000);
 });

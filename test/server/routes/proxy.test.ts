@@ -9,7 +9,7 @@ let app: TestApp;
 const SHOP = 'proxied.myshopify.com';
 beforeAll(async () => {
   app = await startTestApp();
-  shopsRepo(app.ctx.appDb).recordInstall(parseShopDomain(SHOP)!, 'read_orders');
+  shopsRepo(app.services.appDb).recordInstall(parseShopDomain(SHOP)!, 'read_orders');
 });
 afterAll(async () => app.close());
 
@@ -59,7 +59,7 @@ describe('app proxy signature', () => {
   it('the signature helper matches the library (a sanity check on the test itself)', async () => {
     const query = {shop: SHOP, timestamp: String(Math.floor(Date.now() / 1000)), path_prefix: '/apps/pairwise', logged_in_customer_id: ''};
     const signature = proxySignature(query, app.secret);
-    await expect(app.ctx.shopify.utils.validateHmac({...query, signature} as never, {signator: 'appProxy'})).resolves.toBe(true);
+    await expect(app.services.shopify.utils.validateHmac({...query, signature} as never, {signator: 'appProxy'})).resolves.toBe(true);
   });
 });
 

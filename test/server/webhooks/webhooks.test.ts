@@ -62,7 +62,7 @@ beforeAll(async () => void (app = await startTestApp()));
 afterAll(async () => app.close());
 
 const SHOP = 'hooks.myshopify.com';
-const shopDb = (shop = SHOP) => app.ctx.shopDbs.get(parseShopDomain(shop)!);
+const shopDb = (shop = SHOP) => app.services.shopDbs.get(parseShopDomain(shop)!);
 let nextId = 1000;
 const id = () => ++nextId;
 
@@ -144,7 +144,7 @@ describe('POST /webhooks: orders', () => {
     expect(res.status).toBe(200);
     const stored = ordersRepo(shopDb(shop)).get(orderId)!;
     expect(stored.lines.map((l) => [l.product_id, l.quantity, l.price])).toEqual([[11, 2, 5], [12, 1, 7.5]]);
-    expect(shopsRepo(app.ctx.appDb).get(parseShopDomain(shop)!)).toBeDefined();
+    expect(shopsRepo(app.services.appDb).get(parseShopDomain(shop)!)).toBeDefined();
   });
 
   it('keeps lines without a product (custom items, deleted products) with a null product', async () => {
@@ -232,11 +232,11 @@ describe('POST /webhooks: products', () => {
 describe('POST /webhooks: app and compliance topics', () => {
   it('app/uninstalled drops the sessions and marks the shop', async () => {
     const shop = parseShopDomain('leaving.myshopify.com')!;
-    const storage = new SqliteSessionStorage(app.ctx.appDb);
+    const storage = new SqliteSessionStorage(app.services.appDb);
     await storage.storeSession(new Session({id: `offline_${shop}`, shop, state: '', isOnline: false, accessToken: 't'}));
     expect((await deliver('app/uninstalled', {id: 1, domain: shop}, {shop})).status).toBe(200);
     await expect(storage.findSessionsByShop(shop)).resolves.toEqual([]);
-    expect(shopsRepo(app.ctx.appDb).get(shop)!.uninstalledAt).not.toBeNull();
+    expect(shopsRepo(app.services.appDb).get(shop)!.uninstalledAt).not.toBeNull();
   });
 
   it('customers/redact unlinks the customer from every order', async () => {
@@ -265,6 +265,6 @@ describe('POST /webhooks: app and compliance topics', () => {
     expect((await deliver('shop/redact', {shop_id: 1, shop_domain: shop}, {shop})).status).toBe(200);
     expect(existsSync(file)).toBe(false);
     expect(existsSync(`${file}-wal`)).toBe(false);
-    expect(shopsRepo(app.ctx.appDb).get(parseShopDomain(shop)!)).toBeUndefined();
+    expect(shopsRepo(app.services.appDb).get(parseShopDomain(shop)!)).toBeUndefined();
   });
 });

@@ -1,0 +1,27 @@
+import type {Shopify} from '@shopify/shopify-api';
+import type {Config} from './config';
+import type {Training} from './jobs/train';
+import type {Logger} from './log';
+import type {ModelCache} from './recommend/model-cache';
+import type {Db, ShopDbs} from '../storage/open';
+import type {ShopDomain} from '../storage/shop-domain';
+
+/**
+ * What the server's parts are made from, built once by createServices (app.ts). Each route, handler and job
+ * takes a `Pick` of the few it uses, so its signature says what it depends on and a test passes only those.
+ */
+export interface Services {
+  config: Config;
+  appDb: Db;
+  shopDbs: ShopDbs;
+  shopify: Shopify;
+  log: Logger;
+  /** The storefront's in-memory copy of each shop's active model. */
+  models: ModelCache;
+  /** The one way a training starts, whoever starts it ("Retrain now", the schedule); a published model is pushed to the metafields. */
+  training: Training;
+  /** Pins, exclusions or settings changed for these products: their metafields are republished in the background. */
+  republish(shop: ShopDomain, productIds: number[]): void;
+  /** A shop installed (or re-installed) the app and we hold its offline token: its backfill starts. */
+  onInstalled(shop: ShopDomain): void;
+}
