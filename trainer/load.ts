@@ -1,7 +1,10 @@
 import {createReadStream} from 'node:fs';
+import {pipeline} from 'node:stream';
 import {createGunzip, type ZlibOptions} from 'node:zlib';
+import {parse as parseStream} from 'csv-parse';
 import {parse as parseSync} from 'csv-parse/sync';
 import {sharedArray, sharedFrom} from './shared';
+import {MissingColumnError} from '../domain/errors';
 
 /**
  * Orders as integer-indexed baskets of distinct products, in time order (CSR layout: basket `b`'s item indexes
@@ -28,14 +31,6 @@ export type Baskets = {
 export type BadRow = {line: number; reason: string};
 
 export type LoadResult = {baskets: Baskets; badRows: BadRow[]; badRowCount: number; lines: number; skippedLines: number; cancelledOrders: number};
-
-/** A required column is missing: the one fatal input error. */
-export class MissingColumnError extends Error {
-  constructor(readonly column: string, file: string) {
-    super(`${file}: required column "${column}" is missing from the header`);
-    this.name = 'MissingColumnError';
-  }
-}
 
 /** Only the first bad rows are kept with their reasons; the rest are counted. */
 const MAX_BAD_ROWS_KEPT = 100;
@@ -384,26 +379,76 @@ export function itemFrequencies(baskets: Baskets): Uint32Array {
 /** A catalogue product from `--products` (contracts: product_id,title,product_type,vendor,tags,description,price,available). */
 export type CatalogueProduct = {index: number; title: string; product_type: string; vendor: string; tags: string; description: string};
 
+/** What `--products` gave: the catalogue, and the rows that could not be used (counted as for orders). */
+export type ProductsResult = {products: CatalogueProduct[]; badRows: BadRow[]; badRowCount: number};
+
+/** Where csv-parse is in the file when it hands over a record or rejects one. */
+type ParseInfo = {lines: number; empty_lines: number};
+
 /**
- * Reads a products CSV into `builder` before the orders, so products nobody has ordered yet get an index (and
- * a cold-start list). Only product_id is required.
+ * Reads a products CSV (plain or .gz) into `builder` before the orders, so products nobody has ordered yet get
+ * an index (and a cold-start list). Only product_id is required. A catalogue's descriptions hold line breaks
+ * inside quoted fields, so the whole file goes through csv-parse's streaming parser, not the orders' line
+ * reader. A row csv-parse rejects, a row of the wrong width, one with no product_id or an unreadable price is
+ * left out and counted with the line it starts on.
  */
-export async function readProductsCsv(file: string, builder: BasketBuilder): Promise<CatalogueProduct[]> {
+export async function readProductsCsv(file: string, builder: BasketBuilder): Promise<ProductsResult> {
   const products: CatalogueProduct[] = [];
-  let header: string[] | null = null;
-  // A product row csv-parse rejects is left out, as a product with no id is: it only costs that product a cold-start list.
-  await forEachRecord(file, (record) => {
-    if (!header) {
-      header = record.map((h) => h.replace(/^\uFEFF/, '').trim());
-      if (!header.includes('product_id')) throw new MissingColumnError('product_id', file);
-      return;
+  const badRows: BadRow[] = [];
+  let badRowCount = 0;
+  const bad = (line: number, reason: string) => {
+    badRowCount++;
+    if (badRows.length < MAX_BAD_ROWS_KEPT) badRows.push({line, reason});
+  };
+  // csv-parse says on which line a record ends; the next one starts after it and the blank lines between.
+  let lastEnd = 0;
+  let lastEmpty = 0;
+  const startLine = (at: ParseInfo) => {
+    const line = lastEnd + 1 + at.empty_lines - lastEmpty;
+    lastEnd = at.lines;
+    lastEmpty = at.empty_lines;
+    return line;
+  };
+  const parser = parseStream({
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    // A CsvError carries the parser's position (lines, empty_lines) beside its message.
+    on_skip: (err) => void (err && bad(startLine(err as unknown as ParseInfo), err.message)),
+  });
+  // A read or gunzip error destroys the parser, which ends the loop below with that error.
+  pipeline([createReadStream(file), ...(file.endsWith('.gz') ? [createGunzip()] : []), parser], () => {});
+  let col: Record<'id' | 'title' | 'type' | 'vendor' | 'tags' | 'description' | 'price', number> | null = null;
+  let width = 0;
+  for await (const {record, info} of parser as AsyncIterable<{record: string[]; info: ParseInfo}>) {
+    const line = startLine(info);
+    if (!col) {
+      const header = record.map((h) => h.trim());
+      const at = (name: string) => header.indexOf(name);
+      col = {id: at('product_id'), title: at('title'), type: at('product_type'), vendor: at('vendor'), tags: at('tags'), description: at('description'), price: at('price')};
+      width = header.length;
+      if (col.id < 0) throw new MissingColumnError('product_id', file);
+      continue;
     }
-    const get = (name: string) => record[header!.indexOf(name)]?.trim() ?? '';
-    const id = get('product_id');
-    if (!id) return;
-    const price = Number(get('price'));
-    const index = builder.item(id, get('title'), get('price') !== '' && Number.isFinite(price) ? price : NaN);
-    products.push({index, title: get('title'), product_type: get('product_type'), vendor: get('vendor'), tags: get('tags'), description: get('description')});
-  }, () => {});
-  return products;
+    const problem = productRowProblem(record, width, col);
+    if (problem) {
+      bad(line, problem);
+      continue;
+    }
+    const get = (c: number) => (c >= 0 ? record[c].trim() : '');
+    const index = builder.item(get(col.id), get(col.title), parseNumber(get(col.price)) ?? NaN);
+    products.push({index, title: get(col.title), product_type: get(col.type), vendor: get(col.vendor), tags: get(col.tags), description: get(col.description)});
+  }
+  if (!col) throw new MissingColumnError('product_id', file);
+  return {products, badRows, badRowCount};
+}
+
+/** Why a products row cannot be used, or null when it can. */
+function productRowProblem(record: string[], width: number, col: {id: number; price: number}): string | null {
+  if (record.length !== width) return `expected ${width} fields, found ${record.length}`;
+  if (!record[col.id].trim()) return 'empty product_id';
+  if (col.price >= 0 && parseNumber(record[col.price].trim()) === null) return `unreadable price "${record[col.price]}"`;
+  return null;
 }

@@ -53,15 +53,15 @@ async function runCsv(o: CliOptions, pool: TrainerThreads): Promise<void> {
   const progress = createProgress();
   progress.stage('load', 0, 0.05);
   const builder = new BasketBuilder();
-  const catalogue = o.products ? await readProductsCsv(o.products, builder) : [];
+  const catalogue = o.products ? await readProductsCsv(o.products, builder) : {products: [], badRows: [], badRowCount: 0};
   const read = await readOrdersCsv(o.orders!, builder);
   const loaded = {...read, baskets: builder.build(), cancelledOrders: builder.cancelledOrders};
-  const texts = catalogue.length ? catalogue : loaded.baskets.titles.map((title, index) => ({index, title}));
+  const texts = catalogue.products.length ? catalogue.products : loaded.baskets.titles.map((title, index) => ({index, title}));
   const loadS = (performance.now() - t0) / 1000;
   const result = await train(loaded.baskets, {model: o.model, seed: o.seed, texts, backend: o.backend, embeddings: o.embeddings, pool}, progress);
   progress.stage('write', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: 0};
-  const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length}, result, {backend: result.backend?.name ?? 'none', threads: pool.threads, timings});
+  const report = buildReport({...loaded, orders: loaded.baskets.count, products: loaded.baskets.itemIds.length, productRows: catalogue}, result, {backend: result.backend?.name ?? 'none', threads: pool.threads, timings});
   const tWrite = performance.now();
   const staging = stagingDir(o.out!);
   await writeOutputs(staging, loaded.baskets, result.companions, result.freq, result.bundles, result.embeddingSim, pool);

@@ -5,7 +5,7 @@ import type {Companions} from './blend';
 import {SOURCES} from './blend';
 import type {Bundle} from './bundles';
 import type {CartWeights} from './cart/weights';
-import type {Baskets, LoadResult} from './load';
+import type {Baskets, LoadResult, ProductsResult} from './load';
 import type {TrainResult} from './pipeline';
 import {equalCuts} from './pairs';
 import {pairStats} from './stats';
@@ -213,8 +213,11 @@ export function writeReport(dir: string, report: Record<string, unknown>): void 
   writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
 }
 
-/** report.json as in the contracts, plus what explains the figures (parameters, gate, bad row samples). */
-export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number; products: number}, result: TrainResult, extra: {backend: string; threads: number; timings: Record<string, number>}) {
+/**
+ * report.json as in the contracts (bad_rows: the orders' and the products' together), plus what explains the
+ * figures (parameters, gate, bad row samples of each file).
+ */
+export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number; products: number; productRows?: Omit<ProductsResult, 'products'>}, result: TrainResult, extra: {backend: string; threads: number; timings: Record<string, number>}) {
   return {
     backend: extra.backend,
     backend_tried: result.backend?.tried ?? [],
@@ -225,8 +228,10 @@ export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number;
     orders: load.orders,
     products: load.products,
     pairs: result.companions.items.length,
-    bad_rows: load.badRowCount,
+    bad_rows: load.badRowCount + (load.productRows?.badRowCount ?? 0),
     bad_row_samples: load.badRows.slice(0, 20),
+    bad_product_rows: load.productRows?.badRowCount ?? 0,
+    bad_product_row_samples: load.productRows?.badRows.slice(0, 20) ?? [],
     skipped_lines: load.skippedLines,
     cancelled_orders: load.cancelledOrders,
     bundles: result.bundles.length,

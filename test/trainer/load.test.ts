@@ -1,10 +1,13 @@
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {execFile} from 'node:child_process';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {promisify} from 'node:util';
 import {gzipSync} from 'node:zlib';
 import {parse as parseCsv} from 'csv-parse/sync';
 import {describe, expect, it} from 'vitest';
-import {loadOrdersCsv, MissingColumnError} from '../../trainer/load';
+import {BasketBuilder, loadOrdersCsv, MissingColumnError, readProductsCsv} from '../../trainer/load';
+import {trainerCommand} from '../../devkit/trainer-command';
 
 const dir = mkdtempSync(join(tmpdir(), 'pairwise-load-'));
 function csv(name: string, text: string, gzip = false): string {
@@ -111,3 +114,73 @@ describe('loading orders', () => {
   });
 });
 
+
+// A catalogue export: descriptions hold commas, quotes and line breaks inside quoted fields.
+const PRODUCTS = `product_id,title,product_type,vendor,tags,description,price,available
+1,Espresso beans,Coffee,Roastery,"coffee,roasted","Dark roast.
+Notes of cocoa, ""bold"" and smoky.
+
+Keep sealed.",14.00,true
+2,Milk frother,Coffee,Brewco,coffee,Froths milk,29.00,true
+3,Ceramic cup,Coffee,Brewco,,"One line",9.00,false
+`;
+
+describe('loading products', () => {
+  it.each([
+    ['plain', false],
+    ['gzip', true],
+  ])('reads a %s products CSV whose quoted description spans lines, and the products after it', async (_name, gzip) => {
+    const builder = new BasketBuilder();
+    const r = await readProductsCsv(csv(`products-${gzip}.csv${gzip ? '.gz' : ''}`, PRODUCTS, gzip), builder);
+    expect(r.badRowCount).toBe(0);
+    const ids = r.products.map((p) => builder.build().itemIds[p.index]);
+    expect(ids).toEqual(['1', '2', '3']);
+    expect(r.products[0]).toMatchObject({title: 'Espresso beans', tags: 'coffee,roasted', description: 'Dark roast.\nNotes of cocoa, "bold" and smoky.\n\nKeep sealed.'});
+    expect(r.products[2]).toMatchObject({title: 'Ceramic cup', description: 'One line'});
+  });
+
+  it('counts bad product rows with the line each starts on and keeps the rest', async () => {
+    const file = csv(
+      'products-bad.csv',
+      `\uFEFFproduct_id,title,description,price
+1,A,"two
+lines",1.00
+
+2,B,too,many,fields
+,C,no id,3.00
+4,D,unreadable price,cheap
+5,E,"three
+long
+lines",5.00
+6,F,fine,6.00
+7,G,"never closed,7.00
+8,H,swallowed by the open quote,8.00
+`,
+    );
+    const builder = new BasketBuilder();
+    const r = await readProductsCsv(file, builder);
+    expect(r.products.map((p) => builder.build().itemIds[p.index])).toEqual(['1', '5', '6']);
+    expect(r.badRows.map((b) => b.line)).toEqual([5, 6, 7, 12]);
+    expect(r.badRowCount).toBe(4);
+    expect(r.badRows.map((b) => b.reason)).toEqual([
+      'expected 4 fields, found 5',
+      'empty product_id',
+      'unreadable price "cheap"',
+      expect.stringMatching(/quote not closed/i),
+    ]);
+  });
+
+  it('a products file without product_id is fatal and named', async () => {
+    await expect(readProductsCsv(csv('products-no-id.csv', 'sku,title\n1,A\n'), new BasketBuilder())).rejects.toThrow('"product_id"');
+  });
+
+  it('report.json counts the bad product rows in bad_rows and lists them with their lines', async () => {
+    const orders = csv('orders-for-products.csv', ['order_id,product_id,quantity,price,created_at', ...Array.from({length: 40}, (_, o) =>
+      [1, 2, 3].slice(0, 2 + (o % 2)).map((p) => `${o + 1},${p},1,1.00,2024-01-${String(1 + (o % 28)).padStart(2, '0')}T00:00:00Z`).join('\n'))].join('\n') + '\n');
+    const products = csv('products-report.csv', PRODUCTS + ',No id,Coffee,Brewco,,none,1.00,true\n');
+    const out = join(dir, 'out-products');
+    await promisify(execFile)(...trainerCommand(['--orders', orders, '--products', products, '--out', out, '--model', 'stats', '--threads', '1']));
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report).toMatchObject({bad_rows: 1, bad_product_rows: 1, bad_product_row_samples: [{line: 8, reason: 'empty product_id'}]});
+  }, 120_000);
+});
