@@ -1,17 +1,21 @@
 import {createHash} from 'node:crypto';
 import type {Session} from '@shopify/shopify-api';
 import {offlineSession} from '../auth/offline-session';
-import type {AppContext} from '../context';
+import type {Services} from '../services';
 import {metafieldStateRepo} from '../../storage/repos/metafield-state';
-import type {ModelCache} from '../recommend/model-cache';
 import {companionsFor} from '../recommend/storefront';
 import type {ShopDomain} from '../../storage/shop-domain';
+import {PublishError} from '../../domain/errors';
 
-// Writes each product's `$app:pairwise.recommendations` (list.product_reference), the storefront's first
-// paint. https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet (at most 25 per call) and
+// Writes each product's `$app.recommendations` (list.product_reference), the storefront's first paint.
+// https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet (at most 25 per call) and
 // .../mutations/metafieldsDelete; rate limits: https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits
 
-export const METAFIELD_NAMESPACE = '$app:pairwise';
+/**
+ * The app-reserved namespace itself (`app--<app id>` on the store), the one shopify.app.toml's
+ * `[product.metafields.app.recommendations]` defines: https://shopify.dev/docs/apps/build/custom-data/ownership
+ */
+export const METAFIELD_NAMESPACE = '$app';
 export const METAFIELD_KEY = 'recommendations';
 /** The block shows at most this many; the list holds a few spare for sold-out companions. */
 export const METAFIELD_LIST_LENGTH = 10;
@@ -23,10 +27,6 @@ const SET = `mutation SetRecommendations($metafields: [MetafieldsSetInput!]!) {
 const DELETE = `mutation DeleteRecommendations($metafields: [MetafieldIdentifierInput!]!) {
   metafieldsDelete(metafields: $metafields) { deletedMetafields { ownerId } userErrors { field message } }
 }`;
-
-export class PublishError extends Error {
-  override name = 'PublishError';
-}
 
 interface Cost {
   requestedQueryCost?: number;
@@ -49,19 +49,22 @@ export interface PublishResult {
  */
 const queues = new Map<ShopDomain, Promise<unknown>>();
 
-export function publishMetafields(ctx: AppContext, shop: ShopDomain, models: ModelCache, productIds?: number[]): Promise<PublishResult> {
+/** What publishing needs: the shop's file, its model, and the Shopify client with the shop's offline session. */
+export type PublishDeps = Pick<Services, 'config' | 'appDb' | 'shopDbs' | 'shopify' | 'log' | 'models'>;
+
+export function publishMetafields(ctx: PublishDeps, shop: ShopDomain, productIds?: number[]): Promise<PublishResult> {
   // One publish per shop at a time: each sees the state the previous one committed, so none sends twice.
   const previous = queues.get(shop) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(() => publish(ctx, shop, models, productIds));
+  const next = previous.catch(() => undefined).then(() => publish(ctx, shop, productIds));
   queues.set(shop, next);
   void next.finally(() => queues.get(shop) === next && queues.delete(shop)).catch(() => undefined);
   return next;
 }
 
-async function publish(ctx: AppContext, shop: ShopDomain, models: ModelCache, productIds?: number[]): Promise<PublishResult> {
+async function publish(ctx: PublishDeps, shop: ShopDomain, productIds?: number[]): Promise<PublishResult> {
   const db = ctx.shopDbs.get(shop);
   const state = metafieldStateRepo(db);
-  const snapshot = models.get(shop, db);
+  const snapshot = ctx.models.get(shop, db);
   const ids = productIds ?? [...new Set([...snapshot.companions.keys(), ...state.publishedProductIds()])];
 
   const toSet: {productId: number; hash: string; companions: number[]}[] = [];
@@ -122,7 +125,7 @@ class Throttle {
 }
 
 async function graphql(
-  ctx: AppContext,
+  ctx: Pick<Services, 'shopify' | 'log'>,
   session: Session,
   throttle: Throttle,
   query: string,

@@ -46,8 +46,8 @@ beforeAll(async () => {
   standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
   standin.addShop(SHOP, {products: store.products});
   app = await startTestApp({adminOrigin: standin.origin, apiKey, secret});
-  await offlineSession(app.ctx, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
-  const db = app.ctx.shopDbs.get(SHOP);
+  await offlineSession(app.services, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
+  const db = app.services.shopDbs.get(SHOP);
   db.transaction(() => store.products.forEach((p) => productsRepo(db).upsert(productFromWebhook(productPayload(p)))))();
   modelWriter(db).publish({kind: 'model', backend: null, report: {}, pairs: pairs(), bundles: [], communities: []});
 });
@@ -56,17 +56,17 @@ afterAll(async () => {
   await standin?.close();
 });
 
-const db = () => app.ctx.shopDbs.get(SHOP);
+const db = () => app.services.shopDbs.get(SHOP);
 
 describe('publishMetafields', () => {
   it('resumes after a crash: lists already committed are not sent again', async () => {
     // A publish that died after its first batch: those 25 lists are on Shopify and recorded as published.
     const state = metafieldStateRepo(db());
     const done = anchors.slice(0, 25);
-    const first = await publishMetafields(app.ctx, SHOP, app.ctx.models, done.map((p) => p.id));
+    const first = await publishMetafields(app.services, SHOP, done.map((p) => p.id));
     expect(first.set).toBe(25);
     standin.clearRequests();
-    const result = await publishMetafields(app.ctx, SHOP, app.ctx.models);
+    const result = await publishMetafields(app.services, SHOP);
     expect(result).toMatchObject({set: anchors.length - 25, unchanged: 25, deleted: 0});
     expect(state.publishedProductIds()).toHaveLength(anchors.length);
   });
@@ -76,8 +76,8 @@ describe('publishMetafields', () => {
     expect(fields).toHaveLength(anchors.length);
     for (const f of fields) {
       expect(f.type).toBe('list.product_reference');
-      expect(f.namespace).toMatch(/^app--\d+--pairwise$/);
-      const expected = companionsFor(db(), app.ctx.models.get(SHOP, db()), [f.productId], {limit: 10, block: 'fbt'}).map((c) => c.id);
+      expect(f.namespace).toMatch(/^app--\d+$/);
+      const expected = companionsFor(db(), app.services.models.get(SHOP, db()), [f.productId], {limit: 10, block: 'fbt'}).map((c) => c.id);
       expect(gids(f.value)).toEqual(expected);
     }
     const calls = setCalls();
@@ -87,7 +87,7 @@ describe('publishMetafields', () => {
 
   it('sends nothing when nothing changed', async () => {
     standin.clearRequests();
-    expect(await publishMetafields(app.ctx, SHOP, app.ctx.models)).toMatchObject({set: 0, deleted: 0});
+    expect(await publishMetafields(app.services, SHOP)).toMatchObject({set: 0, deleted: 0});
     expect(setCalls()).toHaveLength(0);
   });
 
@@ -96,7 +96,7 @@ describe('publishMetafields', () => {
     const pinned = sellable[sellable.length - 1].id;
     curationRepo(db()).setPins(a.id, [pinned]);
     for (const id of gids(standin.metafields(SHOP).find((m) => m.productId === b.id)!.value)) curationRepo(db()).excludePair(b.id, id);
-    const result = await publishMetafields(app.ctx, SHOP, app.ctx.models, [a.id, b.id]);
+    const result = await publishMetafields(app.services, SHOP, [a.id, b.id]);
     expect(result).toMatchObject({set: 1, deleted: 1});
     expect(gids(standin.metafields(SHOP).find((m) => m.productId === a.id)!.value)[0]).toBe(pinned);
     expect(standin.metafields(SHOP).find((m) => m.productId === b.id)).toBeUndefined();
@@ -107,7 +107,7 @@ describe('publishMetafields', () => {
     curationRepo(db()).setPins(anchors[40].id, [sellable[sellable.length - 2].id]);
     standin.setBucket(SHOP, {maximumAvailable: 100, restoreRate: 200, currentlyAvailable: 0});
     standin.clearRequests();
-    const result = await publishMetafields(app.ctx, SHOP, app.ctx.models, [anchors[5].id, anchors[40].id]);
+    const result = await publishMetafields(app.services, SHOP, [anchors[5].id, anchors[40].id]);
     expect(result.set).toBe(2);
     expect(standin.requests.some((r) => r.throttled)).toBe(true);
   });
