@@ -2,12 +2,12 @@ import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import express from 'express';
-import type {NextFunction, Request, Response} from 'express';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
 import {runBackfill} from './backfill/bulk';
 import type {Config} from './config';
 import {createTraining} from './jobs/train';
+import {errorHandler} from './http-errors';
 import {createLogger} from './log';
 import type {Logger} from './log';
 import {publishMetafields} from './publish/metafields';
@@ -91,10 +91,6 @@ export function createApp(services: Services): express.Application {
     app.get(/^\/(?!api\/|proxy\/|webhooks).*/, (_req, res) => void res.type('html').set('Cache-Control', 'no-store').send(page));
   }
 
-  app.use((err: Error & {status?: number; type?: string}, _req: Request, res: Response, _next: NextFunction) => {
-    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) log('error', 'request failed', {error: String(err), stack: err.stack});
-    res.status(status).json({error: {code: status === 500 ? 'internal' : (err.type ?? 'bad_request'), message: status === 500 ? 'internal error' : err.message}});
-  });
+  app.use(errorHandler(log));
   return app;
 }

@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {parse as parseToml} from 'smol-toml';
 import {z} from 'zod';
+import {ConfigError} from '../domain/errors';
 
 /** Typed configuration from the environment (contracts: "Configuration"). */
 export interface Config {
@@ -12,10 +13,6 @@ export interface Config {
   dataDir: string;
   /** Where Admin API calls go instead of https://<shop>; set only by the demo and tests (the Shopify stand-in). */
   adminOrigin?: string;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 const env = z.object({

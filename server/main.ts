@@ -1,8 +1,9 @@
-import {ConfigError, loadConfig} from './config';
+import {loadConfig} from './config';
+import {ConfigError, TrainerNotBuilt} from '../domain/errors';
 import {closeServices, createApp, createServices} from './app';
 import {resumeBackfills} from './backfill/bulk';
 import {startSchedule} from './jobs/schedule';
-import {TrainerNotBuilt, trainerEntry} from './jobs/trainer-bundle';
+import {trainerEntry} from './jobs/trainer-bundle';
 
 /** Start-up only: configuration, services, listen, and a clean stop on SIGINT/SIGTERM. */
 function main(): void {

@@ -7,6 +7,7 @@ import {migrate} from './migrate';
 import {APP_SCHEMA_VERSION, SHOP_SCHEMA_VERSION} from './schema-version';
 import type {ShopDomain} from './shop-domain';
 import {parseShopDomain} from './shop-domain';
+import {SchemaMismatch, ShopGone} from '../domain/errors';
 
 export type {Db};
 
@@ -45,10 +46,6 @@ export function openAppDb(dataDir: string): Db {
   return db;
 }
 
-export class ShopGone extends Error {
-  override name = 'ShopGone';
-}
-
 /**
  * Opens (creating and migrating) one shop's file. Prefer `ShopDbs.get`, which caches handles. With
  * `mustExist`, a missing file is an error instead: a process that outlives shop/redact (the trainer) must
@@ -58,11 +55,6 @@ export function openShopDb(dataDir: string, shop: string, opts: {mustExist?: boo
   const path = shopDbPath(dataDir, shop);
   if (opts.mustExist && !existsSync(path)) throw new ShopGone(`no data for ${shop}: never installed, or redacted`);
   return openFile(path, join(MIGRATIONS, 'shop'), SHOP_SCHEMA_VERSION);
-}
-
-/** The shop file's schema is not the one this code was built for: the server migrates, the trainer refuses. */
-export class SchemaMismatch extends Error {
-  override name = 'SchemaMismatch';
 }
 
 /**

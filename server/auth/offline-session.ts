@@ -4,13 +4,10 @@ import type {Services} from '../services';
 import {SqliteSessionStorage} from '../../storage/repos/sessions';
 import {shopsRepo} from '../../storage/repos/shops';
 import type {ShopDomain} from '../../storage/shop-domain';
+import {NoOfflineSession} from '../../domain/errors';
 
 /** Refresh this long before expiry, so a token never dies in the middle of a bulk download. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
-
-export class NoOfflineSession extends Error {
-  override name = 'NoOfflineSession';
-}
 
 const inFlight = new Map<string, Promise<Session>>();
 

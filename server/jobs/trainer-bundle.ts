@@ -1,13 +1,10 @@
 import {readFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {TrainerNotBuilt} from '../../domain/errors';
 
 /** Where `npm run build` (scripts/build-trainer.mjs) puts the trainer's bundles and the pointer to the newest. */
 const TRAINER_DIST = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/trainer');
-
-export class TrainerNotBuilt extends Error {
-  override name = 'TrainerNotBuilt';
-}
 
 /**
  * The built trainer's entry file, read from the pointer the build writes: the server spawns this artifact and

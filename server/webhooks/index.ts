@@ -9,7 +9,7 @@ import {customerDataRequest, customerRedact, redactShop} from './compliance';
 import {deleteOrder, upsertOrder} from './orders';
 import {GroupCommit} from './group-commit';
 import {deleteProduct, upsertProduct} from './products';
-import {UnreadablePayload} from './types';
+import {UnreadablePayload} from '../../domain/errors';
 import type {HandlerResult, WebhookDelivery, WebhookHandler} from './types';
 
 /** Shopify's payloads are far below this; a 500-line order is about 0.5 MB. */

@@ -1,5 +1,5 @@
 import {z} from 'zod';
-import {UnreadablePayload} from './types';
+import {UnreadablePayload} from '../../domain/errors';
 
 /** Numeric Shopify id from a REST payload number, a numeric string, or a GraphQL gid. */
 export const shopifyId = z.union([

@@ -25,8 +25,3 @@ export type WebhookHandler = (db: Db, delivery: WebhookDelivery, deps: HandlerDe
 
 /** What a topic handler may touch besides the shop's file: app.db (shops, sessions) and the log. */
 export type HandlerDeps = Pick<Services, 'appDb' | 'log'>;
-
-/** A payload that verified but does not have the shape we need: acknowledged and logged, never retried. */
-export class UnreadablePayload extends Error {
-  override name = 'UnreadablePayload';
-}

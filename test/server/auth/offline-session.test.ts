@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {NoOfflineSession, offlineSession} from '../../../server/auth/offline-session';
+import {offlineSession} from '../../../server/auth/offline-session';
+import {NoOfflineSession} from '../../../domain/errors';
 import {shopsRepo} from '../../../storage/repos/shops';
 import {parseShopDomain} from '../../../storage/shop-domain';
 import {startTestApp} from '../../../devkit/test-app';

@@ -1,0 +1,21 @@
+import type {ErrorRequestHandler} from 'express';
+import {PairwiseError} from '../domain/errors';
+import type {Logger} from './log';
+
+/**
+ * The one place an error becomes an HTTP answer: a PairwiseError with its own status and code, a client error
+ * from Express's parsers (a 4xx `status`, e.g. malformed JSON) as itself, anything else as a logged 500 that
+ * says nothing about the inside.
+ */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err: Error & {status?: number; type?: string}, _req, res, _next) => {
+    if (err instanceof PairwiseError) {
+      if (err.status >= 500) log('error', 'request failed', {error: String(err)});
+      res.status(err.status).json({error: {code: err.code, message: err.message}});
+      return;
+    }
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) log('error', 'request failed', {error: String(err), stack: err.stack});
+    res.status(status).json({error: {code: status === 500 ? 'internal' : (err.type ?? 'bad_request'), message: status === 500 ? 'internal error' : err.message}});
+  };
+}
