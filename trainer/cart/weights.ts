@@ -46,8 +46,15 @@ export class CartRowsBuilder {
     const {scratch, touched} = this;
     const kept = touched.filter((x) => x !== i && scratch[x] !== 0);
     // Largest |weight| first; ties to the lower index, so the rows are the same on every run.
-    kept.sort((x, y) => Math.abs(scratch[y]) - Math.abs(scratch[x]) || x - y);
+    const before = (x: number, y: number) => Math.abs(scratch[y]) - Math.abs(scratch[x]) || x - y;
     const take = Math.min(this.rows, kept.length);
+    // A product bought with thousands of others: select its top rows before sorting them.
+    if (kept.length > 2 * take) {
+      selectFirst(kept, take, before);
+      kept.length = take;
+    }
+    kept.sort(before);
+    kept.length = take;
     if (this.n + take > this.items.length) {
       const size = Math.max(this.items.length * 2, this.n + take);
       this.items = grown(this.items, size);
@@ -68,6 +75,27 @@ export class CartRowsBuilder {
   build(): CartWeights {
     while (this.next < this.nItems) this.offsets[++this.next] = this.n;
     return {offsets: this.offsets, items: this.items.slice(0, this.n), weights: this.weights.slice(0, this.n)};
+  }
+}
+
+/** Reorders `a` so that its first `k` elements are the k smallest by `cmp` (quickselect, any order among them). */
+export function selectFirst(a: number[], k: number, cmp: (x: number, y: number) => number): void {
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (cmp(a[i], pivot) < 0) i++;
+      while (cmp(a[j], pivot) > 0) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k - 1 <= j) hi = j;
+    else if (k - 1 >= i) lo = i;
+    else return;
   }
 }
 

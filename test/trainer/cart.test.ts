@@ -1,0 +1,167 @@
+import {describe, expect, it} from 'vitest';
+import {fitEase} from '../../trainer/cart/ease';
+import {evaluateCart} from '../../trainer/cart/evaluate';
+import {fitCart, fitCocountCart} from '../../trainer/cart/model';
+import {invertSpd} from '../../trainer/cart/solve';
+import {invertSpdTf} from '../../trainer/cart/solve-tf';
+import type {CartWeights} from '../../trainer/cart/weights';
+import {CartRowsBuilder} from '../../trainer/cart/weights';
+import {timeSplit} from '../../trainer/evaluate';
+import type {Baskets} from '../../trainer/load';
+import {itemFrequencies} from '../../trainer/load';
+import {seededRandom} from '../../trainer/random';
+import {basketsOf, randomBaskets} from './helpers';
+
+/** A random symmetric positive definite matrix: MᵀM plus a ridge. */
+function randomSpd(n: number, seed: number): Float64Array {
+  const rand = seededRandom(seed);
+  const m = Array.from({length: n * n}, () => rand() - 0.5);
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j] += m[k * n + i] * m[k * n + j];
+  for (let i = 0; i < n; i++) a[i * n + i] += 0.5;
+  return a;
+}
+
+/** The textbook inverse: Gauss-Jordan with partial pivoting on [A | I]. */
+function naiveInverse(a: ArrayLike<number>, n: number): number[][] {
+  const m = Array.from({length: n}, (_, i) => [...Array.from({length: n}, (_, j) => a[i * n + j]), ...Array.from({length: n}, (_, j) => (i === j ? 1 : 0))]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+    [m[c], m[p]] = [m[p], m[c]];
+    const d = m[c][c];
+    for (let j = 0; j < 2 * n; j++) m[c][j] /= d;
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r][c];
+      for (let j = 0; j < 2 * n; j++) m[r][j] -= f * m[c][j];
+    }
+  }
+  return m.map((row) => row.slice(n));
+}
+
+/** Protocol B by brute force: every product scored and the whole catalogue sorted, for every query. */
+function naiveCartNdcg(train: Baskets, test: Baskets, w: CartWeights, k = 10): {ndcg: number; hr: number; queries: number} {
+  const freq = itemFrequencies(train);
+  const popRank = new Map<number, number>();
+  [...freq.keys()].filter((x) => freq[x] > 0).sort((x, y) => freq[y] - freq[x] || x - y).forEach((x, r) => popRank.set(x, r));
+  const weight = (i: number, x: number) => {
+    for (let r = w.offsets[i]; r < w.offsets[i + 1]; r++) if (w.items[r] === x) return w.weights[r];
+    return 0;
+  };
+  let n = 0, ndcg = 0, hr = 0;
+  for (let b = 0; b < test.count; b++) {
+    const items = Array.from(test.items.subarray(test.offsets[b], test.offsets[b + 1]));
+    if (items.length < 2) continue;
+    for (const j of items) {
+      n++;
+      if (!popRank.has(j)) continue;
+      const cart = items.filter((x) => x !== j);
+      const score = (x: number) => cart.reduce((s, i) => s + (i < w.offsets.length - 1 ? weight(i, x) : 0), 0);
+      const ranked = [...popRank.keys()].filter((x) => !cart.includes(x)).sort((x, y) => score(y) - score(x) || popRank.get(x)! - popRank.get(y)!);
+      const rank = ranked.indexOf(j);
+      if (rank < k) {
+        hr++;
+        ndcg += 1 / Math.log2(rank + 2);
+      }
+    }
+  }
+  return {ndcg: Number((ndcg / n).toFixed(4)), hr: Number((hr / n).toFixed(4)), queries: n};
+}
+
+describe('dense solve', () => {
+  it.each([
+    ['JS Cholesky', (a: Float64Array, n: number) => (invertSpd(a, n), a)],
+    ['TensorFlow.js block inverse (recursion past its base block)', (a: Float64Array, n: number) => invertSpdTf(a, n)],
+  ])('%s matches the textbook inverse', (_name, invert) => {
+    const n = 400;
+    const a = randomSpd(n, 7);
+    const expected = naiveInverse(a, n);
+    const got = invert(a.slice(), n);
+    let worst = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(got[i * n + j] - expected[i][j]));
+    expect(worst).toBeLessThan(1e-4);
+  });
+});
+
+describe('EASE', () => {
+  it('is B = I - P diag(1/diag P) with P = (XᵀX + λI)⁻¹ over the dense products, zero diagonal', () => {
+    const baskets = basketsOf(randomBaskets(5, 300, 12, 5));
+    const lambda = 3;
+    const ease = fitEase(baskets, {dense: 12, lambda, emphasis: 0, sizePower: 0});
+    const n = ease.items.length;
+    const g = new Float64Array(n * n);
+    for (let b = 0; b < baskets.count; b++) {
+      const its = Array.from(baskets.items.subarray(baskets.offsets[b], baskets.offsets[b + 1])).map((x) => ease.position[x]);
+      for (const u of its) for (const v of its) g[u * n + v]++;
+    }
+    for (let i = 0; i < n; i++) g[i * n + i] += lambda;
+    const p = naiveInverse(g, n);
+    for (let i = 0; i < n; i++) {
+      for (let x = 0; x < n; x++) expect(ease.b[i * n + x]).toBeCloseTo(i === x ? 0 : -p[i][x] / p[x][x], 5);
+    }
+  });
+
+  it('covers only the most-ordered products when the dense part is smaller than the catalogue', () => {
+    const baskets = basketsOf(randomBaskets(6, 300, 30, 5));
+    const ease = fitEase(baskets, {dense: 10, lambda: 5, emphasis: 0, sizePower: 0});
+    const freq = itemFrequencies(baskets);
+    const least = Math.min(...Array.from(ease.items, (x) => freq[x]));
+    expect(ease.items.length).toBe(10);
+    expect([...freq.keys()].filter((x) => ease.position[x] < 0).every((x) => freq[x] <= least)).toBe(true);
+  });
+});
+
+describe('cart weights', () => {
+  it("keep each product's rows of largest |weight|, negative ones included, at most the row limit", () => {
+    const rand = seededRandom(3);
+    const nItems = 500;
+    const out = new CartRowsBuilder(nItems, 20);
+    const expected: number[][] = [];
+    for (let i = 0; i < nItems; i++) {
+      const w = new Map<number, number>();
+      const m = Math.floor(rand() * 300);
+      for (let t = 0; t < m; t++) w.set(Math.floor(rand() * nItems), Math.round((rand() - 0.5) * 100) / 10);
+      for (const [x, v] of w) out.set(x, v);
+      out.end(i);
+      expected.push([...w.entries()].filter(([x, v]) => x !== i && v !== 0).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]) || a[0] - b[0]).slice(0, 20).map(([x]) => x));
+    }
+    const built = out.build();
+    for (let i = 0; i < nItems; i++) expect(Array.from(built.items.subarray(built.offsets[i], built.offsets[i + 1]))).toEqual(expected[i]);
+    expect(built.weights.some((v) => v < 0)).toBe(true);
+  });
+
+  it.each([
+    ['the EASE cart model', (b: Baskets) => fitCart(b, {dense: 25, lambda: 10, emphasis: 0, sizePower: 0, tailScale: 0.3}, undefined, 15)],
+    ['summed co-count', (b: Baskets) => fitCocountCart(b, undefined, 15)],
+  ])('%s scores held-out carts as a brute-force ranking of the catalogue does (protocol B)', (_name, fit) => {
+    const baskets = basketsOf(randomBaskets(11, 600, 60, 6));
+    const {train, test} = timeSplit(baskets, 0.2);
+    const w = fit(train);
+    const got = evaluateCart(train, test, w);
+    const want = naiveCartNdcg(train, test, w);
+    expect(got.queries).toBe(want.queries);
+    expect(got.ndcg).toBe(want.ndcg);
+    expect(got.hr).toBe(want.hr);
+    expect(got.ndcg).toBeGreaterThan(0);
+  });
+
+  it('are the same on every run (determinism)', () => {
+    const baskets = basketsOf(randomBaskets(12, 400, 80, 6));
+    const params = {dense: 30, lambda: 10, emphasis: 0, sizePower: 0, tailScale: 0.3};
+    expect(fitCart(baskets, params)).toEqual(fitCart(baskets, params));
+  });
+
+  it("beat summed co-count where a product's companions depend on the rest of the cart", () => {
+    // Two stores in one: `base` goes with `a` when `x` is in the cart and with `b` when `y` is.
+    const orders = [...Array.from({length: 60}, (_, i) => (i % 2 ? ['base', 'x', 'a'] : ['base', 'y', 'b'])), ...Array.from({length: 30}, () => ['base', 'b', 'z'])];
+    const baskets = basketsOf(orders);
+    const id = (s: string) => baskets.itemIds.indexOf(s);
+    const w = fitCart(baskets, {dense: 10, lambda: 1, emphasis: 0, sizePower: 0, tailScale: 0});
+    const score = (cart: string[], x: string) => cart.reduce((s, i) => {
+      for (let r = w.offsets[id(i)]; r < w.offsets[id(i) + 1]; r++) if (w.items[r] === id(x)) return s + w.weights[r];
+      return s;
+    }, 0);
+    expect(score(['base', 'x'], 'a')).toBeGreaterThan(score(['base', 'x'], 'b'));
+  });
+});
