@@ -2,6 +2,7 @@
  * The preview store's catalogue: products as a test or the demo describes them, turned into the shapes Shopify
  * gives the storefront (Liquid product objects with the app-owned metafield, and Ajax `/products/<handle>.js`).
  */
+import {Drop} from 'liquidjs';
 
 /** A product as the caller describes it; everything but id, handle, title and price has a realistic default. */
 export interface StoreProduct {
@@ -112,6 +113,17 @@ export class Catalog {
         return {'$app': {recommendations: {value}}};
       },
     };
+  }
+
+  /** Liquid's `all_products[handle]`: the product with that handle, or nil. */
+  allProducts(): Drop {
+    const catalog = this;
+    return new (class extends Drop {
+      override liquidMethodMissing(handle: string | number) {
+        const product = catalog.byHandle.get(String(handle));
+        return product ? catalog.liquidProduct(product) : undefined;
+      }
+    })();
   }
 
   /** The Ajax API's `/products/<handle>.js` body. */

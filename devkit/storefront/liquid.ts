@@ -28,6 +28,8 @@ export interface StorefrontGlobals {
   cart: {items: LiquidCartItem[]; item_count: number; total_price: number};
   routes: {root_url: string; cart_url: string; cart_add_url: string; cart_change_url: string};
   product?: LiquidProduct | null;
+  /** `all_products[handle]`, which app proxy Liquid answers use. */
+  all_products?: Drop;
 }
 
 export interface BlockSchema {
@@ -141,6 +143,31 @@ export function createEngine(locale: StorefrontLocale, moneyFormat: string, asse
     },
   });
   return engine;
+}
+
+/**
+ * Renders an app proxy's `application/liquid` answer in the storefront's context, as Shopify does: inside the
+ * theme's layout unless the Liquid says `{% layout none %}` (the `layout` option of the app-proxy `liquid`
+ * helper, https://shopify.dev/docs/api/shopify-app-react-router/latest/authenticate/public/app-proxy, and
+ * https://shopify.dev/docs/api/liquid/tags/layout). `layout` is false when it asked for none.
+ */
+export async function renderProxyLiquid(
+  source: string,
+  globals: StorefrontGlobals,
+  opts: {locale: StorefrontLocale},
+): Promise<{html: string; layout: boolean}> {
+  const engine = createEngine(opts.locale, globals.shop.money_format);
+  let layout = true;
+  engine.registerTag('layout', {
+    parse(token: TagToken) {
+      if (token.args.trim() === 'none') layout = false;
+    },
+    render() {
+      return '';
+    },
+  });
+  const html = await engine.parseAndRender(source, globals, {globals});
+  return {html, layout};
 }
 
 export interface RenderBlockOptions {

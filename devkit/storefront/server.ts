@@ -19,7 +19,7 @@ import {Cart, CartError, parseAddJson, parseItemsForm} from './cart';
 import type {AddRequest} from './cart';
 import {Catalog, isPublished} from './catalog';
 import type {RecommendationsFor, StoreProduct} from './catalog';
-import {blockSchema, extensionRoot, renderBlock, storefrontLocales} from './liquid';
+import {blockSchema, extensionRoot, renderBlock, renderProxyLiquid, storefrontLocales} from './liquid';
 import type {StorefrontGlobals, StorefrontLocale} from './liquid';
 import {bubbleSection, cartMain, cartSection, drawerSection, layout, placeholderSvg, productMain, section} from './pages';
 import type {PageContext} from './pages';
@@ -113,6 +113,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
       cart_change_url: `${ctx.root}cart/change`,
     },
     product: product ? catalog.liquidProduct(product) : null,
+    all_products: catalog.allProducts(),
   });
 
   const block = (name: keyof NonNullable<PreviewStorefrontOptions['settings']>, ctx: PageContext, product?: StoreProduct) =>
@@ -305,10 +306,15 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
           headers: bodyBuffer ? {'Content-Type': req.get('content-type') ?? 'application/octet-stream'} : {},
           body: bodyBuffer ? new Uint8Array(bodyBuffer) : undefined,
         });
-        response.status(upstream.status).type(upstream.headers.get('content-type') ?? 'text/plain');
+        const type = upstream.headers.get('content-type') ?? 'text/plain';
+        response.status(upstream.status);
         const cacheControl = upstream.headers.get('cache-control');
         if (cacheControl) response.set('Cache-Control', cacheControl);
-        response.send(Buffer.from(await upstream.arrayBuffer()));
+        if (!type.startsWith('application/liquid')) return void response.type(type).send(Buffer.from(await upstream.arrayBuffer()));
+        // Shopify renders Liquid answers in the shopper's storefront, inside the theme layout unless they opt out.
+        const ctx = context(req, cartOf(req, response));
+        const {html, layout: themed} = await renderProxyLiquid(await upstream.text(), globals(ctx), {locale: ctx.locale});
+        response.type('html').send(themed ? layout(ctx, {title: opts.shop, main: html, stylesheets: []}) : html);
       } catch {
         response.status(502).type('text').send('app proxy unreachable');
       }
