@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import autocannon from 'autocannon';
 import {generateStore} from '../devkit/store-generator';
-import {activeModelVersion} from '../storage/repos/models';
+import {activeModelVersion} from '../storage/repos/model-serving';
 import type {ShopDomain} from '../storage/shop-domain';
 import {openShopDb} from '../storage/open';
 import {seedShopFile} from '../devkit/seed';

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type {Services} from '../server/services';
-import {adminModelReads, trainRunsRepo} from '../storage/repos/models';
+import {adminModelReads} from '../storage/repos/model-admin';
+import {trainRunsRepo} from '../storage/repos/train-runs';
 import type {ShopDomain} from '../storage/shop-domain';
 
 /**

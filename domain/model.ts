@@ -42,3 +42,11 @@ export interface TrainRun {
   version: number | null;
   error: string | null;
 }
+
+/** A companion the model proposes for an anchor product, with what the merchant's thresholds need. */
+export interface Candidate {
+  id: number;
+  score: number;
+  confidence: number;
+  lift: number;
+}

@@ -18,7 +18,7 @@ import type {Services} from './services';
 import {createShopify} from './shopify';
 import {webhooksRouter} from './webhooks';
 import {openAppDb, ShopDbs} from '../storage/open';
-import {activeModelVersion, loadModelCompanions} from '../storage/repos/models';
+import {activeModelVersion, loadModelCompanions} from '../storage/repos/model-serving';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
 

@@ -1,5 +1,6 @@
-import type {ModelPairRow} from '../storage/repos/models';
-import {modelWriter, trainRunsRepo} from '../storage/repos/models';
+import type {ModelPairRow} from '../storage/repos/model-writer';
+import {modelWriter} from '../storage/repos/model-writer';
+import {trainRunsRepo} from '../storage/repos/train-runs';
 import type {ProductTextRow} from '../storage/repos/training-data';
 import {trainingDataRepo} from '../storage/repos/training-data';
 import type {Db} from '../storage/open';
@@ -90,7 +91,7 @@ async function publishRun(db: Db, o: CliOptions, runId: number, t0: number, pool
   const data = trainingDataRepo(db);
   const {baskets, texts} = loadShopBaskets(data.orderLines(), data.productTexts());
   const loadS = (performance.now() - t0) / 1000;
-  const result = await train(baskets, {model: o.model, seed: o.seed, texts, backend: o.backend, pool}, progress);
+  const result = await train(baskets, {model: o.model, seed: o.seed, texts, backend: o.backend, embeddings: o.embeddings, pool}, progress);
   progress.stage('publish', 0.99, 1);
   const timings = {load_s: Number(loadS.toFixed(3)), ...result.timings, total_s: Number(((performance.now() - t0) / 1000).toFixed(3))};
   const report = buildReport(

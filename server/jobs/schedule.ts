@@ -3,7 +3,7 @@ import type {Services} from '../services';
 /** What the schedule reads and starts: the installed shops, their files, the one way to start a training. */
 export type ScheduleDeps = Pick<Services, 'appDb' | 'shopDbs' | 'training' | 'log'>;
 import {eventsRepo} from '../../storage/repos/events';
-import {adminModelReads} from '../../storage/repos/models';
+import {adminModelReads} from '../../storage/repos/model-admin';
 import {ordersRepo} from '../../storage/repos/orders';
 import {settingsRepo} from '../../storage/repos/settings';
 import {shopsRepo} from '../../storage/repos/shops';

@@ -1,13 +1,9 @@
 import type {Settings} from '../../domain/settings';
 import type {UnshowableReason} from '../../domain/showability';
 
-/** A companion the model proposes for an anchor product, with what the thresholds need. */
-export interface Candidate {
-  id: number;
-  score: number;
-  confidence: number;
-  lift: number;
-}
+import type {Candidate} from '../../domain/model';
+
+export type {Candidate};
 
 /** What decides whether a product may be shown to a shopper (the admin's catalogue rows carry it too). */
 export interface ProductFacts {
@@ -59,16 +55,24 @@ export interface ShowRules {
 export function unshowableReason(id: number, p: ProductFacts | undefined, rules: ShowRules): UnshowableReason | null {
   const {settings} = rules;
   if (rules.excluded(id)) return 'product_excluded';
-  if (!p) return 'unavailable';
-  if (p.status !== 'active') return 'unavailable';
-  if (!p.available) return 'unavailable';
-  if (p.giftCard) return 'unavailable';
-  if (!(p.price !== null && p.price > 0)) return 'unavailable';
+  if (!isForSale(p)) return 'unavailable';
   if (settings.excludeTypes.includes(p.productType)) return 'excluded_type';
   if (settings.excludeVendors.includes(p.vendor)) return 'excluded_vendor';
   if (p.tags.some((t) => settings.excludeTags.includes(t))) return 'excluded_tag';
   if (p.price > (rules.maxPrice ?? Infinity)) return 'over_price_cap';
   return null;
+}
+
+/**
+ * Whether a shopper can buy the product at all, whatever the merchant's settings: the `unavailable` part of
+ * unshowableReason, and what tells the admin's insights which best sellers need a companion.
+ */
+export function isForSale(p: ProductFacts | undefined): p is ProductFacts & {price: number} {
+  if (!p) return false;
+  if (p.status !== 'active') return false; // draft, archived
+  if (!p.available) return false; // sold out
+  if (p.giftCard) return false;
+  return p.price !== null && p.price > 0;
 }
 
 /** Whether a shopper may see `p`: no reason against it (see unshowableReason). */

@@ -10,7 +10,10 @@ export interface BackfillRow {
   bulk_operation_id: string | null;
   status: BackfillStatus;
   url: string | null;
+  /** JSONL lines read so far (staged, committed with them). */
   objects_done: number;
+  /** When the whole JSONL was staged; from then on the run only applies what is staged. */
+  staged_at: string | null;
   started_at: string;
   finished_at: string | null;
   error: string | null;
@@ -27,6 +30,7 @@ function createBackfillsRepo(db: Db) {
   const setOperation = db.prepare(`UPDATE backfills SET bulk_operation_id = ?, status = 'running' WHERE id = ?`);
   const setUrl = db.prepare(`UPDATE backfills SET url = ?, status = 'downloading' WHERE id = ?`);
   const setDone = db.prepare('UPDATE backfills SET objects_done = ? WHERE id = ?');
+  const setStaged = db.prepare('UPDATE backfills SET staged_at = ? WHERE id = ?');
   const finish = db.prepare('UPDATE backfills SET status = ?, finished_at = ?, error = ? WHERE id = ?');
   return {
     create: (kind: BackfillKind): number => Number(create.run(kind, new Date().toISOString()).lastInsertRowid),
@@ -35,8 +39,10 @@ function createBackfillsRepo(db: Db) {
     unfinished: () => unfinished.all(),
     started: (id: number, bulkOperationId: string) => void setOperation.run(bulkOperationId, id),
     downloading: (id: number, url: string) => void setUrl.run(url, id),
-    /** Lines of the JSONL already applied; written in the same transaction as the rows they produced. */
+    /** Lines of the JSONL already read; written in the same transaction as the staged rows they produced. */
     progress: (id: number, objectsDone: number) => void setDone.run(objectsDone, id),
+    /** The whole JSONL is staged. */
+    staged: (id: number) => void setStaged.run(new Date().toISOString(), id),
     finish: (id: number, status: 'completed' | 'failed', error: string | null = null) =>
       void finish.run(status, new Date().toISOString(), error, id),
   };

@@ -5,7 +5,8 @@ import {join} from 'node:path';
 import {promisify} from 'node:util';
 import {afterAll, describe, expect, it} from 'vitest';
 import {openShopDb} from '../../storage/open';
-import {activeModelVersion, adminModelReads} from '../../storage/repos/models';
+import {activeModelVersion} from '../../storage/repos/model-serving';
+import {adminModelReads} from '../../storage/repos/model-admin';
 import {ordersRepo} from '../../storage/repos/orders';
 import {trainerCommand} from '../../devkit/trainer-command';
 import {randomBaskets} from './helpers';
@@ -35,7 +36,8 @@ function seedOrders(): void {
 
 async function trainShop(env: Record<string, string> = {}) {
   try {
-    await run(...trainerCommand(['--shop', SHOP, '--data-dir', dataDir, '--model', 'full']), {env: {...process.env, ...env}});
+    // With --embeddings (off by default since [J]), so the embedding path and its stored cosines stay covered in DB mode.
+    await run(...trainerCommand(['--shop', SHOP, '--data-dir', dataDir, '--model', 'full', '--embeddings']), {env: {...process.env, ...env}});
     return {code: 0 as number | null, signal: null as string | null};
   } catch (err) {
     const e = err as {code: number | null; signal: string | null};
@@ -66,7 +68,7 @@ describe('trainer DB mode', () => {
     expect(list.some((c) => c.count > 0)).toBe(true);
     // Full mode trains embeddings on some tfjs backend and stores each pair's cosine.
     expect(active.backend).toEqual(expect.any(String));
-    expect(active.report).toMatchObject({backend: active.backend, timings: {embed_s: expect.any(Number)}});
+    expect(active.report).toMatchObject({backend: active.backend, timings: {embed_s: expect.any(Number), cart_s: expect.any(Number)}});
     const sims = db.prepare('SELECT min(embedding_sim) AS lo, max(embedding_sim) AS hi, count(embedding_sim) AS n FROM model_pairs WHERE version = ?').get(version) as {lo: number; hi: number; n: number};
     expect(sims.n).toBeGreaterThan(0);
     expect(sims.lo).toBeGreaterThanOrEqual(-1);
@@ -85,14 +87,12 @@ describe('trainer DB mode', () => {
     expect(stray.n).toBe(0);
   }, 60_000);
 
-  it('keeps the previous version for rollback', async () => {
+  it('keeps the previous version, whole, for an operator to point back to', async () => {
     const first = activeModelVersion(db)!;
     expect((await trainShop()).code).toBe(0);
     const second = activeModelVersion(db)!;
     expect(second).toBeGreaterThan(first);
-    const {modelWriter} = await import('../../storage/repos/models');
-    expect(modelWriter(db).rollback()).toBe(first);
-    expect(activeModelVersion(db)).toBe(first);
+    expect(db.prepare('SELECT previous_version FROM model_active WHERE singleton = 1').get()).toEqual({previous_version: first});
     expect(adminModelReads(db).companions(first, 100).length).toBe(20);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import type {CatalogProduct} from '../../../storage/repos/catalog';
-import type {RankedCompanion} from '../../../storage/repos/models';
+import type {RankedCompanion} from '../../../domain/model';
 import type {Settings} from '../../../domain/settings';
 import {unshowableReason} from '../../recommend/companions';
 import type {Companion} from '../../recommend/companions';

@@ -4,7 +4,7 @@ import type {Services} from '../../services';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import {settingsRepo} from '../../../storage/repos/settings';
 import {notFound, page, parse, sendError} from './http';
-import {adminModelReads} from '../../../storage/repos/models';
+import {adminModelReads} from '../../../storage/repos/model-admin';
 
 const bundleId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

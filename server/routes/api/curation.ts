@@ -5,7 +5,7 @@ import type {Db} from '../../../storage/open';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import {curationRepo} from '../../../storage/repos/curation';
 import {notFound, page, parse, productId, sendError} from './http';
-import {adminModelReads} from '../../../storage/repos/models';
+import {adminModelReads} from '../../../storage/repos/model-admin';
 import type {ShopDomain} from '../../../storage/shop-domain';
 
 const pinsBody = z.object({companionIds: z.array(productId).max(20, 'at most 20 pins')}).strict();

@@ -3,7 +3,8 @@ import type {Services} from '../../services';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import type {CatalogProduct} from '../../../storage/repos/catalog';
 import {settingsRepo} from '../../../storage/repos/settings';
-import {adminModelReads} from '../../../storage/repos/models';
+import {isForSale} from '../../recommend/companions';
+import {adminModelReads} from '../../../storage/repos/model-admin';
 
 const SHOWN_PER_COMMUNITY = 8;
 
@@ -33,7 +34,7 @@ export function communityName(products: CatalogProduct[]): string | null {
 
 /**
  * `GET /api/insights`: communities of products bought together (named from their shared type and tags), the
- * strongest pairs by lift, and best sellers that have no companion good enough to show.
+ * strongest pairs by lift, and best sellers for sale that have no companion good enough to show.
  */
 export function insightsRouter(ctx: Pick<Services, 'shopDbs'>): express.Router {
   const router = express.Router();
@@ -62,9 +63,13 @@ export function insightsRouter(ctx: Pick<Services, 'shopDbs'>): express.Router {
     const topPairs = pairs.map((p) => ({...p, product: pairProducts.get(p.productId) ?? null, companion: pairProducts.get(p.companionId) ?? null}));
 
     const good = model.withGoodCompanions(active.version, settings.minConfidence, settings.minLift);
-    const lonely = catalog.bestSellers(500).filter((p) => !good.has(p.productId)).slice(0, 20);
+    const lonely = catalog.bestSellers(500).filter((p) => !good.has(p.productId));
     const lonelyProducts = catalog.getMany(lonely.map((p) => p.productId));
-    const withoutCompanions = lonely.map((p) => ({...p, product: lonelyProducts.get(p.productId) ?? null}));
+    // Only what a shopper can buy needs a companion: not a gift card, a draft, an archived, deleted or sold-out product.
+    const withoutCompanions = lonely
+      .filter((p) => isForSale(lonelyProducts.get(p.productId)))
+      .slice(0, 20)
+      .map((p) => ({...p, product: lonelyProducts.get(p.productId)!}));
 
     res.json({model: {version: active.version}, communities, topPairs, withoutCompanions});
   });

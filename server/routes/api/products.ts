@@ -7,7 +7,7 @@ import {settingsRepo} from '../../../storage/repos/settings';
 import {companionsFor} from '../../recommend/storefront';
 import {explainBlock} from './block-preview';
 import {notFound, page, parse, productId} from './http';
-import {adminModelReads} from '../../../storage/repos/models';
+import {adminModelReads} from '../../../storage/repos/model-admin';
 
 const searchQuery = page.extend({query: z.string().trim().max(200).default('')});
 

@@ -1,8 +1,8 @@
 import express from 'express';
 import type {Services} from '../../services';
 import {backfillsRepo} from '../../../storage/repos/backfills';
-import {adminModelReads} from '../../../storage/repos/models';
-import type {ActiveModel} from '../../../storage/repos/models';
+import {adminModelReads} from '../../../storage/repos/model-admin';
+import type {ActiveModel} from '../../../domain/model';
 import {ordersRepo} from '../../../storage/repos/orders';
 import {productsRepo} from '../../../storage/repos/products';
 import {receiptsRepo} from '../../../storage/repos/receipts';

@@ -1,6 +1,6 @@
 import express from 'express';
 import type {Services} from '../../services';
-import {adminModelReads} from '../../../storage/repos/models';
+import {adminModelReads} from '../../../storage/repos/model-admin';
 import type {ShopDomain} from '../../../storage/shop-domain';
 import {sendError} from './http';
 

@@ -1,8 +1,9 @@
 import type {Db} from '../../../storage/open';
 import {eventsRepo} from '../../../storage/repos/events';
 import type {StorefrontEvent} from '../../../storage/repos/events';
-import {modelWriter, trainRunsRepo} from '../../../storage/repos/models';
-import type {ModelPairRow} from '../../../storage/repos/models';
+import {modelWriter} from '../../../storage/repos/model-writer';
+import {trainRunsRepo} from '../../../storage/repos/train-runs';
+import type {ModelPairRow} from '../../../storage/repos/model-writer';
 import {ordersRepo} from '../../../storage/repos/orders';
 import {productsRepo} from '../../../storage/repos/products';
 

@@ -4,7 +4,7 @@ import {generateStore} from '../../../devkit/store-generator';
 import {offlineSession} from '../../../server/auth/offline-session';
 import {productFromWebhook} from '../../../server/webhooks/products';
 import {orderFromWebhook} from '../../../server/webhooks/orders';
-import {adminModelReads} from '../../../storage/repos/models';
+import {adminModelReads} from '../../../storage/repos/model-admin';
 import {ordersRepo} from '../../../storage/repos/orders';
 import {productsRepo} from '../../../storage/repos/products';
 import {settingsRepo} from '../../../storage/repos/settings';

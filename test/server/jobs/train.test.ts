@@ -4,7 +4,8 @@ import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {TRAINER_NICENESS, createTraining} from '../../../server/jobs/train';
 import {openShopDb} from '../../../storage/open';
-import {activeModelVersion, adminModelReads} from '../../../storage/repos/models';
+import {activeModelVersion} from '../../../storage/repos/model-serving';
+import {adminModelReads} from '../../../storage/repos/model-admin';
 import {ordersRepo} from '../../../storage/repos/orders';
 import type {ShopDomain} from '../../../storage/shop-domain';
 
