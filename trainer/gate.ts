@@ -23,7 +23,9 @@ export type GainVerdict = {holds: boolean; slices: {mean: number; se: number; qu
 export function gainHolds(slices: SliceComparison[]): GainVerdict {
   const gains = slices.map((s) => {
     const g = pairedGain(s.candidate, s.base);
-    return {mean: Number(g.mean.toPrecision(3)), se: Number(g.se.toPrecision(3)), queries: s.candidate.length};
+    // Summing rounding leaves a tie at ±1e-17, not 0.
+    const mean = Math.abs(g.mean) < 1e-12 ? 0 : g.mean;
+    return {mean: Number(mean.toPrecision(3)), se: Number(g.se.toPrecision(3)), queries: s.candidate.length};
   });
   const judged = gains.filter((g) => g.queries >= 2);
   const wins = judged.filter((g) => g.mean >= 0).length;

@@ -63,29 +63,32 @@ const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
 export async function trainCart(baskets: Baskets, slices: {train: Baskets; test: Baskets}[], onProgress: (f: number) => void = () => undefined): Promise<CartResult> {
   const last = slices[slices.length - 1];
   const judge = (s: {train: Baskets; test: Baskets}, p: CartParams, perQuery?: number[]) => evaluateCart(s.train, s.test, fitCart(s.train, {...p, dense: JUDGE_DENSE_PRODUCTS}), 10, perQuery);
-  const tuning: CartReport['tuning'] = [];
-  let best = {params: CART_DEFAULTS, ndcg: -1};
-  const steps = CART_GRID.lambda.length + CART_GRID.tailScale.length - 1 + slices.length * 2 + 1;
+  const steps = CART_GRID.lambda.length + CART_GRID.tailScale.length - 1 + slices.length * 2 - 1 + 1;
   let done = 0;
   const step = async () => {
     onProgress(++done / steps);
     await yieldToLoop();
   };
-  const consider = async (p: CartParams) => {
-    const {ndcg} = judge(last, p);
-    tuning.push({params: {lambda: p.lambda, tailScale: p.tailScale}, ndcg});
-    if (ndcg > best.ndcg) best = {params: p, ndcg};
+  const tried: {params: CartParams; metrics: CartMetrics; perQuery: number[]}[] = [];
+  const attempt = async (params: CartParams) => {
+    const perQuery: number[] = [];
+    tried.push({params, metrics: judge(last, params, perQuery), perQuery});
     await step();
   };
-  for (const lambda of CART_GRID.lambda) await consider({...CART_DEFAULTS, lambda});
-  for (const tailScale of CART_GRID.tailScale.slice(1)) await consider({...best.params, tailScale});
+  // Ties keep the earlier (smaller ridge, no tail weight).
+  const bestTried = () => tried.reduce((x, y) => (y.metrics.ndcg > x.metrics.ndcg ? y : x));
+  for (const lambda of CART_GRID.lambda) await attempt({...CART_DEFAULTS, lambda});
+  for (const tailScale of CART_GRID.tailScale.slice(1)) await attempt({...bestTried().params, tailScale});
+  const chosen = bestTried();
+  const tuning = tried.map((t) => ({params: {lambda: t.params.lambda, tailScale: t.params.tailScale}, ndcg: t.metrics.ndcg}));
   const validation: CartReport['validation'] = [];
   const comparisons = [];
   for (const s of slices) {
-    const candidate: number[] = [];
+    const candidate: number[] = s === last ? chosen.perQuery : [];
     const base: number[] = [];
-    const model = judge(s, best.params, candidate);
-    await step();
+    // The last slice is the one the parameters were picked on: its fit is the tuning's.
+    const model = s === last ? chosen.metrics : judge(s, chosen.params, candidate);
+    if (s !== last) await step();
     const cocount = evaluateCart(s.train, s.test, fitCocountCart(s.train), 10, base);
     await step();
     validation.push({model, cocount});
@@ -94,11 +97,11 @@ export async function trainCart(baskets: Baskets, slices: {train: Baskets; test:
   const verdict = gainHolds(comparisons);
   const t0 = performance.now();
   const index = transpose(baskets);
-  const weights = verdict.holds ? fitCart(baskets, best.params, index) : fitCocountCart(baskets, index);
+  const weights = verdict.holds ? fitCart(baskets, chosen.params, index) : fitCocountCart(baskets, index);
   const fitS = Number(((performance.now() - t0) / 1000).toFixed(3));
   await step();
   const freq = itemFrequencies(baskets);
-  const dense = verdict.holds ? Math.min(best.params.dense, freq.filter((f) => f > 0).length) : 0;
+  const dense = verdict.holds ? Math.min(chosen.params.dense, freq.filter((f) => f > 0).length) : 0;
   const kind = verdict.holds ? 'model' : 'cocount';
   const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4);
   const figures = `cart model NDCG@10 ${mean(validation.map((v) => v.model.ndcg))} against summed co-count ${mean(validation.map((v) => v.cocount.ndcg))} (mean of ${slices.length} slices)`;
@@ -107,7 +110,7 @@ export async function trainCart(baskets: Baskets, slices: {train: Baskets; test:
     weights,
     report: {
       method: verdict.holds ? 'ease' : 'cocount',
-      params: best.params,
+      params: chosen.params,
       dense_products: dense,
       dense_line_share: lineShare(freq, dense),
       fit_s: fitS,
