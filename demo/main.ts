@@ -13,7 +13,6 @@ import {closeServices, createApp, createServices} from '../server/app';
 import type {Services} from '../server/services';
 import {backfillsRepo} from '../storage/repos/backfills';
 import {createLogger} from '../server/log';
-import {publishMetafields} from '../server/publish/metafields';
 import {parseShopDomain} from '../storage/shop-domain';
 import {sessionToken} from '../devkit/session-token';
 import {ShopifyStandin} from '../devkit/shopify-standin';
@@ -181,11 +180,17 @@ async function main(): Promise<void> {
     b.stop();
   });
 
+  const listsBefore = storeLists(standin);
   const trained = await step('Train (trainer process) and publish the model', () => trainShop(ctx, SHOP));
   console.log(`  model v${trained.version} (${trained.kind}) on ${trained.backend}; ${trained.summary}`);
 
-  const published = await step('Publish metafields to the store', () => publishMetafields(ctx, SHOP));
-  console.log(`  ${published.set} product lists written, ${published.deleted} removed`);
+  // A published model is pushed to the metafields by the training itself (publishing again would find
+  // nothing left to write): wait for that publish and count what reached the store.
+  const published = await step('Publish metafields to the store', async () => {
+    await ctx.training.done(SHOP);
+    return listChanges(listsBefore, storeLists(standin));
+  });
+  console.log(`  ${published.written} product lists written, ${published.removed} removed (${published.held} on the store)`);
 
   storefront = await step('Start the preview storefront', async () => {
     const sf = createPreviewStorefront({
@@ -239,6 +244,18 @@ async function sendOrders(ctx: Pick<Services, 'config'>, orders: StoreOrder[], o
       }
     }),
   );
+}
+
+/** Each product's recommendations metafield value in the stand-in, as the store holds it. */
+function storeLists(standin: ShopifyStandin): Map<number, string> {
+  return new Map(standin.metafields(SHOP).filter((m) => m.key === 'recommendations').map((m) => [m.productId, m.value]));
+}
+
+/** How the store's lists changed: written (new or different), removed, and how many it holds now. */
+function listChanges(before: Map<number, string>, after: Map<number, string>): {written: number; removed: number; held: number} {
+  const written = [...after].filter(([id, value]) => before.get(id) !== value).length;
+  const removed = [...before.keys()].filter((id) => !after.has(id)).length;
+  return {written, removed, held: after.size};
 }
 
 /** What Liquid would read from the product's `$app:pairwise.recommendations` metafield in the stand-in. */

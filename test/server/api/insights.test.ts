@@ -4,6 +4,9 @@ import {communityName} from '../../../server/routes/api/insights';
 import type {ApiApp} from './harness';
 import {call, startApiApp} from './harness';
 import {seedStore} from './fixture';
+import {ordersRepo} from '../../../storage/repos/orders';
+import {productsRepo} from '../../../storage/repos/products';
+import type {ProductRecord} from '../../../storage/repos/products';
 
 const SHOP = 'coffee-corner.myshopify.com';
 let app: ApiApp;
@@ -38,6 +41,36 @@ describe('GET /api/insights', () => {
       ['Espresso beans', 'Ceramic cup', 1.4],
     ]);
     expect(json.withoutCompanions.map((p: {product: {title: string}}) => p.product.title)).toEqual(['Gift card', 'Honey jar', 'Paper filters']);
+  });
+
+  it.each<[string, Partial<ProductRecord>]>([
+    ['a gift card', {giftCard: true}],
+    ['a draft', {status: 'draft'}],
+    ['an archived product', {status: 'archived'}],
+    ['a sold-out product', {available: false}],
+    ['a product with no price', {price: 0}],
+  ])('leaves out best sellers a shopper cannot buy: %s', async (name, change) => {
+    // A store of its own: the best seller, bought alone in every order, is the one thing that changes.
+    const shop = `lonely-${name.replace(/[^a-z]+/g, '-')}.myshopify.com`;
+    const db = app.services.shopDbs.get(shop as never);
+    seedStore(db, 2000);
+    const lonely = (over: Partial<ProductRecord>) =>
+      productsRepo(db).upsert({
+        productId: 2100, title: 'Best seller', handle: 'best-seller', status: 'active', available: true, price: 20, productType: 'Gift',
+        vendor: 'Store', tags: '', description: '', imageUrl: null, giftCard: false, createdAt: '2026-11-01T10:00:00Z', updatedAt: '2026-11-01T10:00:00Z', ...over,
+      });
+    lonely({});
+    for (let i = 0; i < 12; i++) {
+      ordersRepo(db).upsert({
+        orderId: 2_000_000 + i, name: `#${5000 + i}`, createdAt: '2026-11-02T12:00:00Z', updatedAt: '2026-11-02T12:00:00Z', cancelledAt: null,
+        currency: 'EUR', totalPrice: 20, customerHash: null, source: 'demo',
+        lines: [{lineId: 1, productId: 2100, variantId: null, quantity: 1, price: 20, pairwiseBlock: null, pairwiseAnchor: null}],
+      });
+    }
+    const titles = async () => (await call(app, shop, 'GET', '/api/insights')).json.withoutCompanions.map((p: {product: {title: string}}) => p.product.title);
+    expect(await titles()).toEqual(['Best seller', 'Gift card', 'Honey jar', 'Paper filters']);
+    lonely(change);
+    expect(await titles()).toEqual(['Gift card', 'Honey jar', 'Paper filters']);
   });
 
   it('is empty before the first model', async () => {
