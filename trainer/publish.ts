@@ -1,4 +1,4 @@
-import type {ModelPairRow} from '../storage/repos/model-writer';
+import type {ModelCartRow, ModelPairRow} from '../storage/repos/model-writer';
 import {modelWriter} from '../storage/repos/model-writer';
 import {trainRunsRepo} from '../storage/repos/train-runs';
 import type {ProductTextRow} from '../storage/repos/training-data';
@@ -66,6 +66,18 @@ export function* modelPairRows(baskets: Baskets, result: TrainResult): Generator
   }
 }
 
+/** The cart model's weights with the shop's numeric product ids (cart/weights.ts holds them by item index). */
+export function* modelCartRows(baskets: Baskets, result: TrainResult): Generator<ModelCartRow> {
+  const w = result.cart?.weights;
+  if (!w) return;
+  for (let product = 0; product + 1 < w.offsets.length; product++) {
+    const productId = Number(baskets.itemIds[product]);
+    for (let k = w.offsets[product]; k < w.offsets[product + 1]; k++) {
+      yield {productId, companionId: Number(baskets.itemIds[w.items[k]]), weight: w.weights[k]};
+    }
+  }
+}
+
 export async function runShop(o: CliOptions, pool?: TrainerThreads): Promise<number> {
   const shop = parseShopDomain(o.shop);
   if (!shop) throw new Error(`invalid shop domain: ${JSON.stringify(o.shop)}`);
@@ -108,6 +120,7 @@ async function publishRun(db: Db, o: CliOptions, runId: number, t0: number, pool
       pairs: modelPairRows(baskets, result),
       bundles: result.bundles.map((b) => ({productIds: b.items.map(id), count: b.count, support: b.support, lift: b.lift})),
       communities: result.communities.map((c) => ({communityId: c.id, productIds: c.items.map(id)})),
+      cart: modelCartRows(baskets, result),
       runId,
     },
     FAULT === 'kill-before-flip' ? () => process.kill(process.pid, 'SIGKILL') : undefined,

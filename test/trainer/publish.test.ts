@@ -58,6 +58,16 @@ describe('trainer DB mode', () => {
     expect(['model', 'popularity', 'cocount', 'lift', 'jaccard']).toContain(active.kind);
     const list = reads.companions(version!, 100);
     expect(list.length).toBe(20);
+    // The cart model is published in the same version: numeric ids of ordered products, at most 100 per product.
+    const cart = db.prepare('SELECT product_id AS p, companion_id AS c, weight AS w FROM model_cart WHERE version = ?').all(version) as {p: number; c: number; w: number}[];
+    expect(cart.length).toBeGreaterThan(0);
+    const ordered = new Set((db.prepare('SELECT DISTINCT product_id AS p FROM order_lines WHERE product_id IS NOT NULL').all() as {p: number}[]).map((r) => r.p));
+    const perProduct = new Map<number, number>();
+    for (const r of cart) {
+      expect(ordered.has(r.p) && ordered.has(r.c) && r.p !== r.c && Number.isFinite(r.w)).toBe(true);
+      perProduct.set(r.p, (perProduct.get(r.p) ?? 0) + 1);
+    }
+    expect(Math.max(...perProduct.values())).toBeLessThanOrEqual(100);
     expect(list[0].companionId).toBeGreaterThanOrEqual(100);
     expect(list.map((c) => c.rank)).toEqual(Array.from({length: 20}, (_, i) => i + 1));
     const together = db.prepare(
