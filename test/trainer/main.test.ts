@@ -36,9 +36,9 @@ async function train(args: string[], env: Record<string, string> = {}) {
 describe('trainer CLI (CSV mode)', () => {
   const orders = ordersCsv('orders.csv', randomBaskets(11, 600, 50, 6));
 
-  it('writes the contract files with the evaluation in report.json', async () => {
+  it('writes the contract files with the evaluation in report.json (with --embeddings)', async () => {
     const out = join(dir, 'out-full');
-    const r = await train(['--orders', orders, '--out', out, '--seed', '3', '--threads', '3']);
+    const r = await train(['--orders', orders, '--out', out, '--seed', '3', '--threads', '3', '--embeddings']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report).toMatchObject({orders: 600, bad_rows: 0, threads: 3});
@@ -59,6 +59,23 @@ describe('trainer CLI (CSV mode)', () => {
     expect(report.backend_tried.at(-1)).toEqual({name: report.backend});
     expect(report.timings.embed_s).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'bundles.csv'), 'utf8').split('\n')[0]).toBe('bundle_id,product_ids,count,support,lift');
+    // cart.csv: at most 100 rows per product, largest |weight| first, and report.json says what fitted it.
+    const cart = readFileSync(join(out, 'cart.csv'), 'utf8').trim().split('\n');
+    expect(cart[0]).toBe('product_id,recommended_id,weight');
+    const byProduct = new Map<string, number[]>();
+    for (const line of cart.slice(1)) {
+      const [p, , w] = line.split(',');
+      byProduct.set(p, [...(byProduct.get(p) ?? []), Math.abs(Number(w))]);
+    }
+    expect(byProduct.size).toBeGreaterThan(10);
+    for (const ws of byProduct.values()) {
+      expect(ws.length).toBeLessThanOrEqual(100);
+      expect(ws).toEqual([...ws].sort((x, y) => y - x));
+    }
+    expect(report.cart).toMatchObject({method: expect.stringMatching(/^(ease|cocount)$/), backend: report.backend, gate: expect.stringContaining('published')});
+    expect(report.cart.validation).toHaveLength(3);
+    expect(Object.keys(report.tail.model)).toEqual(['0', '1-4', '5-19', '20-99', '100+']);
+    expect(report.gate_slices.slices).toHaveLength(3);
     // Progress goes to stdout as JSON lines when it is not a terminal.
     expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).type)).toContain('progress');
   }, 60_000);
@@ -90,12 +107,15 @@ describe('trainer CLI (CSV mode)', () => {
     expect(pairs.every((l) => l.endsWith(','))).toBe(true);
   }, 60_000);
 
-  it('is deterministic for a seed', async () => {
+  it('is deterministic for a seed, and trains no embeddings without --embeddings', async () => {
     const a = join(dir, 'det-a');
     const b = join(dir, 'det-b');
     await train(['--orders', orders, '--out', a, '--seed', '5']);
     await train(['--orders', orders, '--out', b, '--seed', '5']);
-    for (const f of ['recommendations.csv', 'pairs.csv', 'bundles.csv']) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+    for (const f of ['recommendations.csv', 'pairs.csv', 'bundles.csv', 'cart.csv']) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
+    const report = JSON.parse(readFileSync(join(a, 'report.json'), 'utf8'));
+    expect(report.timings.embed_s).toBeUndefined();
+    expect(report.cart.gate).toContain('published');
   }, 60_000);
 
   it('a run killed while writing leaves the previous files whole; the next run replaces them and its leftovers', async () => {
