@@ -136,10 +136,15 @@ async function verifyAppProxy(ctx: ProxyDeps, req: Request, res: Response, next:
   next();
 }
 
-/** Liquid for Shopify to render in the theme's context (app proxy `application/liquid` responses). */
+/**
+ * Liquid for Shopify to render in the theme's context (app proxy `application/liquid` responses). It is a
+ * fragment, so `{% layout none %}` keeps Shopify from wrapping it in the theme layout:
+ * https://shopify.dev/docs/api/liquid/tags/layout
+ */
 function liquidList(handles: string[]): string {
   const safe = handles.filter((h) => /^[a-z0-9][a-z0-9-]*$/.test(h));
   return [
+    '{% layout none %}',
     `{%- assign pairwise_handles = '${safe.join(',')}' | split: ',' -%}`,
     '<ul class="pairwise-proxy-list">',
     '{%- for handle in pairwise_handles -%}{%- assign p = all_products[handle] -%}',
