@@ -1,5 +1,6 @@
 import express from 'express';
 import type {NextFunction, Request, Response} from 'express';
+import {RateLimiterMemory, RateLimiterRes} from 'rate-limiter-flexible';
 import {z} from 'zod';
 import type {Services} from '../services';
 import {eventsRepo} from '../../storage/repos/events';
@@ -21,8 +22,13 @@ declare global {
 /** A cart has far fewer distinct products; more is abuse, not a cart. */
 const MAX_IDS = 100;
 const MAX_EVENTS_PER_BATCH = 50;
-/** Events a shop may send per second, sustained; bursts up to the bucket size. */
-const EVENTS_PER_SECOND = 200;
+/** Events a shop may store per second, all its shoppers together. */
+const SHOP_EVENTS_PER_SECOND = 200;
+/**
+ * Events one client (a logged-in customer, else an IP address) may send per 10 s: a shopper's page sends a
+ * handful per view, so a client past this is a script, and it cannot use up its shop's budget for the others.
+ */
+const CLIENT_EVENTS_PER_10S = 100;
 
 const idList = z
   .string()
@@ -45,7 +51,7 @@ const eventsBody = z.object({
         block: z.enum(['fbt', 'cart']),
         anchor: z.coerce.number().int().positive().nullish(),
         product: z.coerce.number().int().positive().nullish(),
-        holdout: z.boolean().optional(),
+        // No `holdout`: which arm a shopper is in is never the client's to say (zod drops the key if sent).
       }),
     )
     .min(1)
@@ -82,8 +88,10 @@ export function proxyRouter(ctx: ProxyDeps): express.Router {
     res.json({products: companions});
   });
 
-  const buckets = new Map<string, {tokens: number; at: number}>();
-  router.post('/events', express.text({type: () => true, limit: '32kb'}), (req, res) => {
+  // Fixed windows in memory; each key is deleted when its window ends, so the maps hold only the last window's clients.
+  const perShop = new RateLimiterMemory({points: SHOP_EVENTS_PER_SECOND, duration: 1});
+  const perClient = new RateLimiterMemory({points: CLIENT_EVENTS_PER_10S, duration: 10});
+  router.post('/events', express.text({type: () => true, limit: '32kb'}), async (req, res) => {
     const shop = res.locals.proxyShop;
     let body: unknown;
     try {
@@ -97,18 +105,19 @@ export function proxyRouter(ctx: ProxyDeps): express.Router {
       res.status(400).json({error: parsed.error.issues[0].message});
       return;
     }
-    const now = Date.now();
-    const bucket = buckets.get(shop) ?? {tokens: EVENTS_PER_SECOND, at: now};
-    bucket.tokens = Math.min(EVENTS_PER_SECOND, bucket.tokens + ((now - bucket.at) / 1000) * EVENTS_PER_SECOND);
-    bucket.at = now;
-    buckets.set(shop, bucket);
-    if (bucket.tokens < parsed.data.events.length) {
-      res.status(429).set('Retry-After', '1').json({error: 'too many events'});
+    const count = parsed.data.events.length;
+    try {
+      // The client's budget first: a flooding client is refused before it spends any of its shop's.
+      await perClient.consume(`${shop} ${proxyClient(req)}`, count);
+      await perShop.consume(shop, count);
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      res.status(429).set('Retry-After', String(Math.max(1, Math.ceil(err.msBeforeNext / 1000)))).json({error: 'too many events'});
       return;
     }
-    bucket.tokens -= parsed.data.events.length;
+    // Until the arm is derived on the server, every stored event counts as one a shopper saw the block in.
     eventsRepo(ctx.shopDbs.get(shop)).insertMany(
-      parsed.data.events.map((e) => ({type: e.type, block: e.block, anchorId: e.anchor ?? null, productId: e.product ?? null, holdout: e.holdout ?? false})),
+      parsed.data.events.map((e) => ({type: e.type, block: e.block, anchorId: e.anchor ?? null, productId: e.product ?? null, holdout: false})),
     );
     res.status(204).end();
   });
@@ -134,6 +143,16 @@ async function verifyAppProxy(ctx: ProxyDeps, req: Request, res: Response, next:
   }
   res.locals.proxyShop = shop;
   next();
+}
+
+/**
+ * Who sent a proxied request: the logged-in customer Shopify signs into the query, else the client IP that
+ * Shopify's app proxy forwards in X-Forwarded-For (req.ip, the app trusts its proxies):
+ * https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies
+ */
+function proxyClient(req: Request): string {
+  const customer = new URLSearchParams(req.originalUrl.split('?')[1] ?? '').get('logged_in_customer_id');
+  return customer ? `customer ${customer}` : `ip ${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 
 /**
