@@ -15,7 +15,7 @@ declare global {
 
 /**
  * Guard for `/api/*`: the shop comes from a verified App Bridge session token (HS256 with our secret, our
- * api key as `aud`, not expired) and from nothing else the request says.
+ * api key as `aud`, inside its `nbf`..`exp` window) and from nothing else the request says.
  */
 export function requireSessionToken(ctx: Pick<Services, 'shopify' | 'log'>, onVerified?: (shop: ShopDomain, token: string) => void): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -27,9 +27,13 @@ export function requireSessionToken(ctx: Pick<Services, 'shopify' | 'log'>, onVe
     let shop: ShopDomain | null = null;
     try {
       const payload = await ctx.shopify.session.decodeSessionToken(match[1]);
+      const missing = missingTimeClaims(payload);
+      if (missing) throw new Error(`session token has no ${missing} claim`);
       shop = parseShopDomain(new URL(payload.dest).hostname);
     } catch (err) {
-      ctx.log('info', 'session token rejected', {reason: err instanceof Error ? err.message : String(err)});
+      // The library's message quotes the whole token: keep it out of the log.
+      const reason = (err instanceof Error ? err.message : String(err)).replace(match[1], '<token>');
+      ctx.log('info', 'session token rejected', {reason});
     }
     if (!shop) {
       res.status(401).json({error: {code: 'unauthorized', message: 'invalid session token'}});
@@ -39,4 +43,14 @@ export function requireSessionToken(ctx: Pick<Services, 'shopify' | 'log'>, onVe
     onVerified?.(shop, match[1]);
     next();
   };
+}
+
+/**
+ * Shopify's session tokens always carry `exp` and `nbf`
+ * (https://shopify.dev/docs/apps/build/authentication-authorization/session-tokens), but the library's check
+ * (jose's jwtVerify) only enforces them when present: a signed token without them would never expire.
+ */
+function missingTimeClaims(payload: {exp?: unknown; nbf?: unknown}): string | null {
+  const missing = (['exp', 'nbf'] as const).filter((claim) => typeof payload[claim] !== 'number');
+  return missing.length ? missing.join(' and ') : null;
 }
