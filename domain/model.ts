@@ -50,3 +50,9 @@ export interface Candidate {
   confidence: number;
   lift: number;
 }
+
+/** One weight of the cart model: what a cart product adds to product `id`'s score (negative: "not with this"). */
+export interface CartWeight {
+  id: number;
+  weight: number;
+}

@@ -18,7 +18,7 @@ import type {Services} from './services';
 import {createShopify} from './shopify';
 import {webhooksRouter} from './webhooks';
 import {openAppDb, ShopDbs} from '../storage/open';
-import {activeModelVersion, loadModelCompanions} from '../storage/repos/model-serving';
+import {activeModelVersion, loadModelCart, loadModelCompanions} from '../storage/repos/model-serving';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
 
@@ -33,7 +33,7 @@ export function createServices(config: Config, log: Logger = createLogger(), ove
   const appDb = openAppDb(config.dataDir);
   const shopDbs = new ShopDbs(config.dataDir);
   const shopify = createShopify(config);
-  const models = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions});
+  const models = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions, loadCart: loadModelCart});
   const publishing = {config, appDb, shopDbs, shopify, log, models};
   const services: Services = {
     ...publishing,

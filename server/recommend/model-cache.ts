@@ -1,18 +1,20 @@
 import type {Db} from '../../storage/open';
-import type {Candidate} from './companions';
+import type {Candidate, CartWeight} from '../../domain/model';
 
-/** One shop's active model held in memory: companions by anchor product, best first. */
+/** One shop's active model held in memory: companions by anchor product, best first, and the cart model's weights. */
 export interface ModelSnapshot {
   version: number;
   companions: ReadonlyMap<number, readonly Candidate[]>;
+  cart: ReadonlyMap<number, readonly CartWeight[]>;
 }
 
 export interface ModelReader {
   activeVersion(db: Db): number | null;
   loadCompanions(db: Db, version: number): Map<number, Candidate[]>;
+  loadCart(db: Db, version: number): Map<number, CartWeight[]>;
 }
 
-const EMPTY: ModelSnapshot = {version: 0, companions: new Map()};
+const EMPTY: ModelSnapshot = {version: 0, companions: new Map(), cart: new Map()};
 
 /**
  * The storefront's copy of each shop's active model. A request checks the active-version pointer (one
@@ -29,7 +31,7 @@ export class ModelCache {
     if (version === null) return EMPTY;
     const current = this.snapshots.get(shop);
     if (current?.version === version) return current;
-    const next: ModelSnapshot = {version, companions: this.reader.loadCompanions(db, version)};
+    const next: ModelSnapshot = {version, companions: this.reader.loadCompanions(db, version), cart: this.reader.loadCart(db, version)};
     this.snapshots.set(shop, next);
     return next;
   }

@@ -6,7 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../devkit/store-generator';
 import {openShopDb} from '../../storage/open';
 import type {Db} from '../../storage/open';
-import {activeModelVersion, loadModelCompanions} from '../../storage/repos/model-serving';
+import {activeModelVersion, loadModelCart, loadModelCompanions} from '../../storage/repos/model-serving';
 import {modelWriter} from '../../storage/repos/model-writer';
 import type {ModelPairRow} from '../../storage/repos/model-writer';
 import {ModelCache} from '../../server/recommend/model-cache';
@@ -45,7 +45,7 @@ function rotatedModel(shift: number, filler = 0): Iterable<ModelPairRow> {
 
 /** What the storefront must show for each anchor under the model active in the file: the proxy's own selection, run here. */
 function servedFrom(db: Db): string[] {
-  const model = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions}).get(SHOP, db);
+  const model = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions, loadCart: loadModelCart}).get(SHOP, db);
   return ANCHORS.map((a) => JSON.stringify(companionsFor(db, model, a.split(',').map(Number), {limit: 6, block: 'cart'}).map((c) => c.id)));
 }
 
