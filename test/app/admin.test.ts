@@ -5,6 +5,7 @@ import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {backfillsRepo} from '../../storage/repos/backfills';
 import {trainRunsRepo} from '../../storage/repos/models';
 import type {ApiApp} from '../server/api/harness';
 import {sessionToken, startApiApp} from '../server/api/harness';
@@ -185,6 +186,21 @@ describe.skipIf(!existsSync(CHROMIUM))('the embedded admin in Chromium', () => {
     runs.progress(run, 'embed', 0.6);
     await eventually(() => page.locator('body').innerText()).toContain('Training: embed, 60% done');
     await shoot('home-training', {axe: false});
+  });
+
+  it('Home: the import counts say what they counted (orders and their line items, products and their variants)', async () => {
+    // Bulk exports are read as JSONL, one line per order and per line item: 4,000 orders came as 11,792 lines.
+    const backfills = backfillsRepo(app.services.shopDbs.get(SHOP as never));
+    for (const [kind, lines] of [['orders', 11_792], ['products', 268]] as const) {
+      const id = backfills.create(kind);
+      backfills.progress(id, lines);
+      backfills.finish(id, 'completed');
+    }
+    const home = await adminPage(await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret, expiresInS: 600}), 900);
+    await home.goto(`${app.url}/`);
+    await eventually(() => home.locator('body').innerText()).toContain('Import of past orders: complete (11,792 orders and line items read)');
+    expect(await home.locator('body').innerText()).toContain('Import of the catalogue: complete (268 products and variants read)');
+    await home.close();
   });
 
   it('Home before the first orders: an empty state that says what happens next', async () => {
