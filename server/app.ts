@@ -2,6 +2,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import express from 'express';
+import {frameAncestors} from './auth/frame-ancestors';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
 import {runBackfill} from './backfill/bulk';
@@ -67,6 +68,11 @@ export function createApp(services: Services): express.Application {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  // No response is ever sniffed into another type (a JSON error rendered as HTML, say).
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
 
   app.use('/webhooks', webhooksRouter(services));
   app.use('/proxy', proxyRouter(services));
@@ -75,14 +81,19 @@ export function createApp(services: Services): express.Application {
   const onVerified = (shop: Parameters<typeof offlineSession>[1], token: string) => {
     offlineSession(services, shop, token, services.onInstalled).catch((err) => log('warn', 'token exchange failed', {shop, error: String(err)}));
   };
+  // Shop data, refusals included: no browser or proxy keeps a copy.
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use('/api', requireSessionToken(services, onVerified), express.json({limit: '100kb'}));
   app.use('/api', apiRouter(services));
   app.use('/api', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 
   if (existsSync(join(ADMIN_DIST, 'index.html'))) {
-    // The admin page is loaded inside Shopify admin's iframe.
-    app.use((_req, res, next) => {
-      res.setHeader('Content-Security-Policy', 'frame-ancestors https://*.myshopify.com https://admin.shopify.com;');
+    // The admin page is loaded inside Shopify admin's iframe, for one shop.
+    app.use((req, res, next) => {
+      res.setHeader('Content-Security-Policy', frameAncestors(req.query.shop));
       next();
     });
     app.use(express.static(ADMIN_DIST, {index: false, maxAge: '1h'}));
