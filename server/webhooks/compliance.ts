@@ -38,8 +38,9 @@ export const customerRedact: WebhookHandler = (db, delivery, ctx) => {
 };
 
 /**
- * shop/redact (48 hours after uninstall): the shop's file and every row about it in app.db go. A training run
- * still going is stopped first, so it cannot write to (or recreate) the file afterwards.
+ * shop/redact (48 hours after uninstall): the shop's file and every row about it in app.db go, leaving only a
+ * tombstone (domain and time) so a late webhook cannot bring them back. A training run still going is stopped
+ * first, so it cannot write to (or recreate) the file afterwards.
  */
 export async function redactShop(ctx: Pick<Services, 'appDb' | 'shopDbs' | 'models' | 'training' | 'log'>, shop: ShopDomain): Promise<void> {
   await ctx.training.stop(shop);
@@ -47,7 +48,7 @@ export async function redactShop(ctx: Pick<Services, 'appDb' | 'shopDbs' | 'mode
   ctx.shopDbs.remove(shop);
   ctx.appDb.transaction(() => {
     new SqliteSessionStorage(ctx.appDb).deleteShopSessions(shop);
-    shopsRepo(ctx.appDb).remove(shop);
+    shopsRepo(ctx.appDb).redact(shop);
   })();
   // Move the WAL into the (securely deleted) database and empty it: no old copy of the rows stays on disk.
   ctx.appDb.pragma('wal_checkpoint(TRUNCATE)');

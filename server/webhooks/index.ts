@@ -83,6 +83,12 @@ async function receive(ctx: WebhookDeps, commits: GroupCommit, req: Request, res
     res.status(200).end();
     return;
   }
+  // A redacted shop stays redacted: a late or retried delivery is acknowledged and dropped, creating nothing.
+  if (shopsRepo(ctx.appDb).isRedacted(shop)) {
+    ctx.log('info', 'webhook for a redacted shop dropped', {shop, topic: check.topic, webhookId});
+    res.status(200).end();
+    return;
+  }
 
   const db = ctx.shopDbs.get(shop);
   const receipts = receiptsRepo(db);

@@ -41,6 +41,9 @@ function createShopsRepo(db: Db) {
   );
   const uninstall = db.prepare('UPDATE shops SET uninstalled_at = ? WHERE domain = ?');
   const remove = db.prepare('DELETE FROM shops WHERE domain = ?');
+  const bury = db.prepare('INSERT INTO shop_tombstones (domain, redacted_at) VALUES (?, ?) ON CONFLICT (domain) DO UPDATE SET redacted_at = excluded.redacted_at');
+  const unbury = db.prepare('DELETE FROM shop_tombstones WHERE domain = ?');
+  const buried = db.prepare<[string], {one: number}>('SELECT 1 AS one FROM shop_tombstones WHERE domain = ?');
   const installed = db.prepare<[], Row>('SELECT * FROM shops WHERE uninstalled_at IS NULL ORDER BY domain');
 
   return {
@@ -58,16 +61,26 @@ function createShopsRepo(db: Db) {
       insert.run(shop, new Date().toISOString(), '', randomBytes(16).toString('hex'));
       return toRecord(get.get(shop)!);
     },
+    /** An install (or re-install): the shop is back, and a tombstone from an earlier shop/redact goes. */
     recordInstall(shop: ShopDomain, scopes: string): ShopRecord {
-      install.run({domain: shop, now: new Date().toISOString(), scopes, salt: randomBytes(16).toString('hex')});
+      db.transaction(() => {
+        unbury.run(shop);
+        install.run({domain: shop, now: new Date().toISOString(), scopes, salt: randomBytes(16).toString('hex')});
+      })();
       return toRecord(get.get(shop)!);
     },
     markUninstalled(shop: ShopDomain): void {
       uninstall.run(new Date().toISOString(), shop);
     },
-    remove(shop: ShopDomain): void {
-      remove.run(shop);
+    /** shop/redact: the shop's row goes and a tombstone (domain and time) stays, so late webhooks are dropped. */
+    redact(shop: ShopDomain): void {
+      db.transaction(() => {
+        remove.run(shop);
+        bury.run(shop, new Date().toISOString());
+      })();
     },
+    /** Whether shop/redact erased this shop and it has not been installed again since. */
+    isRedacted: (shop: ShopDomain): boolean => buried.get(shop) !== undefined,
     installed: (): ShopRecord[] => installed.all().map(toRecord),
   };
 }

@@ -1,3 +1,4 @@
+import {randomBytes} from 'node:crypto';
 import {join} from 'node:path';
 import {Session} from '@shopify/shopify-api';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -11,6 +12,7 @@ import {startTestApp} from '../../devkit/test-app';
 import type {TestApp} from '../../devkit/test-app';
 import {sessionToken} from '../../devkit/session-token';
 import {signProxyQuery} from '../../devkit/storefront/sign';
+import {ShopifyStandin} from '../../devkit/shopify-standin';
 import {orderPayload, productPayload, sendWebhook, signedWebhook} from '../../devkit/webhooks';
 import {pid, seedStore} from '../server/api/fixture';
 import {bytesMention, filesUnder, rowsMentioning} from './db-scan';
@@ -21,6 +23,7 @@ const BASE = 5000;
 const accessToken = (shop: string) => `shpat_secret_of_${shop.split('.')[0]}`;
 
 let app: TestApp;
+let standin: ShopifyStandin;
 const store = generateStore({seed: 31, orders: 80, products: 30});
 const orders = [...store.orders()];
 
@@ -44,12 +47,22 @@ async function useEverything(shop: ShopDomain): Promise<void> {
   expect(put.status).toBe(200);
 }
 
+/** The one shop app.db may still name after shop/redact: its tombstone, the domain and the time only. */
+const tombstoneOnly = (shop: ShopDomain) => [{table: 'shop_tombstones', row: {domain: shop, redacted_at: expect.any(String)}}];
+
 beforeAll(async () => {
-  app = await startTestApp({adminOrigin: 'http://127.0.0.1:9', onInstalled: () => {}, republish: () => {}});
+  // Shopify's token endpoint for a re-install; it knows a shop only once the test adds it.
+  const apiKey = `gdpr-${randomBytes(4).toString('hex')}`;
+  const secret = randomBytes(24).toString('hex');
+  standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
+  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}, republish: () => {}});
   await useEverything(GONE);
   await useEverything(KEPT);
 });
-afterAll(() => app?.close());
+afterAll(async () => {
+  await app?.close();
+  await standin?.close();
+});
 
 describe('shop/redact', () => {
   it('leaves no file and no row for the shop anywhere, and the other shop whole', async () => {
@@ -60,8 +73,8 @@ describe('shop/redact', () => {
     expect((await webhook(GONE, 'shop/redact', {shop_id: 1, shop_domain: GONE})).status).toBe(200);
 
     expect(filesUnder(app.dataDir).filter((f) => f.includes(GONE))).toEqual([]);
-    expect(rowsMentioning(join(app.dataDir, 'app.db'), GONE)).toEqual([]);
-    for (const f of filesUnder(app.dataDir).filter((f) => f.endsWith('.db'))) expect(rowsMentioning(join(app.dataDir, f), GONE)).toEqual([]);
+    expect(rowsMentioning(join(app.dataDir, 'app.db'), GONE)).toEqual(tombstoneOnly(GONE));
+    for (const f of filesUnder(app.dataDir).filter((f) => f.endsWith('.db') && f !== 'app.db')) expect(rowsMentioning(join(app.dataDir, f), GONE)).toEqual([]);
     // What the other shop had is all still there.
     expect(ordersRepo(app.services.shopDbs.get(KEPT)).counts()).toEqual(keptOrders);
     expect(rowsMentioning(join(app.dataDir, 'app.db'), KEPT).length).toBeGreaterThan(0);
@@ -74,6 +87,45 @@ describe('shop/redact', () => {
     const q = signProxyQuery(new URLSearchParams({products: String(pid(BASE, 6))}), {shop: GONE, secret: app.secret, pathPrefix: '/apps/pairwise'});
     expect((await fetch(`${app.url}/proxy/recommendations?${q}`)).status).toBe(404);
     expect(filesUnder(app.dataDir).filter((f) => f.includes(GONE))).toEqual([]);
+  });
+});
+
+describe('a redacted shop stays redacted', () => {
+  const shop = 'gdpr-reborn.myshopify.com' as ShopDomain;
+  const shopFiles = () => filesUnder(app.dataDir).filter((f) => f.includes(shop));
+
+  it('acknowledges and drops late webhooks, until a new install (token exchange) brings the shop back', async () => {
+    await useEverything(shop);
+    expect((await webhook(shop, 'shop/redact', {shop_id: 4, shop_domain: shop})).status).toBe(200);
+    expect(shopFiles()).toEqual([]);
+
+    // Late and retried deliveries, as Shopify may still send them: 200, and nothing is created.
+    const late = orders.slice(0, 3);
+    for (const o of late) expect((await webhook(shop, 'orders/create', orderPayload(o))).status).toBe(200);
+    expect((await webhook(shop, 'products/update', productPayload(store.products[0]))).status).toBe(200);
+    const customer = {id: late[0].customerId ?? 1, email: 'late@example.com', phone: '+15550001111'};
+    expect((await webhook(shop, 'customers/data_request', {shop_id: 4, shop_domain: shop, customer, orders_requested: [late[0].id], data_request: {id: 77}})).status).toBe(200);
+    expect((await webhook(shop, 'app/uninstalled', {id: 4, domain: shop})).status).toBe(200);
+    expect(shopFiles()).toEqual([]);
+    expect(shopsRepo(app.services.appDb).get(shop)).toBeUndefined();
+    expect(rowsMentioning(join(app.dataDir, 'app.db'), shop)).toEqual(tombstoneOnly(shop));
+    expect(app.logs.filter((l) => l.msg === 'webhook for a redacted shop dropped' && l.fields?.shop === shop).length).toBe(late.length + 3);
+    // The storefront cannot bring it back either.
+    const q = signProxyQuery(new URLSearchParams({products: String(pid(BASE, 6))}), {shop, secret: app.secret, pathPrefix: '/apps/pairwise'});
+    expect((await fetch(`${app.url}/proxy/recommendations?${q}`)).status).toBe(404);
+    expect(shopFiles()).toEqual([]);
+
+    // The merchant installs the app again: the admin's first session token is exchanged for an offline token.
+    standin.addShop(shop, {});
+    const token = await sessionToken({shop, apiKey: app.apiKey, secret: app.secret});
+    expect((await fetch(`${app.url}/api/status`, {headers: {authorization: `Bearer ${token}`}})).status).toBe(200);
+    await expect.poll(() => shopsRepo(app.services.appDb).isRedacted(shop), {timeout: 10_000}).toBe(false);
+    expect(shopsRepo(app.services.appDb).get(shop)?.uninstalledAt).toBeNull();
+    expect(rowsMentioning(join(app.dataDir, 'app.db'), shop).map((r) => r.table)).not.toContain('shop_tombstones');
+
+    // And its webhooks are stored again.
+    expect((await webhook(shop, 'orders/create', orderPayload(late[0]))).status).toBe(200);
+    expect(ordersRepo(app.services.shopDbs.get(shop)).get(late[0].id)?.order_id).toBe(late[0].id);
   });
 });
 
@@ -95,7 +147,7 @@ describe('shop/redact during a training run', () => {
     expect((await webhook(shop, 'shop/redact', {shop_id: 3, shop_domain: shop})).status).toBe(200);
     await app.services.training.done(shop);
     expect(filesUnder(app.dataDir).filter((f) => f.includes(shop))).toEqual([]);
-    expect(rowsMentioning(join(app.dataDir, 'app.db'), shop)).toEqual([]);
+    expect(rowsMentioning(join(app.dataDir, 'app.db'), shop)).toEqual(tombstoneOnly(shop));
   });
 });
 
