@@ -1,7 +1,7 @@
 import type {Settings} from '../../domain/settings';
 import type {UnshowableReason} from '../../domain/showability';
 
-import type {Candidate} from '../../domain/model';
+import type {Candidate, CartWeight} from '../../domain/model';
 
 export type {Candidate};
 
@@ -24,6 +24,8 @@ export interface ShowableProduct extends ProductFacts {
 
 export interface CompanionSources {
   candidates(anchorId: number): readonly Candidate[];
+  /** The cart model's weights a product gives others when it is in the cart; none when the version has no cart model. */
+  cartWeights?(productId: number): readonly CartWeight[];
   product(id: number): ShowableProduct | undefined;
   pins(anchorId: number): number[];
   pairExcluded(anchorId: number): number[];
@@ -81,10 +83,24 @@ export function isShowable<P extends ProductFacts>(id: number, p: P | undefined,
 }
 
 /**
+ * The cart model's score of every product the cart's products give a weight to: the sum of those weights
+ * (contracts, protocol B). Null when the model has no cart weights for any of them, and the upsell falls back
+ * to the per-product lists merged by best score.
+ */
+function cartScores(src: CompanionSources, cart: number[]): Map<number, number> | null {
+  if (!src.cartWeights) return null;
+  const scores = new Map<number, number>();
+  for (const productId of new Set(cart)) for (const w of src.cartWeights(productId)) scores.set(w.id, (scores.get(w.id) ?? 0) + w.weight);
+  return scores.size > 0 ? scores : null;
+}
+
+/**
  * The companions shoppers see for one or more anchors (one for the product block, the cart's items for the
  * upsell): the merchant's pins first, then the model's list filtered by the thresholds, best first, merged
- * across anchors by best score, without the anchors themselves or anything in `exclude` (the cart). The
- * upsell's price cap applies to the model's companions; a pin is the merchant's own choice and is not capped.
+ * across anchors by best score, without the anchors themselves or anything in `exclude` (the cart). The cart
+ * upsell ranks by the cart model's summed weights instead when the version has one (its own gate stands in for
+ * the pair thresholds, which describe single pairs). The upsell's price cap applies to the model's companions;
+ * a pin is the merchant's own choice and is not capped.
  */
 export function selectCompanions(
   src: CompanionSources,
@@ -97,6 +113,7 @@ export function selectCompanions(
   const pinned: Companion[] = [];
   const best = new Map<number, Companion>();
 
+  const cart = opts.block === 'cart' ? cartScores(src, anchorIds) : null;
   for (const anchorId of anchorIds) {
     const anchor = src.product(anchorId);
     const blocked = new Set(src.pairExcluded(anchorId));
@@ -108,6 +125,7 @@ export function selectCompanions(
       taken.add(id);
       pinned.push({id, handle: p.handle, score: 1, pinned: true});
     }
+    if (cart) continue; // the cart model scores the whole cart at once, below
     for (const c of src.candidates(anchorId)) {
       if (taken.has(c.id) || blocked.has(c.id)) continue;
       if (c.confidence < settings.minConfidence || c.lift < settings.minLift) continue;
@@ -115,6 +133,17 @@ export function selectCompanions(
       if (!isShowable(c.id, p, capped)) continue;
       const seen = best.get(c.id);
       if (!seen || seen.score < c.score) best.set(c.id, {id: c.id, handle: p.handle, score: c.score, pinned: false});
+    }
+  }
+  if (cart) {
+    // A companion excluded with any cart product stays out; the price cap is the dearest cart product's.
+    const blocked = new Set(anchorIds.flatMap((id) => src.pairExcluded(id)));
+    const dearest = Math.max(0, ...anchorIds.map((id) => src.product(id)?.price ?? 0));
+    const capped: ShowRules = {...rules, maxPrice: dearest > 0 ? dearest * settings.upsellPriceRatio : Infinity};
+    for (const [id, score] of cart) {
+      if (score <= 0 || taken.has(id) || blocked.has(id)) continue;
+      const p = src.product(id);
+      if (isShowable(id, p, capped)) best.set(id, {id, handle: p.handle, score, pinned: false});
     }
   }
   const ranked = [...best.values()].filter((c) => !taken.has(c.id)).sort((a, b) => b.score - a.score || a.id - b.id);

@@ -24,6 +24,7 @@ export function companionsFor(
   return selectCompanions(
     {
       candidates: (id) => model.companions.get(id) ?? [],
+      cartWeights: (id) => model.cart.get(id) ?? [],
       product: (id) => {
         if (!cache.has(id)) {
           const p = products.get(id);
