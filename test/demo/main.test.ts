@@ -1,0 +1,36 @@
+import {execFile} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {createServer} from 'node:net';
+import type {AddressInfo} from 'node:net';
+import {dirname, resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
+import {describe, expect, it} from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A port the demo can take, with the next one (its preview storefront) most likely free too. */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const {port} = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe.skipIf(!existsSync('/usr/bin/chromium'))('npm run demo -- --smoke', () => {
+  it('reports the product lists the training run wrote to the store, not a second publish that found none', async () => {
+    const port = await freePort();
+    const {stdout} = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'demo/main.ts', '--smoke', '--orders', '600', '--products', '60', '--port', String(port)],
+      {cwd: ROOT, maxBuffer: 16 << 20},
+    );
+    const line = /(\d+) product lists written, (\d+) removed \((\d+) on the store\)/.exec(stdout);
+    expect(line, stdout).not.toBeNull();
+    const [written, removed, held] = line!.slice(1).map(Number);
+    // A fresh store: every list on it was written by this run.
+    expect(written).toBeGreaterThan(0);
+    expect({written, removed}).toEqual({written: held, removed: 0});
+  }, 300_000);
+});
