@@ -49,6 +49,8 @@ export interface RecommendationsResponse {
   model: {version: number; trainedAt: string; kind: string} | null;
   settings: Pick<Settings, 'maxItems' | 'minConfidence' | 'minLift'>;
   companions: CompanionRow[];
+  /** The cart upsell with this product in the cart (the cart model's answer after the storefront's filters). */
+  upsell: {product: CatalogProduct; score: number; pinned: boolean}[];
 }
 
 export interface BundlesResponse extends Paged<ModelBundle & {promoted: boolean; products: Pick<CatalogProduct, 'productId' | 'title'>[]}> {

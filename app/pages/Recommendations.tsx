@@ -192,6 +192,7 @@ function ProductList({data, reload}: {data: RecommendationsResponse; reload(): P
         </IndexTable>
       </Card>
       <BlockPreview anchor={data.product} products={shown} />
+      <BlockPreview anchor={data.product} products={data.upsell.map((u) => u.product)} block="cart" />
     </BlockStack>
   );
 }

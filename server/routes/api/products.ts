@@ -13,7 +13,8 @@ const searchQuery = page.extend({query: z.string().trim().max(200).default('')})
 
 /**
  * `GET /api/products` (search the catalogue) and `GET /api/products/:id/recommendations`: a product's list in
- * the model's order, each pair with its explanation, the merchant's curation, and the block as it will show.
+ * the model's order, each pair with its explanation, the merchant's curation, the block as it will show, and
+ * the cart upsell as it will show with the product in the cart.
  */
 export function productsRouter(ctx: Pick<Services, 'shopDbs' | 'models'>): express.Router {
   const router = express.Router();
@@ -40,7 +41,11 @@ export function productsRouter(ctx: Pick<Services, 'shopDbs' | 'models'>): expre
     const pairExclusions = new Set(curation.pairExclusions(id));
     const products = catalog.getMany([...pins, ...ranked.map((c) => c.companionId)]);
     const settings = settingsRepo(db).get();
-    const shown = companionsFor(db, ctx.models.get(res.locals.shop, db), [id], {block: 'fbt'});
+    const snapshot = ctx.models.get(res.locals.shop, db);
+    const shown = companionsFor(db, snapshot, [id], {block: 'fbt'});
+    // What the cart upsell shows with this product alone in the cart: the cart model's answer, filtered as the storefront filters it.
+    const upsell = companionsFor(db, snapshot, [id], {block: 'cart'});
+    const upsellProducts = catalog.getMany(upsell.map((c) => c.id));
     const preview = explainBlock(ranked, {pins, pairExclusions, isProductExcluded: curation.isProductExcluded}, products, settings, shown);
     const stats = new Map(ranked.map((c) => [c.companionId, c]));
     res.json({
@@ -53,6 +58,10 @@ export function productsRouter(ctx: Pick<Services, 'shopDbs' | 'models'>): expre
         product: products.get(item.companionId) ?? null,
         stats: stats.get(item.companionId) ?? null,
       })),
+      upsell: upsell.flatMap((c) => {
+        const product = upsellProducts.get(c.id);
+        return product ? [{product, score: c.score, pinned: c.pinned}] : [];
+      }),
     });
   });
 

@@ -4,6 +4,7 @@ import {seededRandom} from '../../../devkit/random';
 import {startTestApp} from '../../../devkit/test-app';
 import type {TestApp} from '../../../devkit/test-app';
 import {signProxyQuery} from '../../../devkit/storefront/sign';
+import {sessionToken} from '../../../devkit/session-token';
 import {productPayload} from '../../../devkit/webhooks';
 import {productFromWebhook} from '../../../server/webhooks/products';
 import {curationRepo} from '../../../storage/repos/curation';
@@ -89,5 +90,21 @@ describe('cart upsell with the cart model', () => {
     const after = await upsell(cart, 5);
     expect(after).toEqual(reference(cart, 5, new Set([before[0]])));
     curationRepo(db).includeProduct(before[0]);
+  });
+
+  it('the admin\'s preview of a product shows the cart upsell the storefront answers with that product in the cart', async () => {
+    const db = app.services.shopDbs.get(SHOP);
+    const maxItems = settingsRepo(db).get().maxItems;
+    const token = await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret});
+    let compared = 0;
+    for (const p of products.slice(0, 30)) {
+      const res = await fetch(`${app.url}/api/products/${p.id}/recommendations`, {headers: {authorization: `Bearer ${token}`}});
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {upsell: {product: {productId: number}}[]};
+      const storefront = await upsell([p.id], maxItems);
+      expect(body.upsell.map((u) => u.product.productId)).toEqual(storefront);
+      if (storefront.length > 0) compared += 1;
+    }
+    expect(compared).toBeGreaterThan(10);
   });
 });
