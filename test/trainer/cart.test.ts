@@ -8,7 +8,7 @@ import type {CartWeights} from '../../trainer/cart/weights';
 import {CartRowsBuilder} from '../../trainer/cart/weights';
 import {timeSplit} from '../../trainer/evaluate';
 import type {Baskets} from '../../trainer/load';
-import {itemFrequencies} from '../../trainer/load';
+import {itemFrequencies, sliceBaskets} from '../../trainer/load';
 import {seededRandom} from '../../trainer/random';
 import {basketsOf, randomBaskets} from './helpers';
 
@@ -144,6 +144,20 @@ describe('cart weights', () => {
     expect(got.ndcg).toBe(want.ndcg);
     expect(got.hr).toBe(want.hr);
     expect(got.ndcg).toBeGreaterThan(0);
+  });
+
+  it('rank a target whose cart weight is negative below every product the cart says nothing about', () => {
+    // `tea` is the best seller, but a cart holding `coffee` votes against it.
+    const baskets = basketsOf([...Array.from({length: 9}, () => ['tea']), ['coffee'], ['milk'], ['milk'], ['sugar'], ['coffee', 'tea']]);
+    const train = sliceBaskets(baskets, 0, 13);
+    const test = sliceBaskets(baskets, 13, 14);
+    const id = (s: string) => train.itemIds.indexOf(s);
+    const w: CartWeights = {offsets: new Uint32Array(train.itemIds.length + 1), items: Uint32Array.of(id('tea')), weights: Float32Array.of(-1)};
+    w.offsets.fill(1, id('coffee') + 1);
+    // tea from {coffee}: behind milk and sugar (rank 2); coffee from {tea}: behind milk (rank 1).
+    const expected = (1 / Math.log2(4) + 1 / Math.log2(3)) / 2;
+    expect(evaluateCart(train, test, w).ndcg).toBe(Number(expected.toFixed(4)));
+    expect(naiveCartNdcg(train, test, w).ndcg).toBe(Number(expected.toFixed(4)));
   });
 
   it('are the same on every run (determinism)', () => {

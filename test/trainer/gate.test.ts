@@ -12,6 +12,7 @@ describe('gain over the rolling-origin slices (both protocols)', () => {
     ['ties every slice', [0.25, 0.25, 0.25], true],
     ['wins two, loses one within the noise', [0.3, 0.3, 0.2499], true],
     ['wins one slice by far and loses the other two', [0.9, 0.24, 0.24], false],
+    ['wins one slice by far and loses the other two within the noise', [0.9, 0.2499, 0.2499], false],
     ['wins two, loses one clearly', [0.3, 0.3, 0.2], false],
   ] as const)('%s', (_name, candidate, holds) => {
     const slices = candidate.map((c) => ({candidate: around(c), base: around(0.25, 200, 0.02)}));
