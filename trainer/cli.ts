@@ -2,7 +2,7 @@ import {parseArgs} from 'node:util';
 
 /** The trainer's command line (contracts: "Files the trainer reads and writes"). */
 
-export const USAGE = `usage: npm run train -- --orders <orders.csv[.gz]> --out <dir> [--products <csv>] [--model stats|full] [--backend <name>] [--seed N] [--threads N] [--embeddings]
+export const USAGE = `usage: npm run train -- --orders <orders.csv[.gz]> --out <dir> [--products <csv>] [--model stats|full] [--backend <name>] [--seed N] [--threads N] [--no-embeddings]
        npm run train -- --shop <domain>.myshopify.com [--data-dir <dir>] [--model stats|full] [--run-id N] [--threads N]`;
 
 export type CliOptions = {
@@ -12,7 +12,7 @@ export type CliOptions = {
   model: 'stats' | 'full';
   backend?: string;
   seed: number;
-  /** Train item embeddings and try them in the score (off by default: they did not measurably help). */
+  /** Train item embeddings and try them in the score (`--no-embeddings` skips them: see TrainOptions.embeddings). */
   embeddings: boolean;
   /** Threads working at once, the main one included; undefined: the cores, at most 4. */
   threads?: number;
@@ -34,7 +34,7 @@ export function parseCli(argv: string[]): {ok: true; options: CliOptions} | {ok:
         backend: {type: 'string'},
         seed: {type: 'string', default: '1'},
         threads: {type: 'string'},
-        embeddings: {type: 'boolean', default: false},
+        'no-embeddings': {type: 'boolean', default: false},
         shop: {type: 'string'},
         'data-dir': {type: 'string', default: process.env.PAIRWISE_DATA_DIR ?? './data'},
         'run-id': {type: 'string'},
@@ -63,7 +63,7 @@ export function parseCli(argv: string[]): {ok: true; options: CliOptions} | {ok:
       backend: values.backend,
       seed,
       threads,
-      embeddings: values.embeddings,
+      embeddings: !values['no-embeddings'],
       shop: values.shop,
       dataDir: values['data-dir'],
       runId,

@@ -36,9 +36,9 @@ async function train(args: string[], env: Record<string, string> = {}) {
 describe('trainer CLI (CSV mode)', () => {
   const orders = ordersCsv('orders.csv', randomBaskets(11, 600, 50, 6));
 
-  it('writes the contract files with the evaluation in report.json (with --embeddings)', async () => {
+  it('writes the contract files with the evaluation in report.json', async () => {
     const out = join(dir, 'out-full');
-    const r = await train(['--orders', orders, '--out', out, '--seed', '3', '--threads', '3', '--embeddings']);
+    const r = await train(['--orders', orders, '--out', out, '--seed', '3', '--threads', '3']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report).toMatchObject({orders: 600, bad_rows: 0, threads: 3});
@@ -107,14 +107,15 @@ describe('trainer CLI (CSV mode)', () => {
     expect(pairs.every((l) => l.endsWith(','))).toBe(true);
   }, 60_000);
 
-  it('is deterministic for a seed, and trains no embeddings without --embeddings', async () => {
+  it('is deterministic for a seed, and trains no embeddings with --no-embeddings', async () => {
     const a = join(dir, 'det-a');
     const b = join(dir, 'det-b');
-    await train(['--orders', orders, '--out', a, '--seed', '5']);
-    await train(['--orders', orders, '--out', b, '--seed', '5']);
+    await train(['--orders', orders, '--out', a, '--seed', '5', '--no-embeddings']);
+    await train(['--orders', orders, '--out', b, '--seed', '5', '--no-embeddings']);
     for (const f of ['recommendations.csv', 'pairs.csv', 'bundles.csv', 'cart.csv']) expect(readFileSync(join(a, f), 'utf8')).toBe(readFileSync(join(b, f), 'utf8'));
     const report = JSON.parse(readFileSync(join(a, 'report.json'), 'utf8'));
     expect(report.timings.embed_s).toBeUndefined();
+    expect(readFileSync(join(a, 'pairs.csv'), 'utf8').trim().split('\n').slice(1).every((l) => l.endsWith(','))).toBe(true);
     expect(report.cart.gate).toContain('published');
   }, 60_000);
 
