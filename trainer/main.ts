@@ -9,7 +9,7 @@ import {TrainerThreads} from './threads';
 import {buildReport, writeCart, writeOutputs, writeReport} from './write';
 
 /**
- * `npm run train -- --orders <csv[.gz]> --out <dir> [--model stats|full] [--backend <name>] [--seed N] [--embeddings]` (CSV mode) or
+ * `npm run train -- --orders <csv[.gz]> --out <dir> [--model stats|full] [--backend <name>] [--seed N] [--no-embeddings]` (CSV mode) or
  * `npm run train -- --shop <domain> [--data-dir <dir>]` (DB mode: reads the shop's file, publishes the new
  * version atomically). Exit codes: 0 done, 1 failed, 2 bad arguments or input.
  */
