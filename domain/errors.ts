@@ -72,3 +72,22 @@ export class MissingColumnError extends PairwiseError {
     super(`${file}: required column "${column}" is missing from the header`);
   }
 }
+
+/**
+ * One shop's file cannot be used right now (damaged, not a database, empty, a disk error): that shop's requests
+ * get 503 (Shopify retries webhooks), every other shop is served. The message names the file and the SQLite error.
+ */
+export class ShopUnavailable extends PairwiseError {
+  readonly status = 503;
+  readonly code = 'shop_unavailable';
+
+  constructor(readonly shop: string, readonly file: string, readonly reason: string) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+/** app.db cannot be used (empty where a database was, damaged): start-up stops with this message instead of starting over. */
+export class AppDbRefused extends PairwiseError {
+  readonly status = 503;
+  readonly code = 'app_db_refused';
+}

@@ -1,5 +1,5 @@
 import {loadConfig} from './config';
-import {ConfigError, TrainerNotBuilt} from '../domain/errors';
+import {AppDbRefused, ConfigError, TrainerNotBuilt} from '../domain/errors';
 import {closeServices, createApp, createServices} from './app';
 import {resumeBackfills} from './backfill/bulk';
 import {startSchedule} from './jobs/schedule';
@@ -27,7 +27,17 @@ function main(): void {
     }
     throw err;
   }
-  const services = createServices(config);
+  let services;
+  try {
+    services = createServices(config);
+  } catch (err) {
+    // An empty or damaged app.db: starting over would forget every shop, so stop and say which file.
+    if (err instanceof AppDbRefused) {
+      console.error(`pairwise: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
   const stopSchedule = startSchedule(services);
   resumeBackfills(services);
   const server = createApp(services).listen(config.port, () => {

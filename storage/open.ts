@@ -1,25 +1,58 @@
-import {existsSync, mkdirSync, rmSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {existsSync, mkdirSync, renameSync, rmSync, statSync} from 'node:fs';
+import type {Stats} from 'node:fs';
+import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import Database from 'better-sqlite3';
 import type {Database as Db} from 'better-sqlite3';
+import {fileFault} from './errors';
 import {migrate} from './migrate';
 import {APP_SCHEMA_VERSION, SHOP_SCHEMA_VERSION} from './schema-version';
 import type {ShopDomain} from './shop-domain';
 import {parseShopDomain} from './shop-domain';
-import {SchemaMismatch, ShopGone} from '../domain/errors';
+import {AppDbRefused, SchemaMismatch, ShopGone, ShopUnavailable} from '../domain/errors';
 
 export type {Db};
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const SIDECARS = ['', '-wal', '-shm', '-journal'];
 
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/**
+ * Opens a database file, creating it when absent. A new file is built beside its path and renamed into place
+ * once migrated, so a file at the path is never legitimately empty: an empty one was truncated, and is refused
+ * by the callers instead of being taken for a new database.
+ */
 function openFile(file: string, migrations: string, version: number): Db {
   mkdirSync(dirname(file), {recursive: true});
+  if (!existsSync(file)) {
+    const staging = `${file}.new`;
+    for (const suffix of SIDECARS) rmSync(staging + suffix, {force: true});
+    // Closing the only connection checkpoints the WAL into the file and removes it: the file alone is whole.
+    openMigrated(staging, migrations, version).close();
+    renameSync(staging, file);
+  }
+  return openMigrated(file, migrations, version);
+}
+
+function openMigrated(file: string, migrations: string, version: number): Db {
   const db = new Database(file);
-  setPragmas(db);
-  const applied = migrate(db, migrations);
-  if (applied !== version) throw new Error(`${file}: migrations end at version ${applied}, the code expects ${version} (storage/schema-version.ts)`);
-  return db;
+  try {
+    setPragmas(db);
+    const applied = migrate(db, migrations);
+    if (applied !== version) throw new SchemaMismatch(`${file}: migrations end at version ${applied}, the code expects ${version} (storage/schema-version.ts)`);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 }
 
 function setPragmas(db: Db): void {
@@ -39,8 +72,23 @@ export function shopDbPath(dataDir: string, shop: string): string {
   return join(dataDir, 'shops', `${domain}.db`);
 }
 
+/**
+ * Opens app.db, creating it only in a data folder that has none. An empty or unreadable app.db stops start-up:
+ * starting over would silently forget every shop, token and customer salt.
+ */
 export function openAppDb(dataDir: string): Db {
-  const db = openFile(join(dataDir, 'app.db'), join(MIGRATIONS, 'app'), APP_SCHEMA_VERSION);
+  const file = join(dataDir, 'app.db');
+  if (statOrNull(file)?.size === 0) {
+    throw new AppDbRefused(`${file} is empty (0 bytes), so the shops, tokens and customer salts it held are gone: restore it from a backup (a new data folder has no app.db at all)`);
+  }
+  let db: Db;
+  try {
+    db = openFile(file, join(MIGRATIONS, 'app'), APP_SCHEMA_VERSION);
+  } catch (err) {
+    const fault = fileFault(err);
+    if (fault) throw new AppDbRefused(`${file} cannot be opened: ${fault}`);
+    throw err;
+  }
   // app.db holds access tokens: deleted rows are overwritten, not left as free pages (shop/redact).
   db.pragma('secure_delete = ON');
   return db;
@@ -53,8 +101,25 @@ export function openAppDb(dataDir: string): Db {
  */
 export function openShopDb(dataDir: string, shop: string, opts: {mustExist?: boolean} = {}): Db {
   const path = shopDbPath(dataDir, shop);
-  if (opts.mustExist && !existsSync(path)) throw new ShopGone(`no data for ${shop}: never installed, or redacted`);
-  return openFile(path, join(MIGRATIONS, 'shop'), SHOP_SCHEMA_VERSION);
+  const onDisk = statOrNull(path);
+  if (opts.mustExist && !onDisk) throw new ShopGone(`no data for ${shop}: never installed, or redacted`);
+  if (onDisk?.size === 0) throw emptyShopFile(dataDir, shop, path);
+  return asShopFault(dataDir, shop, path, () => openFile(path, join(MIGRATIONS, 'shop'), SHOP_SCHEMA_VERSION));
+}
+
+function emptyShopFile(dataDir: string, shop: string, path: string): ShopUnavailable {
+  return new ShopUnavailable(shop, relative(dataDir, path), 'the file is empty (0 bytes): it was truncated; restore it from a backup, or delete it to start this shop over');
+}
+
+/** Runs `open`, turning a failure of the file itself (damaged, not a database, disk) into ShopUnavailable naming it. */
+function asShopFault<T>(dataDir: string, shop: string, path: string, open: () => T): T {
+  try {
+    return open();
+  } catch (err) {
+    const fault = fileFault(err);
+    if (fault) throw new ShopUnavailable(shop, relative(dataDir, path), fault);
+    throw err;
+  }
 }
 
 /**
@@ -64,10 +129,19 @@ export function openShopDb(dataDir: string, shop: string, opts: {mustExist?: boo
  */
 export function openShopDbUnmigrated(dataDir: string, shop: string): Db {
   const path = shopDbPath(dataDir, shop);
-  if (!existsSync(path)) throw new ShopGone(`no data for ${shop}: never installed, or redacted`);
+  const onDisk = statOrNull(path);
+  if (!onDisk) throw new ShopGone(`no data for ${shop}: never installed, or redacted`);
+  if (onDisk.size === 0) throw emptyShopFile(dataDir, shop, path);
   const db = new Database(path, {fileMustExist: true});
-  setPragmas(db);
-  const version = db.pragma('user_version', {simple: true}) as number;
+  const version = asShopFault(dataDir, shop, path, () => {
+    try {
+      setPragmas(db);
+      return db.pragma('user_version', {simple: true}) as number;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  });
   if (version !== SHOP_SCHEMA_VERSION) {
     db.close();
     const fix = version < SHOP_SCHEMA_VERSION ? 'start the server of this version first, which migrates it' : 'update the trainer to the server\'s version';
@@ -76,33 +150,76 @@ export function openShopDbUnmigrated(dataDir: string, shop: string): Db {
   return db;
 }
 
+interface OpenShop {
+  db: Db;
+  /** The file the handle has open: a file deleted or replaced at the path no longer matches. */
+  dev: number;
+  ino: number;
+}
+
 /**
  * Open shop databases, least recently used closed first, so thousands of shops cannot exhaust file
- * descriptors (each handle holds the db, its WAL and its shm file).
+ * descriptors (each handle holds the db, its WAL and its shm file). Each shop fails alone: a damaged file
+ * throws ShopUnavailable for that shop only (503), and is opened again on its next request (after a restore).
+ * Every `get` checks that the file at the path is still the one the handle has open, so a write never goes
+ * to a file that was deleted or replaced under the server.
  */
 export class ShopDbs {
-  private readonly open = new Map<ShopDomain, Db>();
+  private readonly open = new Map<ShopDomain, OpenShop>();
 
   constructor(
     readonly dataDir: string,
     private readonly max = 256,
   ) {}
 
+  /** The shop's handle, opening (creating, migrating) its file when needed; ShopUnavailable when the file cannot be used. */
   get(shop: ShopDomain): Db {
-    let db = this.open.get(shop);
-    if (db) {
+    const path = shopDbPath(this.dataDir, shop);
+    const onDisk = statOrNull(path);
+    const cached = this.open.get(shop);
+    if (cached) {
       // Map keeps insertion order: re-inserting marks it most recently used.
       this.open.delete(shop);
-    } else {
-      db = openShopDb(this.dataDir, shop);
-      while (this.open.size >= this.max) {
-        const [oldest, handle] = this.open.entries().next().value as [ShopDomain, Db];
-        handle.close();
-        this.open.delete(oldest);
+      if (onDisk && onDisk.dev === cached.dev && onDisk.ino === cached.ino) {
+        this.open.set(shop, cached);
+        return cached.db;
       }
+      // Deleted or replaced under us: the handle writes to a file nobody will read again.
+      cached.db.close();
     }
-    this.open.set(shop, db);
+    const db = openShopDb(this.dataDir, shop);
+    const opened = statSync(path);
+    while (this.open.size >= this.max) {
+      const [oldest, handle] = this.open.entries().next().value as [ShopDomain, OpenShop];
+      handle.db.close();
+      this.open.delete(oldest);
+    }
+    this.open.set(shop, {db, dev: opened.dev, ino: opened.ino});
     return db;
+  }
+
+  /**
+   * Whether `db` is still this shop's open handle and the file at its path is the one it writes: checked before
+   * a write is acknowledged (one stat), so a file deleted meanwhile gets a 503 and a redelivery, not a lost 200.
+   */
+  holds(shop: ShopDomain, db: Db): boolean {
+    const cached = this.open.get(shop);
+    const onDisk = statOrNull(shopDbPath(this.dataDir, shop));
+    return cached?.db === db && db.open && onDisk !== null && onDisk.dev === cached.dev && onDisk.ino === cached.ino;
+  }
+
+  /**
+   * Turns a failure met while using the shop's file into ShopUnavailable naming it, or null when it is not the
+   * file's (a bug, a refused value). The handle is dropped, so the next request reopens and sees the file anew.
+   */
+  unavailable(shop: ShopDomain, err: unknown): ShopUnavailable | null {
+    if (err instanceof ShopUnavailable) return err;
+    const fault = fileFault(err);
+    if (!fault) return null;
+    const cached = this.open.get(shop);
+    this.open.delete(shop);
+    cached?.db.close();
+    return new ShopUnavailable(shop, relative(this.dataDir, shopDbPath(this.dataDir, shop)), fault);
   }
 
   get size(): number {
@@ -111,14 +228,14 @@ export class ShopDbs {
 
   /** Closes the handle and deletes the shop's file with its WAL and shm (shop/redact). */
   remove(shop: ShopDomain): void {
-    this.open.get(shop)?.close();
+    this.open.get(shop)?.db.close();
     this.open.delete(shop);
     const path = shopDbPath(this.dataDir, shop);
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, {force: true});
+    for (const suffix of SIDECARS) rmSync(path + suffix, {force: true});
   }
 
   closeAll(): void {
-    for (const db of this.open.values()) db.close();
+    for (const {db} of this.open.values()) db.close();
     this.open.clear();
   }
 }

@@ -10,6 +10,11 @@ import {deleteOrder, upsertOrder} from './orders';
 import {GroupCommit} from './group-commit';
 import {deleteProduct, upsertProduct} from './products';
 import {UnreadablePayload} from '../../domain/errors';
+import type {ShopUnavailable} from '../../domain/errors';
+import type {Db} from '../../storage/open';
+import {valueRefused} from '../../storage/errors';
+import type {ShopDomain} from '../../storage/shop-domain';
+import {parseWebhookBody} from './payload';
 import type {HandlerResult, WebhookDelivery, WebhookHandler} from './types';
 
 /** Shopify's payloads are far below this; a 500-line order is about 0.5 MB. */
@@ -90,38 +95,54 @@ async function receive(ctx: WebhookDeps, commits: GroupCommit, req: Request, res
     return;
   }
 
-  const db = ctx.shopDbs.get(shop);
+  let db: Db;
+  try {
+    db = ctx.shopDbs.get(shop);
+  } catch (err) {
+    const unavailable = ctx.shopDbs.unavailable(shop, err);
+    if (!unavailable) throw err;
+    return deferred(ctx, res, {shop, topic: check.topic, webhookId}, unavailable);
+  }
   const receipts = receiptsRepo(db);
   shopsRepo(ctx.appDb).ensure(shop);
 
   const handler = handlers[check.topic];
   let payload: unknown;
   try {
-    payload = JSON.parse(raw.toString('utf8'));
+    payload = parseWebhookBody(raw.toString('utf8'));
   } catch {
     payload = undefined;
   }
   const delivery: WebhookDelivery = {shop, topic: check.topic, webhookId, payload};
-  const record = (r: HandlerResult) => receipts.record(webhookId, check.topic, r.resourceId, r.outcome);
+  const record = (r: HandlerResult, reason: string | null = null) => receipts.record(webhookId, check.topic, r.resourceId, r.outcome, reason);
 
   let result: HandlerResult | 'duplicate';
   try {
-    result = await commits.run(db, (): HandlerResult | 'duplicate' => {
-      if (receipts.has(webhookId)) return 'duplicate';
-      if (!handler) return recorded({outcome: 'ignored', resourceId: null}, record);
-      if (payload === undefined) throw new UnreadablePayload('body is not JSON');
-      return recorded(handler(db, delivery, ctx), record);
-    });
-  } catch (err) {
-    if (!(err instanceof UnreadablePayload)) {
-      ctx.log('error', 'webhook failed', {shop, topic: check.topic, webhookId, error: String(err)});
-      res.status(500).json({error: 'internal error'});
-      return;
+    try {
+      result = await commits.run(db, (): HandlerResult | 'duplicate' => {
+        if (receipts.has(webhookId)) return 'duplicate';
+        if (!handler) return recorded({outcome: 'ignored', resourceId: null}, record);
+        if (payload === undefined) throw new UnreadablePayload('body is not JSON');
+        return recorded(handler(db, delivery, ctx), record);
+      });
+    } catch (err) {
+      const reason = unstorable(err);
+      if (reason === null) throw err;
+      // Signed by Shopify but it can never be stored: acknowledge so it is not retried forever, and keep a trace.
+      ctx.log(err instanceof UnreadablePayload ? 'warn' : 'error', 'webhook unreadable', {shop, topic: check.topic, webhookId, reason});
+      result = await commits.run(db, () => (receipts.has(webhookId) ? 'duplicate' : recorded({outcome: 'unreadable', resourceId: null}, (r) => record(r, reason))));
     }
-    // Signed by Shopify but unusable: acknowledge so it is not retried forever, and keep a trace.
-    ctx.log('warn', 'webhook unreadable', {shop, topic: check.topic, webhookId, reason: err.message});
-    result = await commits.run(db, () => (receipts.has(webhookId) ? 'duplicate' : recorded({outcome: 'unreadable', resourceId: null}, record)));
+  } catch (err) {
+    const unavailable = ctx.shopDbs.unavailable(shop, err);
+    if (unavailable) return deferred(ctx, res, {shop, topic: check.topic, webhookId}, unavailable);
+    // A handle closed under the commit because its file was deleted or replaced: the file's problem, not the delivery's.
+    if (!ctx.shopDbs.holds(shop, db)) return deferred(ctx, res, {shop, topic: check.topic, webhookId}, String(err));
+    ctx.log('error', 'webhook failed', {shop, topic: check.topic, webhookId, error: String(err)});
+    res.status(500).json({error: 'internal error'});
+    return;
   }
+  // Committed, but to the file at the path? One deleted or replaced meanwhile holds it no more: Shopify redelivers.
+  if (!ctx.shopDbs.holds(shop, db)) return deferred(ctx, res, {shop, topic: check.topic, webhookId}, 'the shop file was deleted or replaced while the delivery was stored');
   res.status(200).end();
   if (result === 'duplicate') {
     ctx.log('info', 'webhook duplicate skipped', {shop, topic: check.topic, webhookId});
@@ -129,4 +150,21 @@ async function receive(ctx: WebhookDeps, commits: GroupCommit, req: Request, res
   }
   ctx.log('info', result.outcome === 'ignored' ? 'webhook topic not handled' : 'webhook applied', {shop, topic: check.topic, webhookId, outcome: result.outcome, id: result.resourceId});
   result.afterCommit?.();
+}
+
+/** Why a delivery can never be stored (its shape, or values the database refuses), or null when that is not the failure. */
+function unstorable(err: unknown): string | null {
+  if (err instanceof UnreadablePayload) return err.message;
+  const refused = valueRefused(err);
+  return refused && `cannot be stored: ${refused}`;
+}
+
+/**
+ * The shop's file cannot take the delivery now (damaged, deleted, a disk error): 503, so Shopify delivers it
+ * again, and the log names the file and the error. Other shops are not involved.
+ */
+function deferred(ctx: Pick<WebhookDeps, 'log'>, res: Response, delivery: {shop: ShopDomain; topic: string; webhookId: string}, problem: ShopUnavailable | string): void {
+  const [file, error] = typeof problem === 'string' ? [null, problem] : [problem.file, problem.reason];
+  ctx.log('error', 'webhook deferred: shop file unavailable', {...delivery, file, error});
+  res.status(503).set('Retry-After', '30').json({error: 'shop unavailable'});
 }

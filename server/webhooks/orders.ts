@@ -37,7 +37,14 @@ const orderPayload = z.object({
   currency: z.string().nullish(),
   total_price: money.nullish(),
   customer: z.object({id: shopifyId}).nullish(),
-  line_items: z.array(lineItem).max(5000),
+  // A line is stored under (order, line id): two lines with one id cannot both be kept, so the order is refused.
+  line_items: z.array(lineItem).max(5000).superRefine((lines, ctx) => {
+    const seen = new Set<number>();
+    for (const [i, l] of lines.entries()) {
+      if (seen.has(l.id)) ctx.addIssue({code: 'custom', path: [i, 'id'], message: `line id ${l.id} appears twice`});
+      seen.add(l.id);
+    }
+  }),
 });
 
 export function orderFromWebhook(payload: unknown, customerSalt: string): OrderRecord {

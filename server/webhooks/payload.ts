@@ -1,11 +1,45 @@
+import {isInteger, isSafeNumber, LosslessNumber, parse as parseLossless} from 'lossless-json';
 import {z} from 'zod';
 import {UnreadablePayload} from '../../domain/errors';
 
-/** Numeric Shopify id from a REST payload number, a numeric string, or a GraphQL gid. */
-export const shopifyId = z.union([
-  z.number().int().positive(),
-  z.string().regex(/^(gid:\/\/shopify\/\w+\/)?\d+$/).transform((s) => Number(s.slice(s.lastIndexOf('/') + 1))),
-]);
+const MAX_ID = BigInt(Number.MAX_SAFE_INTEGER);
+const GID = /^(?:gid:\/\/shopify\/\w+\/)?(\d+)$/;
+
+/**
+ * Numeric Shopify id from a REST payload number, a numeric string, or a GraphQL gid. Ids are stored as SQLite
+ * integers and read as JS numbers, so an id beyond Number.MAX_SAFE_INTEGER is refused (the delivery is recorded
+ * as unreadable), never rounded onto another id. A number arrives here exactly: see parseWebhookBody.
+ */
+export const shopifyId = z.unknown().transform((value, ctx): number => {
+  const digits =
+    typeof value === 'string' ? GID.exec(value)?.[1] : typeof value === 'number' || typeof value === 'bigint' ? /^\d+$/.exec(String(value))?.[0] : undefined;
+  if (digits === undefined || BigInt(digits) < 1n) {
+    ctx.addIssue({code: 'custom', message: 'not a Shopify id (a positive integer or a gid)'});
+    return z.NEVER;
+  }
+  if (BigInt(digits) > MAX_ID) {
+    ctx.addIssue({code: 'custom', message: `id ${digits} is beyond 2^53 - 1, the largest id stored exactly`});
+    return z.NEVER;
+  }
+  return Number(digits);
+});
+
+/** Any integer literal of 2^53 or more has at least 16 digits: without a run of 16, JSON.parse is exact. */
+const LONG_DIGITS = /\d{16}/;
+
+/**
+ * JSON of a webhook body in which no number is silently changed: an integer a JS number cannot hold becomes a
+ * BigInt (so 9007199254740993 reaches shopifyId as itself, not as 9007199254740992), and any other number a
+ * JS number would round stays a LosslessNumber that no number field accepts. Throws on invalid JSON.
+ */
+export function parseWebhookBody(text: string): unknown {
+  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
+  return parseLossless(text, null, {
+    parseNumber: (n) => (isSafeNumber(n) ? Number(n) : isInteger(n) ? BigInt(n) : new LosslessNumber(n)),
+    // As JSON.parse: the last of a repeated key wins.
+    onDuplicateKey: ({newValue}) => newValue,
+  });
+}
 
 /** Any ISO 8601 time with an offset, normalised to UTC so stored times compare as strings and numbers. */
 export const timestamp = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a time').transform((s) => new Date(s).toISOString());

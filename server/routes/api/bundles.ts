@@ -3,7 +3,7 @@ import {z} from 'zod';
 import type {Services} from '../../services';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import {settingsRepo} from '../../../storage/repos/settings';
-import {notFound, page, parse, sendError} from './http';
+import {missingProducts, notFound, page, parse, sendError} from './http';
 import {adminModelReads} from '../../../storage/repos/model-admin';
 
 const bundleId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -58,6 +58,8 @@ export function bundlesRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): exp
     const active = model.active();
     const bundle = active && model.bundle(active.version, id);
     if (!bundle) return notFound(res, 'bundle');
+    // A bundle of the model may hold a product deleted since: what is promoted names only products the shop has.
+    if (missingProducts(db, bundle.productIds).length) return notFound(res, 'product');
     const before = settingsRepo(db).get().promotedBundle ?? [];
     settingsRepo(db).update({promotedBundle: bundle.productIds});
     ctx.republish(shop, [...new Set([...before, ...bundle.productIds])]);

@@ -4,9 +4,8 @@ import type {Services} from '../../services';
 import type {Db} from '../../../storage/open';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import {curationRepo} from '../../../storage/repos/curation';
-import {notFound, page, parse, productId, sendError} from './http';
+import {missingProducts, notFound, page, parse, productId, sendError} from './http';
 import {adminModelReads} from '../../../storage/repos/model-admin';
-import type {ShopDomain} from '../../../storage/shop-domain';
 
 const pinsBody = z.object({companionIds: z.array(productId).max(20, 'at most 20 pins')}).strict();
 const exclusionBody = z.object({companionId: productId}).strict();
@@ -19,18 +18,12 @@ const exclusionBody = z.object({companionId: productId}).strict();
 export function curationRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): express.Router {
   const router = express.Router();
 
-  /** The product ids among these that the shop lacks (another shop's ids, deleted products). */
-  const missingProducts = (shop: ShopDomain, ids: number[]) => {
-    const found = catalogRepo(ctx.shopDbs.get(shop)).getMany(ids);
-    return ids.filter((id) => !found.has(id));
-  };
-
   router.put('/products/:id/pins', (req, res) => {
     const id = parse(res, productId, req.params.id);
     const body = parse(res, pinsBody, req.body);
     if (id === null || !body) return;
     const shop = res.locals.shop;
-    if (missingProducts(shop, [id, ...body.companionIds]).length) return notFound(res, 'product');
+    if (missingProducts(ctx.shopDbs.get(shop), [id, ...body.companionIds]).length) return notFound(res, 'product');
     if (body.companionIds.includes(id)) return sendError(res, 400, 'invalid_input', 'a product cannot be pinned to itself', {companionIds: 'contains the product itself'});
     if (new Set(body.companionIds).size !== body.companionIds.length) return sendError(res, 400, 'invalid_input', 'a product is pinned twice', {companionIds: 'duplicates'});
     const curation = curationRepo(ctx.shopDbs.get(shop));
@@ -44,7 +37,7 @@ export function curationRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): ex
     const body = parse(res, exclusionBody, req.body);
     if (id === null || !body) return;
     const shop = res.locals.shop;
-    if (missingProducts(shop, [id, body.companionId]).length) return notFound(res, 'product');
+    if (missingProducts(ctx.shopDbs.get(shop), [id, body.companionId]).length) return notFound(res, 'product');
     const curation = curationRepo(ctx.shopDbs.get(shop));
     curation.excludePair(id, body.companionId);
     ctx.republish(shop, [id]);
@@ -56,7 +49,7 @@ export function curationRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): ex
     const companionId = parse(res, productId, req.params.companionId);
     if (id === null || companionId === null) return;
     const shop = res.locals.shop;
-    if (missingProducts(shop, [id, companionId]).length) return notFound(res, 'product');
+    if (missingProducts(ctx.shopDbs.get(shop), [id, companionId]).length) return notFound(res, 'product');
     const curation = curationRepo(ctx.shopDbs.get(shop));
     if (!curation.includePair(id, companionId)) return notFound(res, 'exclusion');
     ctx.republish(shop, [id]);
@@ -83,7 +76,7 @@ export function curationRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): ex
     const id = parse(res, productId, req.params.id);
     if (id === null) return;
     const shop = res.locals.shop;
-    if (missingProducts(shop, [id]).length) return notFound(res, 'product');
+    if (missingProducts(ctx.shopDbs.get(shop), [id]).length) return notFound(res, 'product');
     const db = ctx.shopDbs.get(shop);
     curationRepo(db).excludeProduct(id);
     ctx.republish(shop, affectedBy(db, id));
@@ -94,7 +87,7 @@ export function curationRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): ex
     const id = parse(res, productId, req.params.id);
     if (id === null) return;
     const shop = res.locals.shop;
-    if (missingProducts(shop, [id]).length) return notFound(res, 'product');
+    if (missingProducts(ctx.shopDbs.get(shop), [id]).length) return notFound(res, 'product');
     const db = ctx.shopDbs.get(shop);
     if (!curationRepo(db).includeProduct(id)) return notFound(res, 'exclusion');
     ctx.republish(shop, affectedBy(db, id));

@@ -1,6 +1,8 @@
 import type {Response} from 'express';
 import {z} from 'zod';
 import {fieldErrors} from '../../../domain/settings';
+import type {Db} from '../../../storage/open';
+import {catalogRepo} from '../../../storage/repos/catalog';
 
 /** The one error shape of `/api`: `{error: {code, message, fields?}}`. */
 export function sendError(res: Response, status: number, code: string, message: string, fields?: Record<string, string>): void {
@@ -29,4 +31,10 @@ export const page = z.object({
 
 export function notFound(res: Response, what: string): void {
   sendError(res, 404, 'not_found', `${what} not found in this shop`);
+}
+
+/** The ids among these that are not products of this shop's file (another shop's ids, deleted products). */
+export function missingProducts(db: Db, ids: number[]): number[] {
+  const found = catalogRepo(db).getMany(ids);
+  return ids.filter((id) => !found.has(id));
 }

@@ -4,7 +4,7 @@ import {catalogRepo} from '../../../storage/repos/catalog';
 import {settingsPatchSchema} from '../../../domain/settings';
 import {settingsRepo} from '../../../storage/repos/settings';
 import type {Settings} from '../../../domain/settings';
-import {parse} from './http';
+import {missingProducts, notFound, parse, sendError} from './http';
 
 /** Settings that change what a block shows: saving one of these republishes every list. */
 const BLOCK_SETTINGS: (keyof Settings)[] = [
@@ -22,6 +22,12 @@ export function settingsRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): ex
     if (!patch) return;
     const shop = res.locals.shop;
     const db = ctx.shopDbs.get(shop);
+    const bundle = patch.promotedBundle;
+    if (bundle) {
+      if (new Set(bundle).size !== bundle.length) return sendError(res, 400, 'invalid_input', 'a product is in the bundle twice', {promotedBundle: 'duplicates'});
+      // The storefront shows the promoted bundle as it is: only this shop's own products may be in it.
+      if (missingProducts(db, bundle).length) return notFound(res, 'product');
+    }
     const before = settingsRepo(db).get();
     const settings = settingsRepo(db).update(patch);
     const changed = BLOCK_SETTINGS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
