@@ -121,6 +121,7 @@ async function publishRun(db: Db, o: CliOptions, runId: number, t0: number, pool
       bundles: result.bundles.map((b) => ({productIds: b.items.map(id), count: b.count, support: b.support, lift: b.lift})),
       communities: result.communities.map((c) => ({communityId: c.id, productIds: c.items.map(id)})),
       cart: modelCartRows(baskets, result),
+      productOrders: baskets.itemIds.map((productId, i) => ({productId: Number(productId), orders: result.freq[i]})),
       runId,
     },
     FAULT === 'kill-before-flip' ? () => process.kill(process.pid, 'SIGKILL') : undefined,

@@ -20,8 +20,10 @@ interface Row {
 }
 
 const COLUMNS = `p.product_id, p.title, p.handle, p.status, p.available, p.price, p.product_type, p.vendor, p.tags, p.image_url, p.gift_card,
-  (SELECT count(DISTINCT l.order_id) FROM order_lines l JOIN orders o ON o.order_id = l.order_id
-    WHERE l.product_id = p.product_id AND o.cancelled_at IS NULL) AS orders`;
+  coalesce(m.orders, 0) AS orders`;
+/** Each product's order count as of the active model (model_product_orders), 0 before the first training. */
+const WITH_ORDERS = `products p LEFT JOIN model_active a ON a.singleton = 1
+  LEFT JOIN model_product_orders m ON m.version = a.version AND m.product_id = p.product_id`;
 
 function toProduct(r: Row): CatalogProduct {
   return {
@@ -48,7 +50,7 @@ function likePattern(query: string): string {
 /** Read side of `products` for the admin (the webhook side is products.ts). */
 function createCatalogRepo(db: Db) {
   const search = db.prepare<[string, string, string, number, number], Row>(
-    `SELECT ${COLUMNS} FROM products p
+    `SELECT ${COLUMNS} FROM ${WITH_ORDERS}
      WHERE p.title LIKE ? ESCAPE '\\' OR p.handle LIKE ? ESCAPE '\\' OR p.vendor LIKE ? ESCAPE '\\'
      ORDER BY orders DESC, p.title, p.product_id LIMIT ? OFFSET ?`,
   );
@@ -56,10 +58,10 @@ function createCatalogRepo(db: Db) {
     `SELECT count(*) AS n FROM products p
      WHERE p.title LIKE ? ESCAPE '\\' OR p.handle LIKE ? ESCAPE '\\' OR p.vendor LIKE ? ESCAPE '\\'`,
   );
-  const byId = db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM products p WHERE p.product_id = ?`);
+  const byId = db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM ${WITH_ORDERS} WHERE p.product_id = ?`);
   const bestSellers = db.prepare<[number], {product_id: number; orders: number}>(
-    `SELECT l.product_id, count(DISTINCT l.order_id) AS orders FROM order_lines l JOIN orders o ON o.order_id = l.order_id
-     WHERE l.product_id IS NOT NULL AND o.cancelled_at IS NULL GROUP BY l.product_id ORDER BY orders DESC, l.product_id LIMIT ?`,
+    `SELECT m.product_id, m.orders FROM model_active a JOIN model_product_orders m ON m.version = a.version
+     WHERE a.singleton = 1 ORDER BY m.orders DESC, m.product_id LIMIT ?`,
   );
 
   const allIds = db.prepare<[], {product_id: number}>('SELECT product_id FROM products ORDER BY product_id');
@@ -67,7 +69,7 @@ function createCatalogRepo(db: Db) {
   return {
     /** Every product id, for a change (block settings) that touches every list. */
     allIds: (): number[] => allIds.all().map((r) => r.product_id),
-    /** Products whose title, handle or vendor contains the query, best sellers first. */
+    /** Products whose title, handle or vendor contains the query, best sellers (as of the active model) first. */
     search(query: string, limit: number, offset: number) {
       const like = likePattern(query);
       return {
@@ -88,7 +90,7 @@ function createCatalogRepo(db: Db) {
       }
       return found;
     },
-    /** Most ordered products with their order counts, for "products with no good companions". */
+    /** Most ordered products as of the active model, with their order counts, for "products with no good companions". */
     bestSellers: (limit: number) => bestSellers.all(limit).map((r) => ({productId: r.product_id, orders: r.orders})),
   };
 }

@@ -29,6 +29,8 @@ export interface ModelVersionInput {
   communities: {communityId: number; productIds: number[]}[];
   /** The cart model's weights, product -> companion (none in stats mode). */
   cart?: Iterable<ModelCartRow>;
+  /** How many orders held each product in the training data (the admin's order counts read these). */
+  productOrders?: Iterable<{productId: number; orders: number}>;
   /** The training run to mark 'published' in the same transaction. */
   runId?: number;
 }
@@ -51,6 +53,7 @@ function createModelWriter(db: Db) {
     'INSERT INTO model_bundles (version, bundle_id, product_ids, count, support, lift) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const insertMember = db.prepare<[number, number, number]>('INSERT INTO model_communities (version, community_id, product_id) VALUES (?, ?, ?)');
+  const insertProductOrders = db.prepare<[number, number, number]>('INSERT INTO model_product_orders (version, product_id, orders) VALUES (?, ?, ?)');
   const insertCart = db.prepare<[number, number, number, number]>('INSERT INTO model_cart (version, product_id, companion_id, weight) VALUES (?, ?, ?, ?)');
   const markReady = db.prepare<[number]>(`UPDATE model_versions SET status = 'ready' WHERE version = ?`);
   const current = db.prepare<[], {version: number; previous_version: number | null}>('SELECT version, previous_version FROM model_active WHERE singleton = 1');
@@ -62,7 +65,7 @@ function createModelWriter(db: Db) {
     `UPDATE train_runs SET status = 'published', stage = 'done', progress = 1, finished_at = ?, version = ? WHERE id = ?`,
   );
   const stale = db.prepare<[number, number], {version: number}>('SELECT version FROM model_versions WHERE version NOT IN (?, ?)');
-  const deletes = ['model_pairs', 'model_bundles', 'model_communities', 'model_cart', 'model_versions'].map((t) => db.prepare<[number]>(`DELETE FROM ${t} WHERE version = ?`));
+  const deletes = ['model_pairs', 'model_bundles', 'model_communities', 'model_cart', 'model_product_orders', 'model_versions'].map((t) => db.prepare<[number]>(`DELETE FROM ${t} WHERE version = ?`));
 
   const publish = db.transaction((input: ModelVersionInput, beforeFlip?: () => void): number => {
     const now = new Date().toISOString();
@@ -71,6 +74,7 @@ function createModelWriter(db: Db) {
     input.bundles.forEach((b, i) => insertBundle.run(version, i + 1, JSON.stringify(b.productIds), b.count, b.support, b.lift));
     for (const c of input.communities) for (const p of c.productIds) insertMember.run(version, c.communityId, p);
     for (const w of input.cart ?? []) insertCart.run(version, w.productId, w.companionId, w.weight);
+    for (const p of input.productOrders ?? []) insertProductOrders.run(version, p.productId, p.orders);
     markReady.run(version);
     beforeFlip?.();
     const old = current.get();

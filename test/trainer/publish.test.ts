@@ -36,8 +36,7 @@ function seedOrders(): void {
 
 async function trainShop(env: Record<string, string> = {}) {
   try {
-    // With --embeddings (off by default since [J]), so the embedding path and its stored cosines stay covered in DB mode.
-    await run(...trainerCommand(['--shop', SHOP, '--data-dir', dataDir, '--model', 'full', '--embeddings']), {env: {...process.env, ...env}});
+    await run(...trainerCommand(['--shop', SHOP, '--data-dir', dataDir, '--model', 'full']), {env: {...process.env, ...env}});
     return {code: 0 as number | null, signal: null as string | null};
   } catch (err) {
     const e = err as {code: number | null; signal: string | null};
@@ -68,6 +67,12 @@ describe('trainer DB mode', () => {
       perProduct.set(r.p, (perProduct.get(r.p) ?? 0) + 1);
     }
     expect(Math.max(...perProduct.values())).toBeLessThanOrEqual(100);
+    // Each product's order count as of this version, for the admin's search and best sellers: the shop's non-cancelled orders.
+    const counted = db.prepare(
+      `SELECT l.product_id AS productId, count(DISTINCT l.order_id) AS orders FROM order_lines l JOIN orders o ON o.order_id = l.order_id
+       WHERE l.product_id IS NOT NULL AND o.cancelled_at IS NULL GROUP BY l.product_id ORDER BY l.product_id`,
+    ).all();
+    expect(db.prepare('SELECT product_id AS productId, orders FROM model_product_orders WHERE version = ? AND orders > 0 ORDER BY product_id').all(version)).toEqual(counted);
     expect(list[0].companionId).toBeGreaterThanOrEqual(100);
     expect(list.map((c) => c.rank)).toEqual(Array.from({length: 20}, (_, i) => i + 1));
     const together = db.prepare(

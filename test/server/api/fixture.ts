@@ -101,6 +101,11 @@ export function seedStore(db: Db, base: number, opts: {model?: boolean} = {}): v
         {communityId: 1, productIds: [1, 2, 3, 4].map((n) => pid(base, n))},
         {communityId: 2, productIds: [5, 6, 7].map((n) => pid(base, n))},
       ],
+      // As the trainer writes them: each product's count of non-cancelled orders in the shop's file.
+      productOrders: db.prepare(
+        `SELECT l.product_id AS productId, count(DISTINCT l.order_id) AS orders FROM order_lines l JOIN orders o ON o.order_id = l.order_id
+         WHERE l.product_id IS NOT NULL AND o.cancelled_at IS NULL GROUP BY l.product_id`,
+      ).all() as {productId: number; orders: number}[],
       runId: trainRunsRepo(db).start(),
     });
   })();
