@@ -71,7 +71,7 @@ describe('scheduleTick', () => {
   });
 
   it('a damaged shop file fails that shop alone: the shops after it still get retention and retraining', () => {
-    // Installed first, so the shops after it are the ones a tick that stops at it would skip.
+    // installed() lists shops by domain: this one comes first, so the one after it is what a tick that stops here would skip.
     const bad = shop('aaa-damaged');
     seed(bad, ['2026-11-20T00:00:00Z']);
     const after = shop('zzz-after-damaged');
