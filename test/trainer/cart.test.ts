@@ -88,7 +88,7 @@ describe('EASE', () => {
   it('is B = I - P diag(1/diag P) with P = (XᵀX + λI)⁻¹ over the dense products, zero diagonal', () => {
     const baskets = basketsOf(randomBaskets(5, 300, 12, 5));
     const lambda = 3;
-    const ease = fitEase(baskets, {dense: 12, lambda, emphasis: 0, sizePower: 0});
+    const ease = fitEase(baskets, {dense: 12, lambda});
     const n = ease.items.length;
     const g = new Float64Array(n * n);
     for (let b = 0; b < baskets.count; b++) {
@@ -104,7 +104,7 @@ describe('EASE', () => {
 
   it('covers only the most-ordered products when the dense part is smaller than the catalogue', () => {
     const baskets = basketsOf(randomBaskets(6, 300, 30, 5));
-    const ease = fitEase(baskets, {dense: 10, lambda: 5, emphasis: 0, sizePower: 0});
+    const ease = fitEase(baskets, {dense: 10, lambda: 5});
     const freq = itemFrequencies(baskets);
     const least = Math.min(...Array.from(ease.items, (x) => freq[x]));
     expect(ease.items.length).toBe(10);
@@ -132,7 +132,7 @@ describe('cart weights', () => {
   });
 
   it.each([
-    ['the EASE cart model', (b: Baskets) => fitCart(b, {dense: 25, lambda: 10, emphasis: 0, sizePower: 0, tailScale: 0.3}, undefined, 15)],
+    ['the EASE cart model', (b: Baskets) => fitCart(b, {dense: 25, lambda: 10, tailScale: 0.3}, undefined, 15)],
     ['summed co-count', (b: Baskets) => fitCocountCart(b, undefined, 15)],
   ])('%s scores held-out carts as a brute-force ranking of the catalogue does (protocol B)', (_name, fit) => {
     const baskets = basketsOf(randomBaskets(11, 600, 60, 6));
@@ -162,7 +162,7 @@ describe('cart weights', () => {
 
   it('are the same on every run (determinism)', () => {
     const baskets = basketsOf(randomBaskets(12, 400, 80, 6));
-    const params = {dense: 30, lambda: 10, emphasis: 0, sizePower: 0, tailScale: 0.3};
+    const params = {dense: 30, lambda: 10, tailScale: 0.3};
     expect(fitCart(baskets, params)).toEqual(fitCart(baskets, params));
   });
 
@@ -171,7 +171,7 @@ describe('cart weights', () => {
     const orders = [...Array.from({length: 60}, (_, i) => (i % 2 ? ['base', 'x', 'a'] : ['base', 'y', 'b'])), ...Array.from({length: 30}, () => ['base', 'b', 'z'])];
     const baskets = basketsOf(orders);
     const id = (s: string) => baskets.itemIds.indexOf(s);
-    const w = fitCart(baskets, {dense: 10, lambda: 1, emphasis: 0, sizePower: 0, tailScale: 0});
+    const w = fitCart(baskets, {dense: 10, lambda: 1, tailScale: 0});
     const score = (cart: string[], x: string) => cart.reduce((s, i) => {
       for (let r = w.offsets[id(i)]; r < w.offsets[id(i) + 1]; r++) if (w.items[r] === id(x)) return s + w.weights[r];
       return s;
