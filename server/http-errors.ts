@@ -1,6 +1,8 @@
 import type {ErrorRequestHandler} from 'express';
 import {PairwiseError} from '../domain/errors';
 import type {Logger} from './log';
+import {fileFault} from '../storage/errors';
+import {shopFileName} from '../storage/open';
 
 /**
  * The one place an error becomes an HTTP answer: a PairwiseError with its own status and code, a client error
@@ -12,6 +14,16 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (err instanceof PairwiseError) {
       if (err.status >= 500) log('error', 'request failed', {error: String(err)});
       res.status(err.status).json({error: {code: err.code, message: err.message}});
+      return;
+    }
+    // A data file failed under a query (damaged past what opening reads, a disk error): 503, as ShopUnavailable.
+    // SQLite does not say which file; a request scoped to a shop names the shop's, the likely one.
+    const fault = fileFault(err);
+    if (fault) {
+      const shop: string | undefined = res.locals.shop ?? res.locals.proxyShop;
+      const message = shop ? `${fault} (reading ${shopFileName(shop)})` : fault;
+      log('error', 'request failed: data file unavailable', {shop: shop ?? null, error: message});
+      res.status(503).json({error: {code: 'shop_unavailable', message}});
       return;
     }
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;

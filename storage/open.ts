@@ -1,6 +1,6 @@
 import {existsSync, mkdirSync, renameSync, rmSync, statSync} from 'node:fs';
 import type {Stats} from 'node:fs';
-import {dirname, join, relative} from 'node:path';
+import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import Database from 'better-sqlite3';
 import type {Database as Db} from 'better-sqlite3';
@@ -65,11 +65,16 @@ function setPragmas(db: Db): void {
   db.pragma('busy_timeout = 5000');
 }
 
-/** Path of a shop's database file; the domain is validated here, before it can become a path. */
-export function shopDbPath(dataDir: string, shop: string): string {
+/** A shop's database file relative to the data folder (`shops/<domain>.db`); the domain is validated here, before it can become a path. */
+export function shopFileName(shop: string): string {
   const domain = parseShopDomain(shop);
   if (!domain) throw new Error(`invalid shop domain: ${JSON.stringify(shop)}`);
-  return join(dataDir, 'shops', `${domain}.db`);
+  return join('shops', `${domain}.db`);
+}
+
+/** Path of a shop's database file. */
+export function shopDbPath(dataDir: string, shop: string): string {
+  return join(dataDir, shopFileName(shop));
 }
 
 /**
@@ -103,21 +108,21 @@ export function openShopDb(dataDir: string, shop: string, opts: {mustExist?: boo
   const path = shopDbPath(dataDir, shop);
   const onDisk = statOrNull(path);
   if (opts.mustExist && !onDisk) throw new ShopGone(`no data for ${shop}: never installed, or redacted`);
-  if (onDisk?.size === 0) throw emptyShopFile(dataDir, shop, path);
-  return asShopFault(dataDir, shop, path, () => openFile(path, join(MIGRATIONS, 'shop'), SHOP_SCHEMA_VERSION));
+  if (onDisk?.size === 0) throw emptyShopFile(shop);
+  return asShopFault(shop, () => openFile(path, join(MIGRATIONS, 'shop'), SHOP_SCHEMA_VERSION));
 }
 
-function emptyShopFile(dataDir: string, shop: string, path: string): ShopUnavailable {
-  return new ShopUnavailable(shop, relative(dataDir, path), 'the file is empty (0 bytes): it was truncated; restore it from a backup, or delete it to start this shop over');
+function emptyShopFile(shop: string): ShopUnavailable {
+  return new ShopUnavailable(shop, shopFileName(shop), 'the file is empty (0 bytes): it was truncated; restore it from a backup, or delete it to start this shop over');
 }
 
 /** Runs `open`, turning a failure of the file itself (damaged, not a database, disk) into ShopUnavailable naming it. */
-function asShopFault<T>(dataDir: string, shop: string, path: string, open: () => T): T {
+function asShopFault<T>(shop: string, open: () => T): T {
   try {
     return open();
   } catch (err) {
     const fault = fileFault(err);
-    if (fault) throw new ShopUnavailable(shop, relative(dataDir, path), fault);
+    if (fault) throw new ShopUnavailable(shop, shopFileName(shop), fault);
     throw err;
   }
 }
@@ -131,9 +136,9 @@ export function openShopDbUnmigrated(dataDir: string, shop: string): Db {
   const path = shopDbPath(dataDir, shop);
   const onDisk = statOrNull(path);
   if (!onDisk) throw new ShopGone(`no data for ${shop}: never installed, or redacted`);
-  if (onDisk.size === 0) throw emptyShopFile(dataDir, shop, path);
+  if (onDisk.size === 0) throw emptyShopFile(shop);
   const db = new Database(path, {fileMustExist: true});
-  const version = asShopFault(dataDir, shop, path, () => {
+  const version = asShopFault(shop, () => {
     try {
       setPragmas(db);
       return db.pragma('user_version', {simple: true}) as number;
@@ -219,7 +224,7 @@ export class ShopDbs {
     const cached = this.open.get(shop);
     this.open.delete(shop);
     cached?.db.close();
-    return new ShopUnavailable(shop, relative(this.dataDir, shopDbPath(this.dataDir, shop)), fault);
+    return new ShopUnavailable(shop, shopFileName(shop), fault);
   }
 
   get size(): number {

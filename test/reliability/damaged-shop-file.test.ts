@@ -1,4 +1,4 @@
-import {readFileSync, rmSync, truncateSync, writeFileSync} from 'node:fs';
+import {closeSync, openSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync} from 'node:fs';
 import {join} from 'node:path';
 import Database from 'better-sqlite3';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -21,7 +21,20 @@ const DAMAGE: [shop: string, how: string, damage: (file: string) => void, error:
   ['halved-shop.myshopify.com', 'truncated to half', (f) => truncateSync(f, Math.floor(readFileSync(f).length / 2)), /SQLITE_CORRUPT/],
   ['header-shop.myshopify.com', 'truncated inside its header', (f) => truncateSync(f, 50), /SQLITE_(CORRUPT|NOTADB)/],
   ['emptied-shop.myshopify.com', 'truncated to 0 bytes', (f) => truncateSync(f, 0), /empty \(0 bytes\)/],
+  // Opening reads only the header and the schema: this one opens, and fails at the first read of its tables.
+  ['pages-shop.myshopify.com', 'damaged past its header (the tables\' pages overwritten)', overwriteTablePages, /SQLITE_CORRUPT/],
 ];
+
+/** Overwrites the root pages of the tables a webhook and /api/status read, leaving the header and schema whole. */
+function overwriteTablePages(file: string): void {
+  const db = new Database(file, {readonly: true});
+  const pageSize = db.pragma('page_size', {simple: true}) as number;
+  const roots = db.prepare<[], {rootpage: number}>(`SELECT rootpage FROM sqlite_master WHERE tbl_name IN ('orders', 'order_lines', 'products', 'webhook_receipts') AND rootpage > 1`).all();
+  db.close();
+  const fd = openSync(file, 'r+');
+  for (const {rootpage} of roots) writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (rootpage - 1) * pageSize);
+  closeSync(fd);
+}
 
 let server: ServerProcess;
 let nextOrder = 1000;
@@ -70,7 +83,8 @@ describe('a damaged shop file at start-up', () => {
   it.each(DAMAGE)('%s (%s): webhook, proxy and admin API answer 503; status names the file and the error', async (shop, _how, _damage, error) => {
     const hook = await webhook(shop);
     expect(hook.status).toBe(503);
-    expect((await proxy(shop)).status).toBe(503);
+    // The proxy's answer for an unknown product may read no damaged page; when it reads one, 503 too.
+    expect(shop === 'pages-shop.myshopify.com' ? [200, 503] : [503]).toContain((await proxy(shop)).status);
     const res = await status(shop);
     expect(res.status).toBe(503);
     const body = (await res.json()) as {error: {code: string; message: string}};
