@@ -15,7 +15,10 @@ export function customerHash(salt: string, customerId: number): string {
 export function parseAttribution(value: unknown): {block: string; anchor: number | null} | null {
   if (typeof value !== 'string') return null;
   const match = /^(fbt|cart):(\d*)$/.exec(value);
-  return match ? {block: match[1], anchor: match[2] ? Number(match[2]) : null} : null;
+  if (!match) return null;
+  // The shopper's cart can carry any text here: an anchor that is not an exact id is dropped, never rounded onto another.
+  const anchor = match[2] ? Number(match[2]) : null;
+  return {block: match[1], anchor: anchor !== null && Number.isSafeInteger(anchor) && anchor > 0 ? anchor : null};
 }
 
 // Only the fields we keep; Shopify's order payload has many more (and personal data we never read).

@@ -141,3 +141,48 @@ describe('two lines with the same id', () => {
     expect(ordersRepo(db()).get(6000001)?.lines.map((l) => l.line_id)).toEqual([1, 2, 3]);
   });
 });
+
+describe('any value in any field', () => {
+  const base = () => JSON.parse(orderBody('7000001', {lineIds: ['1', '2']})) as Record<string, unknown> & {line_items: Record<string, unknown>[]};
+  const orderFields = ['id', 'name', 'created_at', 'updated_at', 'cancelled_at', 'currency', 'total_price', 'customer', 'line_items'];
+  const lineFields = ['id', 'product_id', 'variant_id', 'quantity', 'price', 'properties'];
+  const strange = fc.oneof(
+    fc.jsonValue(),
+    fc.string({unit: 'binary'}),
+    fc.constantFrom('\ud800', '9'.repeat(400), '1e400', -1, 0, 1e308, Number.MAX_SAFE_INTEGER + 2, '2026-13-45T99:99:99Z', '+275760-09-13T00:00:00.001Z', [{name: '_pairwise', value: 'fbt:99999999999999999999'}]),
+  );
+
+  it('never gets a 500: each delivery is applied, or recorded as unreadable with a reason', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...orderFields), fc.constantFrom(...lineFields), fc.boolean(), strange, async (orderField, lineField, inLine, value) => {
+        const body = base();
+        body.id = 7_000_000 + n++;
+        if (inLine) body.line_items[1][lineField] = value;
+        else body[orderField] = value;
+        const {status, receipt} = await deliver('orders/updated', JSON.stringify(body));
+        expect(status).toBe(200);
+        expect(['applied', 'stale', 'unreadable']).toContain(receipt?.outcome);
+        if (receipt?.outcome === 'unreadable') expect(receipt.reason).toBeTruthy();
+      }),
+      {numRuns: 150},
+    );
+  });
+});
+
+describe('the _pairwise attribution a shopper\'s cart carries', () => {
+  it.each([
+    ['fbt:12', 'fbt', 12],
+    ['cart:', 'cart', null],
+    ['fbt:9007199254740993', 'fbt', null],
+    ['fbt:99999999999999999999', 'fbt', null],
+    ['fbt:0', 'fbt', null],
+  ])('%s: the order is applied, the anchor is exact or dropped (block %s, anchor %s)', async (value, block, anchor) => {
+    const id = 8_000_000 + Math.floor(Math.random() * 1_000_000);
+    const body = JSON.parse(orderBody(String(id))) as {line_items: Record<string, unknown>[]};
+    body.line_items[0].properties = [{name: '_pairwise', value}];
+    const {receipt} = await deliver('orders/create', JSON.stringify(body));
+    expect(receipt?.outcome).toBe('applied');
+    expect(db().prepare('SELECT pairwise_block AS block, pairwise_anchor AS anchor FROM order_lines WHERE order_id = ?').get(id)).toEqual({block, anchor});
+  });
+});
