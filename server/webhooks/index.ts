@@ -95,13 +95,14 @@ async function receive(ctx: WebhookDeps, commits: GroupCommit, req: Request, res
     return;
   }
 
+  const where = {shop, topic: check.topic, webhookId};
   let db: Db;
   try {
     db = ctx.shopDbs.get(shop);
   } catch (err) {
     const unavailable = ctx.shopDbs.unavailable(shop, err);
     if (!unavailable) throw err;
-    return deferred(ctx, res, {shop, topic: check.topic, webhookId}, unavailable);
+    return deferred(ctx, res, where, unavailable);
   }
   const receipts = receiptsRepo(db);
   shopsRepo(ctx.appDb).ensure(shop);
@@ -129,20 +130,20 @@ async function receive(ctx: WebhookDeps, commits: GroupCommit, req: Request, res
       const reason = unstorable(err);
       if (reason === null) throw err;
       // Signed by Shopify but it can never be stored: acknowledge so it is not retried forever, and keep a trace.
-      ctx.log(err instanceof UnreadablePayload ? 'warn' : 'error', 'webhook unreadable', {shop, topic: check.topic, webhookId, reason});
+      ctx.log(err instanceof UnreadablePayload ? 'warn' : 'error', 'webhook unreadable', {...where, reason});
       result = await commits.run(db, () => (receipts.has(webhookId) ? 'duplicate' : recorded({outcome: 'unreadable', resourceId: null}, (r) => record(r, reason))));
     }
   } catch (err) {
     const unavailable = ctx.shopDbs.unavailable(shop, err);
-    if (unavailable) return deferred(ctx, res, {shop, topic: check.topic, webhookId}, unavailable);
+    if (unavailable) return deferred(ctx, res, where, unavailable);
     // A handle closed under the commit because its file was deleted or replaced: the file's problem, not the delivery's.
-    if (!ctx.shopDbs.holds(shop, db)) return deferred(ctx, res, {shop, topic: check.topic, webhookId}, String(err));
-    ctx.log('error', 'webhook failed', {shop, topic: check.topic, webhookId, error: String(err)});
+    if (!ctx.shopDbs.holds(shop, db)) return deferred(ctx, res, where, String(err));
+    ctx.log('error', 'webhook failed', {...where, error: String(err)});
     res.status(500).json({error: 'internal error'});
     return;
   }
   // Committed, but to the file at the path? One deleted or replaced meanwhile holds it no more: Shopify redelivers.
-  if (!ctx.shopDbs.holds(shop, db)) return deferred(ctx, res, {shop, topic: check.topic, webhookId}, 'the shop file was deleted or replaced while the delivery was stored');
+  if (!ctx.shopDbs.holds(shop, db)) return deferred(ctx, res, where, 'the shop file was deleted or replaced while the delivery was stored');
   res.status(200).end();
   if (result === 'duplicate') {
     ctx.log('info', 'webhook duplicate skipped', {shop, topic: check.topic, webhookId});
