@@ -4,6 +4,8 @@ import {signProxyQuery} from '../../devkit/storefront/sign';
 import {startTestApp} from '../../devkit/test-app';
 import type {TestApp} from '../../devkit/test-app';
 import {sendWebhook, signedWebhook} from '../../devkit/webhooks';
+import type {ShopDomain} from '../../storage/shop-domain';
+import {pid, seedStore} from '../server/api/fixture';
 
 /**
  * Bounds and references, over real HTTP: a shop domain is a DNS label (at most 63 characters) before it can
@@ -90,5 +92,17 @@ describe('curation names only the shop\'s own products', () => {
     ['excluding an own product everywhere', 'PUT', '/api/excluded-products/103', undefined, 200],
   ])('%s: %s %s %j -> %i', async (_case, method, path, body, status) => {
     expect(await api(SHOP, method, path, body)).toBe(status);
+  });
+});
+
+describe('promoting a bundle of the model', () => {
+  const STORE = 'bounds-model.myshopify.com';
+
+  it('a bundle holding a product deleted since training is refused (404); one whose products all exist is promoted', async () => {
+    seedStore(app.services.shopDbs.get(STORE as ShopDomain), 1000);
+    // Bundle 2 is products 5, 6 and 7 of the fixture; the merchant deletes product 5 after the training.
+    expect((await webhook(STORE, 'products/delete', {id: pid(1000, 5)})).status).toBe(200);
+    expect(await api(STORE, 'PUT', '/api/bundles/2/promote')).toBe(404);
+    expect(await api(STORE, 'PUT', '/api/bundles/1/promote')).toBe(200);
   });
 });
