@@ -175,10 +175,14 @@ async function tune(
   /** NDCG and the rest on `heldOut`; coverage over the coverage queries. */
   const score = (recommend: Recommender, heldOut: Baskets, perQuery?: number[]): Metrics => evaluate(train, heldOut, recommend, EVAL_K, {perQuery, coverageQueries});
   const results = {} as Record<'model' | BaselineName, Metrics>;
+  // Each query's NDCG on the slice, for the gate, which reads this slice as its last (see listSlices).
+  const lastSlice = {} as ListSlice;
   const steps = BASELINES.length + SCORE_GRID.length + (validationEmbeddings ? EMBEDDING_WEIGHTS.length + 1 : 0);
   timed(timings, 'baselines_s', () => {
     BASELINES.forEach((b, i) => {
-      results[b] = score(baseline(train, b, EVAL_K, index), test);
+      const perQuery: number[] = [];
+      results[b] = score(baseline(train, b, EVAL_K, index), test, perQuery);
+      lastSlice[b] = {metrics: results[b], perQuery};
       progress.update((i + 1) / steps);
     });
   });
@@ -221,7 +225,9 @@ async function tune(
   const chosen = best ?? {params: {...DEFAULT_SCORE, ...SCORE_GRID[0]}, metrics: results.cocount};
   results.model = chosen.metrics;
   const ranker = await timedAsync(timings, 'ranker_s', () => tryRanker(train, test, chosen.params, {embeddings, index, measure, cocountCoverage: results.cocount.coverage}));
-  return {params: ranker.params, results, tuning, ranker: ranker.report, embeddings};
+  const perQuery: number[] = [];
+  lastSlice.model = {metrics: await measure(ranker.params, embeddings, test, perQuery), perQuery};
+  return {params: ranker.params, results, tuning, ranker: ranker.report, embeddings, lastSlice};
 }
 
 /**
@@ -288,30 +294,34 @@ export type GateReport = ListGate & {slices: Record<'model' | BaselineName, Metr
 
 /**
  * Protocol A on each slice for the chosen parameters and the four baselines, each ranked on the slice's own
- * training part. Known leaks, both in the model's favour: the ranker's weights were fitted on half of the last
- * slice, and embeddings (when on) were trained on the orders before the last slice, which hold the earlier ones.
+ * training part; the last slice is the validation slice, whose figures `tune` already has (`last`; its coverage
+ * is over the coverage queries). Known leaks, both in the model's favour: the ranker's weights were fitted on half
+ * of the last slice, and embeddings (when on) were trained on the orders before the last slice, which hold the
+ * earlier ones.
  */
-async function listSlices(slices: {train: Baskets; test: Baskets}[], params: ScoreParams, pool: TrainerThreads, embeddings: Embeddings | undefined) {
+async function listSlices(slices: {train: Baskets; test: Baskets}[], last: ListSlice, params: ScoreParams, pool: TrainerThreads, embeddings: Embeddings | undefined) {
   const out: ListSlice[] = [];
-  // The last slice's query anchors, for the tail report (the same queries for the model and every baseline).
-  const anchors: number[] = [];
-  for (const [f, {train, test}] of slices.entries()) {
+  for (const {train, test} of slices.slice(0, -1)) {
     const index = transpose(train);
     const popular = popularityOrder(itemFrequencies(train));
     const lists = await pool.rankCompanions(train, params, EVAL_K, {index, embeddings});
     const slice = {} as ListSlice;
-    const run = (recommend: Recommender, withAnchors = false) => {
+    const run = (recommend: Recommender) => {
       const perQuery: number[] = [];
-      const metrics = evaluate(train, test, recommend, EVAL_K, {perQuery, anchors: withAnchors ? anchors : undefined});
+      const metrics = evaluate(train, test, recommend, EVAL_K, {perQuery});
       return {metrics, perQuery};
     };
-    slice.model = run((a) => backfill(listOf(lists, a), a, popular, EVAL_K), f === slices.length - 1);
+    slice.model = run((a) => backfill(listOf(lists, a), a, popular, EVAL_K));
     for (const b of BASELINES) slice[b] = run(baseline(train, b, EVAL_K, index));
     out.push(slice);
   }
-  const last = slices[slices.length - 1];
-  const freq = itemFrequencies(last.train);
-  const tail = {model: tailBuckets(freq, anchors, out[out.length - 1].model.perQuery), cocount: tailBuckets(freq, anchors, out[out.length - 1].cocount.perQuery)};
+  out.push(last);
+  // The last slice's query anchors, in the order of its per-query figures, for the tail report.
+  const {train, test} = slices[slices.length - 1];
+  const anchors: number[] = [];
+  evaluate(train, test, () => [], EVAL_K, {anchors});
+  const freq = itemFrequencies(train);
+  const tail = {model: tailBuckets(freq, anchors, last.model.perQuery), cocount: tailBuckets(freq, anchors, last.cocount.perQuery)};
   return {slices: out, tail};
 }
 
@@ -361,7 +371,7 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
     tuning = tuned.tuning;
     ranker = tuned.ranker;
     progress.stage('gate', 0.4, 0.5);
-    const judged = await timedAsync(timings, 'gate_s', () => listSlices(slices, params, pool, tuned.embeddings));
+    const judged = await timedAsync(timings, 'gate_s', () => listSlices(slices, tuned.lastSlice, params, pool, tuned.embeddings));
     const coverage = Object.fromEntries(Object.entries(tuned.results).map(([name, m]) => [name, m.coverage])) as Record<Kind, number>;
     const decision = listGate(judged.slices, coverage);
     ({kind, gate} = decision);
