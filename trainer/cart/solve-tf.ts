@@ -13,13 +13,20 @@ import {invertSpd} from './solve';
 const BASE = 384;
 
 export function invertSpdTf(a: Float64Array, n: number): Float32Array {
-  const out = tf.tidy(() => invertBlock(tf.tensor2d(Float32Array.from(a), [n, n])));
+  const input = tf.tensor2d(Float32Array.from(a), [n, n]);
+  const out = invertBlock(input);
+  input.dispose();
   const values = out.dataSync() as Float32Array;
   out.dispose();
   return values;
 }
 
+/** One level of the recursion, in its own tidy so that its intermediate blocks are freed as it returns. */
 function invertBlock(a: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => invertLevel(a));
+}
+
+function invertLevel(a: tf.Tensor2D): tf.Tensor2D {
   const n = a.shape[0];
   if (n <= BASE) {
     const m = Float64Array.from(a.dataSync());
