@@ -22,7 +22,7 @@ export interface LiquidCartItem {
   product: LiquidProduct | null;
 }
 
-/** The Liquid globals a block sees: `cart`, `shop`, `routes` and, on product pages, `product`. */
+/** The Liquid globals a block sees: `cart`, `shop`, `routes`, `app` and, on product pages, `product`. */
 export interface StorefrontGlobals {
   shop: {name: string; money_format: string};
   cart: {items: LiquidCartItem[]; item_count: number; total_price: number};
@@ -30,6 +30,11 @@ export interface StorefrontGlobals {
   product?: LiquidProduct | null;
   /** `all_products[handle]`, which app proxy Liquid answers use. */
   all_products?: Drop;
+  /**
+   * The `app` object: the app's app-data metafields (on its app installation) by namespace and key, each with
+   * its parsed `value`, as https://shopify.dev/docs/api/liquid/objects/app gives them.
+   */
+  app?: {metafields: Record<string, Record<string, {value: unknown}>>};
 }
 
 export interface BlockSchema {

@@ -54,6 +54,12 @@ export interface PreviewStorefrontOptions {
    * CDN and stay at the root.
    */
   subfolder?: string;
+  /**
+   * The app's app-data metafields as the storefront renders them now (namespace -> key -> value), read on every
+   * page so a test or the demo sees what the server last wrote to the stand-in:
+   * https://shopify.dev/docs/apps/custom-data/metafields/app-data
+   */
+  appMetafields?: () => Record<string, Record<string, unknown>>;
   /** Merchant settings per block, merged over each schema's defaults. */
   settings?: Partial<Record<'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed', Record<string, unknown>>>;
 }
@@ -114,6 +120,11 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     },
     product: product ? catalog.liquidProduct(product) : null,
     all_products: catalog.allProducts(),
+    app: {
+      metafields: Object.fromEntries(
+        Object.entries(opts.appMetafields?.() ?? {}).map(([ns, keys]) => [ns, Object.fromEntries(Object.entries(keys).map(([k, value]) => [k, {value}]))]),
+      ),
+    },
   });
 
   const block = (name: keyof NonNullable<PreviewStorefrontOptions['settings']>, ctx: PageContext, product?: StoreProduct) =>

@@ -1,0 +1,110 @@
+import {randomUUID} from 'node:crypto';
+import {existsSync} from 'node:fs';
+import {chromium} from 'playwright-core';
+import type {Browser, Page} from 'playwright-core';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {armFor} from '../../../domain/experiment';
+import type {ExperimentPeriod} from '../../../domain/experiment';
+import {createPreviewStorefront} from '../../../devkit/storefront';
+import type {PreviewStorefront} from '../../../devkit/storefront';
+import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
+
+const chromiumPath = '/usr/bin/chromium';
+const experiment: ExperimentPeriod = {period: 3, salt: 'c0ffee', share: 0.5};
+/** The first random id the server's hash puts in `arm`. */
+const visitorIn = (arm: string) => {
+  for (;;) {
+    const id = randomUUID();
+    if (armFor(experiment, id) === arm) return id;
+  }
+};
+
+describe.skipIf(!existsSync(chromiumPath))('holdout experiment in Chromium', () => {
+  let browser: Browser;
+  let store: PreviewStorefront;
+
+  beforeAll(async () => {
+    store = createPreviewStorefront({
+      products: fixtureProducts,
+      recommendationsFor: fixtureRecommendationsFor,
+      shop: fixtureShop,
+      appMetafields: () => ({pairwise: {experiment}}),
+    });
+    await store.listen();
+    browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await store?.close();
+  });
+
+  /**
+   * A shopper whose browser already holds `visitor` (kept from an earlier visit) and whose Customer Privacy API
+   * answers `consent`: the layout assigns window.Shopify, so the API is attached to whatever it assigns.
+   */
+  async function shopper(visitor: string | null, consent: boolean): Promise<Page> {
+    const context = await browser.newContext({viewport: {width: 1100, height: 900}});
+    await context.addInitScript(
+      ([id, allowed]) => {
+        if (id) localStorage.setItem('pairwise_visitor', id as string);
+        let shopify: Record<string, unknown> = {};
+        Object.defineProperty(window, 'Shopify', {
+          configurable: true,
+          get: () => shopify,
+          set: (value: Record<string, unknown>) => {
+            shopify = {...value, customerPrivacy: {analyticsProcessingAllowed: () => allowed}};
+          },
+        });
+      },
+      [visitor, consent] as const,
+    );
+    return context.newPage();
+  }
+
+  async function productPage(page: Page) {
+    await page.goto(`${store.url}/products/pour-over-kettle`);
+    await page.waitForLoadState('networkidle');
+    const shift = await page.evaluate(
+      () =>
+        new Promise<number>((done) => {
+          let total = 0;
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries() as (PerformanceEntry & {value: number; hadRecentInput: boolean})[]) {
+              if (!entry.hadRecentInput) total += entry.value;
+            }
+          }).observe({type: 'layout-shift', buffered: true});
+          setTimeout(() => done(total), 500);
+        }),
+    );
+    const state = await page.evaluate(() => ({
+      arm: document.documentElement.getAttribute('data-pairwise-arm'),
+      visible: !!document.querySelector('pairwise-bundle')?.getClientRects().length,
+      visitor: localStorage.getItem('pairwise_visitor'),
+    }));
+    await page.context().close();
+    return {shift, ...state};
+  }
+
+  it('a held-out visitor never sees the block, and nothing moves', async () => {
+    const id = visitorIn('holdout');
+    expect(await productPage(await shopper(id, true))).toEqual({shift: 0, arm: 'holdout', visible: false, visitor: id});
+  });
+
+  it('an exposed visitor sees the block, and nothing moves', async () => {
+    const id = visitorIn('exposed');
+    const seen = await productPage(await shopper(id, true));
+    expect(seen).toEqual({shift: 0, arm: 'exposed', visible: true, visitor: id});
+  });
+
+  it('a new visitor with consent gets an id and the arm the server derives from it', async () => {
+    const seen = await productPage(await shopper(null, true));
+    expect(seen.visitor).toMatch(/^[0-9a-f-]{36}$/);
+    expect(seen.arm).toBe(armFor(experiment, seen.visitor!));
+  });
+
+  it('without analytics consent: no id is stored and the block shows', async () => {
+    const seen = await productPage(await shopper(visitorIn('holdout'), false));
+    expect(seen).toEqual({shift: 0, arm: 'none', visible: true, visitor: null});
+  });
+});
