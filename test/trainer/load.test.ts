@@ -6,7 +6,8 @@ import {promisify} from 'node:util';
 import {gzipSync} from 'node:zlib';
 import {parse as parseCsv} from 'csv-parse/sync';
 import {describe, expect, it} from 'vitest';
-import {BasketBuilder, loadOrdersCsv, MissingColumnError, readProductsCsv} from '../../trainer/load';
+import {BasketBuilder, loadOrdersCsv, readProductsCsv} from '../../trainer/load';
+import {MissingColumnError} from '../../domain/errors';
 import {trainerCommand} from '../../devkit/trainer-command';
 
 const dir = mkdtempSync(join(tmpdir(), 'pairwise-load-'));
