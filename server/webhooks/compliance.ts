@@ -1,4 +1,5 @@
 import {z} from 'zod';
+import {dataRequestsRepo} from '../../storage/repos/data-requests';
 import {ordersRepo} from '../../storage/repos/orders';
 import {shopsRepo} from '../../storage/repos/shops';
 import {SqliteSessionStorage} from '../../storage/repos/sessions';
@@ -9,32 +10,40 @@ import {parsePayload, shopifyId} from './payload';
 import type {WebhookHandler} from './types';
 
 // Mandatory compliance webhooks: https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance
+// customers/data_request: {shop_id, shop_domain, orders_requested: [id], customer: {id, email, phone}, data_request: {id}};
+// customers/redact: {shop_id, shop_domain, customer: {id, email, phone}, orders_to_redact: [id]}.
+// Only the ids are read: the customer's email and phone never leave the payload.
 
 const customerPayload = z.object({
   customer: z.object({id: shopifyId}),
   orders_to_redact: z.array(shopifyId).nullish(),
   orders_requested: z.array(shopifyId).nullish(),
+  data_request: z.object({id: shopifyId}).nullish(),
 });
 
 /**
- * We store no personal data, only a salted hash linking orders to a customer. The request is answered by
- * logging what we hold: the ids of that customer's orders (the merchant already has them).
+ * Records the request, so the merchant sees it in the admin ("Data requests") and downloads what Pairwise
+ * holds about that customer (GET /api/data-requests/:id), assembled from the orders linked to the customer's
+ * salted hash and those Shopify listed.
  */
 export const customerDataRequest: WebhookHandler = (db, delivery, ctx) => {
   const p = parsePayload(customerPayload, delivery.payload, 'customers/data_request');
   const salt = shopsRepo(ctx.appDb).ensure(delivery.shop).customerSalt;
-  const orderIds = ordersRepo(db).idsForCustomer(customerHash(salt, p.customer.id));
-  ctx.log('info', 'customer data request', {shop: delivery.shop, customer: p.customer.id, orders: orderIds});
-  return {outcome: 'applied', resourceId: p.customer.id};
+  dataRequestsRepo(db).record({shopifyRequestId: p.data_request?.id ?? null, customerHash: customerHash(salt, p.customer.id), ordersRequested: p.orders_requested ?? []});
+  ctx.log('info', 'customer data request recorded', {shop: delivery.shop, dataRequest: p.data_request?.id ?? null});
+  return {outcome: 'applied', resourceId: p.data_request?.id ?? null};
 };
 
 /** Removes the customer's link from every order; the orders stay (they are the shop's, with no PII). */
 export const customerRedact: WebhookHandler = (db, delivery, ctx) => {
   const p = parsePayload(customerPayload, delivery.payload, 'customers/redact');
   const salt = shopsRepo(ctx.appDb).ensure(delivery.shop).customerSalt;
-  const changed = ordersRepo(db).unlinkCustomer(customerHash(salt, p.customer.id), p.orders_to_redact ?? []);
-  ctx.log('info', 'customer redacted', {shop: delivery.shop, orders: changed});
-  return {outcome: 'applied', resourceId: p.customer.id};
+  const hash = customerHash(salt, p.customer.id);
+  const changed = ordersRepo(db).unlinkCustomer(hash, p.orders_to_redact ?? []);
+  const requests = dataRequestsRepo(db).removeForCustomer(hash);
+  ctx.log('info', 'customer redacted', {shop: delivery.shop, orders: changed, dataRequests: requests});
+  // Not the customer id: the receipt would keep, in the clear, the link this webhook asks us to erase.
+  return {outcome: 'applied', resourceId: null};
 };
 
 /**

@@ -3,6 +3,7 @@ import type {Services} from '../../services';
 import {analyticsRouter} from './analytics';
 import {bundlesRouter} from './bundles';
 import {curationRouter} from './curation';
+import {dataRequestsRouter} from './data-requests';
 import {insightsRouter} from './insights';
 import {productsRouter} from './products';
 import {settingsRouter} from './settings';
@@ -23,5 +24,6 @@ export function apiRouter(ctx: Pick<Services, 'shopDbs' | 'models' | 'republish'
   router.use(analyticsRouter(ctx));
   router.use(settingsRouter(ctx));
   router.use(trainingRouter(ctx));
+  router.use(dataRequestsRouter(ctx));
   return router;
 }
