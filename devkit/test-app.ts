@@ -23,6 +23,7 @@ export interface TestApp {
 /** The real app on a random loopback port with a fresh data dir: what every server test talks to over HTTP. */
 export interface TestAppOptions extends ServiceOverrides {
   adminOrigin?: string;
+  trainingConcurrency?: number;
   dataDir?: string;
   apiKey?: string;
   secret?: string;
@@ -40,6 +41,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     port: 0,
     dataDir,
     adminOrigin: opts.adminOrigin,
+    trainingConcurrency: opts.trainingConcurrency,
   };
   const logs: TestApp['logs'] = [];
   const log: Logger = (level, msg, fields) => void logs.push({level, msg, fields});

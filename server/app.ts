@@ -6,7 +6,9 @@ import {frameAncestors} from './auth/frame-ancestors';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
 import {runBackfill} from './backfill/bulk';
+import {defaultTrainingConcurrency} from './config';
 import type {Config} from './config';
+import {createInProcessQueue} from './jobs/queue-in-process';
 import {createTraining} from './jobs/train';
 import {errorHandler} from './http-errors';
 import {createLogger} from './log';
@@ -19,6 +21,7 @@ import type {Services} from './services';
 import {createShopify} from './shopify';
 import {webhooksRouter} from './webhooks';
 import {openAppDb, ShopDbs} from '../storage/open';
+import {trainingQueueRepo} from '../storage/repos/training-queue';
 import {activeModelVersion, loadModelCart, loadModelCompanions} from '../storage/repos/model-serving';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
@@ -39,7 +42,13 @@ export function createServices(config: Config, log: Logger = createLogger(), ove
   const services: Services = {
     ...publishing,
     // A published model reaches the storefront's first paint through the metafields.
-    training: createTraining({dataDir: config.dataDir, log, env: overrides.trainerEnv, published: (shop) => publishMetafields(publishing, shop)}),
+    training: createTraining({
+      dataDir: config.dataDir,
+      log,
+      env: overrides.trainerEnv,
+      queue: (run) => createInProcessQueue({store: trainingQueueRepo(appDb), concurrency: config.trainingConcurrency ?? defaultTrainingConcurrency(), run, log}),
+      published: (shop) => publishMetafields(publishing, shop),
+    }),
     republish:
       overrides.republish ??
       ((shop, productIds) => {

@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {availableParallelism} from 'node:os';
 import {parse as parseToml} from 'smol-toml';
 import {z} from 'zod';
 import {ConfigError} from '../domain/errors';
@@ -13,7 +14,19 @@ export interface Config {
   dataDir: string;
   /** Where Admin API calls go instead of https://<shop>; set only by the demo and tests (the Shopify stand-in). */
   adminOrigin?: string;
+  /** Trainings that run at once, all shops together; unset: `defaultTrainingConcurrency()`. */
+  trainingConcurrency?: number;
+  /** Bytes of models the storefront keeps in memory, all shops together; unset: `DEFAULT_MODEL_CACHE_MB`. */
+  modelCacheBytes?: number;
 }
+
+/** Half the cores, at least one: training is CPU-bound, and the other half serves requests. */
+export function defaultTrainingConcurrency(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+/** About 8 shops of 20k products (measured 60 MiB each as loaded before the bound). */
+export const DEFAULT_MODEL_CACHE_MB = 512;
 
 const env = z.object({
   SHOPIFY_API_KEY: z.string().min(1),
@@ -23,6 +36,8 @@ const env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PAIRWISE_DATA_DIR: z.string().min(1).default('./data'),
   PAIRWISE_ADMIN_ORIGIN: z.url({protocol: /^https?$/}).optional(),
+  PAIRWISE_TRAINING_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  PAIRWISE_MODEL_CACHE_MB: z.coerce.number().int().min(1).max(1_048_576).optional(),
 });
 
 /**
@@ -51,5 +66,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     dataDir: e.PAIRWISE_DATA_DIR,
     adminOrigin: e.PAIRWISE_ADMIN_ORIGIN,
+    trainingConcurrency: e.PAIRWISE_TRAINING_CONCURRENCY ?? defaultTrainingConcurrency(),
+    modelCacheBytes: (e.PAIRWISE_MODEL_CACHE_MB ?? DEFAULT_MODEL_CACHE_MB) * 1024 * 1024,
   };
 }

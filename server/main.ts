@@ -40,6 +40,8 @@ function main(): void {
   }
   const stopSchedule = startSchedule(services);
   resumeBackfills(services);
+  // Trainings queued or running when the last server stopped: queued ones run in order, interrupted ones once more.
+  services.training.resume();
   const server = createApp(services).listen(config.port, () => {
     services.log('info', 'pairwise listening', {port: config.port, appUrl: config.appUrl.href, dataDir: config.dataDir});
   });

@@ -33,6 +33,8 @@ export interface TrainingResponse {
   active: (ActiveModel & {report: {eval?: unknown; orders?: number; products?: number; pairs?: number}}) | null;
   runs: TrainRun[];
   running: TrainRun | null;
+  /** Where the shop's next run stands in the training queue shared by all shops. */
+  queue: {state: 'queued'; ahead: number} | {state: 'running'} | null;
 }
 
 export interface CompanionRow {

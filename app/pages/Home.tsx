@@ -47,12 +47,13 @@ export function Home() {
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<string | null>(null);
   const running = training.data?.running ?? null;
+  const queued = training.data?.queue?.state === 'queued' ? training.data.queue : null;
 
   useEffect(() => {
-    if (!running) return;
+    if (!running && !queued) return;
     const timer = setInterval(() => void training.reload(), POLL_MS);
     return () => clearInterval(timer);
-  }, [running, training]);
+  }, [running, queued, training]);
 
   if ((status.loading && !status.data) || (training.loading && !training.data)) return <PageSkeleton title={t('home.title')} />;
   if (status.error || !status.data) return <Page title={t('home.title')}><ErrorBanner error={status.error!} onRetry={status.reload} /></Page>;
@@ -93,7 +94,7 @@ export function Home() {
   return (
     <Page
       title={t('home.title')}
-      primaryAction={{content: t('home.model.retrain'), onAction: retrain, loading: starting, disabled: running !== null}}
+      primaryAction={{content: t('home.model.retrain'), onAction: retrain, loading: starting, disabled: running !== null || queued !== null}}
     >
       <Layout>
         {startError && <Layout.Section><Banner tone="critical" title={t('home.model.startFailed')}><p>{startError}</p></Banner></Layout.Section>}
@@ -126,6 +127,7 @@ export function Home() {
             ) : (
               <Text as="p">{t('home.model.none')}</Text>
             )}
+            {queued && <Text as="p">{t('home.model.queued', {ahead: formatCount(queued.ahead)})}</Text>}
             {running && (
               <BlockStack gap="200">
                 <Text as="p">{t('home.model.progress', {stage: running.stage ?? '…', percent: formatPercent(running.progress)})}</Text>

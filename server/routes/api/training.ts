@@ -5,8 +5,10 @@ import type {ShopDomain} from '../../../storage/shop-domain';
 import {sendError} from './http';
 
 /**
- * `GET /api/training`: the active model (version, when, backend, its evaluation against the baselines) and
- * the latest runs with live progress. `POST /api/training`: "Retrain now" (409 while a run is going: the job keeps one run per shop).
+ * `GET /api/training`: the active model (version, when, backend, its evaluation against the baselines), the
+ * latest runs with live progress, and where the shop's next run stands in the training queue (`queue`:
+ * `{state: 'queued', ahead}`, `{state: 'running'}` or null). `POST /api/training`: "Retrain now", started at
+ * once when a slot is free, else queued (both 202); 409 while the shop is already queued or running.
  */
 export function trainingRouter(ctx: Pick<Services, 'shopDbs' | 'training'>): express.Router {
   const router = express.Router();
@@ -16,7 +18,7 @@ export function trainingRouter(ctx: Pick<Services, 'shopDbs' | 'training'>): exp
     const active = model.active();
     const runs = model.runs(10);
     const running = runs.find((r) => r.status === 'running') ?? null;
-    return {active, runs, running};
+    return {active, runs, running, queue: ctx.training.position(shop)};
   };
 
   router.get('/training', (_req, res) => {
@@ -27,8 +29,9 @@ export function trainingRouter(ctx: Pick<Services, 'shopDbs' | 'training'>): exp
     const shop = res.locals.shop;
     // The same entry point as the schedule's, so a model trained now is published to the metafields too.
     const result = ctx.training.start(shop);
-    if (!result.started) return sendError(res, 409, 'training_running', result.reason);
-    res.status(202).json({runId: result.runId, ...state(shop)});
+    if (result.started) return void res.status(202).json({runId: result.runId, ...state(shop)});
+    if (result.queued) return void res.status(202).json({queued: true, ahead: result.ahead, ...state(shop)});
+    sendError(res, 409, 'training_running', result.reason);
   });
 
   return router;

@@ -3,7 +3,7 @@ import type {Server} from 'node:http';
 import express from 'express';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {requireSessionToken} from '../../../server/auth/session-token';
-import {trainRunsRepo} from '../../../storage/repos/models';
+import {trainRunsRepo} from '../../../storage/repos/train-runs';
 import {apiRouter} from '../../../server/routes/api';
 import type {ApiApp} from './harness';
 import {call, startApiApp} from './harness';
@@ -32,6 +32,8 @@ beforeAll(async () => {
       },
       done: async () => {},
       stop: async () => {},
+      position: () => null,
+      resume: () => {},
     },
   });
   server = express().use('/api', requireSessionToken(app.services), express.json(), router).listen(0, '127.0.0.1');

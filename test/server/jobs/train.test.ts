@@ -2,21 +2,28 @@ import {mkdtempSync, readFileSync, readdirSync} from 'node:fs';
 import {getPriority, setPriority, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
+import {createInProcessQueue} from '../../../server/jobs/queue-in-process';
 import {TRAINER_NICENESS, createTraining} from '../../../server/jobs/train';
-import {openShopDb} from '../../../storage/open';
+import {openAppDb, openShopDb} from '../../../storage/open';
 import {activeModelVersion} from '../../../storage/repos/model-serving';
 import {adminModelReads} from '../../../storage/repos/model-admin';
 import {ordersRepo} from '../../../storage/repos/orders';
+import {trainingQueueRepo} from '../../../storage/repos/training-queue';
 import type {ShopDomain} from '../../../storage/shop-domain';
 
 const SHOP = 'job-store.myshopify.com' as ShopDomain;
 const dataDir = mkdtempSync(join(tmpdir(), 'pairwise-job-'));
 const db = openShopDb(dataDir, SHOP);
-afterAll(() => db.close());
+const appDb = openAppDb(dataDir);
+afterAll(() => {
+  db.close();
+  appDb.close();
+});
 
 const published: string[] = [];
 const log = () => {};
-const training = createTraining({dataDir, log, published: async (shop) => void published.push(shop)});
+const queue: Parameters<typeof createTraining>[0]['queue'] = (run) => createInProcessQueue({store: trainingQueueRepo(appDb), concurrency: 1, run, log});
+const training = createTraining({dataDir, log, queue, published: async (shop) => void published.push(shop)});
 
 db.transaction(() => {
   const orders = ordersRepo(db);
@@ -78,7 +85,7 @@ describe('training job', () => {
 
   it('marks the run failed when the trainer dies, and the old model stays active', async () => {
     const before = activeModelVersion(db);
-    const faulty = createTraining({dataDir, log, env: {PAIRWISE_TRAINER_FAULT: 'kill-before-flip'}, published: async (shop) => void published.push(shop)});
+    const faulty = createTraining({dataDir, log, queue, env: {PAIRWISE_TRAINER_FAULT: 'kill-before-flip'}, published: async (shop) => void published.push(shop)});
     published.length = 0;
     const r = faulty.start(SHOP);
     await faulty.done(SHOP);
