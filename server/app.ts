@@ -6,7 +6,7 @@ import {frameAncestors} from './auth/frame-ancestors';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
 import {runBackfill} from './backfill/bulk';
-import {defaultTrainingConcurrency} from './config';
+import {DEFAULT_MODEL_CACHE_MB, defaultTrainingConcurrency} from './config';
 import type {Config} from './config';
 import {createInProcessQueue} from './jobs/queue-in-process';
 import {createTraining} from './jobs/train';
@@ -37,7 +37,7 @@ export function createServices(config: Config, log: Logger = createLogger(), ove
   const appDb = openAppDb(config.dataDir);
   const shopDbs = new ShopDbs(config.dataDir);
   const shopify = createShopify(config);
-  const models = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions, loadCart: loadModelCart});
+  const models = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions, loadCart: loadModelCart}, config.modelCacheBytes ?? DEFAULT_MODEL_CACHE_MB * 1024 * 1024);
   const publishing = {config, appDb, shopDbs, shopify, log, models};
   const services: Services = {
     ...publishing,

@@ -45,7 +45,7 @@ function rotatedModel(shift: number, filler = 0): Iterable<ModelPairRow> {
 
 /** What the storefront must show for each anchor under the model active in the file: the proxy's own selection, run here. */
 function servedFrom(db: Db): string[] {
-  const model = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions, loadCart: loadModelCart}).get(SHOP, db);
+  const model = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions, loadCart: loadModelCart}, 64 * 1024 * 1024).get(SHOP, db);
   return ANCHORS.map((a) => JSON.stringify(companionsFor(db, model, a.split(',').map(Number), {limit: 6, block: 'cart'}).map((c) => c.id)));
 }
 
