@@ -13,6 +13,7 @@ const SECTIONS: Record<string, () => Promise<Bench>> = {
   storefront: async () => (await import('./storefront')).benchStorefront,
   trainer: async () => (await import('./trainer')).benchTrainer,
   embedding: async () => (await import('./embedding')).benchEmbedding,
+  isolation: async () => (await import('./isolation')).benchIsolation,
 };
 
 function fmt(n: number | undefined): string {

@@ -1,0 +1,212 @@
+import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {generateStore} from '../devkit/store-generator';
+import type {StoreOrder} from '../devkit/store-generator';
+import {seedShopFile} from '../devkit/seed';
+import {startServerProcess} from '../devkit/server-process';
+import type {ServerProcess} from '../devkit/server-process';
+import {sessionToken} from '../devkit/session-token';
+import {signProxyQuery} from '../devkit/storefront/sign';
+import {trainerCommand} from '../devkit/trainer-command';
+import {orderPayload, signedWebhook} from '../devkit/webhooks';
+import {activeModelVersion} from '../storage/repos/model-serving';
+import {openShopDb} from '../storage/open';
+import type {ShopDomain} from '../storage/shop-domain';
+import type {Bench, BenchRow} from './types';
+
+const HEAVY = 'bench-heavy.myshopify.com' as ShopDomain;
+const SMALL = 'bench-small.myshopify.com' as ShopDomain;
+const WEBHOOKS_PER_S = 20;
+const PROXY_PER_S = 50;
+/** No single request may hang the bench: a blocked loop shows up as a long latency, capped here. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The trainer CLI in DB mode, as the server's training job runs it; stats mode (full is minutes on 300k orders). */
+async function train(dataDir: string, shop: ShopDomain): Promise<void> {
+  const trainer = spawn(...trainerCommand(['--shop', shop, '--data-dir', dataDir, '--model', 'stats']), {stdio: 'ignore'});
+  const code = await new Promise<number | null>((resolve) => trainer.once('exit', resolve));
+  if (code !== 0) throw new Error(`the trainer exited with ${code} for ${shop}`);
+  const check = openShopDb(dataDir, shop);
+  const version = activeModelVersion(check);
+  check.close();
+  if (version === null) throw new Error(`the trainer published no model for ${shop}`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+interface Latencies {
+  p50: number;
+  p99: number;
+  max: number;
+  count: number;
+  failed: number;
+}
+
+function summarise(ms: number[], failed: number): Latencies {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, count: ms.length, failed};
+}
+
+/** One timed request; a non-2xx answer or a network error counts as failed (its time is still recorded). */
+async function timed(url: string, init: RequestInit, ok: (status: number) => boolean, ms: number[]): Promise<boolean> {
+  const t0 = performance.now();
+  try {
+    const res = await fetch(url, {...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)});
+    await res.arrayBuffer();
+    ms.push(performance.now() - t0);
+    return ok(res.status);
+  } catch {
+    ms.push(performance.now() - t0);
+    return false;
+  }
+}
+
+/**
+ * Requests at a fixed rate for `seconds`, each started on schedule whether or not the previous one answered
+ * (an open loop: a stalled server does not slow the sender down and hide its own stall).
+ */
+async function atRate(rate: number, seconds: number, send: (i: number) => Promise<boolean>): Promise<{failed: number}> {
+  const n = Math.round(rate * seconds);
+  const t0 = performance.now();
+  const inFlight: Promise<void>[] = [];
+  let failed = 0;
+  for (let i = 0; i < n; i++) {
+    const wait = t0 + (i * 1000) / rate - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(send(i).then((ok) => void (ok || (failed += 1))));
+  }
+  await Promise.all(inFlight);
+  return {failed};
+}
+
+/** The small shop's storefront and webhook traffic for one phase; returns its latencies. */
+async function smallShopTraffic(server: ServerProcess, seconds: number, orders: StoreOrder[], anchors: number[]) {
+  const hookMs: number[] = [];
+  const proxyMs: number[] = [];
+  const [hooks, proxy] = await Promise.all([
+    atRate(WEBHOOKS_PER_S, seconds, () => {
+      const order = orders.shift();
+      if (!order) throw new Error('ran out of new orders for the small shop');
+      const d = signedWebhook({topic: 'orders/create', shop: SMALL, secret: server.secret, body: orderPayload(order)});
+      return timed(`${server.url}/webhooks`, {method: 'POST', headers: d.headers, body: d.body}, (s) => s === 200, hookMs);
+    }),
+    atRate(PROXY_PER_S, seconds, (i) => {
+      const query = signProxyQuery(new URLSearchParams({products: String(anchors[i % anchors.length])}), {shop: SMALL, secret: server.secret, pathPrefix: '/apps/pairwise'});
+      return timed(`${server.url}/proxy/recommendations?${query}`, {}, (s) => s === 200, proxyMs);
+    }),
+  ]);
+  return {webhook: summarise(hookMs, hooks.failed), proxy: summarise(proxyMs, proxy.failed)};
+}
+
+/**
+ * The heavy shop's merchant at work: saving a setting that republishes every list, opening Insights and
+ * searching the catalogue, each in its own back-to-back loop, until `stop` resolves.
+ */
+async function heavyAdminLoops(server: ServerProcess, stop: Promise<void>, searchWords: string[]) {
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+  const auth = async () => ({Authorization: `Bearer ${await sessionToken({shop: HEAVY, apiKey: server.apiKey, secret: server.secret})}`});
+  const ok = (s: number) => s === 200;
+  const loop = async (call: (i: number) => Promise<boolean>) => {
+    let failed = 0;
+    for (let i = 0; !stopped; i++) if (!(await call(i))) failed += 1;
+    return failed;
+  };
+  const settingsMs: number[] = [];
+  const insightsMs: number[] = [];
+  const searchMs: number[] = [];
+  const [settingsFailed, insightsFailed, searchFailed] = await Promise.all([
+    loop(async (i) => timed(`${server.url}/api/settings`, {
+      method: 'PUT',
+      headers: {...(await auth()), 'Content-Type': 'application/json'},
+      body: JSON.stringify({maxItems: i % 2 ? 4 : 5}),
+    }, ok, settingsMs)),
+    loop(async () => timed(`${server.url}/api/insights`, {headers: await auth()}, ok, insightsMs)),
+    loop(async (i) => timed(`${server.url}/api/products?${new URLSearchParams({query: searchWords[i % searchWords.length]})}`, {headers: await auth()}, ok, searchMs)),
+  ]);
+  return {
+    settings: summarise(settingsMs, settingsFailed),
+    insights: summarise(insightsMs, insightsFailed),
+    search: summarise(searchMs, searchFailed),
+  };
+}
+
+const ms = (n: number) => `${n.toFixed(n >= 100 ? 0 : 1)} ms`;
+const brief = (l: Latencies) => `p50 ${ms(l.p50)}, p99 ${ms(l.p99)}, max ${ms(l.max)}, ${l.count} calls${l.failed ? `, ${l.failed} failed` : ''}`;
+
+/**
+ * One process serving two shops: a small shop's webhooks and storefront requests at a steady rate, alone and
+ * then while a heavy shop's merchant saves settings (republishing every list), opens Insights and searches in
+ * a loop. The small shop's latency should not notice the heavy one (issue [H]).
+ */
+export const benchIsolation: Bench = async ({quick}) => {
+  const seconds = quick ? 5 : 10;
+  const heavySize = quick ? {products: 10_000, orders: 60_000} : {products: 50_000, orders: 300_000};
+  const dataDir = mkdtempSync(join(tmpdir(), 'pw-bench-isolation-'));
+  let server: ServerProcess | undefined;
+  try {
+    const t0 = performance.now();
+    const heavy = generateStore({seed: 11, ...heavySize});
+    seedShopFile(dataDir, HEAVY, heavy).close();
+    // The small shop: its first 300 orders are history, the rest arrive as webhooks during the run.
+    const smallStore = generateStore({seed: 12, products: 300, orders: 300 + 2 * (WEBHOOKS_PER_S * seconds + 20)});
+    const smallOrders = [...smallStore.orders()];
+    seedShopFile(dataDir, SMALL, {products: smallStore.products, orders: function* () {
+      yield* smallOrders.slice(0, 300);
+    }}).close();
+    const seededS = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    await train(dataDir, SMALL);
+    await train(dataDir, HEAVY);
+    const trainedS = (performance.now() - t1) / 1000;
+    const newOrders = smallOrders.slice(300);
+    const anchors = smallStore.products.filter((p) => p.status === 'active' && p.available && !p.giftCard).map((p) => p.id);
+    const searchWords = [...new Set(heavy.products.slice(0, 50).map((p) => p.title.split(/\s+/)[0].toLowerCase()))];
+
+    server = await startServerProcess({dataDir});
+    // Warm-up (JIT, both shops' files and models) without recording.
+    await smallShopTraffic(server, 1, newOrders, anchors);
+    const reference = await smallShopTraffic(server, seconds, newOrders, anchors);
+
+    let release!: () => void;
+    const stop = new Promise<void>((r) => (release = r));
+    const admin = heavyAdminLoops(server, stop, searchWords);
+    // Let the first republish start before the small shop's traffic does.
+    await new Promise((r) => setTimeout(r, 500));
+    const loaded = await smallShopTraffic(server, seconds, newOrders, anchors);
+    release();
+    const heavyCalls = await admin;
+
+    const log = server.stderr;
+    const republishFailures = (log.match(/metafield republish failed/g) ?? []).length;
+    if (server.pid < 0) throw new Error('the server is gone');
+    const alive = await fetch(`${server.url}/api/status`).then(() => true, () => false);
+    if (!alive) throw new Error(`the server stopped answering: ${log.slice(-2000)}`);
+    const heavyNote = `heavy shop ${heavySize.products} products / ${heavySize.orders} orders (stats model; seeded in ${seededS.toFixed(0)} s, trained in ${trainedS.toFixed(0)} s): `
+      + `PUT /api/settings ${brief(heavyCalls.settings)}; GET /api/insights ${brief(heavyCalls.insights)}; GET /api/products?query ${brief(heavyCalls.search)}; `
+      + `${republishFailures} republishes ended at the missing offline session, as expected with no Shopify`;
+    const rows: BenchRow[] = [
+      {
+        name: `small shop webhook p99 beside a heavy admin (${WEBHOOKS_PER_S}/s, ${seconds} s)`,
+        value: loaded.webhook.p99, unit: 'ms', reference: reference.webhook.p99, referenceName: 'small shop alone p99 ms',
+        ratio: loaded.webhook.p99 / Math.max(reference.webhook.p99, 0.001), target: '<= 50 ms',
+        note: `loaded ${brief(loaded.webhook)}; alone ${brief(reference.webhook)}`,
+      },
+      {
+        name: `small shop proxy p99 beside a heavy admin (${PROXY_PER_S}/s, ${seconds} s)`,
+        value: loaded.proxy.p99, unit: 'ms', reference: reference.proxy.p99, referenceName: 'small shop alone p99 ms',
+        ratio: loaded.proxy.p99 / Math.max(reference.proxy.p99, 0.001), target: '<= 20 ms',
+        note: `loaded ${brief(loaded.proxy)}; alone ${brief(reference.proxy)}; ${heavyNote}`,
+      },
+    ];
+    return rows;
+  } finally {
+    await server?.close();
+    rmSync(dataDir, {recursive: true, force: true});
+  }
+};
