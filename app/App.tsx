@@ -5,6 +5,7 @@ import type {ReactElement} from 'react';
 import {t} from './i18n/t';
 import {Analytics} from './pages/Analytics';
 import {Bundles} from './pages/Bundles';
+import {DataRequests} from './pages/DataRequests';
 import {Home} from './pages/Home';
 import {Insights} from './pages/Insights';
 import {Recommendations} from './pages/Recommendations';
@@ -19,6 +20,7 @@ const PAGES: Record<AppPath, () => ReactElement> = {
   '/insights': Insights,
   '/analytics': Analytics,
   '/settings': Settings,
+  '/data-requests': DataRequests,
 };
 
 /** Polaris and polaris-viz around the current page; the admin's sidebar entries come from `ui-nav-menu`. */
@@ -35,6 +37,7 @@ export function App() {
           <a href="/insights">{t('nav.insights')}</a>
           <a href="/analytics">{t('nav.analytics')}</a>
           <a href="/settings">{t('nav.settings')}</a>
+          <a href="/data-requests">{t('nav.dataRequests')}</a>
         </ui-nav-menu>
         <Page key={path} />
       </PolarisVizProvider>

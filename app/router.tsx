@@ -1,7 +1,7 @@
 import {useEffect, useState} from 'react';
 
 /** The admin's pages; App Bridge's nav menu links to these paths inside the app's iframe. */
-export const PATHS = ['/', '/recommendations', '/bundles', '/insights', '/analytics', '/settings'] as const;
+export const PATHS = ['/', '/recommendations', '/bundles', '/insights', '/analytics', '/settings', '/data-requests'] as const;
 export type AppPath = (typeof PATHS)[number];
 
 const current = (): AppPath => {

@@ -1,9 +1,10 @@
 import type {CatalogProduct} from '../../domain/catalog';
+import type {CustomerDataExport, DataRequestSummary} from '../../domain/data-requests';
 import type {Settings} from '../../domain/settings';
 import type {HiddenReason} from '../../domain/showability';
 import type {ActiveModel, ModelBundle, RankedCompanion, TopPair, TrainRun} from '../../domain/model';
 
-export type {CatalogProduct, HiddenReason, RankedCompanion, Settings, TrainRun};
+export type {CatalogProduct, CustomerDataExport, DataRequestSummary, HiddenReason, RankedCompanion, Settings, TrainRun};
 
 /** The answers of the `/api` routes, as the page reads them. */
 export interface Paged<T> {
@@ -78,3 +79,5 @@ export interface AnalyticsResponse {
   holdout: {share: number; events: Record<string, number>};
   store: {orders: number; revenue: number; currency: string | null};
 }
+
+export type DataRequestsResponse = Paged<DataRequestSummary>;

@@ -1,5 +1,5 @@
 import {execSync} from 'node:child_process';
-import {existsSync, mkdirSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
@@ -10,6 +10,7 @@ import {trainRunsRepo} from '../../storage/repos/models';
 import type {ApiApp} from '../server/api/harness';
 import {sessionToken, startApiApp} from '../server/api/harness';
 import {pid, seedStore} from '../server/api/fixture';
+import {sendWebhook, signedWebhook} from '../../devkit/webhooks';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -216,6 +217,23 @@ describe.skipIf(!existsSync(CHROMIUM))('the embedded admin in Chromium', () => {
     await refused.goto(`${app.url}/`);
     await eventually(() => refused.getByText('Your session could not be verified').count()).toBe(1);
     await refused.close();
+  });
+
+  it('Data requests: a customer\'s request is listed and its JSON downloads with their orders', async () => {
+    const orders = [BASE * 10, BASE * 10 + 1];
+    const body = {shop_id: 1, shop_domain: SHOP, orders_requested: orders, customer: {id: 5150, email: 'asker@example.com', phone: '555-0100'}, data_request: {id: 9999}};
+    expect((await sendWebhook(`${app.url}/webhooks`, signedWebhook({topic: 'customers/data_request', shop: SHOP, secret: app.secret, body}))).status).toBe(200);
+    await open('Data requests');
+    const row = page.getByRole('row').filter({hasText: '9999'});
+    await eventually(() => row.count()).toBe(1);
+    expect(await row.innerText()).toMatch(/9999\s+2/);
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', {name: 'Download JSON of request 9999'}).click()]);
+    expect(download.suggestedFilename()).toBe('pairwise-data-request-9999.json');
+    const held = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    expect(held.orders.map((o: {orderId: number}) => o.orderId)).toEqual(orders);
+    expect(held.products.map((p: {title: string}) => p.title)).toEqual(expect.arrayContaining(['Espresso beans', 'Milk frother']));
+    expect(requests).toContain('GET /api/data-requests/1');
+    await shoot('data-requests');
   });
 
   it('sent a session token with every api call and threw no page errors', async () => {
