@@ -13,6 +13,7 @@ import {createTraining} from './jobs/train';
 import {errorHandler} from './http-errors';
 import {createLogger} from './log';
 import type {Logger} from './log';
+import {publishExperiment} from './publish/app-metafields';
 import {publishMetafields} from './publish/metafields';
 import {ModelCache} from './recommend/model-cache';
 import {apiRouter} from './routes/api';
@@ -27,7 +28,7 @@ import {activeModelVersion, loadModelCart, loadModelCompanions} from '../storage
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
 
 /** Parts a caller may replace: the demo and tests, where Shopify is a stand-in or absent. */
-export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled'>> & {trainerEnv?: Record<string, string>};
+export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled' | 'publishExperiment'>> & {trainerEnv?: Record<string, string>};
 
 /**
  * Opens the databases, builds the Shopify client and wires the jobs to each other, once: the only place that
@@ -53,6 +54,11 @@ export function createServices(config: Config, log: Logger = createLogger(), ove
       overrides.republish ??
       ((shop, productIds) => {
         publishMetafields(publishing, shop, productIds).catch((err) => log('warn', 'metafield republish failed', {shop, error: String(err)}));
+      }),
+    publishExperiment:
+      overrides.publishExperiment ??
+      ((shop, period) => {
+        publishExperiment(publishing, shop, period).catch((err) => log('warn', 'experiment publish failed', {shop, error: String(err)}));
       }),
     onInstalled:
       overrides.onInstalled ??

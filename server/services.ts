@@ -3,6 +3,7 @@ import type {Config} from './config';
 import type {Training} from './jobs/train';
 import type {Logger} from './log';
 import type {ModelCache} from './recommend/model-cache';
+import type {ExperimentPeriod} from '../domain/experiment';
 import type {Db, ShopDbs} from '../storage/open';
 import type {ShopDomain} from '../storage/shop-domain';
 
@@ -22,6 +23,8 @@ export interface Services {
   training: Training;
   /** Pins, exclusions or settings changed for these products: their metafields are republished in the background. */
   republish(shop: ShopDomain, productIds: number[]): void;
+  /** The holdout experiment's running period changed: it is written to the app-data metafield in the background. */
+  publishExperiment(shop: ShopDomain, period: ExperimentPeriod): void;
   /** A shop installed (or re-installed) the app and we hold its offline token: its backfill starts. */
   onInstalled(shop: ShopDomain): void;
 }

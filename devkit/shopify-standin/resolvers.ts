@@ -181,7 +181,8 @@ type MetafieldsSetInput = {ownerId: string; namespace?: string | null; key: stri
 
 /** metafieldsSet: all or nothing, as Shopify documents it; at most 25 inputs per call. */
 function metafieldsSet(ctx: RequestContext, inputs: MetafieldsSetInput[]) {
-  requireScope(ctx, 'write_products', 'metafieldsSet');
+  // App-data metafields (owner: the app's own installation) need no access scope; a product's need write_products.
+  if (!inputs.length || inputs.some((i) => parseGid(i.ownerId)?.type !== 'AppInstallation')) requireScope(ctx, 'write_products', 'metafieldsSet');
   if (inputs.length > METAFIELDS_SET_MAX) {
     throw new GraphQLError(`The input array size of ${inputs.length} is greater than the maximum allowed of ${METAFIELDS_SET_MAX}.`, {
       extensions: {code: 'MAX_INPUT_SIZE_EXCEEDED'},
@@ -189,35 +190,38 @@ function metafieldsSet(ctx: RequestContext, inputs: MetafieldsSetInput[]) {
   }
   const shop = ctx.shop;
   const userErrors: {field: string[]; message: string; code: string; elementIndex: number}[] = [];
-  const planned: {input: MetafieldsSetInput; ownerId: number; namespace: string; type: string}[] = [];
+  const planned: {input: MetafieldsSetInput; ownerId: number; namespace: string; type: string; store: Map<string, MetafieldRecord>}[] = [];
   inputs.forEach((input, i) => {
     const error = (field: string, message: string, code: string) => userErrors.push({field: ['metafields', String(i), field], message, code, elementIndex: i});
     const owner = parseGid(input.ownerId);
-    if (!owner || owner.type !== 'Product' || !shop.products.has(owner.id)) return error('ownerId', 'Owner does not exist.', 'INVALID_VALUE');
+    // https://shopify.dev/docs/apps/custom-data/metafields/app-data: an app may own metafields on its own installation only.
+    const installation = owner?.type === 'AppInstallation' && owner.id === ctx.appId;
+    if (!owner || !(installation || (owner.type === 'Product' && shop.products.has(owner.id)))) return error('ownerId', 'Owner does not exist.', 'INVALID_VALUE');
     const namespace = resolveNamespace(input.namespace, ctx.appId);
     if (namespace.startsWith('app--') && !namespace.startsWith(`app--${ctx.appId}`)) {
       return error('namespace', 'Access to this namespace and key on Metafields for this resource type is not allowed.', 'APP_NOT_AUTHORIZED');
     }
     if (namespace.length < 3) return error('namespace', 'Namespace is too short (minimum is 3 characters)', 'TOO_SHORT');
     if (input.key.length < 2) return error('key', 'Key is too short (minimum is 2 characters)', 'TOO_SHORT');
-    const existing = shop.metafields.get(shop.metafieldKey(owner.id, namespace, input.key));
+    const store = installation ? shop.appMetafields : shop.metafields;
+    const existing = store.get(shop.metafieldKey(owner.id, namespace, input.key));
     const type = input.type ?? existing?.type;
     if (!type) return error('type', "Type can't be blank", 'BLANK');
     if (!METAFIELD_TYPES.has(type)) return error('type', `Type '${type}' is not a valid metafield type.`, 'INVALID_TYPE');
     const problem = valueProblem(type, input.value, shop);
     if (problem) return error('value', problem, 'INVALID_VALUE');
-    planned.push({input, ownerId: owner.id, namespace, type});
+    planned.push({input, ownerId: owner.id, namespace, type, store});
   });
   if (userErrors.length > 0) return {metafields: null, userErrors};
   const now = new Date().toISOString();
-  const written = planned.map(({input, ownerId, namespace, type}) => {
+  const written = planned.map(({input, ownerId, namespace, type, store}) => {
     const key = shop.metafieldKey(ownerId, namespace, input.key);
-    const existing = shop.metafields.get(key);
+    const existing = store.get(key);
     const record: MetafieldRecord = {
       id: existing?.id ?? newId(), ownerId, namespace, key: input.key, type, value: input.value,
       createdAt: existing?.createdAt ?? now, updatedAt: now,
     };
-    shop.metafields.set(key, record);
+    store.set(key, record);
     return metafieldNode(record);
   });
   return {metafields: written, userErrors: []};
@@ -300,6 +304,7 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
       if (args.reverse) list.reverse();
       return connection(list, args, ctx, orderNode);
     },
+    currentAppInstallation: (_s, _a, ctx) => ({id: gid('AppInstallation', ctx.appId)}),
     currentBulkOperation: (_s, args, ctx) => {
       if (args.type === 'MUTATION') return null;
       const op = ctx.shop.currentBulkOperation();

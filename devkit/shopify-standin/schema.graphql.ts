@@ -167,7 +167,10 @@ type QueryRoot {
   order(id: ID!): Order
   orders(first: Int, after: String, last: Int, before: String, reverse: Boolean, sortKey: OrderSortKeys, query: String): OrderConnection!
   currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
+  currentAppInstallation: AppInstallation!
 }
+
+type AppInstallation { id: ID! }
 
 type Mutation {
   bulkOperationRunQuery(query: String!, groupObjects: Boolean): BulkOperationRunQueryPayload

@@ -52,6 +52,8 @@ export class ShopState {
   readonly products = new Map<number, StoreProduct>();
   readonly orders: StoreOrder[] = [];
   readonly metafields = new Map<string, MetafieldRecord>();
+  /** App-data metafields, owned by the app's installation on this shop (gid://shopify/AppInstallation/<app id>). */
+  readonly appMetafields = new Map<string, MetafieldRecord>();
   readonly bulkOperations = new Map<number, BulkOperationRecord>();
   readonly bucket: LeakyBucket;
 

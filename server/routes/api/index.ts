@@ -14,7 +14,7 @@ import {trainingRouter} from './training';
  * Everything under `/api`, for the embedded admin. Mounted by createApp behind requireSessionToken, which sets
  * `res.locals.shop`; every handler reads the shop from there and nowhere else.
  */
-export function apiRouter(ctx: Pick<Services, 'shopDbs' | 'models' | 'republish' | 'training'>): express.Router {
+export function apiRouter(ctx: Pick<Services, 'shopDbs' | 'models' | 'republish' | 'publishExperiment' | 'training'>): express.Router {
   const router = express.Router();
   router.use(statusRouter(ctx));
   router.use(productsRouter(ctx));

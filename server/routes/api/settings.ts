@@ -2,6 +2,7 @@ import express from 'express';
 import type {Services} from '../../services';
 import {catalogRepo} from '../../../storage/repos/catalog';
 import {settingsPatchSchema} from '../../../domain/settings';
+import {experimentPeriodsRepo} from '../../../storage/repos/experiment-periods';
 import {settingsRepo} from '../../../storage/repos/settings';
 import type {Settings} from '../../../domain/settings';
 import {missingProducts, notFound, parse, sendError} from './http';
@@ -12,7 +13,7 @@ const BLOCK_SETTINGS: (keyof Settings)[] = [
 ];
 
 /** `GET/PUT /api/settings`: block defaults, holdout share, retrain schedule, retention. */
-export function settingsRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): express.Router {
+export function settingsRouter(ctx: Pick<Services, 'shopDbs' | 'republish' | 'publishExperiment'>): express.Router {
   const router = express.Router();
   router.get('/settings', (_req, res) => {
     res.json({settings: settingsRepo(ctx.shopDbs.get(res.locals.shop)).get()});
@@ -32,6 +33,9 @@ export function settingsRouter(ctx: Pick<Services, 'shopDbs' | 'republish'>): ex
     const settings = settingsRepo(db).update(patch);
     const changed = BLOCK_SETTINGS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
     if (changed) ctx.republish(shop, catalogRepo(db).allIds());
+    // A new share starts a new experiment period (fresh salt); the storefront learns it from the app-data metafield.
+    const periods = experimentPeriodsRepo(db);
+    if (before.holdoutShare !== settings.holdoutShare || !periods.current()) ctx.publishExperiment(shop, periods.forShare(settings.holdoutShare));
     res.json({settings});
   });
   return router;

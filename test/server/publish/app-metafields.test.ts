@@ -1,0 +1,71 @@
+import {randomBytes} from 'node:crypto';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {offlineSession} from '../../../server/auth/offline-session';
+import {experimentPeriodsRepo} from '../../../storage/repos/experiment-periods';
+import {parseShopDomain} from '../../../storage/shop-domain';
+import {startTestApp} from '../../../devkit/test-app';
+import type {TestApp} from '../../../devkit/test-app';
+import {sessionToken} from '../../../devkit/session-token';
+import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import type {ShopState} from '../../../devkit/shopify-standin/state';
+
+// Saving the holdout share writes the experiment period to the app-data metafield on the app installation
+// (currentAppInstallation + metafieldsSet, against the stand-in), and a new share starts a new period.
+
+const SHOP = parseShopDomain('experiment.myshopify.com')!;
+let standin: ShopifyStandin;
+let shopState: ShopState;
+let app: TestApp;
+let token: string;
+
+beforeAll(async () => {
+  const apiKey = `key-${randomBytes(4).toString('hex')}`;
+  const secret = randomBytes(16).toString('hex');
+  standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
+  shopState = standin.addShop(SHOP);
+  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}});
+  token = await sessionToken({shop: SHOP, apiKey, secret});
+  await offlineSession(app.services, SHOP, token);
+});
+afterAll(async () => {
+  await app?.close();
+  await standin?.close();
+});
+
+const saveShare = async (holdoutShare: number) => {
+  const res = await fetch(`${app.url}/api/settings`, {
+    method: 'PUT',
+    headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'},
+    body: JSON.stringify({holdoutShare}),
+  });
+  expect(res.status).toBe(200);
+};
+/** What the storefront would read as app.metafields.pairwise.experiment.value, once the background write lands. */
+const published = async (period: number) => {
+  await expect.poll(() => [...shopState.appMetafields.values()].find((m) => m.namespace === 'pairwise' && m.key === 'experiment')?.value, {timeout: 5000})
+    .toContain(`"period":${period}`);
+  const record = [...shopState.appMetafields.values()].find((m) => m.namespace === 'pairwise' && m.key === 'experiment')!;
+  expect(record.type).toBe('json');
+  return JSON.parse(record.value) as {period: number; salt: string; share: number};
+};
+
+describe('experiment app-data metafield', () => {
+  it('a saved share is published; the same share keeps its period; a new share starts a new one with a new salt', async () => {
+    await saveShare(0.2);
+    const first = await published(1);
+    expect(first).toMatchObject({period: 1, share: 0.2});
+    expect(first.salt).toMatch(/^[0-9a-f]{24}$/);
+
+    await saveShare(0.2);
+    expect(experimentPeriodsRepo(app.services.shopDbs.get(SHOP)).all()).toHaveLength(1);
+
+    await saveShare(0.3);
+    const second = await published(2);
+    expect(second).toMatchObject({period: 2, share: 0.3});
+    expect(second.salt).not.toBe(first.salt);
+    const periods = experimentPeriodsRepo(app.services.shopDbs.get(SHOP)).all();
+    expect(periods.map((p) => [p.period, p.share, p.endedAt === null])).toEqual([[1, 0.2, false], [2, 0.3, true]]);
+    // No product metafield was written for this: app-data metafields live on the installation.
+    expect(shopState.metafields.size).toBe(0);
+  });
+});
