@@ -71,6 +71,8 @@ export function parseAddJson(body: {items?: unknown[]; id?: unknown; quantity?: 
 export class Cart {
   readonly token = randomBytes(8).toString('hex');
   lines: CartLine[] = [];
+  /** Cart attributes (`/cart/update.js`), which Shopify copies into the order's `note_attributes`. */
+  attributes: Record<string, string> = {};
 
   constructor(private readonly catalog: Catalog) {}
 
@@ -107,6 +109,23 @@ export class Cart {
     else this.lines[index].quantity = quantity;
   }
 
+  /**
+   * `/cart/update.js` attributes: merged into the cart's, a key set to "" is removed, as
+   * https://shopify.dev/docs/api/ajax/reference/cart#update-cart-attributes documents.
+   */
+  updateAttributes(attributes: Record<string, unknown>): void {
+    for (const [key, value] of Object.entries(attributes)) {
+      const text = value === null || value === undefined ? '' : String(value);
+      if (text === '') delete this.attributes[key];
+      else this.attributes[key] = text;
+    }
+  }
+
+  /** The attributes as an order webhook carries them: `note_attributes`, a list of `{name, value}`. */
+  noteAttributes(): {name: string; value: string}[] {
+    return Object.entries(this.attributes).map(([name, value]) => ({name, value}));
+  }
+
   ajaxLine(line: CartLine) {
     const product = this.catalog.byVariant.get(line.variantId)!;
     const price = product.price;
@@ -133,6 +152,7 @@ export class Cart {
       item_count: items.reduce((n, i) => n + i.quantity, 0),
       total_price: items.reduce((n, i) => n + i.line_price, 0),
       currency,
+      attributes: {...this.attributes},
       items,
     };
   }

@@ -1,6 +1,7 @@
 /**
  * The preview storefront: product and cart pages built around the REAL extension blocks, the Ajax Cart API the
- * blocks call (/cart/add, /cart/add.js with `sections`, /cart.js, /cart/change(.js)), the Section Rendering API,
+ * blocks call (/cart/add, /cart/add.js with `sections`, /cart.js, /cart/change(.js), /cart/update.js attributes),
+ * the Section Rendering API,
  * and `/apps/pairwise/*` either forwarded to the app server with a signed query, as Shopify's app proxy does, or
  * answered by a small stand-in built on `recommendationsFor`. Tests drive it with Chromium; the demo shows it.
  * Every storefront route, the app proxy included, also answers under a locale prefix (`/fr/...`) or, for a
@@ -259,6 +260,30 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
       const added = cart.add(requests).map((line) => cart.ajaxLine(line));
       const sectionHtml = asked ? {sections: renderSections(asked, context(req, cart))} : {};
       response.json(single ? {...added[0], ...sectionHtml} : {items: added, ...sectionHtml});
+    } catch (err) {
+      sendCartError(response, err);
+    }
+  });
+
+  // Cart attributes: JSON `{attributes: {...}}` or form fields `attributes[key]=value`; answered with the cart.
+  app.post('/cart/update.js', body, (req, response) => {
+    const cart = cartOf(req, response);
+    try {
+      let attributes: Record<string, unknown> = {};
+      if (req.is('application/json')) {
+        try {
+          attributes = (JSON.parse(String(req.body || '{}')) as {attributes?: Record<string, unknown>}).attributes ?? {};
+        } catch {
+          throw new CartError(400, 'Invalid JSON');
+        }
+      } else {
+        for (const [name, value] of new URLSearchParams(String(req.body ?? ''))) {
+          const key = /^attributes\[([^\]]+)\]$/.exec(name)?.[1];
+          if (key) attributes[key] = value;
+        }
+      }
+      cart.updateAttributes(attributes);
+      response.json(cart.ajax(currency));
     } catch (err) {
       sendCartError(response, err);
     }

@@ -19,6 +19,7 @@ if (!customElements.get('pairwise-bundle')) {
           if (row) Pairwise.track(this.dataset.proxy, 'clicked', 'fbt', this.anchor, row.dataset.product);
         });
         const companions = this.rows().filter((row) => row.hasAttribute('data-companion'));
+        if (Pairwise.heldOut()) return;
         companions.forEach((row) => Pairwise.track(this.dataset.proxy, 'rendered', 'fbt', this.anchor, row.dataset.product));
         Pairwise.onView(this, () => companions.forEach((row) => Pairwise.track(this.dataset.proxy, 'viewed', 'fbt', this.anchor, row.dataset.product)));
         this.update();

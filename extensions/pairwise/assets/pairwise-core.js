@@ -33,7 +33,30 @@
   // Dawn's cart drawer or notification renders the sections it asks for; other themes get the cart bubble.
   const themeCart = () => document.querySelector('cart-drawer') || document.querySelector('cart-notification');
 
+  // The holdout experiment's visitor reaches the order: cart attributes, which Shopify copies into the order's
+  // note_attributes (https://shopify.dev/docs/api/ajax/reference/cart#update-cart-attributes). The leading
+  // underscore keeps them out of checkout. Set once: only when the cart does not hold them already. The server
+  // reads the visitor and period and derives the arm itself; _pairwise_arm is for the merchant's eyes only.
+  const experiment = window.PairwiseExperiment;
+  if (experiment && experiment.visitor) {
+    const wanted = {_pairwise_visitor: experiment.visitor, _pairwise_period: String(experiment.period), _pairwise_arm: experiment.arm};
+    fetch(root() + 'cart.js', {headers: {Accept: 'application/json'}})
+      .then((res) => res.json())
+      .then((cart) => {
+        const held = cart.attributes || {};
+        if (Object.keys(wanted).every((k) => held[k] === wanted[k])) return;
+        return fetch(root() + 'cart/update.js', {
+          method: 'POST',
+          headers: {'Content-Type': 'application/json', Accept: 'application/json'},
+          body: JSON.stringify({attributes: wanted}),
+        });
+      })
+      .catch(() => {});
+  }
+
   window.Pairwise = {
+    /** True when this visitor is held out: the block is hidden and its shown-events are not sent. */
+    heldOut: () => document.documentElement.getAttribute('data-pairwise-arm') === 'holdout',
     root,
     /** Queues one event for the app proxy at `proxy` (the element's data-proxy). */
     track(proxy, type, block, anchor, product) {

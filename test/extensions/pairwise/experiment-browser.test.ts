@@ -103,6 +103,32 @@ describe.skipIf(!existsSync(chromiumPath))('holdout experiment in Chromium', () 
     expect(seen.arm).toBe(armFor(experiment, seen.visitor!));
   });
 
+  it.each(['holdout', 'exposed'])('a %s visitor: the cart carries the visitor, period and arm as attributes, set once', async (arm) => {
+    const id = visitorIn(arm);
+    const page = await shopper(id, true);
+    const updates: string[] = [];
+    page.on('request', (r) => r.url().endsWith('/cart/update.js') && updates.push(r.url()));
+    await page.goto(`${store.url}/products/pour-over-kettle`);
+    const attributes = () => page.evaluate(async () => ((await (await fetch('/cart.js')).json()) as {attributes: Record<string, string>}).attributes);
+    const wanted = {_pairwise_visitor: id, _pairwise_period: '3', _pairwise_arm: arm};
+    await expect.poll(attributes).toEqual(wanted);
+    await page.reload();
+    await page.waitForLoadState('networkidle');
+    expect(await attributes()).toEqual(wanted);
+    expect(updates).toHaveLength(1);
+    await page.context().close();
+  });
+
+  it('a held-out visitor sends no shown-events for the hidden block', async () => {
+    const before = store.events.length;
+    const page = await shopper(visitorIn('holdout'), true);
+    await page.goto(`${store.url}/products/pour-over-kettle`);
+    await page.waitForLoadState('networkidle');
+    await page.context().close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(store.events.slice(before).filter((e) => e.type === 'rendered' || e.type === 'viewed')).toEqual([]);
+  });
+
   it('without analytics consent: no id is stored and the block shows', async () => {
     const seen = await productPage(await shopper(visitorIn('holdout'), false));
     expect(seen).toEqual({shift: 0, arm: 'none', visible: true, visitor: null});
