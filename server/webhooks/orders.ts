@@ -3,6 +3,7 @@ import {z} from 'zod';
 import {ordersRepo} from '../../storage/repos/orders';
 import type {OrderLineRecord, OrderRecord} from '../../storage/repos/orders';
 import {shopsRepo} from '../../storage/repos/shops';
+import {recordExperimentOrder} from './experiment-order';
 import {money, parsePayload, shopifyId, timestamp} from './payload';
 import type {WebhookHandler} from './types';
 
@@ -81,7 +82,9 @@ export function orderFromWebhook(payload: unknown, customerSalt: string): OrderR
 export const upsertOrder: WebhookHandler = (db, delivery, ctx) => {
   const salt = shopsRepo(ctx.appDb).ensure(delivery.shop).customerSalt;
   const order = orderFromWebhook(delivery.payload, salt);
-  return {outcome: ordersRepo(db).upsert(order), resourceId: order.orderId};
+  const outcome = ordersRepo(db).upsert(order);
+  if (outcome === 'applied') recordExperimentOrder(db, order.orderId, delivery.payload);
+  return {outcome, resourceId: order.orderId};
 };
 
 export const deleteOrder: WebhookHandler = (db, delivery) => {

@@ -1,0 +1,28 @@
+import {perDb} from '../per-db';
+import type {Db} from '../open';
+import type {Arm} from '../../domain/experiment';
+
+export interface ExperimentOrder {
+  orderId: number;
+  period: number;
+  visitorId: string;
+  arm: Arm;
+}
+
+/** experiment_orders: the experiment visitor and derived arm of each order that carried one. */
+function createExperimentOrdersRepo(db: Db) {
+  const put = db.prepare<[number, number, string, string]>(
+    `INSERT INTO experiment_orders (order_id, period, visitor_id, arm) VALUES (?, ?, ?, ?)
+     ON CONFLICT (order_id) DO UPDATE SET period = excluded.period, visitor_id = excluded.visitor_id, arm = excluded.arm`,
+  );
+  const get = db.prepare<[number], {order_id: number; period: number; visitor_id: string; arm: Arm}>('SELECT * FROM experiment_orders WHERE order_id = ?');
+  return {
+    record: (o: ExperimentOrder): void => void put.run(o.orderId, o.period, o.visitorId, o.arm),
+    get(orderId: number): ExperimentOrder | undefined {
+      const r = get.get(orderId);
+      return r && {orderId: r.order_id, period: r.period, visitorId: r.visitor_id, arm: r.arm};
+    },
+  };
+}
+
+export const experimentOrdersRepo = perDb(createExperimentOrdersRepo);
