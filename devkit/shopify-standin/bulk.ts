@@ -1,9 +1,20 @@
 /**
- * Bulk query operations, after https://shopify.dev/docs/api/usage/bulk-operations/queries:
- * `bulkOperationRunQuery` checks the query (one top-level connection, nested connections at most two levels
- * deep), answers CREATED, moves to RUNNING, writes the result as JSONL (one object per line; a nested
- * connection's nodes become their own lines after their parent, carrying `__parentId`) and ends COMPLETED with
- * `objectCount`, `fileSize` and a `url` the result is downloaded from (null when nothing matched).
+ * Bulk query operations as API 2026-10 runs them, after https://shopify.dev/docs/api/usage/bulk-operations/queries
+ * and https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/bulkOperationRunQuery:
+ * `bulkOperationRunQuery` checks the query (one top-level connection, at most five connections, nested at most
+ * two levels deep), answers CREATED, moves to RUNNING, writes the result as JSONL (one object per line; a nested
+ * connection's nodes become their own lines carrying `__parentId`) and ends COMPLETED with `objectCount`,
+ * `fileSize` and a `url` the result is downloaded from (null when nothing matched).
+ *
+ * Grouping: since 2026-01 `groupObjects` defaults to false
+ * (https://shopify.dev/changelog/bulk-operations-group-objects-default-changed-to-false), and then a child line
+ * is not guaranteed to follow its parent. So by default the lines leave through a seeded shuffle buffer: a
+ * child may come before its parent, right after it, or thousands of lines away, the same way on every run.
+ * Only `groupObjects: true` writes each parent with its children directly below it.
+ *
+ * Concurrency: since 2026-01 an app may run up to five bulk query operations at a time per shop (the guide's
+ * Limitations); one more is refused with the `LIMIT_REACHED` user error
+ * (https://shopify.dev/docs/api/admin-graphql/2026-10/enums/BulkOperationUserErrorCode).
  */
 import {once} from 'node:events';
 import {createWriteStream, statSync} from 'node:fs';
@@ -11,6 +22,8 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {Kind, execute, getNamedType, isObjectType, parse, validate} from 'graphql';
 import type {DocumentNode, FieldNode, GraphQLObjectType, GraphQLSchema, SelectionSetNode} from 'graphql';
+import {seededRandom} from '../random';
+import type {Random} from '../random';
 import {shopifyError} from './errors';
 import {newId} from './state';
 import type {BulkOperationRecord, BulkStatus, ShopState} from './state';
@@ -20,14 +33,18 @@ import type {RequestContext} from './resolvers';
 const SLICE = 500;
 const MAX_NESTED_CONNECTION_DEPTH = 2;
 const MAX_CONNECTIONS = 5;
+/** Bulk query operations an app may run at a time per shop, API 2026-01 and later. */
+export const MAX_CONCURRENT_BULK_QUERIES = 5;
 
 export interface BulkOptions {
   /** Directory the JSONL results are written to and served from. */
   dir: string;
   /** Pause before RUNNING and before COMPLETED, so a poller can see each state. */
   stepDelayMs: number;
-  /** Bulk query operations one app may run at once on a shop (Shopify allowed one before API 2026-01). */
+  /** Bulk query operations one app may run at once on a shop (MAX_CONCURRENT_BULK_QUERIES). */
   maxConcurrent: number;
+  /** Ungrouped output: how many lines the shuffle buffer holds, so how far a line can drift from its place. */
+  shuffleWindow: number;
   /** Called when an operation ends, for the `bulk_operations/finish` webhook. */
   onFinish?: (shop: ShopState, op: BulkOperationRecord) => void;
 }
@@ -42,18 +59,12 @@ export class BulkRunner {
     return /^[\w.-]+\.jsonl$/.test(name) ? join(this.options.dir, name) : undefined;
   }
 
-  start(ctx: RequestContext, query: string): {bulkOperation: BulkOperationRecord | null; userErrors: UserError[]} {
+  start(ctx: RequestContext, query: string, groupObjects: boolean): {bulkOperation: BulkOperationRecord | null; userErrors: UserError[]} {
     const refused = (message: string, code: string) => ({bulkOperation: null, userErrors: [{field: ['query'], message, code}]});
     const running = [...ctx.shop.bulkOperations.values()].filter((op) => op.status === 'CREATED' || op.status === 'RUNNING');
     if (running.length >= this.options.maxConcurrent) {
-      return {
-        bulkOperation: null,
-        userErrors: [{
-          field: [],
-          message: `A bulk query operation for this app and shop is already in progress: gid://shopify/BulkOperation/${running[0].id}.`,
-          code: 'OPERATION_IN_PROGRESS',
-        }],
-      };
+      // The enum value's documented meaning, as the message.
+      return {bulkOperation: null, userErrors: [{field: [], message: 'Bulk operations limit reached. Please try again later.', code: 'LIMIT_REACHED'}]};
     }
     let document: DocumentNode;
     try {
@@ -83,12 +94,14 @@ export class BulkRunner {
       return refused(`Invalid bulk query: Bulk queries cannot contain more than ${MAX_CONNECTIONS} connections.`, 'INVALID');
     }
 
+    // Seeded by the shop and how many operations it has run, so a test sees the same order on every run.
+    const shuffle = groupObjects ? undefined : new ShuffleBuffer(seededRandom(hash(`${ctx.shop.domain}#${ctx.shop.bulkOperations.size}`)), this.options.shuffleWindow);
     const op: BulkOperationRecord = {
       id: newId(), query, status: 'CREATED', errorCode: null, createdAt: new Date().toISOString(), completedAt: null,
       objectCount: 0, rootObjectCount: 0, fileSize: null, url: null,
     };
     ctx.shop.bulkOperations.set(op.id, op);
-    void this.run(ctx, op, document, root.alias?.value ?? root.name.value, root.name.value);
+    void this.run(ctx, op, document, root.alias?.value ?? root.name.value, root.name.value, shuffle);
     return {bulkOperation: op, userErrors: []};
   }
 
@@ -98,7 +111,9 @@ export class BulkRunner {
     return op;
   }
 
-  private async run(ctx: RequestContext, op: BulkOperationRecord, document: DocumentNode, key: string, field: string): Promise<void> {
+  private async run(
+    ctx: RequestContext, op: BulkOperationRecord, document: DocumentNode, key: string, field: string, shuffle: ShuffleBuffer | undefined,
+  ): Promise<void> {
     const {shop} = ctx;
     await sleep(this.options.stepDelayMs);
     if (op.status === 'CANCELING') {
@@ -122,9 +137,10 @@ export class BulkRunner {
         const lines: string[] = [];
         for (const node of connectionNodes(connection)) op.objectCount += flatten(node, undefined, lines);
         op.rootObjectCount += connectionNodes(connection).length;
-        if (lines.length > 0 && !out.write(lines.join('\n') + '\n')) await once(out, 'drain');
+        await write(out, shuffle ? lines.flatMap((line) => shuffle.push(line) ?? []) : lines);
         await sleep(0);
       }
+      if (shuffle) await write(out, shuffle.drain());
     } catch {
       op.status = 'FAILED';
       op.errorCode = 'INTERNAL_SERVER_ERROR';
@@ -149,6 +165,50 @@ export class BulkRunner {
   }
 }
 
+async function write(out: NodeJS.WritableStream, lines: string[]): Promise<void> {
+  if (lines.length > 0 && !out.write(lines.join('\n') + '\n')) await once(out, 'drain');
+}
+
+/**
+ * A bounded shuffle: each line takes a random place in a buffer of `window` lines, pushing out the line that
+ * was there. Lines leave out of order, up to about `window` lines from where they went in (a whole file of
+ * fewer lines comes out as one random permutation), while memory holds only the buffer.
+ */
+class ShuffleBuffer {
+  private readonly lines: string[] = [];
+
+  constructor(private readonly random: Random, private readonly window: number) {}
+
+  /** Takes a line; once the buffer is full, gives back the one it replaced. */
+  push(line: string): string | undefined {
+    if (this.lines.length < this.window) {
+      this.lines.push(line);
+      return undefined;
+    }
+    const i = this.random.int(this.window);
+    const out = this.lines[i];
+    this.lines[i] = line;
+    return out;
+  }
+
+  /** What is left, in random order (Fisher-Yates). */
+  drain(): string[] {
+    const rest = this.lines.splice(0);
+    for (let i = rest.length - 1; i > 0; i--) {
+      const j = this.random.int(i + 1);
+      [rest[i], rest[j]] = [rest[j], rest[i]];
+    }
+    return rest;
+  }
+}
+
+/** FNV-1a: a seed from a string. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 function connectionNodes(connection: Record<string, unknown> | null | undefined): Record<string, unknown>[] {
   if (!connection) return [];
   if (Array.isArray(connection.edges)) return (connection.edges as {node: Record<string, unknown>}[]).map((e) => e.node);
@@ -161,7 +221,7 @@ function isConnection(value: unknown): value is Record<string, unknown> {
     && (Array.isArray((value as Record<string, unknown>).edges) || Array.isArray((value as Record<string, unknown>).nodes));
 }
 
-/** Writes a node as one line and its nested connections' nodes as lines after it with `__parentId`; returns the line count. */
+/** Writes a node as one line and its nested connections' nodes as lines after it with `__parentId` (grouped); returns the line count. */
 function flatten(node: Record<string, unknown>, parentId: unknown, out: string[]): number {
   const line: Record<string, unknown> = {};
   const children: Record<string, unknown>[] = [];

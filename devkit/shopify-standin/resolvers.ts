@@ -18,7 +18,7 @@ export interface RequestContext {
   origin: string;
   /** Set while a bulk operation runs the query over one slice of the root connection. */
   bulk?: {start: number; end: number};
-  runBulkQuery(query: string): {bulkOperation: BulkOperationRecord | null; userErrors: {field: string[]; message: string; code: string}[]};
+  runBulkQuery(query: string, groupObjects: boolean): {bulkOperation: BulkOperationRecord | null; userErrors: {field: string[]; message: string; code: string}[]};
   cancelBulk(id: number): BulkOperationRecord | undefined;
 }
 
@@ -313,7 +313,7 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
   },
   Mutation: {
     bulkOperationRunQuery: (_s, args, ctx) => {
-      const result = ctx.runBulkQuery(args.query as string);
+      const result = ctx.runBulkQuery(args.query as string, args.groupObjects as boolean);
       return {bulkOperation: result.bulkOperation && bulkNode(result.bulkOperation), userErrors: result.userErrors};
     },
     bulkOperationCancel: (_s, args, ctx) => {

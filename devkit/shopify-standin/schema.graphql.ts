@@ -18,6 +18,7 @@ enum ProductStatus { ACTIVE ARCHIVED DRAFT UNLISTED }
 enum BulkOperationStatus { CANCELED CANCELING COMPLETED CREATED EXPIRED FAILED RUNNING }
 enum BulkOperationType { MUTATION QUERY }
 enum BulkOperationErrorCode { ACCESS_DENIED INTERNAL_SERVER_ERROR TIMEOUT }
+enum BulkOperationUserErrorCode { INVALID LIMIT_REACHED OPERATION_IN_PROGRESS }
 enum MediaContentType { EXTERNAL_VIDEO IMAGE MODEL_3D VIDEO }
 enum OrderSortKeys { CREATED_AT ID PROCESSED_AT UPDATED_AT }
 enum ProductSortKeys { CREATED_AT ID TITLE UPDATED_AT }
@@ -146,7 +147,7 @@ type BulkOperation implements Node {
 }
 
 type UserError { field: [String!] message: String! }
-type BulkOperationUserError { field: [String!] message: String! code: String }
+type BulkOperationUserError { field: [String!] message: String! code: BulkOperationUserErrorCode }
 type MetafieldsSetUserError { field: [String!] message: String! code: String elementIndex: Int }
 type MetafieldIdentifier { ownerId: ID! namespace: String! key: String! }
 
@@ -173,7 +174,7 @@ type QueryRoot {
 type AppInstallation { id: ID! }
 
 type Mutation {
-  bulkOperationRunQuery(query: String!, groupObjects: Boolean): BulkOperationRunQueryPayload
+  bulkOperationRunQuery(query: String!, groupObjects: Boolean! = false): BulkOperationRunQueryPayload
   bulkOperationCancel(id: ID!): BulkOperationCancelPayload
   metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
   metafieldsDelete(metafields: [MetafieldIdentifierInput!]!): MetafieldsDeletePayload

@@ -5,7 +5,8 @@
  * - GraphQL Admin API, `POST /admin/api/<version>/graphql.json` with `X-Shopify-Access-Token`
  *   (https://shopify.dev/docs/api/admin-graphql, https://shopify.dev/docs/api/usage/authentication):
  *   shop, products, orders, node/nodes, currentBulkOperation, bulkOperationRunQuery / bulkOperationCancel
- *   (bulk.ts, https://shopify.dev/docs/api/usage/bulk-operations/queries), metafieldsSet (at most 25 per call)
+ *   (bulk.ts, https://shopify.dev/docs/api/usage/bulk-operations/queries: ungrouped JSONL unless `groupObjects:
+ *   true`, at most five bulk queries at a time per shop), metafieldsSet (at most 25 per call)
  *   and metafieldsDelete (https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet), with
  *   `$app:` namespaces resolving to `app--<app id>--...` (https://shopify.dev/docs/apps/build/custom-data/ownership).
  *   Every response carries `extensions.cost`; an empty bucket answers THROTTLED (cost.ts).
@@ -26,7 +27,7 @@ import type {DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, 
 import {productImageSvg} from '../store-generator';
 import type {StoreOrder, StoreProduct} from '../store-generator';
 import {sendWebhook, signedWebhook} from '../webhooks';
-import {BulkRunner} from './bulk';
+import {BulkRunner, MAX_CONCURRENT_BULK_QUERIES} from './bulk';
 import {SINGLE_QUERY_MAX_COST, operationCost} from './cost';
 import type {BucketOptions, ThrottleStatus} from './cost';
 import {accessTokenEndpoint} from './oauth';
@@ -48,7 +49,10 @@ export interface StandinOptions {
   accessTokenTtlS?: number;
   refreshTokenTtlS?: number;
   bulkStepDelayMs?: number;
+  /** Bulk query operations at a time per shop; default five, as API 2026-01 and later allow. */
   maxConcurrentBulk?: number;
+  /** Lines in the shuffle buffer of ungrouped bulk output (default 10,000). */
+  bulkShuffleWindow?: number;
   /** The app's `/webhooks` URL; when set, `bulk_operations/finish` is delivered there. */
   webhookUrl?: string;
   port?: number;
@@ -115,7 +119,8 @@ export class ShopifyStandin {
     this.bulk = new BulkRunner(this.schema, {
       dir: this.dir,
       stepDelayMs: options.bulkStepDelayMs ?? 20,
-      maxConcurrent: options.maxConcurrentBulk ?? 1,
+      maxConcurrent: options.maxConcurrentBulk ?? MAX_CONCURRENT_BULK_QUERIES,
+      shuffleWindow: options.bulkShuffleWindow ?? 10_000,
       onFinish: (shop, op) => this.bulkFinished(shop, op),
     });
     server.on('request', (req, res) => {
@@ -278,7 +283,7 @@ export class ShopifyStandin {
     record.variables = variables;
     const ctx: RequestContext = {
       shop, token, appId: this.appId, origin: this.origin,
-      runBulkQuery: (query) => this.bulk.start(ctx, query),
+      runBulkQuery: (query, groupObjects) => this.bulk.start(ctx, query, groupObjects),
       cancelBulk: (id) => this.bulk.cancel(shop, id),
     };
     const result = await this.graphql(ctx, request.query, variables, typeof request.operationName === 'string' ? request.operationName : undefined, record);

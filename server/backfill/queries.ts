@@ -1,5 +1,10 @@
 // Bulk queries for the backfill. Shapes: https://shopify.dev/docs/api/usage/bulk-operations/queries
-// (nested connections come back as separate JSONL lines carrying `__parentId`).
+// (nested connections come back as separate JSONL lines carrying `__parentId`; since API 2026-01 not
+// necessarily after their parent, see bulk.ts).
+//
+// Protected customer data: the orders query reads no customer name, email, address or phone. `customer { id }`
+// is only turned into a salted hash (records.ts) before anything is stored; `name` is the order's ("#1001");
+// `customAttributes` are read for the `_pairwise` property alone, the others are dropped unread.
 
 export const ORDERS_BULK_QUERY = `{
   orders(sortKey: CREATED_AT) {
@@ -28,10 +33,13 @@ export const PRODUCTS_BULK_QUERY = `{
   }
 }`;
 
-export const RUN_BULK_QUERY = `mutation RunBulkQuery($query: String!) {
-  bulkOperationRunQuery(query: $query) {
+// groupObjects: false, the default since 2026-01 and the faster output for Shopify to write
+// (https://shopify.dev/changelog/bulk-operations-group-objects-default-changed-to-false): the backfill attaches
+// children by `__parentId` wherever they are. `userErrors.code` tells a full queue (LIMIT_REACHED) from a bad query.
+export const RUN_BULK_QUERY = `mutation RunBulkQuery($query: String!, $groupObjects: Boolean = false) {
+  bulkOperationRunQuery(query: $query, groupObjects: $groupObjects) {
     bulkOperation { id status }
-    userErrors { field message }
+    userErrors { field message code }
   }
 }`;
 

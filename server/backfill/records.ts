@@ -1,11 +1,21 @@
 import {z} from 'zod';
-import type {OrderRecord} from '../../storage/repos/orders';
+import type {OrderLineRecord, OrderRecord} from '../../storage/repos/orders';
 import type {ProductRecord} from '../../storage/repos/products';
 import {customerHash, parseAttribution} from '../webhooks/orders';
 import {lowestPrice, money, parsePayload, productStatus, shopifyId, timestamp} from '../webhooks/payload';
 
 // Bulk JSONL objects (GraphQL field names) -> the same records the webhook path stores, so both paths obey
-// the same upsert rules.
+// the same upsert rules. Each line is read on its own (what is staged is the result, never the raw line), and
+// a parent and its children are put together once the whole file is staged (bulk.ts).
+
+/** How one kind's JSONL lines are read and then put back together into a record. */
+export interface BulkRecords<Parent, Child, Record> {
+  /** The gid type of a top-level line: every `__parentId` names one. */
+  parentType: 'Order' | 'Product';
+  parent(line: unknown): Parent;
+  child(line: unknown): Child;
+  assemble(parent: Parent, children: Child[]): Record;
+}
 
 const amount = z.object({shopMoney: z.object({amount: money})});
 
@@ -29,20 +39,26 @@ const lineItemNode = z.object({
   customAttributes: z.array(z.object({key: z.string(), value: z.string().nullish()})).nullish(),
 });
 
-export function orderFromBulk(parent: unknown, children: unknown[], customerSalt: string): OrderRecord {
-  const o = parsePayload(orderNode, parent, 'bulk order');
+/** Orders with their line items; the customer id is hashed with the shop's salt as the line is read. */
+export function orderRecords(customerSalt: string): BulkRecords<Omit<OrderRecord, 'lines'>, OrderLineRecord, OrderRecord> {
   return {
-    orderId: o.id,
-    name: o.name ?? null,
-    createdAt: o.createdAt,
-    updatedAt: o.updatedAt,
-    cancelledAt: o.cancelledAt ?? null,
-    currency: o.currencyCode ?? null,
-    totalPrice: o.totalPriceSet?.shopMoney.amount ?? null,
-    customerHash: o.customer ? customerHash(customerSalt, o.customer.id) : null,
-    source: 'backfill',
-    lines: children.map((child) => {
-      const l = parsePayload(lineItemNode, child, 'bulk line item');
+    parentType: 'Order',
+    parent(line) {
+      const o = parsePayload(orderNode, line, 'bulk order');
+      return {
+        orderId: o.id,
+        name: o.name ?? null,
+        createdAt: o.createdAt,
+        updatedAt: o.updatedAt,
+        cancelledAt: o.cancelledAt ?? null,
+        currency: o.currencyCode ?? null,
+        totalPrice: o.totalPriceSet?.shopMoney.amount ?? null,
+        customerHash: o.customer ? customerHash(customerSalt, o.customer.id) : null,
+        source: 'backfill',
+      };
+    },
+    child(line) {
+      const l = parsePayload(lineItemNode, line, 'bulk line item');
       const attribution = parseAttribution(l.customAttributes?.find((a) => a.key === '_pairwise')?.value);
       return {
         lineId: l.id,
@@ -53,7 +69,8 @@ export function orderFromBulk(parent: unknown, children: unknown[], customerSalt
         pairwiseBlock: attribution?.block ?? null,
         pairwiseAnchor: attribution?.anchor ?? null,
       };
-    }),
+    },
+    assemble: (order, lines) => ({...order, lines}),
   };
 }
 
@@ -74,23 +91,32 @@ const productNode = z.object({
 
 const variantNode = z.object({price: money.nullish(), availableForSale: z.boolean()});
 
-export function productFromBulk(parent: unknown, children: unknown[]): ProductRecord {
-  const p = parsePayload(productNode, parent, 'bulk product');
-  const variants = children.map((c) => parsePayload(variantNode, c, 'bulk variant'));
-  return {
-    productId: p.id,
-    title: p.title,
-    handle: p.handle,
-    status: p.status,
-    available: variants.some((v) => v.availableForSale),
-    price: lowestPrice(variants),
-    productType: p.productType ?? '',
-    vendor: p.vendor ?? '',
-    tags: (p.tags ?? []).join(', '),
-    description: p.description ?? '',
-    imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
-    giftCard: p.isGiftCard ?? false,
-    createdAt: p.createdAt ?? null,
-    updatedAt: p.updatedAt,
-  };
-}
+type ProductFields = Omit<ProductRecord, 'available' | 'price'>;
+type Variant = {price: number | null; available: boolean};
+
+/** Products with their variants, which decide the product's price and whether it can be bought. */
+export const productRecords: BulkRecords<ProductFields, Variant, ProductRecord> = {
+  parentType: 'Product',
+  parent(line) {
+    const p = parsePayload(productNode, line, 'bulk product');
+    return {
+      productId: p.id,
+      title: p.title,
+      handle: p.handle,
+      status: p.status,
+      productType: p.productType ?? '',
+      vendor: p.vendor ?? '',
+      tags: (p.tags ?? []).join(', '),
+      description: p.description ?? '',
+      imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
+      giftCard: p.isGiftCard ?? false,
+      createdAt: p.createdAt ?? null,
+      updatedAt: p.updatedAt,
+    };
+  },
+  child(line) {
+    const v = parsePayload(variantNode, line, 'bulk variant');
+    return {price: v.price ?? null, available: v.availableForSale};
+  },
+  assemble: (product, variants) => ({...product, available: variants.some((v) => v.available), price: lowestPrice(variants)}),
+};

@@ -14,6 +14,8 @@ export interface BackfillRow {
   objects_done: number;
   /** When the whole JSONL was staged; from then on the run only applies what is staged. */
   staged_at: string | null;
+  /** The highest parent (order, product) id applied from the staged lines; parents at or below it are done. */
+  applied_through: number;
   started_at: string;
   finished_at: string | null;
   error: string | null;
@@ -31,6 +33,7 @@ function createBackfillsRepo(db: Db) {
   const setUrl = db.prepare(`UPDATE backfills SET url = ?, status = 'downloading' WHERE id = ?`);
   const setDone = db.prepare('UPDATE backfills SET objects_done = ? WHERE id = ?');
   const setStaged = db.prepare('UPDATE backfills SET staged_at = ? WHERE id = ?');
+  const setApplied = db.prepare('UPDATE backfills SET applied_through = ? WHERE id = ?');
   const finish = db.prepare('UPDATE backfills SET status = ?, finished_at = ?, error = ? WHERE id = ?');
   return {
     create: (kind: BackfillKind): number => Number(create.run(kind, new Date().toISOString()).lastInsertRowid),
@@ -43,6 +46,8 @@ function createBackfillsRepo(db: Db) {
     progress: (id: number, objectsDone: number) => void setDone.run(objectsDone, id),
     /** The whole JSONL is staged. */
     staged: (id: number) => void setStaged.run(new Date().toISOString(), id),
+    /** Parents up to this id are applied; written in the same transaction as the rows they produced. */
+    appliedThrough: (id: number, parentId: number) => void setApplied.run(parentId, id),
     finish: (id: number, status: 'completed' | 'failed', error: string | null = null) =>
       void finish.run(status, new Date().toISOString(), error, id),
   };
