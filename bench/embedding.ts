@@ -4,7 +4,7 @@ import {fileURLToPath} from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import {selectBackend} from '../trainer/backend';
 import {trainEmbeddings} from '../trainer/embed';
-import {seededRandom} from '../trainer/random';
+import {seededRandom} from '../domain/random';
 import {loadOrdersCsv, type Baskets} from '../trainer/load';
 import type {BenchRow} from './types';
 

@@ -1,7 +1,6 @@
-/**
- * A small seeded PRNG (sfc32) and the samplers the store generator needs. Our own, so that one seed gives the
- * same store on every Node version and machine.
- */
+import {seededRandom as nextOf} from '../domain/random';
+
+/** The samplers the store generator needs, over the one seeded generator: one seed gives the same store everywhere. */
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
@@ -12,30 +11,9 @@ export interface Random {
   pick<T>(items: readonly T[]): T;
 }
 
-/** sfc32 seeded from one integer through splitmix32, which spreads nearby seeds apart. */
+/** The samplers over the one seeded generator (domain/random.ts). */
 export function seededRandom(seed: number): Random {
-  let s = seed >>> 0;
-  const splitmix = (): number => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = splitmix();
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 12; i++) next();
+  const next = nextOf(seed);
   return {
     next,
     int: (n) => Math.floor(next() * n),

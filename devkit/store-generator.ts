@@ -12,6 +12,7 @@ import {pipeline} from 'node:stream/promises';
 import {createGzip} from 'node:zlib';
 import {hashString, seededRandom, zipfSampler} from './random';
 import type {Random} from './random';
+import {csvField} from '../domain/csv';
 
 /** Shopify-like numeric ids: large integers in distinct ranges so a mixed-up id is obvious. */
 export const PRODUCT_ID_BASE = 7_000_000_000_000;
@@ -480,11 +481,6 @@ function iso(ms: number): string {
   return `${isoDayPrefix}${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor((seconds % 3600) / 60))}:${pad2(seconds % 60)}Z`;
 }
 
-/** RFC 4180 quoting, only where a field needs it. */
-export function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 async function writeLines(path: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<void> {
   await mkdir(dirname(path), {recursive: true});

@@ -4,6 +4,7 @@ import {itemFrequencies} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
 import {RankedListsBuilder, forEachAnchor, rankPartners, transpose} from './pairs';
 import {sharedArray, sharedFrom} from './shared';
+import {idealDcg} from './stats';
 
 /**
  * The companion score: P(b | a) with evidence-weighted counts, shrunk toward b's popularity. Shrinkage lets a
@@ -61,13 +62,6 @@ export function cosine(e: Embeddings, a: number, b: number): number {
   return Math.max(-1, Math.min(1, dot));
 }
 
-/** IDCG@LIST_PAGE with `relevant` relevant items: the most one query can earn. */
-function idealDcg(relevant: number): number {
-  let s = 0;
-  for (let i = 0; i < Math.min(relevant, LIST_PAGE); i++) s += 1 / Math.log2(i + 2);
-  return s;
-}
-
 /** Per-basket weights from size and age (relative to the newest basket). */
 export function basketWeights(baskets: Baskets, p: Pick<ScoreParams, 'sizeWeight' | 'halfLifeDays'>): Float64Array {
   const w = new Float64Array(baskets.count);
@@ -77,7 +71,7 @@ export function basketWeights(baskets: Baskets, p: Pick<ScoreParams, 'sizeWeight
   for (let b = 0; b < baskets.count; b++) {
     const size = baskets.offsets[b + 1] - baskets.offsets[b];
     const age = Number.isFinite(baskets.timestamps[b]) ? newest - baskets.timestamps[b] : 0;
-    const sizeWeight = p.sizeWeight === 'order' ? 1 : size > 1 ? 1 / idealDcg(size - 1) : 0;
+    const sizeWeight = p.sizeWeight === 'order' ? 1 : size > 1 ? 1 / idealDcg(size - 1, LIST_PAGE) : 0;
     w[b] = sizeWeight * Math.exp(-decay * age);
   }
   return w;

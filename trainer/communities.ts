@@ -1,7 +1,7 @@
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import type {Companions} from './blend';
-import {seededRandom} from './random';
+import {seededRandom} from '../domain/random';
 
 /**
  * Groups of products shoppers buy together, for merchant insights: the co-purchase graph of the published

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type {Baskets} from './load';
-import {seededRandom} from './random';
+import {seededRandom} from '../domain/random';
 import {sharedArray} from './shared';
 
 /**

@@ -2,6 +2,7 @@ import type {Baskets} from './load';
 import {itemFrequencies, sliceBaskets} from './load';
 import type {ItemBaskets} from './pairs';
 import {rankPartners, transpose} from './pairs';
+import {idealDcg} from './stats';
 
 /**
  * The contracts' held-out protocol, the one `../shared/bench/eval.mjs` implements, on integer baskets: for
@@ -38,8 +39,7 @@ export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, 
     const size = end - start;
     if (size < 2) continue;
     for (let t = start; t < end; t++) inTest[test.items[t]] = 1;
-    let idcg = 0;
-    for (let i = 0; i < Math.min(size - 1, k); i++) idcg += 1 / Math.log2(i + 2);
+    const idcg = idealDcg(size - 1, k);
     for (let t = start; t < end; t++) {
       const a = test.items[t];
       const list = recommend(a);

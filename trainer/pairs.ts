@@ -55,7 +55,7 @@ export function forEachAnchor(baskets: Baskets, visit: (view: AnchorView) => voi
   const {offsets: holderStart, baskets: holders} = index;
   const w = opts.basketWeight;
   const view: AnchorView = {anchor: 0, partners, n: 0, count, weight};
-  const anchors = opts.anchors ?? range(nItems);
+  const anchors = opts.anchors ?? range(0, nItems);
   // The hot loop (tens of millions of steps): everything it reads is a local, and each array end is read once.
   for (const a of anchors) {
     let n = 0;
@@ -81,8 +81,9 @@ export function forEachAnchor(baskets: Baskets, visit: (view: AnchorView) => voi
   }
 }
 
-function* range(n: number): Iterable<number> {
-  for (let i = 0; i < n; i++) yield i;
+/** The integers [from, to), one at a time: a range of anchors without an array of them. */
+export function* range(from: number, to: number): Iterable<number> {
+  for (let a = from; a < to; a++) yield a;
 }
 
 /** Per-anchor ranked lists in CSR form: anchor a's companions are `items[offsets[a] .. offsets[a + 1])`, best first. */

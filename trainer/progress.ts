@@ -1,4 +1,5 @@
 import {createRequire} from 'node:module';
+import type {ProgressLine} from '../domain/progress';
 
 /**
  * Training progress: a bar on a terminal, one JSON line per update otherwise (the server reads those lines
@@ -10,18 +11,6 @@ export interface Progress {
   /** Position inside the current stage, 0..1. */
   update(withinStage: number): void;
   done(): void;
-}
-
-export type ProgressLine = {type: 'progress'; stage: string; progress: number};
-
-/** Parses one line the trainer printed; null when it is not a progress line. */
-export function parseProgressLine(line: string): ProgressLine | null {
-  try {
-    const v = JSON.parse(line) as Partial<ProgressLine>;
-    return v && v.type === 'progress' && typeof v.stage === 'string' && typeof v.progress === 'number' ? (v as ProgressLine) : null;
-  } catch {
-    return null;
-  }
 }
 
 export function createProgress(tty = Boolean(process.stdout.isTTY), write: (s: string) => void = (s) => process.stdout.write(s)): Progress {

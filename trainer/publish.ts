@@ -13,7 +13,8 @@ import type {TrainResult} from './pipeline';
 import {train} from './pipeline';
 import {createProgress} from './progress';
 import type {ProductText} from './text';
-import {buildReport, pairRows} from './write';
+import {buildReport} from './write';
+import {pairRows} from './list-files';
 import type {TrainerThreads} from './threads';
 
 /**

@@ -5,7 +5,7 @@ import type {Embeddings} from './embed';
 import type {Baskets} from './load';
 import type {ItemBaskets} from './pairs';
 import {transpose} from './pairs';
-import {seededRandom} from './random';
+import {seededRandom} from '../domain/random';
 
 /**
  * The learned ranker: a linear model over RANKER_FEATURES (blend.ts), fitted with TensorFlow.js on held-out

@@ -41,22 +41,11 @@ export function llr({count, na, nb, n}: PairCounts): number {
   return Math.max(0, 2 * (rowEntropy + colEntropy - matEntropy));
 }
 
-/**
- * P(b | a) shrunk toward P(b) with `m` pseudo-orders: (count + m P(b)) / (na + m). A pair seen twice among
- * rare products moves little from the prior; a pair seen 300 times keeps its own rate.
- */
-export function shrunkConfidence({count, na, nb, n}: PairCounts, m: number): number {
-  const prior = n > 0 ? nb / n : 0;
-  return (count + m * prior) / (na + m);
-}
-
-/**
- * Observed over expected count with `m` pseudo-orders on both sides, (count + m) / (na nb / n + m): near 1 for
- * pairs with little evidence whatever their raw ratio, so two orders among rare products do not outrank 300.
- */
-export function shrunkLift({count, na, nb, n}: PairCounts, m: number): number {
-  const expected = n > 0 ? (na * nb) / n : 0;
-  return (count + m) / (expected + m);
+/** IDCG@k with `relevant` relevant items: the most one query can earn (protocol A's NDCG, and the basket weights). */
+export function idealDcg(relevant: number, k: number): number {
+  let s = 0;
+  for (let i = 0; i < Math.min(relevant, k); i++) s += 1 / Math.log2(i + 2);
+  return s;
 }
 
 export function pairStats(c: PairCounts): PairStats {

@@ -1,27 +1,10 @@
 import {parentPort} from 'node:worker_threads';
-import type {RankSpec} from './blend';
 import {rankBySpec} from './blend';
 import type {Baskets} from './load';
-import type {ItemBaskets, RankedLists} from './pairs';
-import {range} from './threads';
-import type {ListData} from './write';
-import {writeListRows} from './write';
-
-/** The jobs a worker thread takes (threads.ts): rank a range of anchors, or write a range's list rows to part files. */
-export type Job =
-  | {
-      type: 'rank';
-      baskets: Pick<Baskets, 'offsets' | 'items' | 'timestamps' | 'prices' | 'count'> & {nItems: number};
-      index: ItemBaskets;
-      spec: RankSpec;
-      k: number;
-      from: number;
-      to: number;
-    }
-  | {type: 'write'; files: {recommendations: string; pairs: string}; data: ListData; from: number; to: number};
-
-export type Request = {id: number; job: Job};
-export type Reply = {id: number; lists?: RankedLists; error?: string};
+import type {RankedLists} from './pairs';
+import {range} from './pairs';
+import type {Job, Reply, Request} from './thread-protocol';
+import {writeListRows} from './list-files';
 
 async function run(job: Job): Promise<RankedLists | undefined> {
   if (job.type === 'write') {

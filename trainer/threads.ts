@@ -5,10 +5,10 @@ import {addDiscovery, rankBySpec} from './blend';
 import type {Embeddings} from './embed';
 import type {Baskets} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
-import {equalCuts, transpose} from './pairs';
-import type {Job, Reply} from './threads-worker';
-import type {ListData} from './write';
-import {writeListRows} from './write';
+import {equalCuts, range, transpose} from './pairs';
+import type {Job, Reply} from './thread-protocol';
+import type {ListData} from './list-files';
+import {writeListRows} from './list-files';
 
 /**
  * Worker threads for the two stages that split by anchor: the kernel passes and writing the list files.
@@ -178,6 +178,3 @@ export function concatShards(parts: RankedLists[], cuts: number[]): RankedLists 
   return out;
 }
 
-export function* range(from: number, to: number): Iterable<number> {
-  for (let a = from; a < to; a++) yield a;
-}

@@ -8,6 +8,7 @@ import type {ShopDomain} from '../../storage/shop-domain';
 import type {Logger} from '../log';
 import type {QueuePosition, TrainingQueue, TrainingRunner} from './queue';
 import {trainerEntry} from './trainer-bundle';
+import {parseProgressLine} from '../../domain/progress';
 
 /**
  * Training runs in a child process (the trainer's built bundle, `--shop`), so minutes of CPU never block the
@@ -94,12 +95,9 @@ export function createTraining(opts: TrainingOptions): Training {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     createInterface({input: child.stdout}).on('line', (line) => {
-      try {
-        const v = JSON.parse(line) as {type?: string; stage?: unknown; progress?: unknown};
-        if (v.type === 'progress' && typeof v.stage === 'string' && typeof v.progress === 'number') runs.progress(runId, v.stage, v.progress);
-      } catch {
-        // Not a progress line: the trainer prints nothing else on stdout, but a dependency might.
-      }
+      // Anything else on stdout (the trainer prints nothing else, but a dependency might) is skipped.
+      const v = parseProgressLine(line);
+      if (v) runs.progress(runId, v.stage, v.progress);
     });
     const exited = new Promise<boolean>((resolve) => {
       child.on('close', (code, signal) => {

@@ -6,7 +6,7 @@ import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {backfillsRepo} from '../../storage/repos/backfills';
-import {trainRunsRepo} from '../../storage/repos/models';
+import {trainRunsRepo} from '../../storage/repos/train-runs';
 import type {ApiApp} from '../server/api/harness';
 import {sessionToken, startApiApp} from '../server/api/harness';
 import {pid, seedStore} from '../server/api/fixture';

@@ -9,7 +9,7 @@ import {CartRowsBuilder} from '../../trainer/cart/weights';
 import {timeSplit} from '../../trainer/evaluate';
 import type {Baskets} from '../../trainer/load';
 import {itemFrequencies, sliceBaskets} from '../../trainer/load';
-import {seededRandom} from '../../trainer/random';
+import {seededRandom} from '../../domain/random';
 import {basketsOf, randomBaskets} from './helpers';
 
 /** A random symmetric positive definite matrix: MᵀM plus a ridge. */

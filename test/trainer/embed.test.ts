@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import {beforeAll, describe, expect, it} from 'vitest';
 import {selectBackend} from '../../trainer/backend';
 import {trainEmbeddings} from '../../trainer/embed';
-import {seededRandom} from '../../trainer/random';
+import {seededRandom} from '../../domain/random';
 
 type TestBaskets = {offsets: Uint32Array; items: Uint32Array; itemIds: string[]; count: number};
 

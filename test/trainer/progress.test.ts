@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {createProgress, parseProgressLine} from '../../trainer/progress';
+import {createProgress} from '../../trainer/progress';
+import {parseProgressLine} from '../../domain/progress';
 
 describe('progress', () => {
   it('writes JSON lines off a terminal, mapping each stage onto its span', () => {

@@ -5,7 +5,7 @@ import {BasketBuilder} from '../../trainer/load';
 import {fitRanker} from '../../trainer/ranker';
 import {basketsOf, randomBaskets} from './helpers';
 import {selectBackend} from '../../trainer/backend';
-import {seededRandom} from '../../trainer/random';
+import {seededRandom} from '../../domain/random';
 
 /** Baskets of [product, price] lines, an hour apart. */
 function pricedBaskets(orders: [string, number][][]) {

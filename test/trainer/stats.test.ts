@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {confidence, cosine, jaccard, lift, llr, pairStats, reverseConfidence, shrunkConfidence, shrunkLift, support} from '../../trainer/stats';
+import {confidence, cosine, idealDcg, jaccard, lift, llr, pairStats, reverseConfidence, support} from '../../trainer/stats';
 
 // 10 orders; a in 4, b in 5, both in 2.
 const t = {count: 2, na: 4, nb: 5, n: 10};
@@ -28,18 +28,12 @@ describe('pair statistics', () => {
   });
 
   it.each([
-    ['no shrinkage keeps the raw confidence', 0, 0.5],
-    ['6 pseudo-orders of a 0.5 prior', 6, (2 + 6 * 0.5) / (4 + 6)],
-  ])('shrunk confidence: %s', (_case, m, expected) => {
-    expect(shrunkConfidence(t, m)).toBeCloseTo(expected, 12);
-  });
-
-  it('a pair seen twice among rare products does not outrank one seen 300 times', () => {
-    const rare = {count: 2, na: 2, nb: 2, n: 10_000};
-    const frequent = {count: 300, na: 600, nb: 500, n: 10_000};
-    expect(lift(rare)).toBeGreaterThan(lift(frequent));
-    expect(shrunkLift(rare, 5)).toBeLessThan(shrunkLift(frequent, 5));
-    expect(shrunkLift({count: 0, na: 1, nb: 1, n: 100}, 5)).toBeLessThan(1);
+    [0, 10, 0],
+    [1, 10, 1],
+    [3, 10, 1 + 1 / Math.log2(3) + 1 / 2],
+    [25, 10, Array.from({length: 10}, (_, i) => 1 / Math.log2(i + 2)).reduce((x, y) => x + y)],
+  ])('IDCG with %i relevant items at %i is %f', (relevant, k, expected) => {
+    expect(idealDcg(relevant, k)).toBeCloseTo(expected, 12);
   });
 
   it('pairStats gathers every figure', () => {

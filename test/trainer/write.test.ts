@@ -4,8 +4,9 @@ import {join} from 'node:path';
 import {parse} from 'csv-parse/sync';
 import {describe, expect, it} from 'vitest';
 import type {Companions} from '../../trainer/blend';
-import {csvField, num, writeListRows} from '../../trainer/write';
-import {seededRandom} from '../../trainer/random';
+import {csvField} from '../../domain/csv';
+import {num, writeListRows} from '../../trainer/list-files';
+import {seededRandom} from '../../domain/random';
 
 /** The reference: six significant digits through toPrecision, printed in shortest form. */
 const reference = (x: number) => (Number.isInteger(x) ? String(x) : Number(x.toPrecision(6)).toString());

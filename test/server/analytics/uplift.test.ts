@@ -1,17 +1,10 @@
 import {describe, expect, it} from 'vitest';
+import {seededRandom} from '../../../domain/random';
 import {estimateUplift, MIN_VISITORS_PER_ARM} from '../../../server/analytics/uplift';
 import type {ArmTotals} from '../../../server/analytics/uplift';
 
-/** mulberry32: a seeded generator, so every run of this test sees the same traffic. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so every run of this test sees the same traffic. */
+const random = seededRandom;
 
 const BASE_CONVERSION = 0.04;
 const MEAN_ORDER = 60;

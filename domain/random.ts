@@ -1,4 +1,7 @@
-/** Small, fast, seedable PRNG (mulberry32): the same seed gives the same samples on every machine. */
+/**
+ * The one seeded PRNG (mulberry32): small, fast, and the same samples for the same seed on every machine and Node
+ * version. The trainer's seeds, the store generator and the tests' random data all draw from it.
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
