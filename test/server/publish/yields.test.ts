@@ -50,4 +50,16 @@ describe('republishing a big catalogue', () => {
     expect(computedAt).toBeGreaterThan(0);
     expect(answeredAt).toBeLessThan(computedAt);
   }, 60_000);
+
+  it('merges the republishes asked for while one runs into the single one that follows it', async () => {
+    const first = publishMetafields(app.services, BIG).catch((err: Error) => err.name);
+    const later = Array.from({length: 9}, (_, i) => publishMetafields(app.services, BIG, [i + 1]));
+    expect(new Set(later).size).toBe(1);
+    expect(later[0]).not.toBe(first);
+    await Promise.allSettled([first, ...later]);
+    // After both ended, a new request starts a publish of its own at once.
+    const again = publishMetafields(app.services, BIG, [1]);
+    expect(again).not.toBe(later[0]);
+    await again.catch(() => undefined);
+  }, 60_000);
 });
