@@ -3,7 +3,7 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync} fr
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {basketWeights} from '../trainer/blend';
+import {basketWeights} from '../trainer/score';
 import {BASELINES, TAIL_BUCKETS, backfill, baseline, evaluate, popularityOrder, tailBuckets} from '../trainer/evaluate';
 import {rankPartners} from '../trainer/pairs';
 import type {Baskets} from '../trainer/load';

@@ -1,5 +1,5 @@
-import type {Companions} from './blend';
-import {CompanionsBuilder, SOURCES} from './blend';
+import type {Companions} from './companions';
+import {CompanionsBuilder, SOURCES} from './companions';
 import type {TextNeighbours} from './text';
 import {NO_NEIGHBOUR} from './text';
 

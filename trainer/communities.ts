@@ -1,6 +1,6 @@
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
-import type {Companions} from './blend';
+import type {Companions} from './companions';
 import {seededRandom} from '../domain/random';
 
 /**

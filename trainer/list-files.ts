@@ -1,6 +1,6 @@
 import {createWriteStream} from 'node:fs';
-import type {Companions} from './blend';
-import {SOURCES} from './blend';
+import type {Companions} from './companions';
+import {SOURCES} from './companions';
 import {pairStats} from './stats';
 
 // The rows of recommendations.csv and pairs.csv, formatted and written a range of anchors at a time: by the main

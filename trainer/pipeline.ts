@@ -1,6 +1,8 @@
 import type {BackendChoice} from './backend';
-import type {Companions, ScoreParams} from './blend';
-import {DEFAULT_SCORE, RANKER_FEATURES, cosine, fillCounts, publishLists} from './blend';
+import type {ScoreParams} from './score';
+import type {Companions} from './companions';
+import {DEFAULT_SCORE, RANKER_FEATURES, cosine} from './score';
+import {fillCounts, publishLists} from './companions';
 import {coldStartLists} from './coldstart';
 import type {Embeddings} from './embed';
 import type {Bundle} from './bundles';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type {ScoreParams} from './blend';
-import {RANKER_FEATURES, basketWeights, rankBySpec, rankerFeaturizer} from './blend';
+import type {ScoreParams} from './score';
+import {RANKER_FEATURES, basketWeights, rankBySpec, rankerFeaturizer} from './score';
 import type {Embeddings} from './embed';
 import type {Baskets} from './load';
 import type {ItemBaskets} from './pairs';
@@ -8,7 +8,7 @@ import {transpose} from './pairs';
 import {seededRandom} from '../domain/random';
 
 /**
- * The learned ranker: a linear model over RANKER_FEATURES (blend.ts), fitted with TensorFlow.js on held-out
+ * The learned ranker: a linear model over RANKER_FEATURES (score.ts), fitted with TensorFlow.js on held-out
  * orders. Each anchor's top candidates under the analytic score form one list, and the loss is the softmax
  * cross-entropy between the model's scores over that list and the share of held-out gain each candidate earned
  * (ListNet): it optimizes the ordering within a list, which is all a product page shows. The weights start at

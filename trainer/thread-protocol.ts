@@ -1,4 +1,4 @@
-import type {RankSpec} from './blend';
+import type {RankSpec} from './score';
 import type {ListData} from './list-files';
 import type {Baskets} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';

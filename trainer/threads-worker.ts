@@ -1,5 +1,5 @@
 import {parentPort} from 'node:worker_threads';
-import {rankBySpec} from './blend';
+import {rankBySpec} from './score';
 import type {Baskets} from './load';
 import type {RankedLists} from './pairs';
 import {range} from './pairs';

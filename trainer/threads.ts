@@ -1,7 +1,7 @@
 import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
-import type {RankSpec, ScoreParams} from './blend';
-import {addDiscovery, rankBySpec} from './blend';
+import type {RankSpec, ScoreParams} from './score';
+import {addDiscovery, rankBySpec} from './score';
 import type {Embeddings} from './embed';
 import type {Baskets} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
@@ -89,7 +89,7 @@ export class TrainerThreads {
     return concatShards([...local, ...(await Promise.all(remote))], cuts);
   }
 
-  /** rankCompanions (blend.ts), its kernel passes split across the pool. */
+  /** rankCompanions (score.ts), its kernel passes split across the pool. */
   async rankCompanions(baskets: Baskets, params: ScoreParams, k: number, opts: {index?: ItemBaskets; embeddings?: Embeddings; mostBought?: RankedLists} = {}): Promise<RankedLists> {
     const index = opts.index ?? transpose(baskets);
     const primary = await this.rank(baskets, {kind: 'companions', params, embeddings: opts.embeddings}, k, index);

@@ -1,7 +1,7 @@
 import {createReadStream, createWriteStream, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {pipeline} from 'node:stream/promises';
 import {join} from 'node:path';
-import type {Companions} from './blend';
+import type {Companions} from './companions';
 import type {Bundle} from './bundles';
 import type {CartWeights} from './cart/weights';
 import type {Baskets, LoadResult, ProductsResult} from './load';

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {publishLists, rankCompanions, DEFAULT_SCORE} from '../../trainer/blend';
+import {rankCompanions, DEFAULT_SCORE} from '../../trainer/score';
+import {publishLists} from '../../trainer/companions';
 import {findCommunities} from '../../trainer/communities';
 import {itemFrequencies} from '../../trainer/load';
 import {basketsOf} from './helpers';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {DEFAULT_SCORE, RANKER_FEATURES, rankCompanions, rankerFeaturizer} from '../../trainer/blend';
+import {DEFAULT_SCORE, RANKER_FEATURES, rankCompanions, rankerFeaturizer} from '../../trainer/score';
 import {alternateSplit} from '../../trainer/evaluate';
 import {BasketBuilder} from '../../trainer/load';
 import {fitRanker} from '../../trainer/ranker';

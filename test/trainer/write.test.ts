@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {parse} from 'csv-parse/sync';
 import {describe, expect, it} from 'vitest';
-import type {Companions} from '../../trainer/blend';
+import type {Companions} from '../../trainer/companions';
 import {csvField} from '../../domain/csv';
 import {num, writeListRows} from '../../trainer/list-files';
 import {seededRandom} from '../../domain/random';

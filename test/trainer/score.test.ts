@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {DEFAULT_SCORE, basketWeights, cosine, fillCounts, mostBoughtLists, publishLists, rankCompanions, withDiscovery} from '../../trainer/blend';
+import {DEFAULT_SCORE, basketWeights, cosine, mostBoughtLists, rankCompanions, withDiscovery} from '../../trainer/score';
+import {fillCounts, publishLists} from '../../trainer/companions';
 import {rankPartners, type RankedLists} from '../../trainer/pairs';
 import {itemFrequencies} from '../../trainer/load';
 import type {Embeddings} from '../../trainer/embed';
