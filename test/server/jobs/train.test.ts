@@ -64,7 +64,9 @@ describe('training job', () => {
         } catch {
           continue; // exited meanwhile
         }
+        // This test's trainer: its run id and its data dir (parallel test files run trainers with the same run ids).
         if (!args.includes('--run-id') || args[args.indexOf('--run-id') + 1] !== String(r.started && r.runId)) continue;
+        if (args[args.indexOf('--data-dir') + 1] !== dataDir) continue;
         try {
           return readdirSync(`/proc/${pid}/task`).map((t) => Number(readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8').split(') ')[1].split(' ')[16]));
         } catch {
