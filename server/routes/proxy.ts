@@ -8,6 +8,8 @@ import {shopsRepo} from '../../storage/repos/shops';
 import {companionsFor} from '../recommend/storefront';
 import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
+import {proxyClient} from './proxy-client';
+import {experimentRouter} from './proxy-experiment';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -68,8 +70,9 @@ export type ProxyDeps = Pick<Services, 'shopify' | 'appDb' | 'shopDbs' | 'models
 export function proxyRouter(ctx: ProxyDeps): express.Router {
   const router = express.Router();
   router.use((req, res, next) => void verifyAppProxy(ctx, req, res, next));
+  router.use(experimentRouter((shop) => ctx.shopDbs.get(shop)));
 
-  router.get('/recommendations', (req, res) => {
+  router.get('/recommendations', async (req, res) => {
     const parsed = recommendationsQuery.safeParse(req.query);
     if (!parsed.success) {
       res.status(400).json({error: parsed.error.issues[0].message});
@@ -78,7 +81,7 @@ export function proxyRouter(ctx: ProxyDeps): express.Router {
     const shop = res.locals.proxyShop;
     const db = ctx.shopDbs.get(shop);
     const {products: anchors, limit, format} = parsed.data;
-    const companions = companionsFor(db, ctx.models.get(shop, db), anchors, {limit, block: 'cart'});
+    const companions = companionsFor(db, await ctx.models.get(shop, db), anchors, {limit, block: 'cart'});
     // The CDN may reuse an answer briefly; the model changes at most a few times a day.
     res.set('Cache-Control', 'public, max-age=60, stale-while-revalidate=300');
     if (format === 'liquid') {
@@ -143,16 +146,6 @@ async function verifyAppProxy(ctx: ProxyDeps, req: Request, res: Response, next:
   }
   res.locals.proxyShop = shop;
   next();
-}
-
-/**
- * Who sent a proxied request: the logged-in customer Shopify signs into the query, else the client IP that
- * Shopify's app proxy forwards in X-Forwarded-For (req.ip, the app trusts its proxies):
- * https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies
- */
-function proxyClient(req: Request): string {
-  const customer = new URLSearchParams(req.originalUrl.split('?')[1] ?? '').get('logged_in_customer_id');
-  return customer ? `customer ${customer}` : `ip ${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 
 /**

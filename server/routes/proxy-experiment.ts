@@ -1,0 +1,66 @@
+import express from 'express';
+import {RateLimiterMemory, RateLimiterRes} from 'rate-limiter-flexible';
+import {z} from 'zod';
+import {armFor, VISITOR_ID} from '../../domain/experiment';
+import type {Db} from '../../storage/open';
+import {experimentPeriodsRepo} from '../../storage/repos/experiment-periods';
+import {experimentVisitorsRepo} from '../../storage/repos/experiment-visitors';
+import type {ShopDomain} from '../../storage/shop-domain';
+import {proxyClient} from './proxy-client';
+
+/**
+ * Impressions one client (a logged-in customer, else an IP address) may send per 10 s: a shopper sends one per
+ * product page viewed, so more is a script inventing visitors, and it cannot spend its shop's budget.
+ */
+const CLIENT_IMPRESSIONS_PER_10S = 20;
+/** Impressions a shop may store per second, all its shoppers together. */
+const SHOP_IMPRESSIONS_PER_SECOND = 100;
+
+const impression = z.object({
+  visitor: z.string().regex(VISITOR_ID, 'visitor is not a storefront id'),
+  period: z.number().int().positive(),
+  // No arm: the server derives it from the visitor id and the period's salt and share (zod drops one if sent).
+});
+
+/**
+ * `POST /proxy/experiment` `{visitor, period}`: a visitor with analytics consent viewed a product page that has
+ * a Pairwise block, in either arm (the held-out visitor's block is hidden, the page still has it). Counted once
+ * per visitor per period, with the arm derived here. An impression for a period that is not the running one
+ * (a page cached from before the share changed) is answered 204 and not counted: that visitor was assigned
+ * with another salt. Mounted behind the app-proxy signature check, which sets res.locals.proxyShop.
+ */
+export function experimentRouter(shopDb: (shop: ShopDomain) => Db): express.Router {
+  const router = express.Router();
+  // Fixed windows in memory; each key is deleted when its window ends.
+  const perClient = new RateLimiterMemory({points: CLIENT_IMPRESSIONS_PER_10S, duration: 10});
+  const perShop = new RateLimiterMemory({points: SHOP_IMPRESSIONS_PER_SECOND, duration: 1});
+  router.post('/experiment', express.text({type: () => true, limit: '1kb'}), async (req, res) => {
+    const shop = res.locals.proxyShop;
+    let body: unknown;
+    try {
+      body = JSON.parse(typeof req.body === 'string' ? req.body : '');
+    } catch {
+      res.status(400).json({error: 'body is not JSON'});
+      return;
+    }
+    const parsed = impression.safeParse(body);
+    if (!parsed.success) {
+      res.status(400).json({error: parsed.error.issues[0].message});
+      return;
+    }
+    try {
+      await perClient.consume(`${shop} ${proxyClient(req)}`);
+      await perShop.consume(shop);
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      res.status(429).set('Retry-After', String(Math.max(1, Math.ceil(err.msBeforeNext / 1000)))).json({error: 'too many impressions'});
+      return;
+    }
+    const db = shopDb(shop);
+    const running = experimentPeriodsRepo(db).current();
+    const {visitor, period} = parsed.data;
+    if (running?.period === period) experimentVisitorsRepo(db).record(period, visitor, armFor(running, visitor));
+    res.status(204).end();
+  });
+  return router;
+}
