@@ -3,4 +3,4 @@
  * migrations/app. The server migrates up to them at open; the trainer, which never migrates, refuses any other.
  */
 export const SHOP_SCHEMA_VERSION = 13;
-export const APP_SCHEMA_VERSION = 4;
+export const APP_SCHEMA_VERSION = 5;
