@@ -1,4 +1,4 @@
-import {seededRandom as nextOf} from '../domain/random';
+import {seededRandom} from '../domain/random';
 
 /** The samplers the store generator needs, over the one seeded generator: one seed gives the same store everywhere. */
 export interface Random {
@@ -12,8 +12,8 @@ export interface Random {
 }
 
 /** The samplers over the one seeded generator (domain/random.ts). */
-export function seededRandom(seed: number): Random {
-  const next = nextOf(seed);
+export function randomSamplers(seed: number): Random {
+  const next = seededRandom(seed);
   return {
     next,
     int: (n) => Math.floor(next() * n),

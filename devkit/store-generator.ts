@@ -10,7 +10,7 @@ import {dirname} from 'node:path';
 import {Readable} from 'node:stream';
 import {pipeline} from 'node:stream/promises';
 import {createGzip} from 'node:zlib';
-import {hashString, seededRandom, zipfSampler} from './random';
+import {hashString, randomSamplers, zipfSampler} from './random';
 import type {Random} from './random';
 import {csvField} from '../domain/csv';
 
@@ -173,7 +173,7 @@ const SEASON_TAGS: {tag: string; peakMonth: number}[] = [
 /** Builds the store: the catalogue and ground truth now, the orders lazily through `store.orders()`. */
 export function generateStore(options: StoreOptions = {}): Store {
   const opts = resolveOptions(options);
-  const random = seededRandom(opts.seed);
+  const random = randomSamplers(opts.seed);
   const startMs = Date.parse(opts.start);
   const endMs = Date.parse(opts.end);
   const products = makeCatalogue(opts, random, startMs, endMs);
@@ -365,7 +365,7 @@ function timeline(startMs: number, endMs: number): (quantile: number) => number 
 
 function* orderStream(opts: Required<StoreOptions>, popularity: StoreProduct[], giftCards: StoreProduct[],
   truth: GroundTruth, startMs: number, endMs: number): Generator<StoreOrder> {
-  const random = seededRandom(opts.seed ^ 0x5eed);
+  const random = randomSamplers(opts.seed ^ 0x5eed);
   const zipf = zipfSampler(popularity.length, opts.zipf);
   const at = timeline(startMs, endMs);
   const companionOf = new Map<number, number>();

@@ -1,7 +1,7 @@
 import type {ErrorRequestHandler} from 'express';
 import {PairwiseError} from '../domain/errors';
 import type {Logger} from './log';
-import {fileFault} from '../storage/errors';
+import {fileFault} from '../storage/faults';
 import {shopFileName} from '../storage/open';
 
 /**

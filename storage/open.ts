@@ -4,7 +4,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import Database from 'better-sqlite3';
 import type {Database as Db} from 'better-sqlite3';
-import {fileFault} from './errors';
+import {fileFault} from './faults';
 import {migrate} from './migrate';
 import {APP_SCHEMA_VERSION, SHOP_SCHEMA_VERSION} from './schema-version';
 import type {ShopDomain} from './shop-domain';

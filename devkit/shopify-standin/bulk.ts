@@ -22,7 +22,7 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {Kind, execute, getNamedType, isObjectType, parse, validate} from 'graphql';
 import type {DocumentNode, FieldNode, GraphQLObjectType, GraphQLSchema, SelectionSetNode} from 'graphql';
-import {seededRandom} from '../random';
+import {randomSamplers} from '../random';
 import type {Random} from '../random';
 import {shopifyError} from './errors';
 import {newId} from './state';
@@ -95,7 +95,7 @@ export class BulkRunner {
     }
 
     // Seeded by the shop and how many operations it has run, so a test sees the same order on every run.
-    const shuffle = groupObjects ? undefined : new ShuffleBuffer(seededRandom(hash(`${ctx.shop.domain}#${ctx.shop.bulkOperations.size}`)), this.options.shuffleWindow);
+    const shuffle = groupObjects ? undefined : new ShuffleBuffer(randomSamplers(hash(`${ctx.shop.domain}#${ctx.shop.bulkOperations.size}`)), this.options.shuffleWindow);
     const op: BulkOperationRecord = {
       id: newId(), query, status: 'CREATED', errorCode: null, createdAt: new Date().toISOString(), completedAt: null,
       objectCount: 0, rootObjectCount: 0, fileSize: null, url: null,

@@ -12,7 +12,7 @@ import {deleteProduct, upsertProduct} from './products';
 import {UnreadablePayload} from '../../domain/errors';
 import type {ShopUnavailable} from '../../domain/errors';
 import type {Db} from '../../storage/open';
-import {valueRefused} from '../../storage/errors';
+import {valueRefused} from '../../storage/faults';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {parseWebhookBody} from './payload';
 import type {HandlerResult, WebhookDelivery, WebhookHandler} from './types';

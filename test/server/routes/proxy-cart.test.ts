@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../../devkit/store-generator';
-import {seededRandom} from '../../../devkit/random';
+import {seededRandom} from '../../../domain/random';
 import {startTestApp} from '../../../devkit/test-app';
 import type {TestApp} from '../../../devkit/test-app';
 import {signProxyQuery} from '../../../devkit/storefront/sign';
@@ -23,8 +23,7 @@ const SHOP = parseShopDomain('cart-model.myshopify.com')!;
 const store = generateStore({seed: 21, orders: 10, products: 120});
 const products = store.products;
 const byId = new Map(products.map((p) => [p.id, p]));
-const rng = seededRandom(7);
-const random = () => rng.next();
+const random = seededRandom(7);
 const RATIO = 0.8;
 let app: TestApp;
 let weights: ModelCartRow[];
