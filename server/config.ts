@@ -18,6 +18,12 @@ export interface Config {
   trainingConcurrency?: number;
   /** Bytes of models the storefront keeps in memory, all shops together; unset: `DEFAULT_MODEL_CACHE_MB`. */
   modelCacheBytes?: number;
+  /** `redis://host:port`: trainings go to BullMQ workers ([L]); unset: the in-process queue. */
+  queueUrl?: string;
+  /** Signs every request between this host and a worker (`/internal/*`); set whenever `queueUrl` is. */
+  workerSecret?: string;
+  /** The largest result upload a worker may send, compressed; unset: `DEFAULT_WORKER_UPLOAD_MB`. */
+  workerUploadBytes?: number;
 }
 
 /** Half the cores, at least one: training is CPU-bound, and the other half serves requests. */
@@ -27,6 +33,9 @@ export function defaultTrainingConcurrency(): number {
 
 /** About 8 shops of 20k products (measured 60 MiB each as loaded before the bound). */
 export const DEFAULT_MODEL_CACHE_MB = 512;
+
+/** Bounds what one result upload holds in the app host's memory (it is read whole to check its signature); larger shops raise it. */
+export const DEFAULT_WORKER_UPLOAD_MB = 160;
 
 const env = z.object({
   SHOPIFY_API_KEY: z.string().min(1),
@@ -38,7 +47,10 @@ const env = z.object({
   PAIRWISE_ADMIN_ORIGIN: z.url({protocol: /^https?$/}).optional(),
   PAIRWISE_TRAINING_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   PAIRWISE_MODEL_CACHE_MB: z.coerce.number().int().min(1).max(1_048_576).optional(),
-});
+  PAIRWISE_QUEUE: z.string().regex(/^rediss?:\/\/[^\s]+$/, 'unset for the in-process queue, or redis://host:port').optional(),
+  PAIRWISE_WORKER_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  PAIRWISE_WORKER_UPLOAD_MB: z.coerce.number().int().min(1).max(4096).optional(),
+}).refine((e) => !e.PAIRWISE_QUEUE || e.PAIRWISE_WORKER_SECRET, {path: ['PAIRWISE_WORKER_SECRET'], message: 'required with PAIRWISE_QUEUE (it signs the workers\' requests)'});
 
 /**
  * The scopes in shopify.app.toml's `[access_scopes]`, so the toml stays the one place they are written
@@ -68,5 +80,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     adminOrigin: e.PAIRWISE_ADMIN_ORIGIN,
     trainingConcurrency: e.PAIRWISE_TRAINING_CONCURRENCY ?? defaultTrainingConcurrency(),
     modelCacheBytes: (e.PAIRWISE_MODEL_CACHE_MB ?? DEFAULT_MODEL_CACHE_MB) * 1024 * 1024,
+    queueUrl: e.PAIRWISE_QUEUE,
+    workerSecret: e.PAIRWISE_WORKER_SECRET,
+    workerUploadBytes: (e.PAIRWISE_WORKER_UPLOAD_MB ?? DEFAULT_WORKER_UPLOAD_MB) * 1024 * 1024,
   };
 }
