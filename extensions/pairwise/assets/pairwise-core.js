@@ -12,16 +12,19 @@
 
   const root = () => (window.Shopify && Shopify.routes && Shopify.routes.root) || '/';
 
+  // A POST that outlives the page: sendBeacon, else a keepalive fetch.
+  const beacon = (url, body) => {
+    if (!(navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], {type: 'application/json'})))) {
+      fetch(url, {method: 'POST', body, keepalive: true, headers: {'Content-Type': 'application/json'}}).catch(() => {});
+    }
+  };
+
   // Events carry ids only: which block showed which product for which anchor. No personal data.
   const flush = () => {
     clearTimeout(timer);
     for (const [proxy, queue] of queues) {
       queues.delete(proxy);
-      const body = JSON.stringify({events: queue});
-      const url = `${proxy}/events`;
-      if (!(navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], {type: 'application/json'})))) {
-        fetch(url, {method: 'POST', body, keepalive: true, headers: {'Content-Type': 'application/json'}}).catch(() => {});
-      }
+      beacon(`${proxy}/events`, JSON.stringify({events: queue}));
     }
   };
   addEventListener('pagehide', flush);
@@ -52,6 +55,10 @@
         });
       })
       .catch(() => {});
+    // The visitor is counted in the experiment: this page has a block, shown or held out. Only the visitor id
+    // and period are sent; the server derives the arm and counts each visitor once per period.
+    const block = document.querySelector('[data-pairwise-experiment][data-proxy]');
+    if (block) beacon(`${block.dataset.proxy}/experiment`, JSON.stringify({visitor: experiment.visitor, period: experiment.period}));
   }
 
   window.Pairwise = {

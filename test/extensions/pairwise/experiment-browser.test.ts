@@ -8,6 +8,11 @@ import type {ExperimentPeriod} from '../../../domain/experiment';
 import {createPreviewStorefront} from '../../../devkit/storefront';
 import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
+import {startTestApp} from '../../../devkit/test-app';
+import type {TestApp} from '../../../devkit/test-app';
+import {experimentPeriodsRepo} from '../../../storage/repos/experiment-periods';
+import {shopsRepo} from '../../../storage/repos/shops';
+import {parseShopDomain} from '../../../storage/shop-domain';
 
 const chromiumPath = '/usr/bin/chromium';
 const experiment: ExperimentPeriod = {period: 3, salt: 'c0ffee', share: 0.5};
@@ -22,6 +27,11 @@ const visitorIn = (arm: string) => {
 describe.skipIf(!existsSync(chromiumPath))('holdout experiment in Chromium', () => {
   let browser: Browser;
   let store: PreviewStorefront;
+  // A second store whose app proxy reaches the real app server, which ran the period the storefront renders.
+  let app: TestApp;
+  let served: PreviewStorefront;
+  let servedPeriod: ExperimentPeriod;
+  const shop = parseShopDomain(fixtureShop)!;
 
   beforeAll(async () => {
     store = createPreviewStorefront({
@@ -31,12 +41,27 @@ describe.skipIf(!existsSync(chromiumPath))('holdout experiment in Chromium', () 
       appMetafields: () => ({pairwise: {experiment}}),
     });
     await store.listen();
+    app = await startTestApp();
+    shopsRepo(app.services.appDb).recordInstall(shop, 'read_orders');
+    const {period, salt, share} = experimentPeriodsRepo(app.services.shopDbs.get(shop)).forShare(0.5);
+    servedPeriod = {period, salt, share};
+    served = createPreviewStorefront({
+      products: fixtureProducts,
+      recommendationsFor: fixtureRecommendationsFor,
+      shop: fixtureShop,
+      proxyOrigin: app.url,
+      secret: app.secret,
+      appMetafields: () => ({pairwise: {experiment: servedPeriod}}),
+    });
+    await served.listen();
     browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
   });
 
   afterAll(async () => {
     await browser?.close();
     await store?.close();
+    await served?.close();
+    await app?.close();
   });
 
   /**
@@ -135,5 +160,29 @@ describe.skipIf(!existsSync(chromiumPath))('holdout experiment in Chromium', () 
   it.skip('without analytics consent: no id is stored and the block shows', async () => {
     const seen = await productPage(await shopper(visitorIn('holdout'), false));
     expect(seen).toEqual({shift: 0, arm: 'none', visible: true, visitor: null});
+  });
+
+  it('each visitor with consent who views the page is counted once on the server, in the arm it derives; one without consent is not', async () => {
+    const visitors = (['holdout', 'exposed'] as const).map((arm) => {
+      for (;;) {
+        const id = randomUUID();
+        if (armFor(servedPeriod, id) === arm) return id;
+      }
+    });
+    for (const id of visitors) {
+      const page = await shopper(id, true);
+      for (let view = 0; view < 2; view++) {
+        await page.goto(`${served.url}/products/pour-over-kettle`);
+        await page.waitForLoadState('networkidle');
+      }
+      await page.context().close();
+    }
+    const unconsented = await shopper(null, false);
+    await unconsented.goto(`${served.url}/products/pour-over-kettle`);
+    await unconsented.waitForLoadState('networkidle');
+    await unconsented.context().close();
+    const counted = () => app.services.shopDbs.get(shop).prepare('SELECT visitor_id AS visitor, arm FROM experiment_visitors WHERE period = ?').all(servedPeriod.period);
+    await expect.poll(() => counted().length).toBe(visitors.length);
+    expect(counted()).toEqual(expect.arrayContaining(visitors.map((visitor) => ({visitor, arm: armFor(servedPeriod, visitor)}))));
   });
 });
