@@ -1,7 +1,10 @@
 import type {ShopDomain} from '../../storage/shop-domain';
 
-/** Where a shop stands in the training queue. */
-export type QueuePosition = {state: 'queued'; ahead: number} | {state: 'running'};
+/** Where a shop stands in the training queue; a run on a BullMQ worker names the worker. */
+export type QueuePosition = {state: 'queued'; ahead: number} | {state: 'running'; worker?: string};
+
+/** Who asked: a merchant's "Retrain now" goes before the schedule where the queue orders by priority (BullMQ). */
+export type TrainingPriority = 'merchant' | 'schedule';
 
 /** What adding a shop did: added (and where it stands now), or refused because it is already queued or running. */
 export type AddResult = {added: true; position: QueuePosition | null} | {added: false; position: QueuePosition};
@@ -16,7 +19,7 @@ export type AddResult = {added: true; position: QueuePosition | null} | {added: 
  */
 export interface TrainingQueue {
   /** Queues the shop's next run; refused while the shop is queued or running. A free slot starts it at once. */
-  add(shop: ShopDomain): AddResult;
+  add(shop: ShopDomain, priority?: TrainingPriority): AddResult;
   /** Where the shop stands, or null when it is neither queued nor running. */
   position(shop: ShopDomain): QueuePosition | null;
   /** Takes the shop out if it is waiting (shop/redact); a running one ends through its runner. */
@@ -27,6 +30,8 @@ export interface TrainingQueue {
   resume(): void;
   /** Runs going now, all shops together. */
   running(): number;
+  /** Why trainings cannot start now (the queue's backend is unreachable), or null; a queue of this host is never paused. */
+  paused?(): string | null;
 }
 
 /** Runs one shop's training; resolves when it and what follows it are done (never rejects for a failed run). */

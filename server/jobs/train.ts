@@ -6,7 +6,7 @@ import {trainRunsRepo} from '../../storage/repos/train-runs';
 import {openShopDb} from '../../storage/open';
 import type {ShopDomain} from '../../storage/shop-domain';
 import type {Logger} from '../log';
-import type {QueuePosition, TrainingQueue, TrainingRunner} from './queue';
+import type {QueuePosition, TrainingPriority, TrainingQueue, TrainingRunner} from './queue';
 import {trainerEntry} from './trainer-bundle';
 import {parseProgressLine} from '../../domain/progress';
 
@@ -42,7 +42,7 @@ export type StartResult =
 
 /** The one way a training starts, whoever starts it. */
 export interface Training {
-  start(shop: ShopDomain): StartResult;
+  start(shop: ShopDomain, priority?: TrainingPriority): StartResult;
   /** Where the shop's run stands in the queue ("queued, 3 ahead"), or null when it has none queued or running. */
   position(shop: ShopDomain): QueuePosition | null;
   /** Resolves when the shop's queued or current run has ended, and what followed a publish is done (at once when none). */
@@ -51,6 +51,8 @@ export interface Training {
   stop(shop: ShopDomain): Promise<void>;
   /** Start-up: runs queued or interrupted by the previous server's stop are taken up again. */
   resume(): void;
+  /** Why trainings cannot start now (Redis is unreachable), or null. */
+  paused?(): string | null;
 }
 
 export interface TrainingOptions {
@@ -123,9 +125,9 @@ export function createTraining(opts: TrainingOptions): Training {
 
   const queue = opts.queue(run);
 
-  const start = (shop: ShopDomain): StartResult => {
+  const start = (shop: ShopDomain, priority?: TrainingPriority): StartResult => {
     startErrors.delete(shop);
-    const added = queue.add(shop);
+    const added = queue.add(shop, priority);
     const at = added.position;
     if (!added.added) {
       if (added.position.state === 'running') return {started: false, reason: 'a training run is already in progress for this shop'};
@@ -146,5 +148,6 @@ export function createTraining(opts: TrainingOptions): Training {
       return queue.settled(shop);
     },
     resume: () => queue.resume(),
+    paused: () => queue.paused?.() ?? null,
   };
 }
