@@ -327,106 +327,155 @@ async function listSlices(slices: {train: Baskets; test: Baskets}[], last: ListS
   return {slices: out, tail};
 }
 
+/** What full mode decides before the final lists are ranked; stats mode takes STATS_CHOICE. */
+type Choice = Pick<TrainResult, 'kind' | 'gate' | 'gateSlices' | 'tail' | 'params' | 'eval' | 'tuning' | 'ranker' | 'cart' | 'backend'> & {
+  /** Item embeddings on all the orders, when they are on. */
+  embeddings?: Embeddings;
+};
+
+/** Stats mode: the default parameters, no evaluation, no gate, no cart model. */
+const STATS_CHOICE: Choice = {kind: 'model', gate: null, gateSlices: null, tail: null, params: DEFAULT_SCORE, eval: null, tuning: [], ranker: null, cart: null, backend: null};
+
+/** The TensorFlow.js backend for embeddings, ranker and cart solve; a fallback is said on stderr and in the report. */
+async function pickBackend(preferred: string | undefined): Promise<NonNullable<TrainResult['backend']>> {
+  // TensorFlow.js takes ~0.6 s to import: only full mode pays for it.
+  const {fallbackMessage, selectBackend} = await import('./backend');
+  const choice = await selectBackend(preferred);
+  const note = fallbackMessage(choice, preferred);
+  if (note) console.error(note);
+  return {...choice, note};
+}
+
+/** The two embedding runs, started at once; `final` reports progress only once `reportProgress` is set. */
+type EmbeddingRuns = {validation: Promise<Embeddings>; final: Promise<Embeddings>; reportProgress: () => void};
+
+/**
+ * Starts item embeddings on the validation's training part, then on all the orders. Both runs (single-threaded on
+ * the CPU backends) go on this thread one after the other, alongside the validation, whose kernel passes meanwhile
+ * take the worker threads: on 2 cores the stages overlap.
+ */
+async function startEmbeddings(baskets: Baskets, validationTrain: Baskets, opts: TrainOptions, pool: TrainerThreads, progress: Progress): Promise<EmbeddingRuns> {
+  const {trainEmbeddings} = await import('./embed');
+  const options = {...EMBED_DEFAULTS, ...opts.embed, seed: opts.seed};
+  let inEmbedStage = false;
+  const validation = pool.alongside(() => trainEmbeddings(validationTrain, options));
+  const final = validation.then(() => pool.alongside(() => trainEmbeddings(baskets, {...options, onProgress: (f) => inEmbedStage && progress.update(f)})));
+  // A failure surfaces where it is awaited (tune, or finishEmbeddings), not as an unhandled rejection meanwhile.
+  final.catch(() => undefined);
+  return {validation, final, reportProgress: () => (inEmbedStage = true)};
+}
+
+/** Waits for the embeddings on all the orders and records both runs' own seconds. */
+async function finishEmbeddings(runs: EmbeddingRuns, timings: Record<string, number>): Promise<Embeddings> {
+  runs.reportProgress();
+  const embeddings = await timedAsync(timings, 'embed_wait_s', () => runs.final);
+  // Each embedding run's own seconds, start to finish, overlapping the stages before; the *_wait_s stages are
+  // what the pipeline still waited for them.
+  timings.embed_validation_s = Number((await runs.validation).seconds.toFixed(3));
+  timings.embed_s = Number(embeddings.seconds.toFixed(3));
+  return embeddings;
+}
+
+/** The gate over the rolling-origin slices: what is published (the model or a baseline), and the figures it judged. */
+async function gateLists(
+  slices: {train: Baskets; test: Baskets}[],
+  tuned: Awaited<ReturnType<typeof tune>>,
+  pool: TrainerThreads,
+  timings: Record<string, number>,
+): Promise<Pick<Choice, 'kind' | 'gate' | 'gateSlices' | 'tail'>> {
+  const judged = await timedAsync(timings, 'gate_s', () => listSlices(slices, tuned.lastSlice, tuned.params, pool, tuned.embeddings));
+  const coverage = Object.fromEntries(Object.entries(tuned.results).map(([name, m]) => [name, m.coverage])) as Record<Kind, number>;
+  const decision = listGate(judged.slices, coverage);
+  const slicesMetrics = judged.slices.map((sl) => Object.fromEntries(Object.entries(sl).map(([name, v]) => [name, v.metrics])) as Record<Kind, Metrics>);
+  return {kind: decision.kind, gate: decision.gate, gateSlices: {...decision, slices: slicesMetrics}, tail: judged.tail};
+}
+
+/** Full mode's decisions, stage by stage: backend, validation (tuning, ranker), gate, cart model, embeddings. */
+async function chooseModel(baskets: Baskets, opts: TrainOptions, pool: TrainerThreads, progress: Progress, timings: Record<string, number>): Promise<Choice> {
+  const backend = await pickBackend(opts.backend);
+  const slices = rollingSlices(baskets, GATE_SLICES, VALIDATION_SHARE);
+  const split = slices[slices.length - 1];
+  const embeddingRuns = opts.embeddings !== false ? await startEmbeddings(baskets, split.train, opts, pool, progress) : null;
+
+  progress.stage('validate', 0.05, 0.4);
+  const tuned = await tune(baskets, split, pool, progress, timings, embeddingRuns?.validation ?? null);
+
+  progress.stage('gate', 0.4, 0.5);
+  const gated = await gateLists(slices, tuned, pool, timings);
+
+  progress.stage('cart', 0.5, 0.7);
+  const {trainCart} = await import('./cart/stage');
+  const cart = await timedAsync(timings, 'cart_s', () => trainCart(baskets, slices, (f) => progress.update(f)));
+
+  let embeddings: Embeddings | undefined;
+  if (embeddingRuns) {
+    progress.stage('embed', 0.7, 0.75);
+    embeddings = await finishEmbeddings(embeddingRuns, timings);
+  }
+  return {...gated, params: tuned.params, eval: tuned.results, tuning: tuned.tuning, ranker: tuned.ranker, cart, backend, embeddings};
+}
+
+/** The final lists on all the orders, ranked by what the gate chose: the model's score or a baseline's. */
+function rankFinalLists(
+  baskets: Baskets,
+  {kind, params}: Pick<Choice, 'kind' | 'params'>,
+  embeddings: Embeddings | undefined,
+  freq: Uint32Array, index: ItemBaskets, pool: TrainerThreads, k: number): Promise<RankedLists> | RankedLists {
+  if (kind === 'model') return pool.rankCompanions(baskets, params, k, {index, embeddings});
+  if (kind === 'popularity') return rankPartners(baskets, 0, () => 0, {}, index);
+  return rankPartners(baskets, k, baselineScorer(kind, freq, baskets.count), {}, index);
+}
+
+/**
+ * The published lists: ranked lists back-filled with best sellers; in full mode, products never ordered borrow
+ * their text neighbours' lists; every pair gets its co-purchase counts.
+ */
+function publishCompanions(baskets: Baskets, lists: RankedLists, freq: Uint32Array, index: ItemBaskets, opts: TrainOptions, k: number): {companions: Companions; coldStarted: number} {
+  let companions = publishLists(lists, popularityOrder(freq), () => true, k);
+  let coldStarted = 0;
+  const texts = opts.texts?.filter((t) => t.title);
+  if (opts.model === 'full' && texts?.length && texts.some((t) => freq[t.index] === 0)) {
+    // Measured: borrowing lists also for products with 1-4 orders lowered validation NDCG on instacart-subset,
+    // so only products never ordered borrow.
+    const cold = coldStartLists(companions, freq, textNeighbours(texts, {k: 10}), {maxOrders: 0, k});
+    companions = cold.companions;
+    coldStarted = cold.cold;
+  }
+  fillCounts(baskets, companions, index);
+  return {companions, coldStarted};
+}
+
+/** Full mode's views for the admin: bundles of 3+ products and communities of products bought together. */
+async function mineStructure(baskets: Baskets, companions: Companions, freq: Uint32Array, seed: number | undefined, progress: Progress, timings: Record<string, number>) {
+  progress.stage('bundles', 0.9, 0.96);
+  const bundles = timed(timings, 'bundles_s', () => mineBundles(baskets));
+  progress.stage('communities', 0.96, 0.99);
+  // graphology is only needed here: stats mode skips its import.
+  const {findCommunities} = await import('./communities');
+  const communities = timed(timings, 'communities_s', () => findCommunities(companions, freq, {seed}));
+  return {bundles, communities};
+}
+
+/**
+ * The stages in order: in full mode chooseModel (backend, validation, gate, cart model, embeddings); then, in both
+ * modes, the final lists ranked on all the orders and published; in full mode, bundles and communities.
+ */
 export async function train(baskets: Baskets, opts: TrainOptions, progress: Progress): Promise<TrainResult> {
   const k = opts.listSize ?? 20;
   const timings: Record<string, number> = {};
-  let params: ScoreParams = DEFAULT_SCORE;
-  let evalResults: TrainResult['eval'] = null;
-  let kind: Kind = 'model';
-  let gate: string | null = null;
-  let backend: TrainResult['backend'] = null;
-  let embeddings: Embeddings | undefined;
-  let tuning: TrainResult['tuning'] = [];
-  let ranker: RankerReport | null = null;
-  let gateSlices: GateReport | null = null;
-  let tail: TrainResult['tail'] = null;
-  let cart: CartResult | null = null;
   const pool = opts.pool ?? new TrainerThreads(1);
-  if (opts.model === 'full') {
-    // TensorFlow.js takes ~0.6 s to import: only full mode pays for it.
-    const {fallbackMessage, selectBackend} = await import('./backend');
-    const choice = await selectBackend(opts.backend);
-    const note = fallbackMessage(choice, opts.backend);
-    if (note) console.error(note);
-    backend = {...choice, note};
-    const embedOptions = {...EMBED_DEFAULTS, ...opts.embed, seed: opts.seed};
-    const slices = rollingSlices(baskets, GATE_SLICES, VALIDATION_SHARE);
-    const split = slices[slices.length - 1];
-    // Both embedding runs (single-threaded on the CPU backends) go on this thread one after the other, alongside
-    // the validation, whose kernel passes meanwhile take the worker threads: on 2 cores the stages overlap.
-    let inEmbedStage = false;
-    let validationEmbeddings: Promise<Embeddings> | null = null;
-    let finalEmbeddings: Promise<Embeddings> | null = null;
-    if (opts.embeddings !== false) {
-      const {trainEmbeddings} = await import('./embed');
-      validationEmbeddings = pool.alongside(() => trainEmbeddings(split.train, embedOptions));
-      finalEmbeddings = validationEmbeddings.then(() =>
-        pool.alongside(() => trainEmbeddings(baskets, {...embedOptions, onProgress: (f) => inEmbedStage && progress.update(f)})),
-      );
-      // A failure surfaces where it is awaited (tune, or below), not as an unhandled rejection meanwhile.
-      finalEmbeddings.catch(() => undefined);
-    }
-    progress.stage('validate', 0.05, 0.4);
-    const tuned = await tune(baskets, split, pool, progress, timings, validationEmbeddings);
-    params = tuned.params;
-    evalResults = tuned.results;
-    tuning = tuned.tuning;
-    ranker = tuned.ranker;
-    progress.stage('gate', 0.4, 0.5);
-    const judged = await timedAsync(timings, 'gate_s', () => listSlices(slices, tuned.lastSlice, params, pool, tuned.embeddings));
-    const coverage = Object.fromEntries(Object.entries(tuned.results).map(([name, m]) => [name, m.coverage])) as Record<Kind, number>;
-    const decision = listGate(judged.slices, coverage);
-    ({kind, gate} = decision);
-    gateSlices = {...decision, slices: judged.slices.map((sl) => Object.fromEntries(Object.entries(sl).map(([name, v]) => [name, v.metrics])) as Record<Kind, Metrics>)};
-    tail = judged.tail;
-    progress.stage('cart', 0.5, 0.7);
-    const {trainCart} = await import('./cart/stage');
-    cart = await timedAsync(timings, 'cart_s', () => trainCart(baskets, slices, (f) => progress.update(f)));
-    if (finalEmbeddings && validationEmbeddings) {
-      progress.stage('embed', 0.7, 0.75);
-      inEmbedStage = true;
-      embeddings = await timedAsync(timings, 'embed_wait_s', () => finalEmbeddings);
-      // Each embedding run's own seconds, start to finish, overlapping the stages above; the *_wait_s stages are
-      // what the pipeline still waited for them.
-      timings.embed_validation_s = Number((await validationEmbeddings).seconds.toFixed(3));
-      timings.embed_s = Number(embeddings.seconds.toFixed(3));
-    }
-  }
+  const full = opts.model === 'full';
+
+  const {embeddings, ...decided} = full ? await chooseModel(baskets, opts, pool, progress, timings) : STATS_CHOICE;
+
   progress.stage('pairs', 0.75, 0.9);
   const freq = itemFrequencies(baskets);
-  const popular = popularityOrder(freq);
   const index = timed(timings, 'index_s', () => transpose(baskets));
-  const lists = await timedAsync(timings, 'pairs_s', async () =>
-    kind === 'model'
-      ? pool.rankCompanions(baskets, params, k, {index, embeddings})
-      : kind === 'popularity'
-        ? rankPartners(baskets, 0, () => 0, {}, index)
-        : rankPartners(baskets, k, baselineScorer(kind, freq, baskets.count), {}, index),
-  );
-  let coldStarted = 0;
-  const companions = timed(timings, 'publish_s', () => {
-    let published = publishLists(lists, popular, () => true, k);
-    const texts = opts.texts?.filter((t) => t.title);
-    if (opts.model === 'full' && texts?.length && texts.some((t) => freq[t.index] === 0)) {
-      // Measured: borrowing lists also for products with 1-4 orders lowered validation NDCG on instacart-subset,
-      // so only products never ordered borrow.
-      const cold = coldStartLists(published, freq, textNeighbours(texts, {k: 10}), {maxOrders: 0, k});
-      published = cold.companions;
-      coldStarted = cold.cold;
-    }
-    fillCounts(baskets, published, index);
-    return published;
-  });
+  const lists = await timedAsync(timings, 'pairs_s', async () => rankFinalLists(baskets, decided, embeddings, freq, index, pool, k));
+  const {companions, coldStarted} = timed(timings, 'publish_s', () => publishCompanions(baskets, lists, freq, index, opts, k));
   const embeddingSim = embeddings ? pairSimilarities(companions, embeddings) : null;
-  let bundles: Bundle[] = [];
-  let communities: Community[] = [];
-  if (opts.model === 'full') {
-    progress.stage('bundles', 0.9, 0.96);
-    bundles = timed(timings, 'bundles_s', () => mineBundles(baskets));
-    progress.stage('communities', 0.96, 0.99);
-    // graphology is only needed here: stats mode skips its import.
-    const {findCommunities} = await import('./communities');
-    communities = timed(timings, 'communities_s', () => findCommunities(companions, freq, {seed: opts.seed}));
-  }
-  return {kind, companions, freq, bundles, communities, params, eval: evalResults, gate, gateSlices, tail, cart, timings, coldStarted, backend, embeddingSim, tuning, ranker};
+
+  const {bundles, communities} = full ? await mineStructure(baskets, companions, freq, opts.seed, progress, timings) : {bundles: [], communities: []};
+
+  return {...decided, companions, freq, bundles, communities, timings, coldStarted, embeddingSim};
 }
