@@ -23,7 +23,7 @@ import {createShopify} from './shopify';
 import {webhooksRouter} from './webhooks';
 import {openAppDb, ShopDbs} from '../storage/open';
 import {trainingQueueRepo} from '../storage/repos/training-queue';
-import {activeModelVersion, loadModelCart, loadModelCompanions} from '../storage/repos/model-serving';
+import {activeModelVersion, modelCartPage, modelCompanionPage} from '../storage/repos/model-serving';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
 
@@ -38,7 +38,7 @@ export function createServices(config: Config, log: Logger = createLogger(), ove
   const appDb = openAppDb(config.dataDir);
   const shopDbs = new ShopDbs(config.dataDir);
   const shopify = createShopify(config);
-  const models = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions, loadCart: loadModelCart}, config.modelCacheBytes ?? DEFAULT_MODEL_CACHE_MB * 1024 * 1024);
+  const models = new ModelCache({activeVersion: activeModelVersion, companionPage: modelCompanionPage, cartPage: modelCartPage}, config.modelCacheBytes ?? DEFAULT_MODEL_CACHE_MB * 1024 * 1024);
   const publishing = {config, appDb, shopDbs, shopify, log, models};
   const services: Services = {
     ...publishing,

@@ -3,7 +3,7 @@ import type {Session} from '@shopify/shopify-api';
 import {offlineSession} from '../auth/offline-session';
 import type {Services} from '../services';
 import {metafieldStateRepo} from '../../storage/repos/metafield-state';
-import {companionsFor} from '../recommend/storefront';
+import {companionsFrom, shopFacts} from '../recommend/storefront';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {PublishError} from '../../domain/errors';
 
@@ -91,24 +91,35 @@ function next(shop: ShopDomain): void {
   void running.finally(() => next(shop)).catch(() => undefined);
 }
 
-/** Lists computed between two turns of the event loop (about 25 ms of work on this 2-core machine). */
-const LISTS_PER_SLICE = 100;
+/**
+ * Work done between two turns of the event loop. Counted in time, not lists: a list's cost varies with the
+ * shop (100 lists were 25 ms on a 50k-product shop, above the 20 ms another shop's storefront request may wait).
+ */
+const SLICE_MS = 4;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function publish(ctx: PublishDeps, shop: ShopDomain, productIds?: number[]): Promise<PublishResult> {
   const db = ctx.shopDbs.get(shop);
   const state = metafieldStateRepo(db);
-  const snapshot = ctx.models.get(shop, db);
+  // Fresh: a publish follows a training, and must not push the lists of the version before it.
+  const snapshot = await ctx.models.get(shop, db, {fresh: true});
   const ids = productIds ?? [...new Set([...snapshot.companions.keys(), ...state.publishedProductIds()])];
 
   const toSet: {productId: number; hash: string; companions: number[]}[] = [];
   const toDelete: number[] = [];
   let unchanged = 0;
-  for (const [i, productId] of ids.entries()) {
+  let facts = shopFacts(db);
+  let sliceStart = performance.now();
+  for (const productId of ids) {
     // A settings change touches every list: 20k products took 5-6 s in one go, during which no other shop's
-    // webhook or storefront request was served. In slices, the event loop turns between them.
-    if (i > 0 && i % LISTS_PER_SLICE === 0) await yieldToLoop();
-    const companions = companionsFor(db, snapshot, [productId], {limit: METAFIELD_LIST_LENGTH, block: 'fbt'}).map((c) => c.id);
+    // webhook or storefront request was served. In slices, the event loop turns between them; the facts read
+    // for one slice are not trusted across the turn (a webhook may change a product meanwhile).
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await yieldToLoop();
+      facts = shopFacts(db);
+      sliceStart = performance.now();
+    }
+    const companions = companionsFrom(facts, snapshot, [productId], {limit: METAFIELD_LIST_LENGTH, block: 'fbt'}).map((c) => c.id);
     const hash = listHash(companions);
     const before = state.hash(productId);
     if (hash === (before ?? '')) unchanged += 1;

@@ -1,6 +1,7 @@
 import {LRUCache} from 'lru-cache';
 import type {Db} from '../../storage/open';
 import type {Candidate, CartWeight} from '../../domain/model';
+import type {CartRow, CompanionRow} from '../../storage/repos/model-serving';
 
 /** One shop's active model held in memory: companions by anchor product, best first, and the cart model's weights. */
 export interface ModelSnapshot {
@@ -9,10 +10,13 @@ export interface ModelSnapshot {
   cart: ReadonlyMap<number, readonly CartWeight[]>;
 }
 
+/** How the cache reads the model tables: the pointer, and each table of a version in keyset pages. */
 export interface ModelReader {
   activeVersion(db: Db): number | null;
-  loadCompanions(db: Db, version: number): Map<number, Candidate[]>;
-  loadCart(db: Db, version: number): Map<number, CartWeight[]>;
+  /** Up to `limit` rows of the version's lists after (product, rank) `after`, in (product, rank) order. */
+  companionPage(db: Db, version: number, after: readonly [number, number], limit: number): CompanionRow[];
+  /** Up to `limit` cart weights of the version after (product, companion) `after`, in that order. */
+  cartPage(db: Db, version: number, after: readonly [number, number], limit: number): CartRow[];
 }
 
 const EMPTY: ModelSnapshot = {version: 0, companions: new Map(), cart: new Map()};
@@ -32,14 +36,36 @@ export function snapshotBytes(s: ModelSnapshot): number {
 }
 
 /**
+ * Rows read between two turns of the event loop. A page of 500 rows costs 1-5 ms on this 2-core machine
+ * (1-4 us a row, more when it is busy), so another shop's request waits at most that long behind a load; a
+ * whole 20k-product model (400k rows) read in one go held every shop 0.6-1.6 s.
+ */
+export const ROWS_PER_PAGE = 500;
+/**
+ * How long a read of the active-version pointer is trusted. The trainer is another process that flips the
+ * pointer in the shop file; a request serves the version read at most this long ago (and the training job
+ * that saw its trainer publish asks for a fresh read, so in one process a publish is seen at once).
+ */
+export const POINTER_TTL_MS = 1_000;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The model tables changed under a load (the handle was closed: the shop's file was evicted, replaced or redacted). */
+class LoadAbandoned extends Error {}
+
+/**
  * The storefront's copy of the active models of the shops asked most recently, at most `maxBytes` of them (the
- * least recently used are dropped, and loaded again when asked). A request checks the active-version pointer
- * (one indexed read); when the trainer has flipped it, the new version is loaded whole and then swapped in with
- * one assignment, so a request sees the old list or the new one, never a mix. A model larger than the whole
- * bound serves the request that loaded it and is not kept.
+ * least recently used are dropped, and loaded again when asked). The active-version pointer is read at most
+ * once per POINTER_TTL_MS per shop; when the trainer has flipped it, the new version is loaded in pages that
+ * yield to the event loop, so no other shop's request waits behind a big shop's load; requests for a shop
+ * whose load is under way share that one load, and while a new version loads the old one keeps serving. The
+ * new version is swapped in with one assignment, so a request sees the old list or the new one, never a mix.
+ * A model larger than the whole bound serves the requests that waited for it and is not kept.
  */
 export class ModelCache {
   private readonly snapshots: LRUCache<string, ModelSnapshot>;
+  private readonly pointers = new Map<string, {version: number | null; readAt: number}>();
+  private readonly loading = new Map<string, {version: number; db: Db; done: Promise<ModelSnapshot>}>();
   private dropped = 0;
 
   constructor(
@@ -55,22 +81,95 @@ export class ModelCache {
     });
   }
 
-  get(shop: string, db: Db): ModelSnapshot {
-    const version = this.reader.activeVersion(db);
+  /**
+   * The shop's active model. `fresh` reads the pointer now instead of trusting a recent read (after a publish).
+   * Resolves at once when the version is held (or an older one is, while the new one loads).
+   */
+  async get(shop: string, db: Db, opts: {fresh?: boolean} = {}): Promise<ModelSnapshot> {
+    const version = this.activeVersion(shop, db, opts.fresh === true);
     if (version === null) return EMPTY;
     const current = this.snapshots.get(shop);
     if (current?.version === version) return current;
-    const next: ModelSnapshot = {version, companions: this.reader.loadCompanions(db, version), cart: this.reader.loadCart(db, version)};
-    this.snapshots.set(shop, next);
-    return next;
+    const load = this.load(shop, db, version);
+    // An older version keeps serving while the new one loads; with none held, the request waits for the load.
+    return current && current.version < version ? current : load;
   }
 
+  /** Drops the shop's model and its pointer (the shop's data was erased). */
   forget(shop: string): void {
     this.snapshots.delete(shop);
+    this.pointers.delete(shop);
+    this.loading.delete(shop);
   }
 
   /** The cache's own accounting: estimated bytes held, shops held, shops dropped to stay under the bound. */
   stats(): {bytes: number; shops: number; evictions: number} {
     return {bytes: this.snapshots.calculatedSize, shops: this.snapshots.size, evictions: this.dropped};
+  }
+
+  private activeVersion(shop: string, db: Db, fresh: boolean): number | null {
+    const now = performance.now();
+    const seen = this.pointers.get(shop);
+    if (!fresh && seen && now - seen.readAt < POINTER_TTL_MS) return seen.version;
+    const version = this.reader.activeVersion(db);
+    this.pointers.set(shop, {version, readAt: now});
+    return version;
+  }
+
+  /** The one load of this version for this shop, started now or already under way. */
+  private load(shop: string, db: Db, version: number): Promise<ModelSnapshot> {
+    const running = this.loading.get(shop);
+    if (running && running.version === version && running.db === db) return running.done;
+    const done = this.read(db, version).then(
+      (snapshot) => {
+        if (this.loading.get(shop)?.done === done) {
+          this.loading.delete(shop);
+          const held = this.snapshots.get(shop);
+          if (!held || held.version <= snapshot.version) this.snapshots.set(shop, snapshot);
+        }
+        return snapshot;
+      },
+      (err: unknown) => {
+        if (this.loading.get(shop)?.done === done) this.loading.delete(shop);
+        throw err;
+      },
+    );
+    this.loading.set(shop, {version, db, done});
+    return done;
+  }
+
+  private async read(db: Db, version: number): Promise<ModelSnapshot> {
+    const companions = new Map<number, Candidate[]>();
+    for (let after: readonly [number, number] = [-1, -1]; ; ) {
+      const rows = this.page(() => this.reader.companionPage(db, version, after, ROWS_PER_PAGE), db);
+      for (const r of rows) {
+        let list = companions.get(r.productId);
+        if (!list) companions.set(r.productId, (list = []));
+        list.push({id: r.companionId, score: r.score, confidence: r.confidence, lift: r.lift});
+      }
+      if (rows.length < ROWS_PER_PAGE) break;
+      const last = rows[rows.length - 1];
+      after = [last.productId, last.rank];
+      await yieldToLoop();
+    }
+    const cart = new Map<number, CartWeight[]>();
+    for (let after: readonly [number, number] = [-1, -1]; ; ) {
+      const rows = this.page(() => this.reader.cartPage(db, version, after, ROWS_PER_PAGE), db);
+      for (const r of rows) {
+        let list = cart.get(r.productId);
+        if (!list) cart.set(r.productId, (list = []));
+        list.push({id: r.companionId, weight: r.weight});
+      }
+      if (rows.length < ROWS_PER_PAGE) break;
+      const last = rows[rows.length - 1];
+      after = [last.productId, last.companionId];
+      await yieldToLoop();
+    }
+    return {version, companions, cart};
+  }
+
+  private page<R>(read: () => R, db: Db): R {
+    if (!db.open) throw new LoadAbandoned('the shop file was closed during a model load');
+    return read();
   }
 }

@@ -5,7 +5,7 @@ import {z} from 'zod';
 import type {Services} from '../services';
 import {eventsRepo} from '../../storage/repos/events';
 import {shopsRepo} from '../../storage/repos/shops';
-import {companionsFor} from '../recommend/storefront';
+import {StorefrontLists} from '../recommend/storefront-lists';
 import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {proxyClient} from './proxy-client';
@@ -36,7 +36,9 @@ const idList = z
   .string()
   .max(MAX_IDS * 20)
   .regex(/^\d{1,19}(,\d{1,19})*$/, 'comma-separated numeric product ids')
-  .transform((s) => [...new Set(s.split(',').map(Number))])
+  // An id beyond 2^53 would round to another product's id as a JS number; none can be in the model (storage
+  // reads ids as numbers), so such an id names nothing here and is left out rather than rounded.
+  .transform((s) => [...new Set(s.split(',').filter((id) => id.length < 16 || BigInt(id) <= BigInt(Number.MAX_SAFE_INTEGER)).map(Number))])
   .refine((ids) => ids.length <= MAX_IDS, `at most ${MAX_IDS} products`);
 
 const recommendationsQuery = z.object({
@@ -69,6 +71,7 @@ export type ProxyDeps = Pick<Services, 'shopify' | 'appDb' | 'shopDbs' | 'models
 
 export function proxyRouter(ctx: ProxyDeps): express.Router {
   const router = express.Router();
+  const lists = new StorefrontLists(ctx.models);
   router.use((req, res, next) => void verifyAppProxy(ctx, req, res, next));
   router.use(experimentRouter((shop) => ctx.shopDbs.get(shop)));
 
@@ -81,7 +84,7 @@ export function proxyRouter(ctx: ProxyDeps): express.Router {
     const shop = res.locals.proxyShop;
     const db = ctx.shopDbs.get(shop);
     const {products: anchors, limit, format} = parsed.data;
-    const companions = companionsFor(db, await ctx.models.get(shop, db), anchors, {limit, block: 'cart'});
+    const companions = await lists.companions(shop, db, anchors, {limit, block: 'cart'});
     // The CDN may reuse an answer briefly; the model changes at most a few times a day.
     res.set('Cache-Control', 'public, max-age=60, stale-while-revalidate=300');
     if (format === 'liquid') {

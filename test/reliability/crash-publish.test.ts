@@ -6,7 +6,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../devkit/store-generator';
 import {openShopDb} from '../../storage/open';
 import type {Db} from '../../storage/open';
-import {activeModelVersion, loadModelCart, loadModelCompanions} from '../../storage/repos/model-serving';
+import {activeModelVersion, modelCartPage, modelCompanionPage} from '../../storage/repos/model-serving';
 import {modelWriter} from '../../storage/repos/model-writer';
 import type {ModelPairRow} from '../../storage/repos/model-writer';
 import {ModelCache} from '../../server/recommend/model-cache';
@@ -44,15 +44,15 @@ function rotatedModel(shift: number, filler = 0): Iterable<ModelPairRow> {
 }
 
 /** What the storefront must show for each anchor under the model active in the file: the proxy's own selection, run here. */
-function servedFrom(db: Db): string[] {
-  const model = new ModelCache({activeVersion: activeModelVersion, loadCompanions: loadModelCompanions, loadCart: loadModelCart}, 64 * 1024 * 1024).get(SHOP, db);
+async function servedFrom(db: Db): Promise<string[]> {
+  const model = await new ModelCache({activeVersion: activeModelVersion, companionPage: modelCompanionPage, cartPage: modelCartPage}, 64 * 1024 * 1024).get(SHOP, db);
   return ANCHORS.map((a) => JSON.stringify(companionsFor(db, model, a.split(',').map(Number), {limit: 6, block: 'cart'}).map((c) => c.id)));
 }
 
-function fromFile(): string[] {
+async function fromFile(): Promise<string[]> {
   const db = openShopDb(dataDir, SHOP);
   try {
-    return servedFrom(db);
+    return await servedFrom(db);
   } finally {
     db.close();
   }
@@ -125,7 +125,7 @@ describe('crash during publish', () => {
 
   it('serves the old model, unchanged, while the trainer is killed between writing and flipping', async () => {
     before = await answers();
-    expect(before).toEqual(fromFile());
+    expect(before).toEqual(await fromFile());
     expect(before.filter((a) => a !== '[]').length).toBeGreaterThan(ANCHORS.length / 2);
     const trainer = runTrainer({PAIRWISE_TRAINER_FAULT: 'kill-before-flip'});
     const seen = await hammer(trainer);
@@ -149,7 +149,7 @@ describe('crash during publish', () => {
     const result = await trainer;
     expect(result.code, result.stderr).toBe(0);
     const after = await answers();
-    expect(after).toEqual(fromFile());
+    expect(after).toEqual(await fromFile());
     expect(after).not.toEqual(before);
     const mixed = seen.filter((s) => s.answer !== before[s.anchor] && s.answer !== after[s.anchor]);
     expect(mixed).toEqual([]);
@@ -161,7 +161,7 @@ describe('crash during publish', () => {
     try {
       // A big model: loading it into memory takes long enough to be killed in the middle of it.
       publish(db, rotatedModel(round + 1, 6000));
-      expected = servedFrom(db);
+      expected = await servedFrom(db);
     } finally {
       db.close();
     }

@@ -26,7 +26,7 @@ export function productsRouter(ctx: Pick<Services, 'shopDbs' | 'models'>): expre
     res.json({...found, limit: q.limit, offset: q.offset});
   });
 
-  router.get('/products/:id/recommendations', (req, res) => {
+  router.get('/products/:id/recommendations', async (req, res) => {
     const id = parse(res, productId, req.params.id);
     if (id === null) return;
     const db = ctx.shopDbs.get(res.locals.shop);
@@ -41,7 +41,7 @@ export function productsRouter(ctx: Pick<Services, 'shopDbs' | 'models'>): expre
     const pairExclusions = new Set(curation.pairExclusions(id));
     const products = catalog.getMany([...pins, ...ranked.map((c) => c.companionId)]);
     const settings = settingsRepo(db).get();
-    const snapshot = ctx.models.get(res.locals.shop, db);
+    const snapshot = await ctx.models.get(res.locals.shop, db);
     const shown = companionsFor(db, snapshot, [id], {block: 'fbt'});
     // What the cart upsell shows with this product alone in the cart: the cart model's answer, filtered as the storefront filters it.
     const upsell = companionsFor(db, snapshot, [id], {block: 'cart'});

@@ -77,7 +77,7 @@ describe('publishMetafields', () => {
     for (const f of fields) {
       expect(f.type).toBe('list.product_reference');
       expect(f.namespace).toMatch(/^app--\d+$/);
-      const expected = companionsFor(db(), app.services.models.get(SHOP, db()), [f.productId], {limit: 10, block: 'fbt'}).map((c) => c.id);
+      const expected = companionsFor(db(), await app.services.models.get(SHOP, db()), [f.productId], {limit: 10, block: 'fbt'}).map((c) => c.id);
       expect(gids(f.value)).toEqual(expected);
     }
     const calls = setCalls();
