@@ -6,9 +6,10 @@ import {frameAncestors} from './auth/frame-ancestors';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
 import {runBackfill} from './backfill/bulk';
-import {DEFAULT_MODEL_CACHE_MB, defaultTrainingConcurrency} from './config';
+import {DEFAULT_MODEL_CACHE_MB, DEFAULT_WORKER_UPLOAD_MB, defaultTrainingConcurrency} from './config';
 import type {Config} from './config';
 import {createInProcessQueue} from './jobs/queue-in-process';
+import {createWorkerTraining} from './jobs/remote-runs';
 import {createTraining} from './jobs/train';
 import {errorHandler} from './http-errors';
 import {createLogger} from './log';
@@ -17,6 +18,7 @@ import {publishExperiment} from './publish/app-metafields';
 import {publishMetafields} from './publish/metafields';
 import {ModelCache} from './recommend/model-cache';
 import {apiRouter} from './routes/api';
+import {internalRouter} from './routes/internal';
 import {proxyRouter} from './routes/proxy';
 import type {Services} from './services';
 import {createShopify} from './shopify';
@@ -40,14 +42,19 @@ export function createServices(config: Config, log: Logger = createLogger(), ove
   const shopify = createShopify(config);
   const models = new ModelCache({activeVersion: activeModelVersion, companionPage: modelCompanionPage, cartPage: modelCartPage}, config.modelCacheBytes ?? DEFAULT_MODEL_CACHE_MB * 1024 * 1024);
   const publishing = {config, appDb, shopDbs, shopify, log, models};
+  // PAIRWISE_QUEUE: trainings go to BullMQ workers elsewhere, and this host trains nothing itself.
+  const workers = config.queueUrl
+    ? createWorkerTraining({url: config.queueUrl, appDb, dataDir: config.dataDir, shopDbs, log, published: (shop) => publishMetafields(publishing, shop)})
+    : undefined;
   const services: Services = {
     ...publishing,
+    workers,
     // A published model reaches the storefront's first paint through the metafields.
     training: createTraining({
       dataDir: config.dataDir,
       log,
       env: overrides.trainerEnv,
-      queue: (run) => createInProcessQueue({store: trainingQueueRepo(appDb), concurrency: config.trainingConcurrency ?? defaultTrainingConcurrency(), run, log}),
+      queue: (run) => workers?.queue ?? createInProcessQueue({store: trainingQueueRepo(appDb), concurrency: config.trainingConcurrency ?? defaultTrainingConcurrency(), run, log}),
       published: (shop) => publishMetafields(publishing, shop),
     }),
     republish:
@@ -69,7 +76,8 @@ export function createServices(config: Config, log: Logger = createLogger(), ove
   return services;
 }
 
-export function closeServices(services: Pick<Services, 'appDb' | 'shopDbs'>): void {
+export function closeServices(services: Pick<Services, 'appDb' | 'shopDbs'> & Partial<Pick<Services, 'workers'>>): void {
+  void services.workers?.queue.close();
   services.shopDbs.closeAll();
   services.appDb.close();
 }
@@ -91,6 +99,10 @@ export function createApp(services: Services): express.Application {
 
   app.use('/webhooks', webhooksRouter(services));
   app.use('/proxy', proxyRouter(services));
+  if (services.workers) {
+    const {runs} = services.workers;
+    app.use('/internal', internalRouter({secret: config.workerSecret!, uploadBytes: config.workerUploadBytes ?? DEFAULT_WORKER_UPLOAD_MB * 1024 * 1024, runs, log}));
+  }
 
   // The first verified session token of a shop is exchanged for its offline token, off the request path.
   const onVerified = (shop: Parameters<typeof offlineSession>[1], token: string) => {

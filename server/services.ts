@@ -1,5 +1,7 @@
 import type {Shopify} from '@shopify/shopify-api';
 import type {Config} from './config';
+import type {RemoteQueue} from './jobs/queue-bullmq';
+import type {RemoteRuns} from './jobs/remote-runs';
 import type {Training} from './jobs/train';
 import type {Logger} from './log';
 import type {ModelCache} from './recommend/model-cache';
@@ -21,6 +23,8 @@ export interface Services {
   models: ModelCache;
   /** The one way a training starts, whoever starts it ("Retrain now", the schedule); a published model is pushed to the metafields. */
   training: Training;
+  /** With PAIRWISE_QUEUE: the BullMQ queue and the app host's side of its workers' runs (/internal/*). */
+  workers?: {queue: RemoteQueue; runs: RemoteRuns};
   /** Pins, exclusions or settings changed for these products: their metafields are republished in the background. */
   republish(shop: ShopDomain, productIds: number[]): void;
   /** The holdout experiment's running period changed: it is written to the app-data metafield in the background. */

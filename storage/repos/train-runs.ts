@@ -10,6 +10,7 @@ function createTrainRunsRepo(db: Db) {
   const get = db.prepare<[number], {id: number; status: string; stage: string | null; progress: number; version: number | null; error: string | null}>(
     'SELECT id, status, stage, progress, version, error FROM train_runs WHERE id = ?',
   );
+  const activeRun = db.prepare<[], {id: number | null}>('SELECT max(r.id) AS id FROM train_runs r JOIN model_active a ON r.version = a.version');
   return {
     start: (): number => Number(start.run(new Date().toISOString()).lastInsertRowid),
     progress: (id: number, stage: string, fraction: number): void => void progress.run(stage, fraction, id),
@@ -17,6 +18,8 @@ function createTrainRunsRepo(db: Db) {
     fail: (id: number, error: string): boolean => fail.run(new Date().toISOString(), error, id).changes > 0,
     running: () => running.all(),
     get: (id: number) => get.get(id),
+    /** The run that published the active model (runs are numbered in the order they read their input), or null. */
+    activeRun: (): number | null => activeRun.get()?.id ?? null,
   };
 }
 

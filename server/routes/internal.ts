@@ -1,0 +1,158 @@
+import {gunzip} from 'node:zlib';
+import {promisify} from 'node:util';
+import {constants as bufferConstants} from 'node:buffer';
+import {pipeline} from 'node:stream/promises';
+import express from 'express';
+import type {NextFunction, Request, Response} from 'express';
+import {z} from 'zod';
+import {INTERNAL_PATHS, RESULT_FILES} from '../../domain/training-job';
+import {SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWorkerSignature} from '../../domain/worker-signature';
+import {parseShopDomain} from '../../storage/shop-domain';
+import type {ShopDomain} from '../../storage/shop-domain';
+import type {RemoteRuns, Refusal} from '../jobs/remote-runs';
+import type {Logger} from '../log';
+
+const gunzipAsync = promisify(gunzip);
+
+export interface InternalRouterOptions {
+  /** PAIRWISE_WORKER_SECRET: what signs every request. */
+  secret: string;
+  /** The largest body a worker may send, compressed (PAIRWISE_WORKER_UPLOAD_MB). */
+  uploadBytes: number;
+  runs: RemoteRuns;
+  log: Logger;
+}
+
+/** A gzip body may grow this many times when inflated (CSV of ids and figures gzips 4-8x); past that it is refused. */
+const INFLATE_FACTOR = 16;
+
+const workerName = z.string().regex(/^[\w.@:-]{1,100}$/, 'letters, digits and . _ - @ : (at most 100)');
+const shop = z.string().transform((s, ctx) => parseShopDomain(s) ?? (ctx.addIssue({code: 'custom', message: 'not a shop domain'}), z.NEVER));
+const runId = z.coerce.number().int().positive();
+const schemas = {
+  begin: z.object({shop, seq: z.number().int().positive(), worker: workerName}),
+  progress: z.object({shop, run: runId, stage: z.string().max(100), progress: z.number().finite()}),
+  failed: z.object({shop, run: runId, error: z.string().max(10_000)}),
+  input: z.object({shop, run: runId, file: z.enum(['orders', 'products'])}),
+  result: z.object({shop, run: runId}),
+  files: z.object({files: z.partialRecord(z.enum(RESULT_FILES), z.string())}).strict(),
+};
+
+function fail(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({error: {code, message}});
+}
+
+const refused = (res: Response, r: Refusal) => fail(res, r.status, r.status === 422 ? 'malformed_result' : 'refused', r.reason);
+
+/**
+ * `/internal/*`: the endpoints training workers call (domain/training-job.ts INTERNAL_PATHS). Only mounted with
+ * PAIRWISE_QUEUE. Trust comes from the HMAC of PAIRWISE_WORKER_SECRET over time, method, path and body: the
+ * body is read whole (at most `uploadBytes`) before anything else happens, so an unsigned or oversized request
+ * is refused before it is parsed.
+ */
+export function internalRouter(opts: InternalRouterOptions): express.Router {
+  const router = express.Router();
+  router.use(express.raw({type: () => true, limit: opts.uploadBytes}));
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const body: Uint8Array = Buffer.isBuffer(req.body) ? req.body : new Uint8Array();
+    const check = verifyWorkerSignature(opts.secret, {
+      method: req.method,
+      path: req.originalUrl,
+      body,
+      timestamp: req.get(TIMESTAMP_HEADER),
+      signature: req.get(SIGNATURE_HEADER),
+    });
+    if (!check.valid) {
+      opts.log('warn', 'internal request refused', {path: req.path, reason: check.reason, from: req.ip});
+      return void fail(res, 401, 'unauthorized', check.reason);
+    }
+    next();
+  });
+
+  const json = <S extends z.ZodType>(req: Request, res: Response, schema: S): z.infer<S> | null => {
+    let value: unknown;
+    try {
+      value = JSON.parse(Buffer.from(req.body as Buffer).toString('utf8'));
+    } catch {
+      fail(res, 400, 'invalid_input', 'the body is not JSON');
+      return null;
+    }
+    return query(res, schema, value);
+  };
+  const query = <S extends z.ZodType>(res: Response, schema: S, value: unknown): z.infer<S> | null => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    fail(res, 400, 'invalid_input', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    return null;
+  };
+  const route = (path: string) => path.slice('/internal'.length);
+
+  router.post(route(INTERNAL_PATHS.begin), (req, res) => {
+    const b = json(req, res, schemas.begin);
+    if (!b) return;
+    const r = opts.runs.begin(b.shop, b.seq, b.worker);
+    if (!r.ok) return void refused(res, r);
+    res.json({runId: r.runId});
+  });
+
+  router.get(route(INTERNAL_PATHS.input), async (req, res, next) => {
+    const q = query(res, schemas.input, req.query);
+    if (!q) return;
+    const r = opts.runs.input(q.shop, q.run, q.file);
+    if (!r.ok) return void refused(res, r);
+    res.type('application/gzip');
+    try {
+      await pipeline(r.stream, res);
+    } catch (err) {
+      // The worker went away mid-download: its attempt fails there and is retried.
+      if (!res.headersSent) next(err);
+    }
+  });
+
+  router.post(route(INTERNAL_PATHS.progress), (req, res) => {
+    const b = json(req, res, schemas.progress);
+    if (!b) return;
+    const r = opts.runs.progress(b.shop, b.run, b.stage, b.progress);
+    if (!r.ok) return void refused(res, r);
+    res.status(204).end();
+  });
+
+  router.post(route(INTERNAL_PATHS.failed), (req, res) => {
+    const b = json(req, res, schemas.failed);
+    if (!b) return;
+    const r = opts.runs.failed(b.shop, b.run, b.error);
+    if (!r.ok) return void refused(res, r);
+    res.status(204).end();
+  });
+
+  router.post(route(INTERNAL_PATHS.result), async (req, res) => {
+    const q = query(res, schemas.result, req.query);
+    if (!q) return;
+    let text: string;
+    try {
+      const inflated = await gunzipAsync(req.body as Buffer, {maxOutputLength: Math.min(opts.uploadBytes * INFLATE_FACTOR, bufferConstants.MAX_STRING_LENGTH)});
+      text = inflated.toString('utf8');
+    } catch (err) {
+      const big = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /larger than|maxOutputLength/i.test(String(err));
+      return void fail(res, big ? 413 : 400, big ? 'too_large' : 'invalid_input', big ? 'the result inflates past the upload limit' : 'the body is not gzip');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return void fail(res, 400, 'invalid_input', 'the result is not JSON');
+    }
+    const b = query(res, schemas.files, body);
+    if (!b) return;
+    const r = await opts.runs.accept(q.shop as ShopDomain, q.run, b.files);
+    if (!r.ok) return void refused(res, r);
+    res.json({version: r.version});
+  });
+
+  router.use((err: {type?: string; status?: number}, _req: Request, res: Response, next: NextFunction) => {
+    if (err.type === 'entity.too.large') return void fail(res, 413, 'too_large', `the body is over the ${opts.uploadBytes} byte limit (PAIRWISE_WORKER_UPLOAD_MB)`);
+    next(err);
+  });
+  router.use((_req, res) => void fail(res, 404, 'not_found', 'no such internal route'));
+  return router;
+}
