@@ -76,8 +76,47 @@ export interface AnalyticsResponse {
   to: string;
   days: {day: string; blocks: Record<string, Funnel>}[];
   totals: Record<string, Funnel>;
-  holdout: {share: number; events: Record<string, number>};
   store: {orders: number; revenue: number; currency: string | null};
+}
+
+export interface ExperimentInterval {
+  estimate: number;
+  low: number;
+  high: number;
+}
+
+export interface ExperimentArm {
+  visitors: number;
+  orders: number;
+  conversionRate: number;
+  revenuePerVisitor: number;
+  averageOrderValue: number | null;
+}
+
+export interface ExperimentPeriodSummary {
+  period: number;
+  share: number;
+  startedAt: string;
+  endedAt: string | null;
+}
+
+/** GET /api/analytics/experiment (server/routes/api/analytics.ts, server/analytics/uplift.ts). */
+export interface ExperimentResponse {
+  periods: ExperimentPeriodSummary[];
+  /** The share settings hold now (the running period's, once the experiment started). */
+  holdoutShare: number;
+  period: (ExperimentPeriodSummary & {daysRunning: number}) | null;
+  currency?: string | null;
+  /** Intervals are computed once each group has this many visitors. */
+  minVisitorsPerArm?: number;
+  estimate?: {
+    exposed: ExperimentArm;
+    holdout: ExperimentArm;
+    conversion: {absolute: ExperimentInterval; relative: ExperimentInterval} | null;
+    revenuePerVisitor: {absolute: ExperimentInterval; relative: ExperimentInterval} | null;
+    power: {effect: number; visitorsNeeded: number | null; visitorsStillNeeded: number | null};
+    informative: boolean;
+  };
 }
 
 export type DataRequestsResponse = Paged<DataRequestSummary>;

@@ -2,11 +2,11 @@ import {Banner, Button, Card, DataTable, EmptyState, InlineStack, Layout, Page, 
 import {LineChart} from '@shopify/polaris-viz';
 import {useEffect, useState} from 'react';
 import {api, ApiError} from '../api/client';
-import type {AnalyticsResponse, Funnel, Settings, Stage} from '../api/types';
+import type {AnalyticsResponse, ExperimentInterval, ExperimentResponse, Funnel, Settings, Stage} from '../api/types';
 import {useApi} from '../api/useApi';
 import {EMPTY_ILLUSTRATION} from '../components/illustration';
 import {ErrorBanner, PageSkeleton} from '../components/Loading';
-import {formatCount, formatMoney, formatPercent, t} from '../i18n/t';
+import {formatCount, formatMoney, formatNumber, formatPercent, t} from '../i18n/t';
 import {TitledCard} from '../components/TitledCard';
 
 const STAGES: Stage[] = ['rendered', 'viewed', 'clicked', 'added', 'ordered'];
@@ -15,12 +15,18 @@ const RANGES = ['7', '30', '90'];
 
 const rate = (part: number, whole: number) => (whole > 0 ? formatPercent(part / whole) : '—');
 
-/** The funnel per block and per day, attributed revenue, and the holdout that makes uplift measurable. */
+/** What the blocks add (the holdout experiment), the funnel per block and per day, and attributed revenue. */
 export function Analytics() {
   const [days, setDays] = useState('30');
+  const [period, setPeriod] = useState<string>('');
   const analytics = useApi<AnalyticsResponse>(`/analytics?days=${days}`);
-  if (analytics.loading && !analytics.data) return <PageSkeleton title={t('analytics.title')} />;
-  if (analytics.error || !analytics.data) return <Page title={t('analytics.title')}><ErrorBanner error={analytics.error!} onRetry={analytics.reload} /></Page>;
+  const experiment = useApi<ExperimentResponse>(`/analytics/experiment${period ? `?period=${period}` : ''}`);
+  if ((analytics.loading && !analytics.data) || (experiment.loading && !experiment.data)) return <PageSkeleton title={t('analytics.title')} />;
+  const failed = analytics.error ?? experiment.error;
+  if (failed || !analytics.data || !experiment.data) {
+    const retry = () => Promise.all([analytics.reload(), experiment.reload()]).then(() => {});
+    return <Page title={t('analytics.title')}><ErrorBanner error={failed!} onRetry={retry} /></Page>;
+  }
   const data = analytics.data;
   const blocks = Object.keys(data.totals);
   const any = blocks.some((b) => data.totals[b].rendered > 0 || data.totals[b].ordered > 0);
@@ -33,6 +39,9 @@ export function Analytics() {
       secondaryActions={<Select label={t('analytics.range')} labelInline options={RANGES.map((r) => ({label: t('analytics.days', {days: r}), value: r}))} value={days} onChange={setDays} />}
     >
       <Layout>
+        <Layout.Section>
+          <ExperimentCard data={experiment.data} onPeriod={setPeriod} />
+        </Layout.Section>
         {!any && (
           <Layout.Section>
             <Card><EmptyState heading={t('analytics.empty.heading')} image={EMPTY_ILLUSTRATION}><p>{t('analytics.empty.body')}</p></EmptyState></Card>
@@ -67,7 +76,10 @@ export function Analytics() {
           </TitledCard>
         </Layout.Section>
         <Layout.Section>
-          <HoldoutCard share={data.holdout.share} heldOut={data.holdout.events.rendered ?? 0} onSaved={analytics.reload} />
+          <HoldoutCard share={experiment.data.holdoutShare} onSaved={() => {
+            setPeriod('');
+            return experiment.reload();
+          }} />
         </Layout.Section>
       </Layout>
     </Page>
@@ -75,7 +87,7 @@ export function Analytics() {
 }
 
 /** The holdout share, editable here because this is where its effect is read. */
-function HoldoutCard({share, heldOut, onSaved}: {share: number; heldOut: number; onSaved(): Promise<void>}) {
+function HoldoutCard({share, onSaved}: {share: number; onSaved(): Promise<void>}) {
   const [value, setValue] = useState(Math.round(share * 100));
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -99,8 +111,77 @@ function HoldoutCard({share, heldOut, onSaved}: {share: number; heldOut: number;
       {share === 0 && <Banner tone="warning">{t('analytics.holdout.off')}</Banner>}
       <RangeSlider label={t('analytics.holdout.label')} min={0} max={50} step={1} value={value} output suffix={`${value}%`}
         onChange={(v) => setValue(typeof v === 'number' ? v : v[0])} error={error ?? undefined} />
-      <Text as="p" tone="subdued">{t('analytics.holdout.heldOut', {count: formatCount(heldOut)})}</Text>
       <InlineStack><Button onClick={() => void save()} loading={saving} disabled={value === Math.round(share * 100)}>{t('analytics.holdout.save')}</Button></InlineStack>
+    </TitledCard>
+  );
+}
+
+const signed = (text: string, x: number) => (x > 0 ? `+${text}` : text);
+const signedPercent = (x: number) => signed(formatPercent(x), x);
+const dayCount = (n: number) => formatNumber(Math.floor(n * 10) / 10);
+
+/**
+ * The holdout experiment for one period: each group's visitors, orders, conversion, revenue per visitor and
+ * AOV; the uplift with its 95% interval once there are enough visitors; until the interval is informative,
+ * "not enough data yet" with the visitors still needed (server/analytics/uplift.ts computes all of it).
+ */
+function ExperimentCard({data, onPeriod}: {data: ExperimentResponse; onPeriod(period: string): void}) {
+  const {period, estimate} = data;
+  if (!period || !estimate) {
+    return <TitledCard title={t('analytics.experiment.title')}><Text as="p">{t('analytics.experiment.notStarted')}</Text></TitledCard>;
+  }
+  const currency = data.currency ?? null;
+  const share = formatPercent(period.share);
+  const money = (x: number) => signed(formatMoney(x, currency), x);
+  const points = (x: number) => t('analytics.experiment.uplift.points', {value: signed(formatNumber(x * 100), x)});
+  const arms = (['exposed', 'holdout'] as const).map((arm) => {
+    const a = estimate[arm];
+    return [
+      arm === 'exposed' ? t('analytics.experiment.arms.exposed') : t('analytics.experiment.arms.holdout'),
+      formatCount(a.visitors), formatCount(a.orders), formatPercent(a.conversionRate),
+      formatMoney(a.revenuePerVisitor, currency), a.averageOrderValue === null ? '—' : formatMoney(a.averageOrderValue, currency),
+    ];
+  });
+  const interval = (i: ExperimentInterval, format: (x: number) => string) => t('analytics.experiment.uplift.interval', {low: format(i.low), high: format(i.high)});
+  const pending = t('analytics.experiment.uplift.pending', {min: formatCount(data.minVisitorsPerArm ?? 0)});
+  const upliftRows = [
+    [t('analytics.experiment.uplift.rpv'), estimate.revenuePerVisitor, money] as const,
+    [t('analytics.experiment.uplift.conversion'), estimate.conversion, points] as const,
+  ].map(([label, u, format]) => u
+    ? [label, `${signedPercent(u.relative.estimate)} (${interval(u.relative, signedPercent)})`, `${format(u.absolute.estimate)} (${interval(u.absolute, format)})`]
+    : [label, pending, '—']);
+  const effect = formatPercent(estimate.power.effect);
+  let verdict: {tone: 'info' | 'success'; text: string};
+  if (estimate.informative) verdict = {tone: 'success', text: t('analytics.experiment.informative')};
+  else if (estimate.power.visitorsStillNeeded) verdict = {tone: 'info', text: t('analytics.experiment.stillNeeded', {count: formatCount(estimate.power.visitorsStillNeeded), effect})};
+  else if (estimate.revenuePerVisitor) verdict = {tone: 'info', text: t('analytics.experiment.wide', {effect})};
+  else verdict = {tone: 'info', text: t('analytics.experiment.noHoldoutOrders')};
+  const periodLabel = (p: ExperimentResponse['periods'][number]) =>
+    t(p.endedAt ? 'analytics.experiment.periodOption' : 'analytics.experiment.periodRunning', {period: p.period, share: formatPercent(p.share), from: p.startedAt.slice(0, 10)});
+  return (
+    <TitledCard title={t('analytics.experiment.title')}>
+      {data.periods.length > 1 && (
+        <Select label={t('analytics.experiment.period')} value={String(period.period)} onChange={onPeriod}
+          options={[...data.periods].reverse().map((p) => ({label: periodLabel(p), value: String(p.period)}))} />
+      )}
+      <Text as="p" tone="subdued" variant="bodySm">
+        {period.endedAt
+          ? t('analytics.experiment.summaryEnded', {days: dayCount(period.daysRunning), to: period.endedAt.slice(0, 10), share})
+          : t('analytics.experiment.summary', {days: dayCount(period.daysRunning), share})}
+      </Text>
+      <Banner tone={verdict.tone}>{verdict.text}</Banner>
+      <DataTable
+        columnContentTypes={['text', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric']}
+        headings={[t('analytics.experiment.arm'), t('analytics.experiment.visitors'), t('analytics.experiment.orders'), t('analytics.experiment.conversion'), t('analytics.experiment.rpv'), t('analytics.experiment.aov')]}
+        rows={arms}
+      />
+      <Text as="h3" variant="headingSm">{t('analytics.experiment.uplift.title')}</Text>
+      <DataTable
+        columnContentTypes={['text', 'text', 'text']}
+        headings={['', t('analytics.experiment.uplift.relative'), t('analytics.experiment.uplift.absolute')]}
+        rows={upliftRows}
+      />
+      <Text as="p" variant="bodySm" tone="subdued">{t('analytics.experiment.help')}</Text>
     </TitledCard>
   );
 }

@@ -10,6 +10,8 @@ import {trainRunsRepo} from '../../storage/repos/train-runs';
 import type {ApiApp} from '../server/api/harness';
 import {sessionToken, startApiApp} from '../server/api/harness';
 import {pid, seedStore} from '../server/api/fixture';
+import {seedExperiment} from '../server/api/experiment-fixture';
+import type {PlantedExperiment} from '../server/api/experiment-fixture';
 import {sendWebhook, signedWebhook} from '../../devkit/webhooks';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,6 +23,7 @@ const SHOP = 'coffee-corner.myshopify.com';
 const BASE = 1000;
 
 let app: ApiApp;
+let planted: PlantedExperiment;
 let browser: Browser;
 let page: Page;
 /** Every /api request the page made, as "METHOD /path". */
@@ -47,6 +50,7 @@ beforeAll(async () => {
   execSync('node scripts/ensure-build.mjs', {cwd: ROOT, stdio: 'pipe', env: {...process.env, NODE_ENV: 'production'}});
   app = await startApiApp();
   seedStore(app.services.shopDbs.get(SHOP as never), BASE);
+  planted = seedExperiment(app.services.shopDbs.get(SHOP as never), {share: 0.1, visitors: 2600, lift: 0.3, firstOrderId: 9_000_000, orderedAt: '2026-11-05T15:00:00Z'});
   const token = await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret, expiresInS: 600});
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -142,13 +146,21 @@ describe.skipIf(!existsSync(CHROMIUM))('the embedded admin in Chromium', () => {
     await shoot('insights');
   });
 
-  it('Analytics: funnel per block, revenue, a daily chart and the holdout', async () => {
+  it('Analytics: what the blocks add per group with the uplift\'s interval, funnel per block, revenue, a daily chart', async () => {
     await open('Analytics');
     await eventually(() => page.getByText('Funnel per block').count()).toBe(1);
     const text = await page.locator('body').innerText();
     expect(text).toMatch(/Frequently bought together\s+168\s+133\s+28\s+14\s+4/);
     expect(await page.locator('[aria-label="Per day"] svg').count()).toBeGreaterThan(0);
-    expect(text).toContain('7 block displays were held out');
+    expect(text).toContain('What the blocks add');
+    expect(text).toMatch(/12 days running · 10% of visitors held out/);
+    const count = (n: number) => n.toLocaleString('en');
+    for (const [label, arm] of [['Saw the blocks', planted.exposed], ['Held out', planted.holdout]] as const) {
+      expect(text).toMatch(new RegExp(`${label}\\s+${count(arm.visitors)}\\s+${count(arm.orders)}\\s`));
+    }
+    // Relative uplift with its interval: "+30.1% (+12.0% to +51.0%)".
+    expect(text).toMatch(/Revenue per visitor\s+[+-]?[\d.]+% \([+-]?[\d.]+% to [+-]?[\d.]+%\)/);
+    expect(text).not.toContain('block displays were held out');
     await shoot('analytics');
   });
 
