@@ -1,7 +1,6 @@
+import {open} from 'node:fs/promises';
+import type {Statement} from 'better-sqlite3';
 import type {Db} from '../../storage/open';
-
-/** Webhooks are not latency-sensitive: Shopify waits up to 5 s for the answer. */
-const GROUP_WINDOW_MS = 3;
 
 interface Job {
   work: () => unknown;
@@ -10,47 +9,118 @@ interface Job {
 }
 
 /**
- * Group commit: deliveries that arrive while a commit is being prepared share one durable transaction (one
- * fsync) instead of one each. Every delivery runs in its own savepoint, so one that throws rolls back alone;
- * each caller's promise settles only after the shared commit, so a 200 still means "on disk".
+ * Fsyncs a file from the thread pool. The WAL is opened by path each time rather than kept open: SQLite may
+ * delete it and start a new one (when the last connection closes), and an fsync of a stale descriptor would
+ * flush the wrong file.
  */
-export class GroupCommit {
-  private readonly queues = new Map<Db, Job[]>();
+async function datasync(path: string): Promise<void> {
+  const file = await open(path, 'r');
+  try {
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
+}
 
-  run<T>(db: Db, work: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let queue = this.queues.get(db);
-      if (!queue) {
-        this.queues.set(db, (queue = []));
-        // A short window lets deliveries still being verified join this commit.
-        setTimeout(() => this.flush(db), GROUP_WINDOW_MS);
-      }
-      queue.push({work, resolve: resolve as (value: unknown) => void, reject});
-    });
+/** One shop file's deliveries: those waiting for the next transaction, and those committed but not yet on disk. */
+class FileCommits {
+  private pending: Job[] = [];
+  private unsynced: {job: Job; value: unknown}[] = [];
+  private scheduled = false;
+  private syncing = false;
+  private readonly relaxed: Statement;
+  private readonly restored: Statement;
+
+  constructor(private readonly db: Db) {
+    this.relaxed = db.prepare('PRAGMA synchronous = NORMAL');
+    this.restored = db.prepare(`PRAGMA synchronous = ${Number(db.pragma('synchronous', {simple: true}))}`);
   }
 
-  private flush(db: Db): void {
-    const jobs = this.queues.get(db) ?? [];
-    this.queues.delete(db);
+  add(job: Job): void {
+    this.pending.push(job);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Every delivery whose body was read in this turn of the loop joins the same transaction.
+    setImmediate(() => this.commit());
+  }
+
+  /**
+   * One transaction for every pending delivery, each in its own savepoint (one that throws rolls back alone),
+   * committed without waiting for the disk: the fsync that follows runs off the event loop, so the server
+   * keeps reading and checking deliveries meanwhile, and the next transactions queue behind it.
+   */
+  private commit(): void {
+    this.scheduled = false;
+    const jobs = this.pending;
+    this.pending = [];
     const outcomes: ({ok: true; value: unknown} | {ok: false; error: unknown})[] = [];
     try {
-      db.transaction(() => {
-        for (const job of jobs) {
-          try {
-            outcomes.push({ok: true, value: db.transaction(job.work)()});
-          } catch (error) {
-            outcomes.push({ok: false, error});
+      this.relaxed.run();
+      try {
+        this.db.transaction(() => {
+          for (const job of jobs) {
+            try {
+              outcomes.push({ok: true, value: this.db.transaction(job.work)()});
+            } catch (error) {
+              outcomes.push({ok: false, error});
+            }
           }
-        }
-      })();
+        })();
+      } finally {
+        this.restored.run();
+      }
     } catch (error) {
+      // The handle closed, the disk refused the commit, or a transaction was already open: nothing is acknowledged.
       for (const job of jobs) job.reject(error);
       return;
     }
     jobs.forEach((job, i) => {
       const o = outcomes[i];
-      if (o.ok) job.resolve(o.value);
+      // A delivery that wrote nothing still waits: what it read (a receipt, say) may not be on disk yet.
+      if (o.ok) this.unsynced.push({job, value: o.value});
       else job.reject(o.error);
     });
+    this.sync();
+  }
+
+  /**
+   * Settles the committed deliveries once an fsync of the WAL that began after their commit has finished: the
+   * fsync that synchronous = FULL makes inside each commit, done once for all of them. One runs at a time; those
+   * committed during it wait for the next.
+   */
+  private sync(): void {
+    if (this.syncing || this.unsynced.length === 0) return;
+    this.syncing = true;
+    const batch = this.unsynced;
+    this.unsynced = [];
+    datasync(`${this.db.name}-wal`)
+      .catch((err: NodeJS.ErrnoException) => {
+        // No WAL any more: the last connection closed, which checkpoints into the main file first.
+        if (err.code === 'ENOENT') return datasync(this.db.name);
+        throw err;
+      })
+      .then(
+        () => batch.forEach(({job, value}) => job.resolve(value)),
+        (err: unknown) => batch.forEach(({job}) => job.reject(err)),
+      )
+      .finally(() => {
+        this.syncing = false;
+        this.sync();
+      });
+  }
+}
+
+/**
+ * Group commit: concurrent deliveries to one shop share a transaction and an fsync instead of one each. Each
+ * caller's promise settles only after its transaction is committed and the WAL holding it is on disk, so a 200
+ * still means what it meant with synchronous = FULL: the delivery survives a crash or a power loss.
+ */
+export class GroupCommit {
+  private readonly files = new WeakMap<Db, FileCommits>();
+
+  run<T>(db: Db, work: () => T): Promise<T> {
+    let file = this.files.get(db);
+    if (!file) this.files.set(db, (file = new FileCommits(db)));
+    return new Promise<T>((resolve, reject) => file.add({work, resolve: resolve as (value: unknown) => void, reject}));
   }
 }
