@@ -55,6 +55,20 @@ module.exports = {
       to: {path: '^(server|trainer)/'},
     },
     {
+      name: 'worker-holds-no-shop-files',
+      severity: 'error',
+      comment: 'A training worker ([L]) runs on other hosts with no shop files: it imports domain/ and its own code, and finds the built trainer it spawns through the one resolver (server/jobs/trainer-bundle.ts).',
+      from: {path: '^worker/'},
+      to: {path: '^(server|storage|trainer|app|devkit|demo|bench|scripts)/', pathNot: '^server/jobs/trainer-bundle\\.ts$'},
+    },
+    {
+      name: 'nothing-runs-a-worker-inside',
+      severity: 'error',
+      comment: 'The worker is a process of its own (npm run worker): production code talks to it through the queue, never by import.',
+      from: {path: '^(server|storage|trainer|app|domain)/'},
+      to: {path: '^worker/'},
+    },
+    {
       name: 'production-not-to-devkit',
       severity: 'error',
       comment: 'The Shopify stand-in, signers and store generator are development tools.',

@@ -11,7 +11,7 @@ import {afterAll, describe, expect, it} from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
 const rules = (createRequire(import.meta.url)(join(ROOT, '.dependency-cruiser.cjs')) as IConfiguration).forbidden!;
-const MODULES = ['server', 'storage', 'domain', 'trainer', 'app', 'devkit', 'demo', 'bench', 'scripts', 'test', 'extensions'];
+const MODULES = ['server', 'storage', 'domain', 'trainer', 'app', 'devkit', 'demo', 'bench', 'scripts', 'test', 'extensions', 'worker'];
 
 async function violations(baseDir: string, paths: string[], tsConfig?: string): Promise<string[]> {
   const result = await cruise(paths, {
@@ -54,6 +54,8 @@ describe('module boundaries', () => {
     ['app-not-to-server-or-storage', {'app/a.ts': "import type {R} from '../storage/r';\nexport type A = R;\n", 'storage/r.ts': 'export type R = 1;\n'}],
     ['domain-imports-nothing-of-ours', {'domain/a.ts': "import {s} from '../server/s';\nexport const a = s;\n", 'server/s.ts': 'export const s = 1;\n'}],
     ['storage-not-to-server', {'storage/a.ts': "import {s} from '../server/s';\nexport const a = s;\n", 'server/s.ts': 'export const s = 1;\n'}],
+    ['worker-holds-no-shop-files', {'worker/a.ts': "import {r} from '../storage/r';\nexport const a = r;\n", 'storage/r.ts': 'export const r = 1;\n'}],
+    ['nothing-runs-a-worker-inside', {'server/a.ts': "import {w} from '../worker/w';\nexport const a = w;\n", 'worker/w.ts': 'export const w = 1;\n'}],
     ['production-not-to-devkit', {'server/a.ts': "import {d} from '../devkit/d';\nexport const a = d;\n", 'devkit/d.ts': 'export const d = 1;\n'}],
     ['only-tests-import-test', {'demo/a.ts': "import {h} from '../test/h';\nexport const a = h;\n", 'test/h.ts': 'export const h = 1;\n'}],
     ['extensions-import-nothing', {'extensions/pairwise/assets/a.js': "import {b} from './b.js';\nexport const a = b;\n", 'extensions/pairwise/assets/b.js': 'export const b = 1;\n'}],
