@@ -144,7 +144,8 @@ function report(files: ModelFiles): Record<string, unknown> & {kind: string; bac
   const o = r as Record<string, unknown>;
   // The gate's decision travels in the report (trainer/write.ts buildReport): what it published, and why.
   if (typeof o.kind !== 'string' || !/^[a-z_]{1,32}$/.test(o.kind)) throw new Refused('report.json has no kind (the gate\'s decision)');
-  if (typeof o.gate !== 'string') throw new Refused('report.json has no gate');
+  // null where nothing was gated (stats mode publishes its lists as they are).
+  if (typeof o.gate !== 'string' && o.gate !== null) throw new Refused('report.json has no gate');
   if (typeof o.backend !== 'string') throw new Refused('report.json has no backend');
   return o as Record<string, unknown> & {kind: string; backend: string};
 }

@@ -10,8 +10,9 @@ import {AppHost, HostRefused} from './app-host';
 import {BadInput, runJob} from './run-job';
 
 /**
- * `npm run worker [-- --concurrency N] [--name NAME] [--threads N]`: a training worker on any host. It takes
- * jobs from the BullMQ queue in Redis (PAIRWISE_QUEUE), fetches each shop's input from the app host
+ * `npm run worker [-- --concurrency N] [--name NAME] [--threads N] [--model stats|full]`: a training worker on any host
+ * (`--threads` and `--model` are passed to the trainer).
+ * It takes jobs from the BullMQ queue in Redis (PAIRWISE_QUEUE), fetches each shop's input from the app host
  * (PAIRWISE_APP_URL, signed with PAIRWISE_WORKER_SECRET), runs the built trainer and uploads the result. It
  * holds no shop files. A worker killed mid-job stops renewing its lock: after PAIRWISE_WORKER_LOCK_MS the job
  * is stalled and BullMQ hands it to another worker.
@@ -28,7 +29,7 @@ const env = z.object({
 function main(): void {
   let args;
   try {
-    args = parseArgs({options: {concurrency: {type: 'string', default: '1'}, name: {type: 'string'}, threads: {type: 'string'}}, strict: true}).values;
+    args = parseArgs({options: {concurrency: {type: 'string', default: '1'}, name: {type: 'string'}, threads: {type: 'string'}, model: {type: 'string'}}, strict: true}).values;
   } catch (err) {
     console.error(`pairwise worker: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(2);
@@ -53,7 +54,7 @@ function main(): void {
   }
   const name = args.name ?? `${hostname()}-${process.pid}`;
   const log = (msg: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({t: new Date().toISOString(), worker: name, msg, ...fields}));
-  const ctx = {host: new AppHost(e.PAIRWISE_APP_URL, e.PAIRWISE_WORKER_SECRET), worker: name, trainer, scratch: e.PAIRWISE_WORKER_SCRATCH, trainerArgs: args.threads ? ['--threads', args.threads] : []};
+  const ctx = {host: new AppHost(e.PAIRWISE_APP_URL, e.PAIRWISE_WORKER_SECRET), worker: name, trainer, scratch: e.PAIRWISE_WORKER_SCRATCH, trainerArgs: [...(args.threads ? ['--threads', args.threads] : []), ...(args.model ? ['--model', args.model] : [])]};
 
   const worker = new Worker<TrainingJobData>(
     TRAINING_QUEUE_NAME,

@@ -1,0 +1,229 @@
+import {spawn} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import {gzipSync} from 'node:zlib';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {generateStore} from '../../devkit/store-generator';
+import {seedShopFile} from '../../devkit/seed';
+import {sessionToken} from '../../devkit/session-token';
+import {sendWebhook, signedWebhook} from '../../devkit/webhooks';
+import {INTERNAL_PATHS} from '../../domain/training-job';
+import {signedHeaders} from '../../domain/worker-signature';
+import {trainerEntry} from '../../server/jobs/trainer-bundle';
+import {adminModelReads} from '../../storage/repos/model-admin';
+import type {ShopDomain} from '../../storage/shop-domain';
+import {REDIS_SERVER, RedisServer, startWorkerApp, WorkerProcess} from './fixture';
+import type {WorkerApp} from './fixture';
+
+// Trainings on BullMQ workers ([L]) with a real redis-server, real worker processes and the real app over HTTP.
+if (!REDIS_SERVER) console.warn('test/worker: redis-server is not installed (apt-get install redis-server; .ci/run does): BullMQ worker tests skipped');
+
+const shopName = (i: number | string) => `workers-${i}.myshopify.com` as ShopDomain;
+const until = async (what: string, ok: () => boolean, timeoutMs = 30_000) => {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+/** What a shop's file says about its trainings: runs (oldest first), how many model versions exist, the active one's report. */
+function trainings(app: WorkerApp, shop: ShopDomain) {
+  const db = app.services.shopDbs.get(shop);
+  const runs = adminModelReads(db).runs(20).reverse();
+  const versions = (db.prepare('SELECT count(*) AS n FROM model_versions').get() as {n: number}).n;
+  const active = db.prepare('SELECT a.version, v.kind, v.report FROM model_active a JOIN model_versions v USING (version)').get() as {version: number; kind: string; report: string} | undefined;
+  return {runs, versions, active: active && {...active, report: JSON.parse(active.report) as {worker?: string; kind: string; gate: string}}};
+}
+
+/** A worker's signed call, made by the test as a worker would. */
+function call(app: WorkerApp, method: 'GET' | 'POST', path: string, body?: Uint8Array, secret = app.secret, now = Date.now()) {
+  return fetch(app.url + path, {method, headers: signedHeaders(secret, method, path, body, now), body: method === 'POST' ? new Uint8Array(body ?? []) : undefined});
+}
+const json = (v: unknown) => new Uint8Array(Buffer.from(JSON.stringify(v)));
+
+/** A result of the right shape: one pair, no bundles, the gate's decision in the report. */
+const resultFiles = (a: number, b: number) => ({
+  'recommendations.csv': `product_id,rank,recommended_id,score\n${a},1,${b},0.5\n`,
+  'pairs.csv': `product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim\n${a},1,${b},0.5,cocount,3,0.1,0.5,2,0.3,0.4,1.5,\n`,
+  'bundles.csv': 'bundle_id,product_ids,count,support,lift\n',
+  'product_orders.csv': `product_id,orders\n${a},6\n${b},5\n`,
+  'report.json': JSON.stringify({kind: 'cocount', gate: 'published cocount', backend: 'none'}),
+});
+
+describe.skipIf(!REDIS_SERVER)('training on BullMQ workers', () => {
+  let redis: RedisServer;
+  let app: WorkerApp;
+  const workers: WorkerProcess[] = [];
+  const startWorker = async (name: string, model?: 'stats' | 'full') => {
+    const w = new WorkerProcess(name, app, redis.url, {lockMs: 1_500, model});
+    workers.push(w);
+    await w.ready();
+    return w;
+  };
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    app = await startWorkerApp({queueUrl: redis.url, uploadBytes: 256 * 1024});
+    await until('the app host to reach Redis', () => app.services.training.paused?.() === null);
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop('SIGKILL')));
+    await app?.close();
+    await redis?.stop();
+  });
+
+  it('2 worker processes train 20 shops to completion, each model published once, a merchant before the schedule', async () => {
+    const shops = Array.from({length: 20}, (_, i) => shopName(i));
+    shops.forEach((shop, i) => seedShopFile(app.dataDir, shop, generateStore({seed: i + 1, orders: 80, products: 15})).close());
+    // Queued before any worker runs: the queue's order is the app host's, priority first.
+    for (const shop of shops.slice(0, 19)) expect(app.services.training.start(shop, 'schedule')).toMatchObject({started: false, queued: true});
+    expect(app.services.training.start(shops[19], 'merchant')).toMatchObject({queued: true, ahead: 0});
+    expect(app.services.training.position(shops[0])).toEqual({state: 'queued', ahead: 1});
+    expect(app.services.training.start(shops[0])).toMatchObject({started: false, reason: expect.stringContaining('already queued')});
+    await Promise.all([startWorker('w1', 'stats'), startWorker('w2', 'stats')]);
+    await Promise.all(shops.map((shop) => app.services.training.done(shop)));
+
+    const seen = new Set<string>();
+    for (const shop of shops) {
+      const t = trainings(app, shop);
+      expect(t.runs.map((r) => [r.status, r.error])).toEqual([['published', null]]);
+      expect(t.versions).toBe(1);
+      expect(t.active?.version).toBe(t.runs[0].version);
+      // The gate's decision came with the result, as DB mode stores it.
+      expect(t.active?.kind).toBe(t.active?.report.kind);
+      seen.add(t.active!.report.worker!);
+      expect(app.services.training.position(shop)).toBeNull();
+    }
+    expect([...seen].sort()).toEqual(['w1', 'w2']);
+    // The merchant's shop was the first job any worker took.
+    const first = workers.flatMap((w) => w.output.filter((l) => l.includes('"job started"')).map((l) => JSON.parse(l) as {t: string; shop: string})).sort((a, b) => a.t.localeCompare(b.t))[0];
+    expect(first.shop).toBe(shops[19]);
+  }, 90_000);
+
+  it('a worker killed (SIGKILL) mid-job: its lock expires, the job completes on the other worker, no partial publish', async () => {
+    const shop = shopName('killed');
+    seedShopFile(app.dataDir, shop, generateStore({seed: 99, orders: 400, products: 40})).close();
+    const [w1, w2] = workers;
+    // Full model: a job long enough to be killed in.
+    await Promise.all([w1.stop(), w2.stop()]);
+    workers.length = 0;
+    const a = await startWorker('full-a', 'full');
+    const b = await startWorker('full-b', 'full');
+    app.services.training.start(shop, 'merchant');
+    await until('a worker to take the job', () => app.services.training.position(shop)?.state === 'running');
+    const holder = (app.services.training.position(shop) as {worker: string}).worker;
+    const [victim, survivor] = holder === a.name ? [a, b] : [b, a];
+    // Into the training itself: past fetching the input.
+    await until('the trainer to report progress', () => !trainings(app, shop).runs.at(-1)?.stage?.startsWith('fetch'));
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+    await app.services.training.done(shop);
+
+    const t = trainings(app, shop);
+    expect(t.runs.map((r) => r.status)).toEqual(['failed', 'published']);
+    expect(t.runs[0].error).toContain(`worker ${victim.name} stopped before finishing: retried on ${survivor.name}`);
+    expect(t.versions).toBe(1);
+    expect(t.active).toMatchObject({version: t.runs[1].version, report: {worker: survivor.name}});
+  }, 90_000);
+
+  describe('uploads that are refused', () => {
+    let shop: ShopDomain;
+    let runId: number;
+    beforeAll(async () => {
+      // No worker runs now: the test takes the job's place as a worker would.
+      await Promise.all(workers.map((w) => w.stop()));
+      workers.length = 0;
+      shop = shopName('uploads');
+      seedShopFile(app.dataDir, shop, generateStore({seed: 7, orders: 60, products: 10})).close();
+      app.services.training.start(shop, 'merchant');
+      const seq = app.services.workers.queue.entry(shop)!.seq;
+      const res = await call(app, 'POST', INTERNAL_PATHS.begin, json({shop, seq, worker: 'test-worker'}));
+      expect(res.status).toBe(200);
+      runId = ((await res.json()) as {runId: number}).runId;
+      expect(app.services.training.position(shop)).toEqual({state: 'running', worker: 'test-worker'});
+    });
+    const resultPath = () => `${INTERNAL_PATHS.result}?shop=${shop}&run=${runId}`;
+    const good = () => gzipSync(JSON.stringify({files: resultFiles(101, 102)}));
+
+    it.each([
+      ['unsigned', async () => fetch(app.url + resultPath(), {method: 'POST', body: good()}), 401, 'unsigned request'],
+      ['signed with another secret', async () => call(app, 'POST', resultPath(), good(), randomBytes(24).toString('hex')), 401, 'bad signature'],
+      ['signed for another body', async () => {
+        const headers = signedHeaders(app.secret, 'POST', resultPath(), gzipSync(JSON.stringify({files: resultFiles(101, 103)})));
+        return fetch(app.url + resultPath(), {method: 'POST', headers, body: good()});
+      }, 401, 'bad signature'],
+      ['signed for another shop', async () => {
+        const headers = signedHeaders(app.secret, 'POST', resultPath().replace(shop, shopName(0)), good());
+        return fetch(app.url + resultPath(), {method: 'POST', headers, body: good()});
+      }, 401, 'bad signature'],
+      ['replayed ten minutes later', async () => call(app, 'POST', resultPath(), good(), app.secret, Date.now() - 10 * 60_000), 401, 'stale or future timestamp'],
+      ['over the upload limit', async () => call(app, 'POST', resultPath(), randomBytes(300 * 1024)), 413, 'byte limit'],
+      ['a gzip bomb', async () => call(app, 'POST', resultPath(), gzipSync(Buffer.alloc(64 * 1024 * 1024, 32))), 413, 'inflates past'],
+      ['not gzip', async () => call(app, 'POST', resultPath(), json({files: {}})), 400, 'not gzip'],
+    ])('%s: refused with its status and why, nothing published, the attempt still open', async (_case, send, status, message) => {
+      const res = await send();
+      expect(res.status).toBe(status);
+      expect(((await res.json()) as {error: {message: string}}).error.message).toContain(message);
+      expect(trainings(app, shop)).toMatchObject({versions: 0, runs: [{id: runId, status: 'running'}]});
+    });
+
+    it('a malformed file: 422 naming what is wrong, the run failed, the shop out of the queue', async () => {
+      const files = {...resultFiles(101, 102), 'pairs.csv': 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim\n101,1,102,not-a-score,cocount,3,0.1,0.5,2,0.3,0.4,1.5,\n'};
+      const res = await call(app, 'POST', resultPath(), gzipSync(JSON.stringify({files})));
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as {error: {message: string}}).error.message).toBe('pairs.csv row 2: "not-a-score" is not a number');
+      expect(trainings(app, shop)).toMatchObject({versions: 0, runs: [{id: runId, status: 'failed', error: expect.stringContaining('not a number')}]});
+      expect(app.services.training.position(shop)).toBeNull();
+    });
+
+    it('a result for older input than the active model is refused (409); the same result for the newest input is published', async () => {
+      app.services.training.start(shop, 'merchant');
+      const seq = app.services.workers.queue.entry(shop)!.seq;
+      const begun = (await (await call(app, 'POST', INTERNAL_PATHS.begin, json({shop, seq, worker: 'slow-worker'}))).json()) as {runId: number};
+      // Meanwhile the shop is trained in DB mode (the operator's `npm run train -- --shop`): a later run, newer input.
+      const db = spawn(process.execPath, [trainerEntry(), '--shop', shop, '--data-dir', app.dataDir, '--model', 'stats'], {stdio: 'ignore'});
+      expect(await new Promise((r) => db.once('exit', r))).toBe(0);
+      const before = trainings(app, shop);
+      expect(before.versions).toBe(1);
+
+      const stale = await call(app, 'POST', `${INTERNAL_PATHS.result}?shop=${shop}&run=${begun.runId}`, good());
+      expect(stale.status).toBe(409);
+      expect(((await stale.json()) as {error: {message: string}}).error.message).toMatch(/^stale result: the active model was trained on newer input/);
+      expect(trainings(app, shop).active?.version).toBe(before.active?.version);
+
+      // The same files from an attempt that started after it are published.
+      app.services.training.start(shop, 'merchant');
+      const next = (await (await call(app, 'POST', INTERNAL_PATHS.begin, json({shop, seq: app.services.workers.queue.entry(shop)!.seq, worker: 'test-worker'}))).json()) as {runId: number};
+      const ok = await call(app, 'POST', `${INTERNAL_PATHS.result}?shop=${shop}&run=${next.runId}`, good());
+      expect(ok.status).toBe(200);
+      const after = trainings(app, shop);
+      expect(after.active).toMatchObject({kind: 'cocount', report: {worker: 'test-worker'}});
+      expect(after.runs.at(-1)).toMatchObject({id: next.runId, status: 'published', version: after.active?.version});
+      // The superseded attempt cannot publish afterwards either.
+      const late = await call(app, 'POST', `${INTERNAL_PATHS.result}?shop=${shop}&run=${begun.runId}`, good());
+      expect(late.status).toBe(409);
+    });
+  });
+
+  it('Redis stopped: the app serves webhooks and the admin, reports training paused, and resumes when Redis returns', async () => {
+    const shop = shopName('outage');
+    seedShopFile(app.dataDir, shop, generateStore({seed: 5, orders: 60, products: 10})).close();
+    const worker = await startWorker('after-outage', 'stats');
+    await redis.stop();
+    await until('the app host to see Redis gone', () => app.services.training.paused?.() !== null, 10_000);
+
+    const hook = signedWebhook({topic: 'products/update', shop, secret: app.config.apiSecret, body: {id: 555, title: 'Kept while Redis is down', handle: 'kept', status: 'active', variants: [], tags: '', updated_at: new Date().toISOString()}});
+    expect((await sendWebhook(`${app.url}/webhooks`, hook)).status).toBe(200);
+    expect(app.services.training.start(shop, 'merchant')).toMatchObject({queued: true});
+    const token = await sessionToken({shop, apiKey: app.config.apiKey, secret: app.config.apiSecret});
+    const admin = await fetch(`${app.url}/api/training`, {headers: {authorization: `Bearer ${token}`}});
+    expect(admin.status).toBe(200);
+    expect(await admin.json()).toMatchObject({queue: {state: 'queued', ahead: 0}, paused: expect.stringContaining('training is paused')});
+
+    // Back without its data (nothing saved): the host sends its entries again and the worker takes them.
+    await redis.start();
+    await app.services.training.done(shop);
+    expect(app.services.training.paused?.()).toBeNull();
+    expect(trainings(app, shop)).toMatchObject({versions: 1, runs: [{status: 'published'}], active: {report: {worker: worker.name}}});
+  }, 60_000);
+});
