@@ -103,9 +103,8 @@ describe.skipIf(!REDIS_SERVER)('training on BullMQ workers', () => {
   it('a worker killed (SIGKILL) mid-job: its lock expires, the job completes on the other worker, no partial publish', async () => {
     const shop = shopName('killed');
     seedShopFile(app.dataDir, shop, generateStore({seed: 99, orders: 400, products: 40})).close();
-    const [w1, w2] = workers;
     // Full model: a job long enough to be killed in.
-    await Promise.all([w1.stop(), w2.stop()]);
+    await Promise.all(workers.map((w) => w.stop()));
     workers.length = 0;
     const a = await startWorker('full-a', 'full');
     const b = await startWorker('full-b', 'full');
@@ -222,7 +221,8 @@ describe.skipIf(!REDIS_SERVER)('training on BullMQ workers', () => {
 
     // Back without its data (nothing saved): the host sends its entries again and the worker takes them.
     await redis.start();
-    await app.services.training.done(shop);
+    // At once, not at the next periodic re-send (RESEND_MS, 30 s).
+    await Promise.race([app.services.training.done(shop), new Promise((_, reject) => setTimeout(() => reject(new Error('not trained within 15 s of Redis returning')), 15_000))]);
     expect(app.services.training.paused?.()).toBeNull();
     expect(trainings(app, shop)).toMatchObject({versions: 1, runs: [{status: 'published'}], active: {report: {worker: worker.name}}});
   }, 60_000);
