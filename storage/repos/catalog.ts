@@ -49,33 +49,27 @@ function likePattern(query: string): string {
 
 /** Read side of `products` for the admin (the webhook side is products.ts). */
 function createCatalogRepo(db: Db) {
-  const search = db.prepare<[string, string, string, number, number], Row>(
-    `SELECT ${COLUMNS} FROM ${WITH_ORDERS}
-     WHERE p.title LIKE ? ESCAPE '\\' OR p.handle LIKE ? ESCAPE '\\' OR p.vendor LIKE ? ESCAPE '\\'
-     ORDER BY orders DESC, p.title, p.product_id LIMIT ? OFFSET ?`,
-  );
-  const searchCount = db.prepare<[string, string, string], {n: number}>(
-    `SELECT count(*) AS n FROM products p
-     WHERE p.title LIKE ? ESCAPE '\\' OR p.handle LIKE ? ESCAPE '\\' OR p.vendor LIKE ? ESCAPE '\\'`,
+  // One page of the catalogue in id order, each row saying whether it matches: the admin's search reads the
+  // catalogue in pages like this, so a search of a 50k-product shop never holds the event loop in one go.
+  const scanPage = db.prepare<[string, string, string, number, number], {productId: number; title: string; orders: number; hit: number}>(
+    `SELECT p.product_id AS productId, p.title, coalesce(m.orders, 0) AS orders,
+       (p.title LIKE ? ESCAPE '\\' OR p.handle LIKE ? ESCAPE '\\' OR p.vendor LIKE ? ESCAPE '\\') AS hit
+     FROM ${WITH_ORDERS} WHERE p.product_id > ? ORDER BY p.product_id LIMIT ?`,
   );
   const byId = db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM ${WITH_ORDERS} WHERE p.product_id = ?`);
-  const bestSellers = db.prepare<[number], {product_id: number; orders: number}>(
-    `SELECT m.product_id, m.orders FROM model_active a JOIN model_product_orders m ON m.version = a.version
-     WHERE a.singleton = 1 ORDER BY m.orders DESC, m.product_id LIMIT ?`,
-  );
 
   const allIds = db.prepare<[], {product_id: number}>('SELECT product_id FROM products ORDER BY product_id');
 
   return {
     /** Every product id, for a change (block settings) that touches every list. */
     allIds: (): number[] => allIds.all().map((r) => r.product_id),
-    /** Products whose title, handle or vendor contains the query, best sellers (as of the active model) first. */
-    search(query: string, limit: number, offset: number) {
+    /**
+     * Up to `limit` products after id `after`, in id order, each with whether its title, handle or vendor
+     * contains the query (LIKE wildcards in it escaped).
+     */
+    scanPage(query: string, after: number, limit: number) {
       const like = likePattern(query);
-      return {
-        items: search.all(like, like, like, limit, offset).map(toProduct),
-        total: searchCount.get(like, like, like)!.n,
-      };
+      return scanPage.all(like, like, like, after, limit).map((r) => ({productId: r.productId, title: r.title, orders: r.orders, hit: r.hit === 1}));
     },
     get(productId: number): CatalogProduct | undefined {
       const row = byId.get(productId);
@@ -90,8 +84,6 @@ function createCatalogRepo(db: Db) {
       }
       return found;
     },
-    /** Most ordered products as of the active model, with their order counts, for "products with no good companions". */
-    bestSellers: (limit: number) => bestSellers.all(limit).map((r) => ({productId: r.product_id, orders: r.orders})),
   };
 }
 

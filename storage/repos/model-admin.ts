@@ -22,15 +22,23 @@ function createAdminModelReads(db: Db) {
   const bundle = db.prepare<[number, number], {bundle_id: number; product_ids: string; count: number; support: number; lift: number}>(
     'SELECT bundle_id, product_ids, count, support, lift FROM model_bundles WHERE version = ? AND bundle_id = ?',
   );
-  const communities = db.prepare<[number], {community_id: number; product_id: number}>(
-    'SELECT community_id, product_id FROM model_communities WHERE version = ? ORDER BY community_id, product_id',
+  // Keyset pages over the primary keys, so Insights reads a big model in slices that let the loop turn ([H]).
+  const communityPage = db.prepare<[number, number, number, number], {communityId: number; productId: number; orders: number}>(
+    `SELECT c.community_id AS communityId, c.product_id AS productId, coalesce(m.orders, 0) AS orders
+     FROM model_communities c LEFT JOIN model_product_orders m ON m.version = c.version AND m.product_id = c.product_id
+     WHERE c.version = ? AND (c.community_id, c.product_id) > (?, ?) ORDER BY c.community_id, c.product_id LIMIT ?`,
   );
-  const topPairs = db.prepare<[number, number, number], TopPair>(
+  const pairPage = db.prepare<[number, number, number, number], TopPair>(
     `SELECT product_id AS productId, companion_id AS companionId, rank, score, source, count, support, confidence, lift
-     FROM model_pairs WHERE version = ? AND count >= ? ORDER BY lift DESC, count DESC, product_id LIMIT ?`,
+     FROM model_pairs WHERE version = ? AND (product_id, rank) > (?, ?) ORDER BY product_id, rank LIMIT ?`,
   );
-  const withGoodCompanions = db.prepare<[number, number, number], {product_id: number}>(
-    'SELECT DISTINCT product_id FROM model_pairs WHERE version = ? AND confidence >= ? AND lift >= ?',
+  // The best sellers first (model_product_orders_rank), then each one's own list (at most 20 rows by the key).
+  const lonelyBestSellers = db.prepare<[{version: number; minConfidence: number; minLift: number; among: number}], {product_id: number; orders: number}>(
+    `SELECT b.product_id, b.orders FROM (
+       SELECT product_id, orders FROM model_product_orders WHERE version = @version ORDER BY orders DESC, product_id LIMIT @among
+     ) b
+     WHERE NOT EXISTS (SELECT 1 FROM model_pairs p WHERE p.version = @version AND p.product_id = b.product_id AND p.confidence >= @minConfidence AND p.lift >= @minLift)
+     ORDER BY b.orders DESC, b.product_id`,
   );
   const runs = db.prepare<[number], {id: number; started_at: string; finished_at: string | null; status: string; stage: string | null; progress: number; version: number | null; error: string | null}>(
     'SELECT * FROM train_runs ORDER BY id DESC LIMIT ?',
@@ -65,30 +73,13 @@ function createAdminModelReads(db: Db) {
       const r = bundle.get(version, bundleId);
       return r && toBundle(r);
     },
-    communities(version: number): {communityId: number; productIds: number[]}[] {
-      const groups = new Map<number, number[]>();
-      for (const r of communities.all(version)) {
-        const g = groups.get(r.community_id) ?? [];
-        g.push(r.product_id);
-        groups.set(r.community_id, g);
-      }
-      return [...groups].map(([communityId, productIds]) => ({communityId, productIds}));
-    },
-    /** Each pair once, strongest lift first, among pairs seen in at least `minCount` orders. */
-    topPairs(version: number, minCount: number, limit: number): TopPair[] {
-      const seen = new Set<string>();
-      const pairs: TopPair[] = [];
-      // Both directions of a pair have the same lift: read twice as many and keep each pair once.
-      for (const p of topPairs.all(version, minCount, limit * 2)) {
-        const key = p.productId < p.companionId ? `${p.productId}-${p.companionId}` : `${p.companionId}-${p.productId}`;
-        if (seen.has(key) || pairs.length >= limit) continue;
-        seen.add(key);
-        pairs.push(p);
-      }
-      return pairs;
-    },
-    withGoodCompanions: (version: number, minConfidence: number, minLift: number) =>
-      new Set(withGoodCompanions.all(version, minConfidence, minLift).map((r) => r.product_id)),
+    /** Up to `limit` community members after (community, product) `after`, with their order counts. */
+    communityPage: (version: number, after: readonly [number, number], limit: number) => communityPage.all(version, after[0], after[1], limit),
+    /** Up to `limit` published pairs after (product, rank) `after`. */
+    pairPage: (version: number, after: readonly [number, number], limit: number): TopPair[] => pairPage.all(version, after[0], after[1], limit),
+    /** Among the `among` most ordered products, those without a companion that passes the thresholds, most ordered first. */
+    lonelyBestSellers: (version: number, minConfidence: number, minLift: number, among: number) =>
+      lonelyBestSellers.all({version, minConfidence, minLift, among}).map((r) => ({productId: r.product_id, orders: r.orders})),
     runs: (limit: number): TrainRun[] =>
       runs.all(limit).map((r) => ({
         id: r.id, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status, stage: r.stage,

@@ -26,3 +26,6 @@ CREATE TRIGGER serving_model_active_insert AFTER INSERT ON model_active BEGIN UP
 CREATE TRIGGER serving_model_active_update AFTER UPDATE ON model_active BEGIN UPDATE serving_changes SET n = n + 1; END;
 CREATE TRIGGER serving_model_active_delete AFTER DELETE ON model_active BEGIN UPDATE serving_changes SET n = n + 1; END;
 
+
+-- The lists that hold a product (excluding it republishes them): by companion, not a scan of every pair ([H]).
+CREATE INDEX model_pairs_companion ON model_pairs(version, companion_id);

@@ -2,6 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {ApiApp} from './harness';
 import {call, startApiApp} from './harness';
 import {pid, seedStore} from './fixture';
+import {productsRepo} from '../../../storage/repos/products';
 
 const SHOP = 'coffee-corner.myshopify.com';
 const BASE = 1000;
@@ -25,6 +26,39 @@ describe('GET /api/products', () => {
     expect(status).toBe(200);
     expect(json.total).toBe(total);
     expect(json.items[0]?.title).toBe(first);
+  });
+
+  it('pages through a catalogue larger than a read slice in the same order as one SQL sort', async () => {
+    const shop = 'many-products.myshopify.com';
+    const db = app.services.shopDbs.get(shop as never);
+    seedStore(db, 100_000);
+    const products = productsRepo(db);
+    db.transaction(() => {
+      for (let i = 0; i < 3_500; i++) {
+        products.upsert({
+          productId: 200_000 + ((i * 7919) % 3_500), title: `Mug ${String(i % 97).padStart(2, '0')}`, handle: `mug-${i}`, status: 'active', available: true,
+          price: 5, productType: 'Mug', vendor: i % 3 ? 'Claywork' : 'Brewco', tags: '', description: '', imageUrl: null, giftCard: false,
+          createdAt: '2026-11-01T10:00:00Z', updatedAt: '2026-11-01T10:00:00Z',
+        });
+      }
+    })();
+    // The reference: the whole match sorted by SQLite in one statement.
+    const expected = db.prepare(
+      `SELECT p.product_id AS id FROM products p LEFT JOIN model_active a ON a.singleton = 1
+       LEFT JOIN model_product_orders m ON m.version = a.version AND m.product_id = p.product_id
+       WHERE p.title LIKE '%mug 1%' OR p.handle LIKE '%mug 1%' OR p.vendor LIKE '%mug 1%'
+       ORDER BY coalesce(m.orders, 0) DESC, p.title, p.product_id`,
+    ).all().map((r) => (r as {id: number}).id);
+    expect(expected.length).toBeGreaterThan(300);
+    const got: number[] = [];
+    for (let offset = 0; offset < expected.length + 100; offset += 100) {
+      const {json} = await call(app, shop, 'GET', `/api/products?query=mug%201&limit=100&offset=${offset}`);
+      expect(json.total).toBe(expected.length);
+      got.push(...json.items.map((p: {productId: number}) => p.productId));
+    }
+    expect(got).toEqual(expected);
+    const brewco = await call(app, shop, 'GET', '/api/products?query=BREWCO&limit=1');
+    expect(brewco.json.total).toBe(1_167 + 3);
   });
 
   it.each([
