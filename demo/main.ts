@@ -24,6 +24,8 @@ import {readDatasetOrders} from './dataset-replay';
 import {generateStore} from '../devkit/store-generator';
 import type {StoreOrder, StoreProduct} from '../devkit/store-generator';
 import {trainShop} from './train';
+import {PLANTED_RPV_UPLIFT, runShoppers} from './shoppers';
+import type {ShopperTotals} from './shoppers';
 
 /**
  * `npm run demo`: the whole loop on a simulated store, no Shopify account. A local Shopify stand-in holds the
@@ -43,6 +45,7 @@ interface Args {
   products: number;
   dataset?: string;
   port: number;
+  shoppers: number;
 }
 
 function parse(): Args {
@@ -54,6 +57,7 @@ function parse(): Args {
       products: {type: 'string', default: '240'},
       dataset: {type: 'string'},
       port: {type: 'string', default: process.env.PORT ?? '3000'},
+      shoppers: {type: 'string', default: '1500'},
     },
     strict: true,
   });
@@ -62,7 +66,7 @@ function parse(): Args {
     if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, not "${v}"`);
     return n;
   };
-  return {smoke: values.smoke!, seed: int('seed', values.seed!), orders: int('orders', values.orders!), products: int('products', values.products!), dataset: values.dataset, port: int('port', values.port!)};
+  return {smoke: values.smoke!, seed: int('seed', values.seed!), orders: int('orders', values.orders!), products: int('products', values.products!), dataset: values.dataset, port: int('port', values.port!), shoppers: int('shoppers', values.shoppers!)};
 }
 
 class UsageError extends Error {}
@@ -132,7 +136,7 @@ async function main(): Promise<void> {
   const secret = randomBytes(24).toString('hex');
   const appUrl = `http://localhost:${args.port}`;
   const standin = await ShopifyStandin.start({apiKey, apiSecret: secret, webhookUrl: `http://127.0.0.1:${args.port}/webhooks`, bulkStepDelayMs: 10});
-  standin.addShop(SHOP, {products: store.products, orders: history, name: 'Pairwise Demo Store'});
+  const shopState = standin.addShop(SHOP, {products: store.products, orders: history, name: 'Pairwise Demo Store'});
 
   const config: Config = {apiKey, apiSecret: secret, appUrl: new URL(appUrl), scopes: ['read_orders', 'read_products', 'write_products', 'write_app_proxy'], port: args.port, dataDir: join(WORK, 'data'), adminOrigin: standin.origin};
   const ctx = createServices(config, createLogger(process.env.PAIRWISE_LOG_LEVEL === undefined ? 'error' : undefined));
@@ -200,10 +204,24 @@ async function main(): Promise<void> {
       proxyOrigin: `http://127.0.0.1:${args.port}`,
       secret,
       drawer: true,
+      // What the server last wrote to the app installation's app-data metafields (the experiment's salt and share).
+      appMetafields: () => appDataMetafields(shopState.appMetafields.values()),
     });
     await sf.listen(args.port + 1, '127.0.0.1');
     return sf;
   });
+
+  const experiment = await step(`Holdout experiment: ${args.shoppers} shoppers through the storefront, planted +${PLANTED_RPV_UPLIFT * 100}% revenue per visitor`, async () => {
+    await startExperiment(appUrl, token, 0.5, () => appDataMetafields(shopState.appMetafields.values()).pairwise?.experiment);
+    const b = bar('shoppers', args.shoppers);
+    const planted = await runShoppers({
+      storefront: storefront!.url, webhooks: `http://127.0.0.1:${args.port}/webhooks`, shop: SHOP, secret, handles: handlesWithBlock(standin, store.products),
+      shoppers: args.shoppers, seed: args.seed, firstOrderId: 8_000_000_000, currency: store.orders[0]?.currency ?? 'USD',
+    }, () => b.increment());
+    b.stop();
+    return {planted, read: await readExperiment(appUrl, token)};
+  });
+  console.log(`  ${experimentLine(experiment.planted, experiment.read)}`);
 
   const featured = pickFeatured(standin, store.products);
   console.log(`\nPairwise demo is running:
@@ -263,6 +281,50 @@ function recommendationsFromStandin(standin: ShopifyStandin, productId: number):
   const field = standin.metafields(SHOP).find((m) => m.productId === productId && m.key === 'recommendations');
   if (!field) return [];
   return (JSON.parse(field.value) as string[]).map((g) => Number(g.slice(g.lastIndexOf('/') + 1)));
+}
+
+/** The app-data metafields of the installation as Liquid reads them: namespace -> key -> parsed value. */
+function appDataMetafields(records: Iterable<{namespace: string; key: string; type: string; value: string}>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const m of records) (out[m.namespace] ??= {})[m.key] = m.type === 'json' ? JSON.parse(m.value) : m.value;
+  return out;
+}
+
+/** Saves the holdout share as the merchant would (PUT /api/settings) and waits until the store holds the period. */
+async function startExperiment(appUrl: string, token: string, holdoutShare: number, published: () => unknown): Promise<void> {
+  const res = await fetch(`${appUrl}/api/settings`, {method: 'PUT', headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'}, body: JSON.stringify({holdoutShare})});
+  if (res.status !== 200) throw new Error(`saving the holdout share answered ${res.status}`);
+  for (let i = 0; i < 200 && !published(); i++) await new Promise((r) => setTimeout(r, 25));
+  if (!published()) throw new Error('the experiment metafield did not reach the store');
+}
+
+interface ExperimentRead {
+  estimate: {revenuePerVisitor: {relative: {estimate: number; low: number; high: number}} | null; informative: boolean; power: {visitorsStillNeeded: number | null}};
+}
+
+/** The experiment as the Analytics page reads it. */
+async function readExperiment(appUrl: string, token: string): Promise<ExperimentRead> {
+  const res = await fetch(`${appUrl}/api/analytics/experiment`, {headers: {authorization: `Bearer ${token}`}});
+  if (res.status !== 200) throw new Error(`GET /api/analytics/experiment answered ${res.status}`);
+  return (await res.json()) as ExperimentRead;
+}
+
+/** The estimate beside what was planted: the expected +8% and the uplift the shoppers actually produced. */
+function experimentLine(planted: ShopperTotals, read: ExperimentRead): string {
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  const rpv = (arm: 'exposed' | 'holdout') => planted.revenue[arm] / Math.max(1, planted.visitors[arm]);
+  const realized = rpv('exposed') / rpv('holdout') - 1;
+  const counted = `${planted.visitors.exposed} exposed and ${planted.visitors.holdout} held-out visitors, ${planted.orders.exposed + planted.orders.holdout} orders`;
+  const u = read.estimate.revenuePerVisitor?.relative;
+  if (!u) return `${counted}; not enough data for an interval yet`;
+  const more = read.estimate.informative ? '' : `; not informative yet, about ${read.estimate.power.visitorsStillNeeded ?? '?'} more visitors needed`;
+  return `${counted}; revenue per visitor ${pct(u.estimate)} (95% interval ${pct(u.low)} to ${pct(u.high)}), planted ${pct(PLANTED_RPV_UPLIFT)} (these shoppers: ${pct(realized)})${more}`;
+}
+
+/** Products whose page shows the block: available, with a list in the store. */
+function handlesWithBlock(standin: ShopifyStandin, products: StoreProduct[]): string[] {
+  const withList = new Set(standin.metafields(SHOP).filter((m) => m.key === 'recommendations' && JSON.parse(m.value).length >= 2).map((m) => m.productId));
+  return products.filter((p) => withList.has(p.id) && p.available && p.status === 'active' && !p.giftCard).slice(0, 60).map((p) => p.handle);
 }
 
 /** A product that has a list, to open first. */

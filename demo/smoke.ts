@@ -77,9 +77,11 @@ export async function runSmoke(opts: {storefront: string; admin: string; product
         const text = await p.locator('.Polaris-Page').innerText();
         if (/something went wrong|error/i.test(text.slice(0, 200))) throw new Error(`page shows an error: ${text.slice(0, 200)}`);
         if (path === '/' && !/\d{2,}/.test(text)) throw new Error('admin home shows no numbers');
+        const uplift = /Revenue per visitor\s+([+-]?[\d.]+% \([^)]+\))/.exec(text);
+        if (path === '/analytics' && !uplift) throw new Error('analytics shows no uplift with its interval');
         const name = path === '/' ? 'admin-home' : `admin-${path.slice(1)}`;
         await p.screenshot({path: join(SCREENSHOTS, `${name}.png`), fullPage: true});
-        return `${text.split('\n')[0]}`;
+        return path === '/analytics' ? `revenue per visitor ${uplift![1]}` : `${text.split('\n')[0]}`;
       },
     })),
   ];

@@ -339,7 +339,11 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
       try {
         const upstream = await fetch(`${opts.proxyOrigin}/proxy${rest}?${query}`, {
           method: req.method,
-          headers: bodyBuffer ? {'Content-Type': req.get('content-type') ?? 'application/octet-stream'} : {},
+          // Shopify's proxy forwards the shopper's IP, which the app's per-client limits key on.
+          headers: {
+            'X-Forwarded-For': req.get('x-forwarded-for') ?? req.socket.remoteAddress ?? '',
+            ...(bodyBuffer ? {'Content-Type': req.get('content-type') ?? 'application/octet-stream'} : {}),
+          },
           body: bodyBuffer ? new Uint8Array(bodyBuffer) : undefined,
         });
         const type = upstream.headers.get('content-type') ?? 'text/plain';

@@ -13,8 +13,8 @@ import {proxyClient} from './proxy-client';
  * product page viewed, so more is a script inventing visitors, and it cannot spend its shop's budget.
  */
 const CLIENT_IMPRESSIONS_PER_10S = 20;
-/** Impressions a shop may store per second, all its shoppers together. */
-const SHOP_IMPRESSIONS_PER_SECOND = 100;
+/** Impressions a shop may store per second, all its shoppers together: the budget events have (one row each, cheaper). */
+const SHOP_IMPRESSIONS_PER_SECOND = 200;
 
 const impression = z.object({
   visitor: z.string().regex(VISITOR_ID, 'visitor is not a storefront id'),

@@ -23,7 +23,7 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))('npm run demo -- --smoke', () 
     const port = await freePort();
     const {stdout} = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'demo/main.ts', '--smoke', '--orders', '600', '--products', '60', '--port', String(port)],
+      ['--import', 'tsx', 'demo/main.ts', '--smoke', '--orders', '600', '--products', '60', '--shoppers', '600', '--port', String(port)],
       {cwd: ROOT, maxBuffer: 16 << 20},
     );
     const line = /(\d+) product lists written, (\d+) removed \((\d+) on the store\)/.exec(stdout);
@@ -32,5 +32,9 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))('npm run demo -- --smoke', () 
     // A fresh store: every list on it was written by this run.
     expect(written).toBeGreaterThan(0);
     expect({written, removed}).toEqual({written: held, removed: 0});
+    // The holdout experiment's shoppers reached the server: both groups counted, an estimate with its interval.
+    const experiment = /(\d+) exposed and (\d+) held-out visitors, (\d+) orders; revenue per visitor [+-][\d.]+% \(95% interval [+-][\d.]+% to [+-][\d.]+%\)/.exec(stdout);
+    expect(experiment, stdout).not.toBeNull();
+    expect(Number(experiment![1]) + Number(experiment![2])).toBe(600);
   }, 300_000);
 });

@@ -89,7 +89,7 @@ describe('POST /proxy/experiment', () => {
   it('many clients together meet the shop\'s budget', async () => {
     const s = SHOPS.many;
     const period = experimentPeriodsRepo(app.services.shopDbs.get(s)).current()!.period;
-    const statuses = (await Promise.all(Array.from({length: 250}, (_, i) => impression(s, {visitor: randomUUID(), period}, `198.51.${Math.floor(i / 10)}.${i % 10 + 1}`)))).map((r) => r.status);
+    const statuses = (await Promise.all(Array.from({length: 450}, (_, i) => impression(s, {visitor: randomUUID(), period}, `198.51.${Math.floor(i / 10)}.${i % 10 + 1}`)))).map((r) => r.status);
     expect(statuses).toContain(429);
     expect(counted(s).length).toBe(statuses.filter((c) => c === 204).length);
   });

@@ -1,0 +1,164 @@
+import {randomUUID} from 'node:crypto';
+import {armFor} from '../domain/experiment';
+import type {Arm} from '../domain/experiment';
+import {seededRandom} from '../domain/random';
+import type {StoreOrder} from '../devkit/store-generator';
+import {orderPayload, sendWebhook, signedWebhook} from '../devkit/webhooks';
+
+/**
+ * Synthetic shoppers for the holdout experiment, through the preview storefront over plain HTTP: each is on a
+ * product page that has the block, is assigned by the real assignment from the salt and share the page
+ * rendered (domain/experiment.ts, the hash the snippet runs), is counted through the app proxy as the block's
+ * script counts it, and some buy: cart add, cart attributes, then the order as Shopify's checkout would send
+ * it, a signed orders/create whose note_attributes are the cart's attributes.
+ *
+ * The planted truth: a shopper who sees the block (exposed) and buys also adds the block's first companion
+ * with probability 8% x anchor price / companion price, so exposed revenue per visitor is 8% higher in
+ * expectation, with the same conversion; a held-out shopper never sees a companion.
+ */
+
+export const PLANTED_RPV_UPLIFT = 0.08;
+const BUY_PROBABILITY = 0.4;
+
+export interface ShopperOptions {
+  storefront: string;
+  webhooks: string;
+  shop: string;
+  secret: string;
+  /** Handles of products whose page shows the block. */
+  handles: string[];
+  shoppers: number;
+  seed: number;
+  firstOrderId: number;
+  currency: string;
+}
+
+export interface ShopperTotals {
+  visitors: Record<Arm, number>;
+  orders: Record<Arm, number>;
+  revenue: Record<Arm, number>;
+}
+
+interface CartItem {
+  product_id: number;
+  variant_id: number;
+  title: string;
+  quantity: number;
+  price: number;
+  properties: Record<string, string> | null;
+}
+
+/** What a product page with the block tells the shopper's browser: the experiment and the block's rows. */
+interface BlockPage {
+  handle: string;
+  period: number;
+  salt: string;
+  share: number;
+  anchor: number;
+  own: {variant: number; cents: number};
+  companion: {variant: number; cents: number} | undefined;
+}
+
+/** A shopper's own IP (as Shopify's proxy forwards it, so each is a client of its own) and cart cookie. */
+function client(storefront: string, shopper: number) {
+  const ip = `10.${(shopper >> 16) & 255}.${(shopper >> 8) & 255}.${shopper & 255}`;
+  let cookie = '';
+  return async (path: string, body?: unknown): Promise<Response> => {
+    for (;;) {
+      const res = await fetch(`${storefront}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {cookie, 'X-Forwarded-For': ip, ...(body === undefined ? {} : {'content-type': 'application/json'})},
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const set = res.headers.get('set-cookie');
+      if (set) cookie = set.split(';')[0];
+      // The demo squeezes days of traffic into seconds, so it waits out the shop's impression budget.
+      if (res.status === 429) {
+        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+        continue;
+      }
+      if (!res.ok) throw new Error(`storefront ${path} answered ${res.status}`);
+      return res;
+    }
+  };
+}
+
+/** Reads a product page the storefront rendered: null when it has no block or no running experiment. */
+async function readPage(storefront: string, handle: string, shopper: number): Promise<BlockPage | null> {
+  const html = await (await client(storefront, shopper)(`/products/${handle}`)).text();
+  const script = /<script data-period="(\d+)" data-share="([\d.]+)" data-salt="([0-9a-f]*)">/.exec(html);
+  const anchor = /<pairwise-bundle[^>]*data-anchor="(\d+)"/.exec(html);
+  // The block's rows: the product itself first, then its companions.
+  const rows = [...html.matchAll(/<li\s+class="pairwise-item"([^>]*)>/g)].map(([, attrs]) => ({
+    variant: Number(/data-variant="(\d+)"/.exec(attrs)?.[1]),
+    cents: Number(/data-price="(\d+)"/.exec(attrs)?.[1]),
+    companion: /\sdata-companion\b/.test(attrs),
+  }));
+  const own = rows.find((r) => !r.companion);
+  if (!script || !script[3] || !anchor || !own) return null;
+  return {handle, period: Number(script[1]), share: Number(script[2]), salt: script[3], anchor: Number(anchor[1]), own, companion: rows.find((r) => r.companion)};
+}
+
+/** One shopper on one product page: counted, and perhaps an order. */
+async function visit(opts: ShopperOptions, page: BlockPage, shopper: number, random: () => number, orderId: number): Promise<{arm: Arm; revenue: number}> {
+  const visitor = randomUUID();
+  const call = client(opts.storefront, shopper);
+  const arm = armFor(page, visitor);
+  await call('/apps/pairwise/experiment', {visitor, period: page.period});
+  if (random() >= BUY_PROBABILITY) return {arm, revenue: 0};
+
+  const items: object[] = [{id: page.own.variant, quantity: 1}];
+  if (arm === 'exposed' && page.companion && random() < (PLANTED_RPV_UPLIFT * page.own.cents) / page.companion.cents) {
+    items.push({id: page.companion.variant, quantity: 1, properties: {_pairwise: `fbt:${page.anchor}`}});
+  }
+  await call('/cart/add.js', {items});
+  await call('/cart/update.js', {attributes: {_pairwise_visitor: visitor, _pairwise_period: String(page.period), _pairwise_arm: arm}});
+  const cart = (await (await call('/cart.js')).json()) as {items: CartItem[]; attributes: Record<string, string>};
+  const at = new Date().toISOString();
+  const order: StoreOrder = {
+    id: orderId, name: `#D${orderId}`, createdAt: at, updatedAt: at, cancelledAt: null, customerId: null, currency: opts.currency,
+    lines: cart.items.map((l, i) => ({
+      id: orderId * 10 + i, productId: l.product_id, variantId: l.variant_id, title: l.title, quantity: l.quantity, price: (l.price / 100).toFixed(2),
+      properties: Object.entries(l.properties ?? {}).map(([name, value]) => ({name, value})),
+    })),
+  };
+  const note_attributes = Object.entries(cart.attributes).map(([name, value]) => ({name, value}));
+  const res = await sendWebhook(opts.webhooks, signedWebhook({topic: 'orders/create', shop: opts.shop, secret: opts.secret, body: orderPayload(order, {note_attributes})}));
+  if (res.status !== 200) throw new Error(`orders/create for shopper ${shopper} answered ${res.status}`);
+  return {arm, revenue: cart.items.reduce((sum, l) => sum + (l.price * l.quantity) / 100, 0)};
+}
+
+/** Runs `tasks` 8 at a time. */
+async function eightAtATime(count: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({length: 8}, async () => {
+    while (next < count) await task(next++);
+  }));
+}
+
+/**
+ * Runs `shoppers` visits and returns what they did (for the demo to print beside the estimate). Each product
+ * page is rendered once, as a new shopper with an empty cart sees it; each shopper then has its own id, IP,
+ * cart and order. (Rendering every shopper's page would cost the demo a minute of Liquid.)
+ */
+export async function runShoppers(opts: ShopperOptions, onEach: () => void): Promise<ShopperTotals> {
+  const random = seededRandom(opts.seed);
+  const pages: BlockPage[] = [];
+  await eightAtATime(opts.handles.length, async (i) => {
+    const page = await readPage(opts.storefront, opts.handles[i], opts.shoppers + i);
+    if (page) pages.push(page);
+  });
+  if (!pages.length) throw new Error('no product page shows the block with a running experiment');
+  pages.sort((a, b) => a.handle.localeCompare(b.handle));
+  const totals: ShopperTotals = {visitors: {exposed: 0, holdout: 0}, orders: {exposed: 0, holdout: 0}, revenue: {exposed: 0, holdout: 0}};
+  await eightAtATime(opts.shoppers, async (shopper) => {
+    const done = await visit(opts, pages[shopper % pages.length], shopper, random, opts.firstOrderId + shopper);
+    onEach();
+    totals.visitors[done.arm]++;
+    if (done.revenue > 0) {
+      totals.orders[done.arm]++;
+      totals.revenue[done.arm] += done.revenue;
+    }
+  });
+  return totals;
+}
