@@ -28,8 +28,7 @@ const customerPayload = z.object({
  */
 export const customerDataRequest: WebhookHandler = (db, delivery, ctx) => {
   const p = parsePayload(customerPayload, delivery.payload, 'customers/data_request');
-  const salt = shopsRepo(ctx.appDb).ensure(delivery.shop).customerSalt;
-  dataRequestsRepo(db).record({shopifyRequestId: p.data_request?.id ?? null, customerHash: customerHash(salt, p.customer.id), ordersRequested: p.orders_requested ?? []});
+  dataRequestsRepo(db).record({shopifyRequestId: p.data_request?.id ?? null, customerHash: customerHash(delivery.customerSalt, p.customer.id), ordersRequested: p.orders_requested ?? []});
   ctx.log('info', 'customer data request recorded', {shop: delivery.shop, dataRequest: p.data_request?.id ?? null});
   return {outcome: 'applied', resourceId: p.data_request?.id ?? null};
 };
@@ -37,8 +36,7 @@ export const customerDataRequest: WebhookHandler = (db, delivery, ctx) => {
 /** Removes the customer's link from every order; the orders stay (they are the shop's, with no PII). */
 export const customerRedact: WebhookHandler = (db, delivery, ctx) => {
   const p = parsePayload(customerPayload, delivery.payload, 'customers/redact');
-  const salt = shopsRepo(ctx.appDb).ensure(delivery.shop).customerSalt;
-  const hash = customerHash(salt, p.customer.id);
+  const hash = customerHash(delivery.customerSalt, p.customer.id);
   const changed = ordersRepo(db).unlinkCustomer(hash, p.orders_to_redact ?? []);
   const requests = dataRequestsRepo(db).removeForCustomer(hash);
   ctx.log('info', 'customer redacted', {shop: delivery.shop, orders: changed, dataRequests: requests});

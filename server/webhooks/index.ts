@@ -107,7 +107,7 @@ async function receive(ctx: WebhookDeps, commits: GroupCommit, verify: ReturnTyp
     return deferred(ctx, res, where, unavailable);
   }
   const receipts = receiptsRepo(db);
-  shopsRepo(ctx.appDb).ensure(shop);
+  const {customerSalt} = shopsRepo(ctx.appDb).ensure(shop);
 
   const handler = handlers[check.topic];
   let payload: unknown;
@@ -116,7 +116,7 @@ async function receive(ctx: WebhookDeps, commits: GroupCommit, verify: ReturnTyp
   } catch {
     payload = undefined;
   }
-  const delivery: WebhookDelivery = {shop, topic: check.topic, webhookId, payload};
+  const delivery: WebhookDelivery = {shop, topic: check.topic, webhookId, payload, customerSalt};
   const record = (r: HandlerResult, reason: string | null = null) => receipts.record(webhookId, check.topic, r.resourceId, r.outcome, reason);
 
   let result: HandlerResult | 'duplicate';

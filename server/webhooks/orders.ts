@@ -2,7 +2,6 @@ import {createHash} from 'node:crypto';
 import {z} from 'zod';
 import {ordersRepo} from '../../storage/repos/orders';
 import type {OrderLineRecord, OrderRecord} from '../../storage/repos/orders';
-import {shopsRepo} from '../../storage/repos/shops';
 import {recordExperimentOrder} from './experiment-order';
 import {money, parsePayload, shopifyId, timestamp} from './payload';
 import type {WebhookHandler} from './types';
@@ -79,9 +78,8 @@ export function orderFromWebhook(payload: unknown, customerSalt: string): OrderR
 }
 
 /** orders/create, orders/updated, orders/cancelled: all carry the whole order; cancelled_at marks a cancel. */
-export const upsertOrder: WebhookHandler = (db, delivery, ctx) => {
-  const salt = shopsRepo(ctx.appDb).ensure(delivery.shop).customerSalt;
-  const order = orderFromWebhook(delivery.payload, salt);
+export const upsertOrder: WebhookHandler = (db, delivery) => {
+  const order = orderFromWebhook(delivery.payload, delivery.customerSalt);
   const outcome = ordersRepo(db).upsert(order);
   if (outcome === 'applied') recordExperimentOrder(db, order.orderId, delivery.payload);
   return {outcome, resourceId: order.orderId};

@@ -8,6 +8,8 @@ export interface WebhookDelivery {
   topic: string;
   webhookId: string;
   payload: unknown;
+  /** The shop's customer salt (app.db), read once per delivery by the router rather than again by each handler. */
+  customerSalt: string;
 }
 
 export interface HandlerResult {

@@ -33,14 +33,14 @@ function calls(log: string): Call[] {
   const out: Call[] = [];
   const open = new Map<string, Call>();
   log.split('\n').forEach((text, line) => {
-    const resumed = /^(\d+) <\.\.\. (\w+) resumed>/.exec(text);
+    const resumed = /^(\d+) +<\.\.\. (\w+) resumed>/.exec(text);
     if (resumed) {
       const call = open.get(resumed[1]);
       if (call) Object.assign(call, {done: line, result: / = (.+)$/.exec(text)?.[1] ?? ''});
       open.delete(resumed[1]);
       return;
     }
-    const m = /^(\d+) (\w+)\((\d+<([^>]*)>)?/.exec(text);
+    const m = /^(\d+) +(\w+)\((\d+<([^>]*)>)?/.exec(text);
     if (!m) return;
     const call = {line, done: line, name: m[2], fd: m[4] ?? '', text, result: / = (.+)$/.exec(text)?.[1] ?? ''};
     if (text.endsWith('<unfinished ...>')) open.set(m[1], call);
