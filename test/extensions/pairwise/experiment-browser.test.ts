@@ -90,13 +90,21 @@ describe.skipIf(!existsSync(chromiumPath))('holdout experiment in Chromium', () 
   async function productPage(page: Page) {
     await page.goto(`${store.url}/products/pour-over-kettle`);
     await page.waitForLoadState('networkidle');
+    // Layout shifts the block can cause: those that move the block or anything after it. The theme's content
+    // above the block is left out: under load Chromium sometimes paints the page half parsed (the theme's
+    // "Add to cart" button empty, 48x16, then with its text, 137x40: a shift of 0.00005), which no block can
+    // cause or prevent; counting it made this check fail in 2 of 5 full-suite runs.
     const shift = await page.evaluate(
       () =>
         new Promise<number>((done) => {
+          type Shift = PerformanceEntry & {value: number; hadRecentInput: boolean; sources: {node: Node | null}[]};
+          const block = document.querySelector('pairwise-bundle')!;
+          const fromBlockOn = (node: Node | null) =>
+            !node || node === block || !!(block.compareDocumentPosition(node) & (Node.DOCUMENT_POSITION_FOLLOWING | Node.DOCUMENT_POSITION_CONTAINED_BY));
           let total = 0;
           new PerformanceObserver((list) => {
-            for (const entry of list.getEntries() as (PerformanceEntry & {value: number; hadRecentInput: boolean})[]) {
-              if (!entry.hadRecentInput) total += entry.value;
+            for (const entry of list.getEntries() as Shift[]) {
+              if (!entry.hadRecentInput && (!entry.sources.length || entry.sources.some((s) => fromBlockOn(s.node)))) total += entry.value;
             }
           }).observe({type: 'layout-shift', buffered: true});
           setTimeout(() => done(total), 500);
@@ -154,10 +162,7 @@ describe.skipIf(!existsSync(chromiumPath))('holdout experiment in Chromium', () 
     expect(store.events.slice(before).filter((e) => e.type === 'rendered' || e.type === 'viewed')).toEqual([]);
   });
 
-  // Skipped until the shift is explained: after the cases above, in the full suite, this page showed a layout shift
-  // of 0.00005-0.015 in 2 of 5 runs (0 when run alone). Its block is the exposed one's, so the shift is likely the
-  // bundle element's refresh, not the experiment; issue [I]'s note names it for the next engineer.
-  it.skip('without analytics consent: no id is stored and the block shows', async () => {
+  it('without analytics consent: no id is stored and the block shows', async () => {
     const seen = await productPage(await shopper(visitorIn('holdout'), false));
     expect(seen).toEqual({shift: 0, arm: 'none', visible: true, visitor: null});
   });
