@@ -8,13 +8,17 @@ import {experimentVisitorsRepo} from '../../storage/repos/experiment-visitors';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {proxyClient} from './proxy-client';
 
-/**
- * Impressions one client (a logged-in customer, else an IP address) may send per 10 s: a shopper sends one per
- * product page viewed, so more is a script inventing visitors, and it cannot spend its shop's budget.
- */
-const CLIENT_IMPRESSIONS_PER_10S = 20;
-/** Impressions a shop may store per second, all its shoppers together: the budget events have (one row each, cheaper). */
-const SHOP_IMPRESSIONS_PER_SECOND = 200;
+export interface ImpressionBudgets {
+  /**
+   * Impressions one client (a logged-in customer, else an IP address) may send per 10 s: a shopper sends one per
+   * product page viewed, so more is a script inventing visitors, and it cannot spend its shop's budget.
+   */
+  clientPer10s: number;
+  /** Impressions a shop may store per second, all its shoppers together: the budget events have (one row each, cheaper). */
+  shopPerSecond: number;
+}
+
+const BUDGETS: ImpressionBudgets = {clientPer10s: 20, shopPerSecond: 200};
 
 const impression = z.object({
   visitor: z.string().regex(VISITOR_ID, 'visitor is not a storefront id'),
@@ -29,11 +33,11 @@ const impression = z.object({
  * (a page cached from before the share changed) is answered 204 and not counted: that visitor was assigned
  * with another salt. Mounted behind the app-proxy signature check, which sets res.locals.proxyShop.
  */
-export function experimentRouter(shopDb: (shop: ShopDomain) => Db): express.Router {
+export function experimentRouter(shopDb: (shop: ShopDomain) => Db, budgets: ImpressionBudgets = BUDGETS): express.Router {
   const router = express.Router();
   // Fixed windows in memory; each key is deleted when its window ends.
-  const perClient = new RateLimiterMemory({points: CLIENT_IMPRESSIONS_PER_10S, duration: 10});
-  const perShop = new RateLimiterMemory({points: SHOP_IMPRESSIONS_PER_SECOND, duration: 1});
+  const perClient = new RateLimiterMemory({points: budgets.clientPer10s, duration: 10});
+  const perShop = new RateLimiterMemory({points: budgets.shopPerSecond, duration: 1});
   router.post('/experiment', express.text({type: () => true, limit: '1kb'}), async (req, res) => {
     const shop = res.locals.proxyShop;
     let body: unknown;
