@@ -71,7 +71,9 @@ export const benchProxy: Bench = async ({quick}) => {
   const seconds = quick ? 5 : 20;
   const dataDir = mkdtempSync(join(tmpdir(), 'pw-bench-proxy-'));
   const {anchors} = await seedShop(dataDir);
-  const server = await startServerProcess({dataDir});
+  // PAIRWISE_BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile of the run there when it exits.
+  const profiled: Record<string, string> = process.env.PAIRWISE_BENCH_CPU_PROF ? {NODE_OPTIONS: `--import=${join(process.cwd(), 'bench', 'cpu-profile.mjs')}`} : {};
+  const server = await startServerProcess({dataDir, env: profiled});
   const bare = await startBareExpress();
   try {
     // Signed just before the run: the signature is valid for 90 s, longer than the run.
@@ -88,25 +90,22 @@ export const benchProxy: Bench = async ({quick}) => {
     const light = await load(server.url, paths, seconds / 2, RATE / 4);
     const lightRef = await load(bare.url, ['/proxy/recommendations'], seconds / 2, RATE / 4);
     const note = (r: autocannon.Result) => `${Math.round(r.requests.average)} req/s achieved, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`;
+    // The issue's target ([M]): each figure at most 1.5x the bare route's in the same run.
+    const row = (name: string, value: number, reference: number, extra: string): BenchRow => ({
+      name, value, unit: 'ms', reference, referenceName: 'bare Express ms', ratio: value / Math.max(reference, 0.001), target: '<= 1.5x bare', note: extra,
+    });
     const rows: BenchRow[] = [
-      {
-        name: `app proxy p50 (${RATE} req/s, ${seconds} s)`,
-        value: app.latency.p50, unit: 'ms', reference: ref.latency.p50, referenceName: 'bare Express p50 ms',
-        ratio: app.latency.p50 / Math.max(ref.latency.p50, 0.001), note: note(app),
-      },
-      {
-        name: `app proxy p99 (${RATE} req/s, ${seconds} s)`,
-        value: app.latency.p99, unit: 'ms', reference: ref.latency.p99, referenceName: 'bare Express p99 ms',
-        ratio: app.latency.p99 / Math.max(ref.latency.p99, 0.001), target: '<= 5 ms', note: `bare Express: ${note(ref)}`,
-      },
-      {
-        name: `app proxy p99 (${RATE / 4} req/s, ${seconds / 2} s)`,
-        value: light.latency.p99, unit: 'ms', reference: lightRef.latency.p99, referenceName: 'bare Express p99 ms',
-        ratio: light.latency.p99 / Math.max(lightRef.latency.p99, 0.001), target: '<= 5 ms', note: `p50 ${light.latency.p50} ms (bare ${lightRef.latency.p50} ms); ${note(light)}`,
-      },
+      row(`app proxy p50 (${RATE} req/s, ${seconds} s)`, app.latency.p50, ref.latency.p50, note(app)),
+      row(`app proxy p99 (${RATE} req/s, ${seconds} s)`, app.latency.p99, ref.latency.p99, `bare Express: ${note(ref)}`),
+      row(`app proxy p50 (${RATE / 4} req/s, ${seconds / 2} s)`, light.latency.p50, lightRef.latency.p50, note(light)),
+      row(`app proxy p99 (${RATE / 4} req/s, ${seconds / 2} s)`, light.latency.p99, lightRef.latency.p99, `bare Express: ${note(lightRef)}`),
     ];
     return rows;
   } finally {
+    if (process.env.PAIRWISE_BENCH_CPU_PROF) {
+      process.kill(server.pid, 'SIGUSR2');
+      await new Promise((r) => setTimeout(r, 3000));
+    }
     bare.child.kill('SIGKILL');
     await server.close();
     rmSync(dataDir, {recursive: true, force: true});

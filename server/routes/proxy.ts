@@ -6,6 +6,7 @@ import type {Services} from '../services';
 import {eventsRepo} from '../../storage/repos/events';
 import {shopsRepo} from '../../storage/repos/shops';
 import {StorefrontLists} from '../recommend/storefront-lists';
+import {appProxyVerifier} from './proxy-signature';
 import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {proxyClient} from './proxy-client';
@@ -72,7 +73,8 @@ export type ProxyDeps = Pick<Services, 'shopify' | 'appDb' | 'shopDbs' | 'models
 export function proxyRouter(ctx: ProxyDeps): express.Router {
   const router = express.Router();
   const lists = new StorefrontLists(ctx.models);
-  router.use((req, res, next) => void verifyAppProxy(ctx, req, res, next));
+  const verify = appProxyVerifier(ctx.shopify.config.apiSecretKey);
+  router.use((req, res, next) => verifyAppProxy(ctx, verify, req, res, next));
   router.use(experimentRouter((shop) => ctx.shopDbs.get(shop)));
 
   router.get('/recommendations', async (req, res) => {
@@ -130,16 +132,12 @@ export function proxyRouter(ctx: ProxyDeps): express.Router {
   return router;
 }
 
-async function verifyAppProxy(ctx: ProxyDeps, req: Request, res: Response, next: NextFunction): Promise<void> {
+function verifyAppProxy(ctx: ProxyDeps, verify: ReturnType<typeof appProxyVerifier>, req: Request, res: Response, next: NextFunction): void {
   const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
-  let valid = false;
-  try {
-    valid = await ctx.shopify.utils.validateHmac(query, {signator: 'appProxy'});
-  } catch (err) {
-    ctx.log('info', 'app proxy request rejected', {reason: err instanceof Error ? err.message : String(err)});
-  }
+  const check = verify(query);
+  if (!check.valid && check.reason !== 'invalid signature') ctx.log('info', 'app proxy request rejected', {reason: check.reason});
   const shop = parseShopDomain(query.get('shop'));
-  if (!valid || !shop) {
+  if (!check.valid || !shop) {
     res.status(401).json({error: 'invalid signature'});
     return;
   }
