@@ -14,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<Bench>> = {
   trainer: async () => (await import('./trainer')).benchTrainer,
   embedding: async () => (await import('./embedding')).benchEmbedding,
   isolation: async () => (await import('./isolation')).benchIsolation,
+  memory: async () => (await import('./memory')).benchMemory,
 };
 
 function fmt(n: number | undefined): string {
