@@ -2,6 +2,8 @@ import {open} from 'node:fs/promises';
 import type {Statement} from 'better-sqlite3';
 import type {Db} from '../../storage/open';
 
+type Outcome = {ok: true; value: unknown} | {ok: false; error: unknown};
+
 interface Job {
   work: () => unknown;
   resolve: (value: unknown) => void;
@@ -50,27 +52,26 @@ class FileCommits {
   }
 
   /**
-   * One transaction for every pending delivery, each in its own savepoint (one that throws rolls back alone),
-   * committed without waiting for the disk: the fsync that follows runs off the event loop, so the server
-   * keeps reading and checking deliveries meanwhile, and they form the next transaction when it is done.
+   * One transaction for every pending delivery (one that throws rolls back alone), committed without waiting
+   * for the disk: the fsync that follows runs off the event loop, so the server keeps reading and checking
+   * deliveries meanwhile, and they form the next transaction when it is done.
    */
   private commit(): void {
     this.scheduled = false;
     const jobs = this.pending;
     this.pending = [];
-    const outcomes: ({ok: true; value: unknown} | {ok: false; error: unknown})[] = [];
+    let outcomes: Outcome[];
     try {
       this.relaxed.run();
       try {
-        this.db.transaction(() => {
-          for (const job of jobs) {
-            try {
-              outcomes.push({ok: true, value: this.db.transaction(job.work)()});
-            } catch (error) {
-              outcomes.push({ok: false, error});
-            }
-          }
-        })();
+        // Savepoints cost about a third of the commit (measured: 80 against 48 µs a delivery in batches of 32), and
+        // a delivery that throws is rare: try the batch without them, and only if one throws roll it all back and
+        // run it again with one savepoint each, so that delivery rolls back alone.
+        try {
+          outcomes = this.transaction(jobs, false);
+        } catch {
+          outcomes = this.transaction(jobs, true);
+        }
       } finally {
         this.restored.run();
       }
@@ -86,6 +87,20 @@ class FileCommits {
       else job.reject(o.error);
     });
     this.sync();
+  }
+
+  /** Runs the jobs in one transaction; without savepoints, the first one that throws rolls back the whole. */
+  private transaction(jobs: Job[], savepoints: boolean): Outcome[] {
+    return this.db.transaction(() =>
+      jobs.map((job): Outcome => {
+        if (!savepoints) return {ok: true, value: job.work()};
+        try {
+          return {ok: true, value: this.db.transaction(job.work)()};
+        } catch (error) {
+          return {ok: false, error};
+        }
+      }),
+    )();
   }
 
   /**
