@@ -14,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<Bench>> = {
   trainer: async () => (await import('./trainer')).benchTrainer,
   embedding: async () => (await import('./embedding')).benchEmbedding,
   isolation: async () => (await import('./isolation')).benchIsolation,
+  workers: async () => (await import('./workers')).benchWorkers,
   memory: async () => (await import('./memory')).benchMemory,
 };
 

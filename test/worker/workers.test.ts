@@ -11,8 +11,8 @@ import {signedHeaders} from '../../domain/worker-signature';
 import {trainerEntry} from '../../server/jobs/trainer-bundle';
 import {adminModelReads} from '../../storage/repos/model-admin';
 import type {ShopDomain} from '../../storage/shop-domain';
-import {REDIS_SERVER, RedisServer, startWorkerApp, WorkerProcess} from './fixture';
-import type {WorkerApp} from './fixture';
+import {REDIS_SERVER, RedisServer, startWorkerApp, WorkerProcess} from '../../devkit/workers';
+import type {WorkerApp} from '../../devkit/workers';
 
 // Trainings on BullMQ workers ([L]) with a real redis-server, real worker processes and the real app over HTTP.
 if (!REDIS_SERVER) console.warn('test/worker: redis-server is not installed (apt-get install redis-server; .ci/run does): BullMQ worker tests skipped');

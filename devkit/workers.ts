@@ -1,3 +1,4 @@
+/** The parts of a BullMQ deployment ([L]) on one machine, for test/worker and bench/workers.ts: a real redis-server, the app with PAIRWISE_QUEUE, worker processes. */
 import {spawn, spawnSync} from 'node:child_process';
 import type {ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync} from 'node:fs';
@@ -7,12 +8,12 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {randomBytes} from 'node:crypto';
 import {Redis} from 'ioredis';
-import {closeServices, createApp, createServices} from '../../server/app';
-import type {Config} from '../../server/config';
-import type {Logger} from '../../server/log';
-import type {Services} from '../../server/services';
+import {closeServices, createApp, createServices} from '../server/app';
+import type {Config} from '../server/config';
+import type {Logger} from '../server/log';
+import type {Services} from '../server/services';
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = join(import.meta.dirname, '..');
 export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p)) ?? (spawnSync('which', ['redis-server']).stdout?.toString().trim() || null);
 
 export async function freePort(): Promise<number> {
