@@ -1,14 +1,18 @@
 import {LRUCache} from 'lru-cache';
 import type {Db} from '../../storage/open';
 import type {Candidate, CartWeight} from '../../domain/model';
+import {CompactLists} from './compact-lists';
 import type {CartRow, CompanionRow} from '../../storage/repos/model-serving';
 
 /** One shop's active model held in memory: companions by anchor product, best first, and the cart model's weights. */
 export interface ModelSnapshot {
   version: number;
-  companions: ReadonlyMap<number, readonly Candidate[]>;
-  cart: ReadonlyMap<number, readonly CartWeight[]>;
+  companions: CompactLists<Candidate>;
+  cart: CompactLists<CartWeight>;
 }
+
+const candidateLists = () => new CompactLists<Candidate>(4, (c, i) => ({id: c[0][i], score: c[1][i], confidence: c[2][i], lift: c[3][i]}));
+const cartLists = () => new CompactLists<CartWeight>(2, (c, i) => ({id: c[0][i], weight: c[1][i]}));
 
 /** How the cache reads the model tables: the pointer, and each table of a version in keyset pages. */
 export interface ModelReader {
@@ -19,20 +23,17 @@ export interface ModelReader {
   cartPage(db: Db, version: number, after: readonly [number, number], limit: number): CartRow[];
 }
 
-const EMPTY: ModelSnapshot = {version: 0, companions: new Map(), cart: new Map()};
+const EMPTY: ModelSnapshot = {version: 0, companions: candidateLists().seal(), cart: cartLists().seal()};
 
 /**
- * Heap bytes of a snapshot, estimated from its shape: V8 holds a candidate as an object with three boxed
- * doubles, a list as an array in a Map entry. Calibrated on the issue's measurement (+60 MiB for a 20k-product
- * shop of 20 companions each: about 150 bytes a candidate).
+ * Bytes of a snapshot, from its shape: each entry is a few doubles in typed columns (8 bytes each), each list
+ * an entry in the id index and a start offset: about 13 MiB for a 20k-product shop of 20 companions (367k
+ * candidates), which took 48 MiB of heap (measured) as one object per candidate.
  */
-const BYTES = {list: 100, candidate: 150, cartWeight: 70, snapshot: 500};
+const BYTES = {list: 80, candidate: 4 * 8, cartWeight: 2 * 8, snapshot: 1_000};
 
 export function snapshotBytes(s: ModelSnapshot): number {
-  let bytes = BYTES.snapshot;
-  for (const list of s.companions.values()) bytes += BYTES.list + list.length * BYTES.candidate;
-  for (const list of s.cart.values()) bytes += BYTES.list + list.length * BYTES.cartWeight;
-  return bytes;
+  return BYTES.snapshot + (s.companions.size + s.cart.size) * BYTES.list + s.companions.total * BYTES.candidate + s.cart.total * BYTES.cartWeight;
 }
 
 /**
@@ -139,33 +140,25 @@ export class ModelCache {
   }
 
   private async read(db: Db, version: number): Promise<ModelSnapshot> {
-    const companions = new Map<number, Candidate[]>();
+    const companions = candidateLists();
     for (let after: readonly [number, number] = [-1, -1]; ; ) {
       const rows = this.page(() => this.reader.companionPage(db, version, after, ROWS_PER_PAGE), db);
-      for (const r of rows) {
-        let list = companions.get(r.productId);
-        if (!list) companions.set(r.productId, (list = []));
-        list.push({id: r.companionId, score: r.score, confidence: r.confidence, lift: r.lift});
-      }
+      for (const r of rows) companions.push(r.productId, [r.companionId, r.score, r.confidence, r.lift]);
       if (rows.length < ROWS_PER_PAGE) break;
       const last = rows[rows.length - 1];
       after = [last.productId, last.rank];
       await yieldToLoop();
     }
-    const cart = new Map<number, CartWeight[]>();
+    const cart = cartLists();
     for (let after: readonly [number, number] = [-1, -1]; ; ) {
       const rows = this.page(() => this.reader.cartPage(db, version, after, ROWS_PER_PAGE), db);
-      for (const r of rows) {
-        let list = cart.get(r.productId);
-        if (!list) cart.set(r.productId, (list = []));
-        list.push({id: r.companionId, weight: r.weight});
-      }
+      for (const r of rows) cart.push(r.productId, [r.companionId, r.weight]);
       if (rows.length < ROWS_PER_PAGE) break;
       const last = rows[rows.length - 1];
       after = [last.productId, last.companionId];
       await yieldToLoop();
     }
-    return {version, companions, cart};
+    return {version, companions: companions.seal(), cart: cart.seal()};
   }
 
   private page<R>(read: () => R, db: Db): R {

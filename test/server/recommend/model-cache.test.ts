@@ -64,7 +64,7 @@ function countingReader(): ModelReader & {loads: number} {
 describe('model cache', () => {
   it('many shops in rotation stay under the byte bound; an evicted shop reloads the same answer', async () => {
     const one = snapshotBytes(await new ModelCache(countingReader(), 1 << 30).get(shops[0].shop, shops[0].db));
-    expect(one).toBeGreaterThan(PRODUCTS * COMPANIONS * 100);
+    expect(one).toBeGreaterThan(PRODUCTS * COMPANIONS * 40);
     const bound = Math.floor(one * 3.5);
     const cache = new ModelCache(countingReader(), bound);
     const first = await cache.get(shops[0].shop, shops[0].db);
