@@ -46,8 +46,9 @@ function rows(files: ModelFiles, name: keyof typeof HEADERS, required: boolean):
 const at = (name: string, line: number) => `${name} row ${line + 2}`;
 
 function id(v: string, where: string): number {
-  if (!PRODUCT_ID.test(v)) throw new Refused(`${where}: ${JSON.stringify(v)} is not a product id`);
-  return Number(v);
+  const n = PRODUCT_ID.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n)) throw new Refused(`${where}: ${JSON.stringify(v)} is not a product id`);
+  return n;
 }
 
 function int(v: string, where: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
