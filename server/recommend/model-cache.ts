@@ -158,6 +158,9 @@ export class ModelCache {
       after = [last.productId, last.companionId];
       await yieldToLoop();
     }
+    // The scan filled the connection's page cache (better-sqlite3 builds SQLite with a 16 MiB default) with
+    // pages only the load needed; left there, 200 shops' handles held 16 MiB each beside their models.
+    if (db.open) db.pragma('shrink_memory');
     return {version, companions: companions.seal(), cart: cart.seal()};
   }
 
