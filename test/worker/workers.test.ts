@@ -129,6 +129,36 @@ describe.skipIf(!REDIS_SERVER)('training on BullMQ workers', () => {
     expect(t.active).toMatchObject({version: t.runs[1].version, report: {worker: survivor.name}});
   }, 90_000);
 
+  it('publishes the model DB mode publishes for the same shop (scores and statistics to the CSV\'s six significant digits)', async () => {
+    const shop = shopName('same');
+    seedShopFile(app.dataDir, shop, generateStore({seed: 3, orders: 300, products: 40})).close();
+    const db = app.services.shopDbs.get(shop);
+    const six = (x: number | null) => (x === null ? null : Number(x.toPrecision(6)));
+    const active = () => {
+      const v = '(SELECT version FROM model_active)';
+      type Pair = {product_id: number; rank: number; companion_id: number; source: string; count: number; score: number; lift: number};
+      const pairs = db.prepare(`SELECT product_id, rank, companion_id, source, count, score, lift FROM model_pairs WHERE version = ${v} ORDER BY 1, 2`).all() as Pair[];
+      return {
+        kind: db.prepare(`SELECT kind FROM model_versions WHERE version = ${v}`).get(),
+        pairs: pairs.map((p) => ({...p, score: six(p.score), lift: six(p.lift)})),
+        cart: db.prepare(`SELECT product_id, companion_id, weight FROM model_cart WHERE version = ${v} ORDER BY 1, 2`).all(),
+        bundles: db.prepare(`SELECT product_ids, count FROM model_bundles WHERE version = ${v} ORDER BY bundle_id`).all(),
+        orders: db.prepare(`SELECT product_id, orders FROM model_product_orders WHERE version = ${v} ORDER BY 1`).all(),
+      };
+    };
+    const local = spawn(process.execPath, [trainerEntry(), '--shop', shop, '--data-dir', app.dataDir, '--threads', '1'], {stdio: 'ignore'});
+    expect(await new Promise((r) => local.once('exit', r))).toBe(0);
+    const dbMode = active();
+    expect(dbMode.pairs.length).toBeGreaterThan(100);
+    await Promise.all(workers.map((w) => w.stop()));
+    workers.length = 0;
+    await startWorker('same', 'full');
+    app.services.training.start(shop);
+    await app.services.training.done(shop);
+    expect(trainings(app, shop).active?.report.worker).toBe('same');
+    expect(active()).toEqual(dbMode);
+  }, 60_000);
+
   describe('uploads that are refused', () => {
     let shop: ShopDomain;
     let runId: number;
