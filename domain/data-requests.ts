@@ -3,6 +3,9 @@
  * Pairwise holds about that customer, ready to hand over (https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance).
  */
 
+/** An order or line id in the export: a JSON number, or its digits as a string past 2^53 - 1 (a JSON number would round). */
+export type ExportedId = number | string;
+
 export interface DataRequestSummary {
   id: number;
   /** Shopify's `data_request.id`, which the merchant can match with the request in their admin. */
@@ -13,7 +16,7 @@ export interface DataRequestSummary {
 }
 
 export interface DataRequestOrderLine {
-  lineId: number;
+  lineId: ExportedId;
   productId: number | null;
   variantId: number | null;
   quantity: number;
@@ -23,7 +26,7 @@ export interface DataRequestOrderLine {
 }
 
 export interface DataRequestOrder {
-  orderId: number;
+  orderId: ExportedId;
   name: string | null;
   createdAt: string;
   cancelledAt: string | null;
@@ -40,7 +43,7 @@ export interface DataRequestProduct {
 
 /** What Pairwise holds about the customer of one request: the download the merchant hands over. */
 export interface CustomerDataExport {
-  request: DataRequestSummary & {ordersRequested: number[]};
+  request: DataRequestSummary & {ordersRequested: ExportedId[]};
   /** What kinds of data these are, and what Pairwise never stores, in words for the customer. */
   notes: string[];
   orders: DataRequestOrder[];

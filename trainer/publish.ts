@@ -1,7 +1,7 @@
 import type {ModelCartRow, ModelPairRow} from '../storage/repos/model-writer';
 import {modelWriter} from '../storage/repos/model-writer';
 import {trainRunsRepo} from '../storage/repos/train-runs';
-import type {ProductTextRow} from '../storage/repos/training-data';
+import type {ProductTextRow, TrainingLine} from '../storage/repos/training-data';
 import {trainingDataRepo} from '../storage/repos/training-data';
 import type {Db} from '../storage/open';
 import {openShopDbUnmigrated} from '../storage/open';
@@ -26,14 +26,14 @@ import type {TrainerThreads} from './threads';
 const FAULT = process.env.PAIRWISE_TRAINER_FAULT;
 
 /** Baskets from the shop's order lines; catalogue products come first so unordered ones get an index too. */
-export function loadShopBaskets(lines: Iterable<{orderId: number; createdAt: string; productId: number}>, products: Iterable<ProductTextRow> = []): {baskets: Baskets; texts: ProductText[]} {
+export function loadShopBaskets(lines: Iterable<TrainingLine>, products: Iterable<ProductTextRow> = []): {baskets: Baskets; texts: ProductText[]} {
   const builder = new BasketBuilder();
   const texts: ProductText[] = [];
   for (const p of products) {
     const index = builder.item(String(p.productId), p.title, p.price ?? NaN);
     texts.push({index, title: p.title, product_type: p.productType, vendor: p.vendor, tags: p.tags, description: p.description});
   }
-  let lastOrder = -1;
+  let lastOrder: TrainingLine['orderId'] = -1;
   let order = 0;
   for (const l of lines) {
     if (l.orderId !== lastOrder) {

@@ -6,7 +6,7 @@ import {SqliteSessionStorage} from '../../storage/repos/sessions';
 import type {Services} from '../services';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {customerHash} from './orders';
-import {parsePayload, shopifyId} from './payload';
+import {exactShopifyId, parsePayload, shopifyId} from './payload';
 import type {WebhookHandler} from './types';
 
 // Mandatory compliance webhooks: https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance
@@ -15,9 +15,9 @@ import type {WebhookHandler} from './types';
 // Only the ids are read: the customer's email and phone never leave the payload.
 
 const customerPayload = z.object({
-  customer: z.object({id: shopifyId}),
-  orders_to_redact: z.array(shopifyId).nullish(),
-  orders_requested: z.array(shopifyId).nullish(),
+  customer: z.object({id: exactShopifyId}),
+  orders_to_redact: z.array(exactShopifyId).nullish(),
+  orders_requested: z.array(exactShopifyId).nullish(),
   data_request: z.object({id: shopifyId}).nullish(),
 });
 

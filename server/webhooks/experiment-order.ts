@@ -1,5 +1,6 @@
 import {z} from 'zod';
 import {armFor, VISITOR_ID} from '../../domain/experiment';
+import type {ShopifyId} from '../../domain/shopify-id';
 import type {Db} from '../../storage/open';
 import {experimentOrdersRepo} from '../../storage/repos/experiment-orders';
 import {experimentPeriodsRepo} from '../../storage/repos/experiment-periods';
@@ -14,7 +15,7 @@ const noteAttributes = z.object({note_attributes: z.array(z.object({name: z.stri
  * period's salt and share; the `_pairwise_arm` attribute the browser also sets is never read, so a forged one
  * changes nothing. An unknown period or a malformed id leaves the order out of the experiment.
  */
-export function recordExperimentOrder(db: Db, orderId: number, payload: unknown): void {
+export function recordExperimentOrder(db: Db, orderId: ShopifyId, payload: unknown): void {
   const parsed = noteAttributes.safeParse(payload);
   if (!parsed.success) return;
   const value = (name: string) => {

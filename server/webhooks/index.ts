@@ -10,6 +10,7 @@ import {deleteOrder, upsertOrder} from './orders';
 import {GroupCommit} from './group-commit';
 import {deleteProduct, upsertProduct} from './products';
 import {UnreadablePayload} from '../../domain/errors';
+import {jsonId} from '../../domain/shopify-id';
 import type {ShopUnavailable} from '../../domain/errors';
 import type {Db} from '../../storage/open';
 import {valueRefused} from '../../storage/faults';
@@ -151,7 +152,7 @@ async function receive(ctx: WebhookDeps, commits: GroupCommit, verify: ReturnTyp
     ctx.log('info', 'webhook duplicate skipped', {shop, topic: check.topic, webhookId});
     return;
   }
-  ctx.log('info', result.outcome === 'ignored' ? 'webhook topic not handled' : 'webhook applied', {shop, topic: check.topic, webhookId, outcome: result.outcome, id: result.resourceId});
+  ctx.log('info', result.outcome === 'ignored' ? 'webhook topic not handled' : 'webhook applied', {shop, topic: check.topic, webhookId, outcome: result.outcome, id: result.resourceId === null ? null : jsonId(result.resourceId)});
   result.afterCommit?.();
 }
 

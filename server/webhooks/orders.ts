@@ -3,11 +3,12 @@ import {z} from 'zod';
 import {ordersRepo} from '../../storage/repos/orders';
 import type {OrderLineRecord, OrderRecord} from '../../storage/repos/orders';
 import {recordExperimentOrder} from './experiment-order';
-import {money, parsePayload, shopifyId, timestamp} from './payload';
+import type {ShopifyId} from '../../domain/shopify-id';
+import {exactShopifyId, money, parsePayload, shopifyId, timestamp} from './payload';
 import type {WebhookHandler} from './types';
 
 /** Salted so the stored value identifies no one, yet customers/redact can still find that customer's orders. */
-export function customerHash(salt: string, customerId: number): string {
+export function customerHash(salt: string, customerId: ShopifyId): string {
   return createHash('sha256').update(`${salt}:${customerId}`).digest('hex');
 }
 
@@ -22,8 +23,9 @@ export function parseAttribution(value: unknown): {block: string; anchor: number
 }
 
 // Only the fields we keep; Shopify's order payload has many more (and personal data we never read).
+// Order, line and customer ids are exact at any size SQLite stores; product and variant ids are refused past 2^53.
 const lineItem = z.object({
-  id: shopifyId,
+  id: exactShopifyId,
   product_id: shopifyId.nullish(),
   variant_id: shopifyId.nullish(),
   quantity: z.number().int().nonnegative(),
@@ -32,17 +34,17 @@ const lineItem = z.object({
 });
 
 const orderPayload = z.object({
-  id: shopifyId,
+  id: exactShopifyId,
   name: z.string().nullish(),
   created_at: timestamp,
   updated_at: timestamp.nullish(),
   cancelled_at: timestamp.nullish(),
   currency: z.string().nullish(),
   total_price: money.nullish(),
-  customer: z.object({id: shopifyId}).nullish(),
+  customer: z.object({id: exactShopifyId}).nullish(),
   // A line is stored under (order, line id): two lines with one id cannot both be kept, so the order is refused.
   line_items: z.array(lineItem).max(5000).superRefine((lines, ctx) => {
-    const seen = new Set<number>();
+    const seen = new Set<ShopifyId>();
     for (const [i, l] of lines.entries()) {
       if (seen.has(l.id)) ctx.addIssue({code: 'custom', path: [i, 'id'], message: `line id ${l.id} appears twice`});
       seen.add(l.id);
@@ -86,7 +88,7 @@ export const upsertOrder: WebhookHandler = (db, delivery) => {
 };
 
 export const deleteOrder: WebhookHandler = (db, delivery) => {
-  const {id} = parsePayload(z.object({id: shopifyId}), delivery.payload, 'orders/delete');
+  const {id} = parsePayload(z.object({id: exactShopifyId}), delivery.payload, 'orders/delete');
   ordersRepo(db).remove(id);
   return {outcome: 'applied', resourceId: id};
 };

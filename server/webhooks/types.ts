@@ -1,3 +1,4 @@
+import type {ShopifyId} from '../../domain/shopify-id';
 import type {Services} from '../services';
 import type {Db} from '../../storage/open';
 import type {ReceiptOutcome} from '../../storage/repos/receipts';
@@ -14,7 +15,7 @@ export interface WebhookDelivery {
 
 export interface HandlerResult {
   outcome: ReceiptOutcome;
-  resourceId: number | null;
+  resourceId: ShopifyId | null;
   /** Work to start once the transaction has committed (never awaited by the webhook response). */
   afterCommit?: () => void;
 }

@@ -1,4 +1,7 @@
 import {perDb} from '../per-db';
+import {exactIdColumn, idFrom} from '../exact-id';
+import {jsonId} from '../../domain/shopify-id';
+import type {ShopifyId} from '../../domain/shopify-id';
 import type {Db} from '../open';
 import type {CustomerDataExport, DataRequestOrder, DataRequestProduct, DataRequestSummary} from '../../domain/data-requests';
 
@@ -8,7 +11,7 @@ export const EXPORT_ORDER_LIMIT = 5000;
 export interface NewDataRequest {
   shopifyRequestId: number | null;
   customerHash: string;
-  ordersRequested: number[];
+  ordersRequested: ShopifyId[];
 }
 
 interface RequestRow {
@@ -44,20 +47,23 @@ function createDataRequestsRepo(db: Db) {
   const list = db.prepare<[number, number], RequestRow>(`${withCount} ORDER BY r.id DESC LIMIT ? OFFSET ?`);
   const total = db.prepare<[], {n: number}>('SELECT count(*) AS n FROM data_requests');
   const get = db.prepare<[number], RequestRow>(`${withCount} WHERE r.id = ?`);
-  const orders = db.prepare<{hash: string; requested: string; limit: number}, {order_id: number; name: string | null; created_at: string; cancelled_at: string | null; currency: string | null; total_price: number | null}>(
-    `SELECT o.order_id, o.name, o.created_at, o.cancelled_at, o.currency, o.total_price
+  const orders = db.prepare<{hash: string; requested: string; limit: number}, {order_id: number | string; name: string | null; created_at: string; cancelled_at: string | null; currency: string | null; total_price: number | null}>(
+    `SELECT ${exactIdColumn('o.order_id')} AS order_id, o.name, o.created_at, o.cancelled_at, o.currency, o.total_price
      FROM (${CUSTOMER_ORDERS}) c JOIN orders o ON o.order_id = c.order_id ORDER BY o.created_at, o.order_id LIMIT @limit`,
   );
-  const lines = db.prepare<[number], {line_id: number; product_id: number | null; variant_id: number | null; quantity: number; price: number | null; pairwise_block: string | null}>(
-    'SELECT line_id, product_id, variant_id, quantity, price, pairwise_block FROM order_lines WHERE order_id = ? ORDER BY line_id',
+  const lines = db.prepare<[ShopifyId], {line_id: number | string; product_id: number | null; variant_id: number | null; quantity: number; price: number | null; pairwise_block: string | null}>(
+    `SELECT ${exactIdColumn('line_id')} AS line_id, product_id, variant_id, quantity, price, pairwise_block FROM order_lines WHERE order_id = ? ORDER BY order_lines.line_id`,
   );
   const product = db.prepare<[number], {product_id: number; title: string; handle: string}>('SELECT product_id, title, handle FROM products WHERE product_id = ?');
+  // The stored list, read by SQLite's JSON (exact to 2^63 - 1) rather than JSON.parse (which rounds past 2^53).
+  const requested = db.prepare<[string], {id: number | string}>(`SELECT ${exactIdColumn('value')} AS id FROM json_each(?) ORDER BY key`);
   const removeForCustomer = db.prepare('DELETE FROM data_requests WHERE customer_hash = ?');
 
   return {
     /** Records a customers/data_request; a second delivery of the same Shopify request is kept once. */
     record(request: NewDataRequest): void {
-      insert.run(request.shopifyRequestId, request.customerHash, JSON.stringify(request.ordersRequested), new Date().toISOString());
+      // Written by hand: JSON.stringify has no BigInt, and an id's digits are its JSON number.
+      insert.run(request.shopifyRequestId, request.customerHash, `[${request.ordersRequested.join(',')}]`, new Date().toISOString());
     },
     list(limit: number, offset: number): {items: DataRequestSummary[]; total: number} {
       return {items: list.all(limit, offset).map(toSummary), total: total.get()!.n};
@@ -69,15 +75,15 @@ function createDataRequestsRepo(db: Db) {
       const found = orders.all({hash: row.customer_hash, requested: row.orders_requested, limit: EXPORT_ORDER_LIMIT});
       const productIds = new Set<number>();
       const held: DataRequestOrder[] = found.map((o) => ({
-        orderId: o.order_id,
+        orderId: jsonId(idFrom(o.order_id)),
         name: o.name,
         createdAt: o.created_at,
         cancelledAt: o.cancelled_at,
         currency: o.currency,
         totalPrice: o.total_price,
-        lines: lines.all(o.order_id).map((l) => {
+        lines: lines.all(idFrom(o.order_id)).map((l) => {
           if (l.product_id !== null) productIds.add(l.product_id);
-          return {lineId: l.line_id, productId: l.product_id, variantId: l.variant_id, quantity: l.quantity, price: l.price, pairwiseBlock: l.pairwise_block};
+          return {lineId: jsonId(idFrom(l.line_id)), productId: l.product_id, variantId: l.variant_id, quantity: l.quantity, price: l.price, pairwiseBlock: l.pairwise_block};
         }),
       }));
       const products = [...productIds].sort((a, b) => a - b).flatMap((pid): DataRequestProduct[] => {
@@ -85,7 +91,7 @@ function createDataRequestsRepo(db: Db) {
         return p ? [{productId: p.product_id, title: p.title, handle: p.handle}] : [];
       });
       return {
-        request: {...toSummary(row), ordersRequested: JSON.parse(row.orders_requested) as number[]},
+        request: {...toSummary(row), ordersRequested: requested.all(row.orders_requested).map((r) => jsonId(idFrom(r.id)))},
         notes: NOTES,
         orders: held,
         ordersOmitted: row.orders - held.length,

@@ -1,9 +1,11 @@
 import {perDb} from '../per-db';
+import {exactIdColumn, idFrom} from '../exact-id';
+import type {ShopifyId} from '../../domain/shopify-id';
 import type {Db} from '../open';
 import type {Arm} from '../../domain/experiment';
 
 export interface ExperimentOrder {
-  orderId: number;
+  orderId: ShopifyId;
   period: number;
   visitorId: string;
   arm: Arm;
@@ -11,16 +13,18 @@ export interface ExperimentOrder {
 
 /** experiment_orders: the experiment visitor and derived arm of each order that carried one. */
 function createExperimentOrdersRepo(db: Db) {
-  const put = db.prepare<[number, number, string, string]>(
+  const put = db.prepare<[ShopifyId, number, string, string]>(
     `INSERT INTO experiment_orders (order_id, period, visitor_id, arm) VALUES (?, ?, ?, ?)
      ON CONFLICT (order_id) DO UPDATE SET period = excluded.period, visitor_id = excluded.visitor_id, arm = excluded.arm`,
   );
-  const get = db.prepare<[number], {order_id: number; period: number; visitor_id: string; arm: Arm}>('SELECT * FROM experiment_orders WHERE order_id = ?');
+  const get = db.prepare<[ShopifyId], {order_id: number | string; period: number; visitor_id: string; arm: Arm}>(
+    `SELECT ${exactIdColumn('order_id')} AS order_id, period, visitor_id, arm FROM experiment_orders WHERE order_id = ?`,
+  );
   return {
     record: (o: ExperimentOrder): void => void put.run(o.orderId, o.period, o.visitorId, o.arm),
-    get(orderId: number): ExperimentOrder | undefined {
+    get(orderId: ShopifyId): ExperimentOrder | undefined {
       const r = get.get(orderId);
-      return r && {orderId: r.order_id, period: r.period, visitorId: r.visitor_id, arm: r.arm};
+      return r && {orderId: idFrom(r.order_id), period: r.period, visitorId: r.visitor_id, arm: r.arm};
     },
   };
 }

@@ -1,9 +1,12 @@
 import {perDb} from '../per-db';
+import {exactIdColumn, idFrom} from '../exact-id';
+import type {ShopifyId} from '../../domain/shopify-id';
 import type {Db} from '../open';
 import {tombstonesRepo} from './tombstones';
 
+/** Order, line and customer ids are exact (ShopifyId); product ids are JS numbers, refused past 2^53 at ingest. */
 export interface OrderLineRecord {
-  lineId: number;
+  lineId: ShopifyId;
   /** null for custom items and lines whose product was deleted: kept for revenue, skipped by training. */
   productId: number | null;
   variantId: number | null;
@@ -15,7 +18,7 @@ export interface OrderLineRecord {
 }
 
 export interface OrderRecord {
-  orderId: number;
+  orderId: ShopifyId;
   name: string | null;
   createdAt: string;
   updatedAt: string;
@@ -32,7 +35,7 @@ export type UpsertOutcome = 'applied' | 'stale';
 /** orders and order_lines of one shop's file. */
 function createOrdersRepo(db: Db) {
   const tombstones = tombstonesRepo(db);
-  const storedUpdatedAt = db.prepare<[number], {updated_at: string}>('SELECT updated_at FROM orders WHERE order_id = ?');
+  const storedUpdatedAt = db.prepare<[ShopifyId], {updated_at: string}>('SELECT updated_at FROM orders WHERE order_id = ?');
   const upsert = db.prepare(
     `INSERT INTO orders (order_id, name, created_at, updated_at, cancelled_at, currency, total_price, customer_hash, source)
      VALUES (@orderId, @name, @createdAt, @updatedAt, @cancelledAt, @currency, @totalPrice, @customerHash, @source)
@@ -49,15 +52,15 @@ function createOrdersRepo(db: Db) {
   const counts = db.prepare<[], {orders: number; cancelled: number; first: string | null; last: string | null}>(
     `SELECT count(*) AS orders, count(cancelled_at) AS cancelled, min(created_at) AS first, max(created_at) AS last FROM orders`,
   );
-  const byCustomer = db.prepare<[string], {order_id: number}>('SELECT order_id FROM orders WHERE customer_hash = ?');
+  const byCustomer = db.prepare<[string], {order_id: number | string}>(`SELECT ${exactIdColumn('order_id')} AS order_id FROM orders WHERE customer_hash = ?`);
   const unlinkCustomer = db.prepare('UPDATE orders SET customer_hash = NULL WHERE customer_hash = ?');
   const unlinkOrder = db.prepare('UPDATE orders SET customer_hash = NULL WHERE order_id = ?');
   const deleteBefore = db.prepare('DELETE FROM orders WHERE created_at < ?');
-  const getOrder = db.prepare<[number], {order_id: number; updated_at: string; cancelled_at: string | null; customer_hash: string | null}>(
-    'SELECT order_id, updated_at, cancelled_at, customer_hash FROM orders WHERE order_id = ?',
+  const getOrder = db.prepare<[ShopifyId], {order_id: number | string; updated_at: string; cancelled_at: string | null; customer_hash: string | null}>(
+    `SELECT ${exactIdColumn('order_id')} AS order_id, updated_at, cancelled_at, customer_hash FROM orders WHERE order_id = ?`,
   );
-  const getLines = db.prepare<[number], {line_id: number; product_id: number | null; quantity: number; price: number | null; pairwise_block: string | null}>(
-    'SELECT line_id, product_id, quantity, price, pairwise_block FROM order_lines WHERE order_id = ? ORDER BY line_id',
+  const getLines = db.prepare<[ShopifyId], {line_id: number | string; product_id: number | null; quantity: number; price: number | null; pairwise_block: string | null}>(
+    `SELECT ${exactIdColumn('line_id')} AS line_id, product_id, quantity, price, pairwise_block FROM order_lines WHERE order_id = ? ORDER BY order_lines.line_id`,
   );
 
   return {
@@ -77,20 +80,20 @@ function createOrdersRepo(db: Db) {
       return 'applied';
     },
     /** Deletes the order and remembers it was deleted. Call inside a transaction. */
-    remove(orderId: number): boolean {
+    remove(orderId: ShopifyId): boolean {
       tombstones.add('order', orderId);
       return remove.run(orderId).changes > 0;
     },
-    get(orderId: number) {
+    get(orderId: ShopifyId) {
       const order = getOrder.get(orderId);
-      return order && {...order, lines: getLines.all(orderId)};
+      return order && {...order, order_id: idFrom(order.order_id), lines: getLines.all(orderId).map((l) => ({...l, line_id: idFrom(l.line_id)}))};
     },
     counts: () => counts.get()!,
     /** Data retention: orders created before `iso` go, with their lines. */
     deleteCreatedBefore: (iso: string): number => deleteBefore.run(iso).changes,
-    idsForCustomer: (customerHash: string): number[] => byCustomer.all(customerHash).map((r) => r.order_id),
+    idsForCustomer: (customerHash: string): ShopifyId[] => byCustomer.all(customerHash).map((r) => idFrom(r.order_id)),
     /** customers/redact: forget which orders were this customer's (the orders stay: they hold no PII). */
-    unlinkCustomer(customerHash: string, orderIds: number[]): number {
+    unlinkCustomer(customerHash: string, orderIds: ShopifyId[]): number {
       let changed = unlinkCustomer.run(customerHash).changes;
       for (const id of orderIds) changed += unlinkOrder.run(id).changes;
       return changed;

@@ -1,5 +1,6 @@
 import {perDb} from '../per-db';
 import type {Db} from '../open';
+import type {ShopifyId} from '../../domain/shopify-id';
 
 export type ReceiptOutcome = 'applied' | 'stale' | 'unreadable' | 'ignored';
 
@@ -31,7 +32,7 @@ function createReceiptsRepo(db: Db) {
   return {
     has: (webhookId: string): boolean => has.get(webhookId) !== undefined,
     /** `reason` says why an unreadable delivery could not be stored; null otherwise. */
-    record(webhookId: string, topic: string, resourceId: number | null, outcome: ReceiptOutcome, reason: string | null = null): void {
+    record(webhookId: string, topic: string, resourceId: ShopifyId | null, outcome: ReceiptOutcome, reason: string | null = null): void {
       insert.run(webhookId, topic, resourceId, new Date().toISOString(), outcome, reason);
     },
     get: (webhookId: string) => get.get(webhookId),

@@ -1,9 +1,12 @@
 import {perDb} from '../per-db';
+import {exactIdColumn, idFrom} from '../exact-id';
+import type {ShopifyId} from '../../domain/shopify-id';
 import type {Db} from '../open';
 
 /** One product line of a non-cancelled order, as the trainer reads it. */
 export interface TrainingLine {
-  orderId: number;
+  /** Exact: two orders past 2^53 that one JS number would hold stay two baskets. */
+  orderId: ShopifyId;
   createdAt: string;
   productId: number;
 }
@@ -25,8 +28,8 @@ export interface ProductTextRow {
  * and gift cards are left out here, once, rather than in every caller.
  */
 function createTrainingDataRepo(db: Db) {
-  const lines = db.prepare<[], {order_id: number; created_at: string; product_id: number}>(
-    `SELECT o.order_id, o.created_at, l.product_id
+  const lines = db.prepare<[], {order_id: number | string; created_at: string; product_id: number}>(
+    `SELECT ${exactIdColumn('o.order_id')} AS order_id, o.created_at, l.product_id
      FROM orders o JOIN order_lines l ON l.order_id = o.order_id
      LEFT JOIN products p ON p.product_id = l.product_id
      WHERE o.cancelled_at IS NULL AND l.product_id IS NOT NULL AND l.quantity > 0 AND coalesce(p.gift_card, 0) = 0
@@ -37,7 +40,7 @@ function createTrainingDataRepo(db: Db) {
   );
   return {
     *orderLines(): Generator<TrainingLine> {
-      for (const r of lines.iterate()) yield {orderId: r.order_id, createdAt: r.created_at, productId: r.product_id};
+      for (const r of lines.iterate()) yield {orderId: idFrom(r.order_id), createdAt: r.created_at, productId: r.product_id};
     },
     *productTexts(): Generator<ProductTextRow> {
       for (const r of products.iterate()) {

@@ -9,12 +9,15 @@ import type {TestApp} from '../../../devkit/test-app';
 import {sendWebhook, signedWebhook} from '../../../devkit/webhooks';
 
 /**
- * Signed deliveries that can never be stored (ids beyond 2^53, two lines with one id) are answered 200 and
- * recorded as unreadable with their reason, so Shopify stops retrying; and no two ids ever become one.
+ * Signed deliveries that can never be stored (a product id beyond 2^53, an order, line or customer id beyond
+ * 2^63 - 1, two lines with one id) are answered 200 and recorded as unreadable with their reason, so Shopify
+ * stops retrying; and no two ids ever become one. Exact order ids past 2^53 end to end: exact-ids.test.ts.
  */
 
 const SHOP = parseShopDomain('poison.myshopify.com')!;
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+/** The largest order, line or customer id SQLite stores: 2^63 - 1. */
+const MAX_STORED = 2n ** 63n - 1n;
 
 let app: TestApp;
 beforeAll(async () => void (app = await startTestApp()));
@@ -42,7 +45,7 @@ const idNear2p53 = fc.oneof(fc.bigInt({min: MAX - 50n, max: MAX + 50n}), fc.bigI
 const spelling = fc.constantFrom((n: bigint) => String(n), (n: bigint) => `"${n}"`, (n: bigint) => `"gid://shopify/Order/${n}"`);
 
 describe('ids beyond 2^53', () => {
-  it('in any position and any spelling: never a 500; a safe id is stored exactly, an unsafe one is refused as unreadable', async () => {
+  it('in any position and any spelling: never a 500; an order id is stored exactly up to 2^63 - 1, a product id up to 2^53 - 1, a larger one is refused as unreadable', async () => {
     await fc.assert(
       fc.asyncProperty(idNear2p53, spelling, fc.constantFrom('order', 'line', 'product', 'customer'), async (n, spell, where) => {
         const orderId = where === 'order' ? n : 1_000_000n + (n % 1_000_000n);
@@ -54,12 +57,13 @@ describe('ids beyond 2^53', () => {
         });
         const {status, receipt} = await deliver('orders/updated', body);
         expect(status).toBe(200);
-        if (n <= MAX) {
+        const limit = where === 'product' ? MAX : MAX_STORED;
+        if (n <= limit) {
           expect(receipt?.outcome).toBe('applied');
-          if (where === 'order') expect(ordersRepo(db()).get(Number(n))?.order_id).toBe(Number(n));
+          if (where === 'order') expect(BigInt(ordersRepo(db()).get(n)!.order_id)).toBe(n);
         } else {
           expect(receipt).toMatchObject({outcome: 'unreadable', resource_id: null});
-          expect(receipt?.reason).toContain(`id ${n} is beyond 2^53 - 1`);
+          expect(receipt?.reason).toContain(`id ${n} is beyond ${where === 'product' ? '2^53' : '2^63'} - 1`);
         }
       }),
       {numRuns: 60},
@@ -74,17 +78,10 @@ describe('ids beyond 2^53', () => {
         const second = await deliver('orders/create', orderBody(spell(b), {lineIds: ['22']}));
         expect([first.status, second.status]).toEqual([200, 200]);
         for (const [id, delivered, line] of [[a, first, 11], [b, second, 22]] as const) {
-          if (id > MAX) {
-            expect(delivered.receipt?.outcome).toBe('unreadable');
-            continue;
-          }
-          // A safe id holds its own line only: the other order never landed on it.
-          expect(ordersRepo(db()).get(Number(id))?.lines.map((l) => l.line_id)).toEqual([line]);
-        }
-        // Whatever an unsafe id would round to holds nothing of it.
-        for (const id of [a, b].filter((x) => x > MAX)) {
-          const rounded = ordersRepo(db()).get(Number(id));
-          expect(rounded === undefined || BigInt(rounded.order_id) !== id).toBe(true);
+          expect(delivered.receipt?.outcome).toBe('applied');
+          // Each id holds its own line only: the other order never landed on it.
+          const order = ordersRepo(db()).get(id);
+          expect([BigInt(order!.order_id), order!.lines.map((l) => l.line_id)]).toEqual([id, [line]]);
         }
       }),
       {numRuns: 40},
@@ -92,21 +89,22 @@ describe('ids beyond 2^53', () => {
   });
 
   it('"9007199254740993" and "9007199254740992" are not merged into one order (the issue\'s example)', async () => {
-    const a = await deliver('orders/create', orderBody('"9007199254740993"'));
-    const b = await deliver('orders/create', orderBody('"9007199254740992"'));
-    expect([a.receipt?.outcome, b.receipt?.outcome]).toEqual(['unreadable', 'unreadable']);
-    expect(ordersRepo(db()).get(9007199254740992)).toBeUndefined();
+    const a = await deliver('orders/create', orderBody('"9007199254740993"', {lineIds: ['3']}));
+    const b = await deliver('orders/create', orderBody('"9007199254740992"', {lineIds: ['2']}));
+    expect([a.receipt?.outcome, b.receipt?.outcome]).toEqual(['applied', 'applied']);
+    expect(ordersRepo(db()).get(9007199254740993n)?.lines.map((l) => l.line_id)).toEqual([3]);
+    expect(ordersRepo(db()).get(9007199254740992n)?.lines.map((l) => l.line_id)).toEqual([2]);
   });
 
   it.each([
     ['products/update', `{"id":9007199254740993,"title":"T","handle":"t","status":"active","updated_at":"2026-11-01T10:00:00Z"}`],
     ['products/delete', `{"id":18446744073709551617}`],
-    ['orders/delete', `{"id":"gid://shopify/Order/9007199254740999"}`],
-  ])('%s with an id beyond 2^53 is acknowledged and recorded as unreadable', async (topic, body) => {
+    ['orders/delete', `{"id":"gid://shopify/Order/9223372036854775808"}`],
+  ])('%s with an id beyond what it keeps exactly is acknowledged and recorded as unreadable', async (topic, body) => {
     const {status, receipt} = await deliver(topic, body);
     expect(status).toBe(200);
     expect(receipt).toMatchObject({outcome: 'unreadable'});
-    expect(receipt?.reason).toMatch(/beyond 2\^53 - 1/);
+    expect(receipt?.reason).toMatch(topic.startsWith('products') ? /beyond 2\^53 - 1/ : /beyond 2\^63 - 1/);
     expect(productsRepo(db()).get(9007199254740992)).toBeUndefined();
   });
 
