@@ -7,6 +7,7 @@ import {TRAINING_PRIORITY} from '../../storage/repos/training-queue-remote';
 import type {ShopDomain} from '../../storage/shop-domain';
 import type {Logger} from '../log';
 import type {AddResult, QueuePosition, TrainingQueue} from './queue';
+import {ShopWaiters} from './shop-waiters';
 
 /** How often the host re-sends its entries to Redis: a Redis restarted without its data gets them back. */
 const RESEND_MS = 30_000;
@@ -52,12 +53,8 @@ export function createBullmqQueue(opts: BullmqQueueOptions): RemoteQueue {
   const queue = new Queue<TrainingJobData>(TRAINING_QUEUE_NAME, {connection});
   const events = new QueueEvents(TRAINING_QUEUE_NAME, {connection: {url: opts.url, maxRetriesPerRequest: null, retryStrategy}});
   let down: string | null = 'connecting to the training queue';
-  const waiters = new Map<ShopDomain, {promise: Promise<void>; resolve: () => void}>();
-
-  const left = (shop: ShopDomain) => {
-    waiters.get(shop)?.resolve();
-    waiters.delete(shop);
-  };
+  const waiters = new ShopWaiters();
+  const left = (shop: ShopDomain) => waiters.left(shop);
 
   const send = (e: Pick<RemoteQueueEntry, 'shop' | 'seq' | 'priority'>) => {
     if (down) return Promise.resolve();
@@ -134,16 +131,7 @@ export function createBullmqQueue(opts: BullmqQueueOptions): RemoteQueue {
       left(shop);
       if (!down) void queue.remove(trainingJobId({shop, seq: e.seq})).catch(() => {});
     },
-    settled(shop) {
-      if (!store.get(shop)) return Promise.resolve();
-      let waiter = waiters.get(shop);
-      if (!waiter) {
-        let resolve!: () => void;
-        const promise = new Promise<void>((r) => (resolve = r));
-        waiters.set(shop, (waiter = {promise, resolve}));
-      }
-      return waiter.promise;
-    },
+    settled: (shop) => waiters.settled(shop, store.get(shop) !== undefined),
     resume() {
       void resend();
     },

@@ -2,6 +2,7 @@ import type {TrainingQueueRepo} from '../../storage/repos/training-queue';
 import type {ShopDomain} from '../../storage/shop-domain';
 import type {Logger} from '../log';
 import type {AddResult, QueuePosition, TrainingQueue, TrainingRunner} from './queue';
+import {ShopWaiters} from './shop-waiters';
 
 /** How many times an entry may be started: an interrupted run is retried once, not forever (a run that kills the server). */
 const MAX_ATTEMPTS = 2;
@@ -23,12 +24,8 @@ export function createInProcessQueue(opts: InProcessQueueOptions): TrainingQueue
   const {store, log} = opts;
   /** Runs this process started and has not seen end; a 'running' row not in here was left by a stopped server. */
   const mine = new Set<ShopDomain>();
-  const waiters = new Map<ShopDomain, {promise: Promise<void>; resolve: () => void}>();
-
-  const left = (shop: ShopDomain) => {
-    waiters.get(shop)?.resolve();
-    waiters.delete(shop);
-  };
+  const waiters = new ShopWaiters();
+  const left = (shop: ShopDomain) => waiters.left(shop);
 
   const position = (shop: ShopDomain): QueuePosition | null => {
     const entry = store.get(shop);
@@ -83,16 +80,7 @@ export function createInProcessQueue(opts: InProcessQueueOptions): TrainingQueue
     remove(shop) {
       if (store.removeQueued(shop)) left(shop);
     },
-    settled(shop) {
-      if (!store.get(shop)) return Promise.resolve();
-      let waiter = waiters.get(shop);
-      if (!waiter) {
-        let resolve!: () => void;
-        const promise = new Promise<void>((r) => (resolve = r));
-        waiters.set(shop, (waiter = {promise, resolve}));
-      }
-      return waiter.promise;
-    },
+    settled: (shop) => waiters.settled(shop, store.get(shop) !== undefined),
     resume() {
       for (const entry of store.running()) {
         if (mine.has(entry.shop)) continue;
