@@ -1,6 +1,5 @@
 import {perDb} from '../per-db';
 import {exactIdColumn, idFrom} from '../exact-id';
-import {jsonId} from '../../domain/shopify-id';
 import type {ShopifyId} from '../../domain/shopify-id';
 import type {Db} from '../open';
 import type {CustomerDataExport, DataRequestOrder, DataRequestProduct, DataRequestSummary} from '../../domain/data-requests';
@@ -74,8 +73,9 @@ function createDataRequestsRepo(db: Db) {
       if (!row) return null;
       const found = orders.all({hash: row.customer_hash, requested: row.orders_requested, limit: EXPORT_ORDER_LIMIT});
       const productIds = new Set<number>();
+      // exactIdColumn reads an id past 2^53 as its digits: already the export's form (ExportedId).
       const held: DataRequestOrder[] = found.map((o) => ({
-        orderId: jsonId(idFrom(o.order_id)),
+        orderId: o.order_id,
         name: o.name,
         createdAt: o.created_at,
         cancelledAt: o.cancelled_at,
@@ -83,7 +83,7 @@ function createDataRequestsRepo(db: Db) {
         totalPrice: o.total_price,
         lines: lines.all(idFrom(o.order_id)).map((l) => {
           if (l.product_id !== null) productIds.add(l.product_id);
-          return {lineId: jsonId(idFrom(l.line_id)), productId: l.product_id, variantId: l.variant_id, quantity: l.quantity, price: l.price, pairwiseBlock: l.pairwise_block};
+          return {lineId: l.line_id, productId: l.product_id, variantId: l.variant_id, quantity: l.quantity, price: l.price, pairwiseBlock: l.pairwise_block};
         }),
       }));
       const products = [...productIds].sort((a, b) => a - b).flatMap((pid): DataRequestProduct[] => {
@@ -91,7 +91,7 @@ function createDataRequestsRepo(db: Db) {
         return p ? [{productId: p.product_id, title: p.title, handle: p.handle}] : [];
       });
       return {
-        request: {...toSummary(row), ordersRequested: requested.all(row.orders_requested).map((r) => jsonId(idFrom(r.id)))},
+        request: {...toSummary(row), ordersRequested: requested.all(row.orders_requested).map((r) => r.id)},
         notes: NOTES,
         orders: held,
         ordersOmitted: row.orders - held.length,
