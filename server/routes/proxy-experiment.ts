@@ -1,5 +1,5 @@
 import express from 'express';
-import {RateLimiterMemory, RateLimiterRes} from 'rate-limiter-flexible';
+import {RateLimiterMemory} from 'rate-limiter-flexible';
 import {z} from 'zod';
 import {armFor, VISITOR_ID} from '../../domain/experiment';
 import type {Db} from '../../storage/open';
@@ -7,6 +7,7 @@ import {experimentPeriodsRepo} from '../../storage/repos/experiment-periods';
 import {experimentVisitorsRepo} from '../../storage/repos/experiment-visitors';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {proxyClient} from './proxy-client';
+import {beaconBody, spendBudgets} from './proxy-beacon';
 
 export interface ImpressionBudgets {
   /**
@@ -40,29 +41,13 @@ export function experimentRouter(shopDb: (shop: ShopDomain) => Db, budgets: Impr
   const perShop = new RateLimiterMemory({points: budgets.shopPerSecond, duration: 1});
   router.post('/experiment', express.text({type: () => true, limit: '1kb'}), async (req, res) => {
     const shop = res.locals.proxyShop;
-    let body: unknown;
-    try {
-      body = JSON.parse(typeof req.body === 'string' ? req.body : '');
-    } catch {
-      res.status(400).json({error: 'body is not JSON'});
-      return;
-    }
-    const parsed = impression.safeParse(body);
-    if (!parsed.success) {
-      res.status(400).json({error: parsed.error.issues[0].message});
-      return;
-    }
-    try {
-      await perClient.consume(`${shop} ${proxyClient(req)}`);
-      await perShop.consume(shop);
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      res.status(429).set('Retry-After', String(Math.max(1, Math.ceil(err.msBeforeNext / 1000)))).json({error: 'too many impressions'});
-      return;
-    }
+    const body = beaconBody(req, res, impression);
+    if (!body) return;
+    const budgets: [RateLimiterMemory, string][] = [[perClient, `${shop} ${proxyClient(req)}`], [perShop, shop]];
+    if (!(await spendBudgets(res, budgets, 1, 'impressions'))) return;
     const db = shopDb(shop);
     const running = experimentPeriodsRepo(db).current();
-    const {visitor, period} = parsed.data;
+    const {visitor, period} = body;
     if (running?.period === period) experimentVisitorsRepo(db).record(period, visitor, armFor(running, visitor));
     res.status(204).end();
   });

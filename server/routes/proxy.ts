@@ -1,6 +1,6 @@
 import express from 'express';
 import type {NextFunction, Request, Response} from 'express';
-import {RateLimiterMemory, RateLimiterRes} from 'rate-limiter-flexible';
+import {RateLimiterMemory} from 'rate-limiter-flexible';
 import {z} from 'zod';
 import type {Services} from '../services';
 import {eventsRepo} from '../../storage/repos/events';
@@ -11,6 +11,7 @@ import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {proxyClient} from './proxy-client';
 import {experimentRouter} from './proxy-experiment';
+import {beaconBody, spendBudgets} from './proxy-beacon';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -101,31 +102,12 @@ export function proxyRouter(ctx: ProxyDeps): express.Router {
   const perClient = new RateLimiterMemory({points: CLIENT_EVENTS_PER_10S, duration: 10});
   router.post('/events', express.text({type: () => true, limit: '32kb'}), async (req, res) => {
     const shop = res.locals.proxyShop;
-    let body: unknown;
-    try {
-      body = JSON.parse(typeof req.body === 'string' ? req.body : '');
-    } catch {
-      res.status(400).json({error: 'body is not JSON'});
-      return;
-    }
-    const parsed = eventsBody.safeParse(body);
-    if (!parsed.success) {
-      res.status(400).json({error: parsed.error.issues[0].message});
-      return;
-    }
-    const count = parsed.data.events.length;
-    try {
-      // The client's budget first: a flooding client is refused before it spends any of its shop's.
-      await perClient.consume(`${shop} ${proxyClient(req)}`, count);
-      await perShop.consume(shop, count);
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      res.status(429).set('Retry-After', String(Math.max(1, Math.ceil(err.msBeforeNext / 1000)))).json({error: 'too many events'});
-      return;
-    }
-    // Until the arm is derived on the server, every stored event counts as one a shopper saw the block in.
+    const body = beaconBody(req, res, eventsBody);
+    if (!body) return;
+    const budgets: [RateLimiterMemory, string][] = [[perClient, `${shop} ${proxyClient(req)}`], [perShop, shop]];
+    if (!(await spendBudgets(res, budgets, body.events.length, 'events'))) return;
     eventsRepo(ctx.shopDbs.get(shop)).insertMany(
-      parsed.data.events.map((e) => ({type: e.type, block: e.block, anchorId: e.anchor ?? null, productId: e.product ?? null, holdout: false})),
+      body.events.map((e) => ({type: e.type, block: e.block, anchorId: e.anchor ?? null, productId: e.product ?? null})),
     );
     res.status(204).end();
   });

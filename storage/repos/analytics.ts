@@ -7,7 +7,6 @@ export interface EventCount {
   day: string;
   block: string;
   type: EventType;
-  holdout: boolean;
   count: number;
 }
 
@@ -25,9 +24,9 @@ export interface AttributedDay {
  * set from the `_pairwise` line property). Days are UTC `YYYY-MM-DD`; both ends inclusive.
  */
 function createAnalyticsRepo(db: Db) {
-  const events = db.prepare<[string, string], {day: string; block: string; type: EventType; holdout: number; count: number}>(
-    `SELECT day, block, type, holdout, count(*) AS count FROM events WHERE day BETWEEN ? AND ?
-     GROUP BY day, block, type, holdout ORDER BY day, block, type, holdout`,
+  const events = db.prepare<[string, string], EventCount>(
+    `SELECT day, block, type, count(*) AS count FROM events WHERE day BETWEEN ? AND ?
+     GROUP BY day, block, type ORDER BY day, block, type`,
   );
   const attributed = db.prepare<[string, string], AttributedDay>(
     `SELECT substr(o.created_at, 1, 10) AS day, l.pairwise_block AS block, count(DISTINCT o.order_id) AS orders,
@@ -43,8 +42,7 @@ function createAnalyticsRepo(db: Db) {
   const lastEventDay = db.prepare<[], {day: string | null}>('SELECT max(day) AS day FROM events');
   const lastOrderDay = db.prepare<[], {day: string | null}>('SELECT substr(max(created_at), 1, 10) AS day FROM orders');
   return {
-    events: (from: string, to: string): EventCount[] =>
-      events.all(from, to).map((r) => ({...r, holdout: r.holdout === 1})),
+    events: (from: string, to: string): EventCount[] => events.all(from, to),
     attributed: (from: string, to: string): AttributedDay[] => attributed.all(from, to),
     /** All orders in the range, to put attributed revenue in proportion. */
     storeRevenue: (from: string, to: string) => storeRevenue.get(from, to)!,

@@ -6,13 +6,16 @@ export interface StorefrontEvent {
   block: 'fbt' | 'cart';
   anchorId: number | null;
   productId: number | null;
-  holdout: boolean;
 }
 
-/** events (write side): storefront beacons, no personal data. The admin's analytics read them. */
+/**
+ * events (write side): storefront beacons, no personal data. The admin's analytics read them. Only shown blocks
+ * send events (a held-out visitor's block is never rendered), so the table's old `holdout` column stays 0: the
+ * experiment counts visitors in experiment_visitors, with the arm derived on the server.
+ */
 function createEventsRepo(db: Db) {
   const insert = db.prepare(
-    'INSERT INTO events (occurred_at, day, type, block, anchor_id, product_id, holdout) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO events (occurred_at, day, type, block, anchor_id, product_id) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const deleteBefore = db.prepare('DELETE FROM events WHERE occurred_at < ?');
   return {
@@ -22,7 +25,7 @@ function createEventsRepo(db: Db) {
       const iso = at.toISOString();
       const day = iso.slice(0, 10);
       db.transaction(() => {
-        for (const e of events) insert.run(iso, day, e.type, e.block, e.anchorId, e.productId, e.holdout ? 1 : 0);
+        for (const e of events) insert.run(iso, day, e.type, e.block, e.anchorId, e.productId);
       })();
     },
   };

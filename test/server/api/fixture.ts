@@ -52,11 +52,11 @@ export function seedStore(db: Db, base: number, opts: {model?: boolean} = {}): v
     for (let d = 1; d <= 7; d++) {
       const at = new Date(`2026-11-0${d}T09:00:00Z`);
       const fbt = (type: StorefrontEvent['type'], n: number): StorefrontEvent[] =>
-        Array.from({length: n}, () => ({type, block: 'fbt', anchorId: pid(base, 1), productId: pid(base, 2), holdout: false}));
+        Array.from({length: n}, () => ({type, block: 'fbt', anchorId: pid(base, 1), productId: pid(base, 2)}));
       events.insertMany(
         [
           ...fbt('rendered', 20 + d), ...fbt('viewed', 15 + d), ...fbt('clicked', 4), ...fbt('added', 2),
-          ...Array.from({length: 3}, (): StorefrontEvent => ({type: 'rendered', block: 'cart', anchorId: pid(base, 1), productId: pid(base, 3), holdout: false})),
+          ...Array.from({length: 3}, (): StorefrontEvent => ({type: 'rendered', block: 'cart', anchorId: pid(base, 1), productId: pid(base, 3)})),
         ],
         at,
       );

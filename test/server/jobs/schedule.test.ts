@@ -26,7 +26,7 @@ function seed(domain: ShopDomain, createdAt: string[]) {
       ordersRepo(db).upsert({orderId: i + 1, name: null, createdAt: at, updatedAt: at, cancelledAt: null, currency: null, totalPrice: null, customerHash: null, source: 'demo', lines: []}),
     );
   })();
-  eventsRepo(db).insertMany([{type: 'viewed', block: 'fbt', anchorId: 1, productId: 2, holdout: false}], new Date(createdAt[0]));
+  eventsRepo(db).insertMany([{type: 'viewed', block: 'fbt', anchorId: 1, productId: 2}], new Date(createdAt[0]));
 }
 
 beforeAll(async () => {
