@@ -104,11 +104,17 @@ describe('POST /proxy/experiment', () => {
     const server = small.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/experiment`;
-    const statuses = (await Promise.all(Array.from({length: 12}, (_, i) =>
+    const started = performance.now();
+    const statuses = await Promise.all(Array.from({length: 30}, (_, i) =>
       fetch(url, {method: 'POST', headers: {'X-Forwarded-For': `198.51.100.${i + 1}`}, body: JSON.stringify({visitor: randomUUID(), period})}).then((r) => r.status),
-    ))).sort();
+    ));
+    // The budget's windows are fixed seconds: on a loaded machine the 30 requests may reach two or three of them.
+    const windows = Math.floor((performance.now() - started) / 1000) + 2;
     server.close();
-    expect(statuses).toEqual([...Array(5).fill(204), ...Array(7).fill(429)]);
-    expect(counted(s)).toHaveLength(5);
+    const accepted = statuses.filter((st) => st === 204).length;
+    expect(accepted).toBeGreaterThanOrEqual(5);
+    expect(accepted).toBeLessThanOrEqual(5 * windows);
+    expect(statuses.filter((st) => st !== 204).every((st) => st === 429)).toBe(true);
+    expect(counted(s)).toHaveLength(accepted);
   });
 });
