@@ -81,7 +81,7 @@ let shopB: Db;
 let snapshotB: Buffer;
 let appRowsB: unknown;
 // Webhooks last: their shop/redact (signed for A) removes shop A, which the other routes' requests read.
-const routes = serverRoutes(createApp({config: {apiKey: 'route-listing'}} as never)).sort((x, y) => Number(x.path === '/webhooks') - Number(y.path === '/webhooks'));
+const routes = serverRoutes(createApp({config: {apiKey: 'route-listing'}, shopify: {config: {apiSecretKey: 'route-listing'}}} as never)).sort((x, y) => Number(x.path === '/webhooks') - Number(y.path === '/webhooks'));
 
 async function appRowsOf(shop: ShopDomain) {
   return {shop: shopsRepo(app.services.appDb).get(shop), sessions: await new SqliteSessionStorage(app.services.appDb).findSessionsByShop(shop)};
@@ -114,7 +114,10 @@ async function asShopA(method: string, path: string): Promise<Response[]> {
   }
   if (path.startsWith('/proxy/')) {
     const q = signProxyQuery(new URLSearchParams({products: `${pid(BASE_B, 1)},${pid(BASE_B, 6)}`, shop_domain: B}), {shop: A, secret: app.secret, pathPrefix: '/apps/pairwise'});
-    const body = method === 'POST' ? JSON.stringify({events: [{type: 'clicked', block: 'fbt', anchor: pid(BASE_B, 1), product: pid(BASE_B, 2)}]}) : undefined;
+    const beacon = path === '/proxy/experiment'
+      ? {visitor: '0b7e4c1a-2f3d-4e5f-8a9b-0c1d2e3f4a5b', period: 1}
+      : {events: [{type: 'clicked', block: 'fbt', anchor: pid(BASE_B, 1), product: pid(BASE_B, 2)}]};
+    const body = method === 'POST' ? JSON.stringify(beacon) : undefined;
     return [await fetch(`${url}?${q}`, {method, body})];
   }
   if (path === '/webhooks') {
