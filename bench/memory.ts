@@ -12,6 +12,7 @@ import {shopsRepo} from '../storage/repos/shops';
 import {trainRunsRepo} from '../storage/repos/train-runs';
 import type {ShopDomain} from '../storage/shop-domain';
 import type {Bench, BenchRow} from './types';
+import {DEFAULT_MODEL_CACHE_MB} from '../server/config';
 
 const COMPANIONS = 20;
 /** Requests in flight at once across the rotation: a few storefronts asking together. */
@@ -94,7 +95,7 @@ export const benchMemory: Bench = async ({quick}) => {
     const after = memoryOf(s.pid);
     const note = `${shops} shops of ${products} products (${anchors.length} lists of ${COMPANIONS}), each asked once in rotation, ${CONCURRENCY} at a time, `
       + `in ${servedS.toFixed(0)} s (${((servedS / shops) * 1000).toFixed(0)} ms a shop: each is a model load, as the cache holds a few); ${failures.length} failed${failures.length ? ` (${[...new Set(failures)].join(', ')})` : ''}, ${empty} answered an empty list (the anchor's cart price cap);  `
-      + `seeded in ${seededS.toFixed(0)} s; default model cache bound (PAIRWISE_MODEL_CACHE_MB 512)`;
+      + `seeded in ${seededS.toFixed(0)} s; default model cache bound (PAIRWISE_MODEL_CACHE_MB ${DEFAULT_MODEL_CACHE_MB})`;
     const rows: BenchRow[] = [
       {name: `server RSS after ${shops} shops in rotation`, value: after.rss, unit: 'MiB', reference: idle.rss, referenceName: 'idle server RSS MiB', ratio: after.rss / idle.rss, target: '<= 1024 MiB', note},
       {name: `server peak RSS (VmHWM) over the rotation`, value: after.peak, unit: 'MiB', reference: idle.peak, referenceName: 'idle server peak MiB', ratio: after.peak / idle.peak, target: '<= 1024 MiB'},

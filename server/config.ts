@@ -31,8 +31,8 @@ export function defaultTrainingConcurrency(): number {
   return Math.max(1, Math.floor(availableParallelism() / 2));
 }
 
-/** About 8 shops of 20k products (measured 60 MiB each as loaded before the bound). */
-export const DEFAULT_MODEL_CACHE_MB = 512;
+/** About 30 shops of 20k products held as typed columns (12.4 MiB each); with it 200 such shops in rotation keep the server under 1 GiB (bench memory). */
+export const DEFAULT_MODEL_CACHE_MB = 384;
 
 /** Bounds what one result upload holds in the app host's memory (it is read whole to check its signature); larger shops raise it. */
 export const DEFAULT_WORKER_UPLOAD_MB = 160;

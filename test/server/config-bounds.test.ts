@@ -10,10 +10,10 @@ describe('training and model-cache bounds', () => {
     expect(config).toMatchObject({trainingConcurrency: 3, modelCacheBytes: 64 * 1024 * 1024});
   });
 
-  it('defaults to half the cores (at least one) and 512 MiB', () => {
+  it('defaults to half the cores (at least one) and 384 MiB', () => {
     const config = loadConfig(base);
     expect(config.trainingConcurrency).toBeGreaterThanOrEqual(1);
-    expect(config.modelCacheBytes).toBe(512 * 1024 * 1024);
+    expect(config.modelCacheBytes).toBe(384 * 1024 * 1024);
   });
 
   it.each([['PAIRWISE_TRAINING_CONCURRENCY', '0'], ['PAIRWISE_TRAINING_CONCURRENCY', 'two'], ['PAIRWISE_MODEL_CACHE_MB', '-5']])('%s=%s stops start-up naming it', (name, value) => {
