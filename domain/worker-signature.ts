@@ -1,4 +1,5 @@
-import {createHash, createHmac, timingSafeEqual} from 'node:crypto';
+import {createHash, createHmac} from 'node:crypto';
+import {sameBytes} from './same-bytes';
 
 /**
  * The signature on every request between the app host and a training worker (`/internal/*`): an HMAC-SHA256,
@@ -41,6 +42,6 @@ export function verifyWorkerSignature(secret: string, p: Omit<SignedParts, 'time
   if (Math.abs(now - Number(p.timestamp)) > MAX_CLOCK_SKEW_MS) return {valid: false, reason: 'stale or future timestamp'};
   const expected = Buffer.from(workerSignature(secret, {...p, timestamp: p.timestamp}), 'hex');
   const given = /^[0-9a-f]{64}$/.test(p.signature) ? Buffer.from(p.signature, 'hex') : Buffer.alloc(0);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return {valid: false, reason: 'bad signature'};
+  if (!sameBytes(given, expected)) return {valid: false, reason: 'bad signature'};
   return {valid: true};
 }

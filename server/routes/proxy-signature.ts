@@ -1,4 +1,5 @@
-import {createHmac, timingSafeEqual} from 'node:crypto';
+import {createHmac} from 'node:crypto';
+import {sameBytes} from '../../domain/same-bytes';
 
 // The app proxy's signature rule, as @shopify/shopify-api's `utils.validateHmac(query, {signator: 'appProxy'})`
 // applies it (lib/utils/hmac-validator: normalizeQuery, validateHmacTimestamp, stringifyQueryForAppProxy,
@@ -35,7 +36,7 @@ export function appProxyVerifier(secret: string): (query: URLSearchParams, nowMs
       .reduce((acc, [key, value]) => `${acc}${key}=${value}`, '');
     const expected = Buffer.from(createHmac('sha256', secret).update(message).digest('hex'));
     const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return {valid: false, reason: 'invalid signature'};
+    if (!sameBytes(given, expected)) return {valid: false, reason: 'invalid signature'};
     return {valid: true};
   };
 }

@@ -1,7 +1,8 @@
 import {isUtf8} from 'node:buffer';
-import {createHmac, createSecretKey, timingSafeEqual} from 'node:crypto';
+import {createHmac, createSecretKey} from 'node:crypto';
 import type {IncomingHttpHeaders} from 'node:http';
 import type {WebhookValidation} from '@shopify/shopify-api';
+import {sameBytes} from '../../domain/same-bytes';
 
 /**
  * The headers `shopify.webhooks.validate` reads, per delivery kind, with the names it reports as missing.
@@ -49,7 +50,7 @@ export function webhookVerifier(secret: string): (raw: Buffer, headers: Incoming
     if (!hmac) return {valid: false, reason: 'missing_hmac'};
     const expected = Buffer.from(createHmac('sha256', key).update(signed).digest('base64'), 'latin1');
     const given = Buffer.from(hmac, 'utf8');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return {valid: false, reason: 'invalid_hmac'};
+    if (!sameBytes(given, expected)) return {valid: false, reason: 'invalid_hmac'};
 
     // The HMAC header is present by now, so only these can be missing (the library lists them in this order).
     const missingHeaders: string[] = [];
