@@ -158,8 +158,8 @@ export class ModelCache {
       after = [last.productId, last.companionId];
       await yieldToLoop();
     }
-    // The scan filled the connection's page cache (better-sqlite3 builds SQLite with a 16 MiB default) with
-    // pages only the load needed; left there, 200 shops' handles held 16 MiB each beside their models.
+    // The scan filled the connection's page cache (2 MiB a shop handle, storage/open.ts) with pages only the
+    // load needed: handed back, each of up to 256 open shop handles holds only what its requests use.
     if (db.open) db.pragma('shrink_memory');
     return {version, companions: companions.seal(), cart: cart.seal()};
   }

@@ -11,6 +11,7 @@ import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
 import type {RemoteRuns, Refusal} from '../jobs/remote-runs';
 import type {Logger} from '../log';
+import {sendError} from './api/http';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -38,11 +39,7 @@ const schemas = {
   files: z.object({files: z.partialRecord(z.enum(RESULT_FILES), z.string())}).strict(),
 };
 
-function fail(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({error: {code, message}});
-}
-
-const refused = (res: Response, r: Refusal) => fail(res, r.status, r.status === 422 ? 'malformed_result' : 'refused', r.reason);
+const refused = (res: Response, r: Refusal) => sendError(res, r.status, r.status === 422 ? 'malformed_result' : 'refused', r.reason);
 
 /**
  * `/internal/*`: the endpoints training workers call (domain/training-job.ts INTERNAL_PATHS). Only mounted with
@@ -64,7 +61,7 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
     });
     if (!check.valid) {
       opts.log('warn', 'internal request refused', {path: req.path, reason: check.reason, from: req.ip});
-      return void fail(res, 401, 'unauthorized', check.reason);
+      return void sendError(res, 401, 'unauthorized', check.reason);
     }
     next();
   });
@@ -74,7 +71,7 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
     try {
       value = JSON.parse(Buffer.from(req.body as Buffer).toString('utf8'));
     } catch {
-      fail(res, 400, 'invalid_input', 'the body is not JSON');
+      sendError(res, 400, 'invalid_input', 'the body is not JSON');
       return null;
     }
     return query(res, schema, value);
@@ -82,7 +79,7 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
   const query = <S extends z.ZodType>(res: Response, schema: S, value: unknown): z.infer<S> | null => {
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    fail(res, 400, 'invalid_input', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    sendError(res, 400, 'invalid_input', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     return null;
   };
   const route = (path: string) => path.slice('/internal'.length);
@@ -134,13 +131,13 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
       text = inflated.toString('utf8');
     } catch (err) {
       const big = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || /larger than|maxOutputLength/i.test(String(err));
-      return void fail(res, big ? 413 : 400, big ? 'too_large' : 'invalid_input', big ? 'the result inflates past the upload limit' : 'the body is not gzip');
+      return void sendError(res, big ? 413 : 400, big ? 'too_large' : 'invalid_input', big ? 'the result inflates past the upload limit' : 'the body is not gzip');
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      return void fail(res, 400, 'invalid_input', 'the result is not JSON');
+      return void sendError(res, 400, 'invalid_input', 'the result is not JSON');
     }
     const b = query(res, schemas.files, body);
     if (!b) return;
@@ -150,9 +147,9 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
   });
 
   router.use((err: {type?: string; status?: number}, _req: Request, res: Response, next: NextFunction) => {
-    if (err.type === 'entity.too.large') return void fail(res, 413, 'too_large', `the body is over the ${opts.uploadBytes} byte limit (PAIRWISE_WORKER_UPLOAD_MB)`);
+    if (err.type === 'entity.too.large') return void sendError(res, 413, 'too_large', `the body is over the ${opts.uploadBytes} byte limit (PAIRWISE_WORKER_UPLOAD_MB)`);
     next(err);
   });
-  router.use((_req, res) => void fail(res, 404, 'not_found', 'no such internal route'));
+  router.use((_req, res) => void sendError(res, 404, 'not_found', 'no such internal route'));
   return router;
 }

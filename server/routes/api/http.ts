@@ -4,7 +4,7 @@ import {fieldErrors} from '../../../domain/settings';
 import type {Db} from '../../../storage/open';
 import {catalogRepo} from '../../../storage/repos/catalog';
 
-/** The one error shape of `/api`: `{error: {code, message, fields?}}`. */
+/** The one error shape of `/api` and `/internal`: `{error: {code, message, fields?}}`. */
 export function sendError(res: Response, status: number, code: string, message: string, fields?: Record<string, string>): void {
   res.status(status).json({error: fields ? {code, message, fields} : {code, message}});
 }
