@@ -17,17 +17,8 @@ export interface RemoteQueueEntry {
   runId: number | null;
 }
 
-interface Row {
-  shop: ShopDomain;
-  seq: number;
-  state: 'queued' | 'running';
-  priority: number;
-  attempts: number;
-  worker: string | null;
-  run_id: number | null;
-}
-
-const toEntry = (r: Row): RemoteQueueEntry => ({shop: r.shop, seq: r.seq, state: r.state, priority: r.priority, attempts: r.attempts, worker: r.worker, runId: r.run_id});
+/** An entry's columns under the entry's own names. */
+const COLUMNS = 'shop, seq, state, priority, attempts, worker, run_id AS runId';
 
 /**
  * training_queue of app.db as the BullMQ queue keeps it: the app host's own record of each shop's entry, so it
@@ -39,8 +30,8 @@ function createRemoteQueueRepo(db: Db) {
      VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM training_queue), 'queued', ?, ?)
      ON CONFLICT (shop) DO NOTHING`,
   );
-  const get = db.prepare<[string], Row>('SELECT shop, seq, state, priority, attempts, worker, run_id FROM training_queue WHERE shop = ?');
-  const all = db.prepare<[], Row>('SELECT shop, seq, state, priority, attempts, worker, run_id FROM training_queue ORDER BY priority, seq');
+  const get = db.prepare<[string], RemoteQueueEntry>(`SELECT ${COLUMNS} FROM training_queue WHERE shop = ?`);
+  const all = db.prepare<[], RemoteQueueEntry>(`SELECT ${COLUMNS} FROM training_queue ORDER BY priority, seq`);
   const ahead = db.prepare<[number, number, number], {n: number}>(
     `SELECT count(*) AS n FROM training_queue WHERE state = 'queued' AND (priority < ? OR (priority = ? AND seq < ?))`,
   );
@@ -52,12 +43,9 @@ function createRemoteQueueRepo(db: Db) {
   return {
     /** False when the shop is already queued or running. */
     add: (shop: ShopDomain, priority: number): boolean => add.run(shop, new Date().toISOString(), priority).changes === 1,
-    get(shop: ShopDomain): RemoteQueueEntry | undefined {
-      const row = get.get(shop);
-      return row && toEntry(row);
-    },
+    get: (shop: ShopDomain): RemoteQueueEntry | undefined => get.get(shop),
     /** Every entry, in the order BullMQ hands them out. */
-    all: (): RemoteQueueEntry[] => all.all().map(toEntry),
+    all: (): RemoteQueueEntry[] => all.all(),
     /** Waiting entries a worker takes before this one. */
     ahead: (e: RemoteQueueEntry): number => ahead.get(e.priority, e.priority, e.seq)!.n,
     /** A worker took the entry (again, after a worker that held it stopped); false when it is no longer there. */
