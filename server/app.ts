@@ -6,7 +6,7 @@ import {frameAncestors} from './auth/frame-ancestors';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
 import {runBackfill} from './backfill/bulk';
-import {DEFAULT_MODEL_CACHE_MB, DEFAULT_WORKER_UPLOAD_MB, defaultTrainingConcurrency} from './config';
+import {DEFAULT_MODEL_CACHE_MB, DEFAULT_TRUSTED_PROXIES, DEFAULT_WORKER_UPLOAD_MB, defaultTrainingConcurrency} from './config';
 import type {Config} from './config';
 import {createInProcessQueue} from './jobs/queue-in-process';
 import {createWorkerTraining} from './jobs/remote-runs';
@@ -90,7 +90,8 @@ export function createApp(services: Services): express.Application {
   const {config, log} = services;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // req.ip is the address the last PAIRWISE_TRUSTED_PROXIES proxies saw, never an entry the client wrote itself.
+  app.set('trust proxy', config.trustedProxies ?? DEFAULT_TRUSTED_PROXIES);
   // No response is ever sniffed into another type (a JSON error rendered as HTML, say).
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -99,10 +100,8 @@ export function createApp(services: Services): express.Application {
 
   app.use('/webhooks', webhooksRouter(services));
   app.use('/proxy', proxyRouter(services));
-  if (services.workers) {
-    const {runs} = services.workers;
-    app.use('/internal', internalRouter({secret: config.workerSecret!, uploadBytes: config.workerUploadBytes ?? DEFAULT_WORKER_UPLOAD_MB * 1024 * 1024, runs, log}));
-  }
+  // Workers call /internal/* on the internal listener (createInternalApp); here it is no route, not the admin page.
+  app.use('/internal', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 
   // The first verified session token of a shop is exchanged for its offline token, off the request path.
   const onVerified = (shop: Parameters<typeof offlineSession>[1], token: string) => {
@@ -129,6 +128,20 @@ export function createApp(services: Services): express.Application {
     app.get(/^\/(?!api\/|proxy\/|webhooks).*/, (_req, res) => void res.type('html').set('Cache-Control', 'no-store').send(page));
   }
 
+  app.use(errorHandler(log));
+  return app;
+}
+
+/**
+ * The internal listener's app (PAIRWISE_INTERNAL_PORT, main.ts): the workers' `/internal/*` and nothing else,
+ * so the public port never answers it. Only with PAIRWISE_QUEUE.
+ */
+export function createInternalApp(services: Services & {workers: NonNullable<Services['workers']>}): express.Application {
+  const {config, log} = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/internal', internalRouter({secret: config.workerSecret!, uploadBytes: config.workerUploadBytes ?? DEFAULT_WORKER_UPLOAD_MB * 1024 * 1024, runs: services.workers.runs, log}));
+  app.use((_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
   app.use(errorHandler(log));
   return app;
 }
