@@ -53,11 +53,10 @@ export const UPLOADS_AT_ONCE = 2;
 const RETRY_AFTER_S = 5;
 
 /**
- * Answers a refusal of a request whose body was not read, and closes the connection after it: Node would
- * otherwise read and discard the rest of a large body to keep the connection for another request.
+ * Answers a refusal before the body is read. Nothing of the body is held: Node discards what the client still
+ * sends (closing the connection instead would reset it under the answer, and the client would not see why).
  */
 function refuseUnread(res: Response, status: number, code: string, message: string, retryAfterS?: number): void {
-  res.set('Connection', 'close');
   if (retryAfterS !== undefined) res.set('Retry-After', String(retryAfterS));
   sendError(res, status, code, message);
 }
