@@ -8,6 +8,7 @@ import {requireSessionToken} from './auth/session-token';
 import {runBackfill} from './backfill/bulk';
 import {DEFAULT_MODEL_CACHE_MB, DEFAULT_TRUSTED_PROXIES, DEFAULT_WORKER_UPLOAD_MB, defaultTrainingConcurrency} from './config';
 import type {Config} from './config';
+import {declaredWithin} from './declared-length';
 import {createInProcessQueue} from './jobs/queue-in-process';
 import {createWorkerTraining} from './jobs/remote-runs';
 import {createTraining} from './jobs/train';
@@ -22,12 +23,18 @@ import {internalRouter} from './routes/internal';
 import {proxyRouter} from './routes/proxy';
 import type {Services} from './services';
 import {createShopify} from './shopify';
-import {webhooksRouter} from './webhooks';
+import {WEBHOOK_BODY_LIMIT, webhooksRouter} from './webhooks';
+import {webhookPreRead} from './webhooks/pre-read';
 import {openAppDb, ShopDbs} from '../storage/open';
 import {trainingQueueRepo} from '../storage/repos/training-queue';
 import {activeModelVersion, modelCartPage, modelCompanionPage} from '../storage/repos/model-serving';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
+
+/** The admin's JSON bodies: settings, pins and exclusions are a few KiB. */
+const API_BODY_BYTES = 100 * 1024;
+/** The largest body a /proxy route reads (events, 32 KiB; each route's parser holds its own, smaller or equal, limit). */
+const PROXY_BODY_BYTES = 32 * 1024;
 
 /** Parts a caller may replace: the demo and tests, where Shopify is a stand-in or absent. */
 export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled' | 'publishExperiment'>> & {trainerEnv?: Record<string, string>};
@@ -98,8 +105,8 @@ export function createApp(services: Services): express.Application {
     next();
   });
 
-  app.use('/webhooks', webhooksRouter(services));
-  app.use('/proxy', proxyRouter(services));
+  app.use('/webhooks', webhookPreRead(WEBHOOK_BODY_LIMIT, log), webhooksRouter(services));
+  app.use('/proxy', declaredWithin(PROXY_BODY_BYTES), proxyRouter(services));
   // Workers call /internal/* on the internal listener (createInternalApp); here it is no route, not the admin page.
   app.use('/internal', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 
@@ -112,7 +119,7 @@ export function createApp(services: Services): express.Application {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api', requireSessionToken(services, onVerified), express.json({limit: '100kb'}));
+  app.use('/api', requireSessionToken(services, onVerified), declaredWithin(API_BODY_BYTES), express.json({limit: API_BODY_BYTES}));
   app.use('/api', apiRouter(services));
   app.use('/api', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 

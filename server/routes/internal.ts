@@ -11,6 +11,7 @@ import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
 import type {RemoteRuns, Refusal} from '../jobs/remote-runs';
 import type {Logger} from '../log';
+import {declaredWithin} from '../declared-length';
 import {sendError} from './api/http';
 import {SeenSignatures} from './internal-seen';
 
@@ -100,6 +101,7 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
     next();
   };
   const body = (limit: number) => [
+    declaredWithin(limit),
     express.raw({type: () => true, limit}),
     (req: Request, res: Response, next: NextFunction) => {
       const read: Uint8Array = Buffer.isBuffer(req.body) ? req.body : new Uint8Array();
