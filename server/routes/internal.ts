@@ -46,8 +46,9 @@ const refused = (res: Response, r: Refusal) => sendError(res, r.status, r.status
 /** The JSON calls (begin, progress, failed) are small: a failure message is at most 10,000 characters. */
 const JSON_BODY_BYTES = 64 * 1024;
 /**
- * Result uploads read at once: each holds its compressed body and, inflated, up to INFLATE_FACTOR times it, so two
- * bound the host's memory for uploads at about 2 x 17 x PAIRWISE_WORKER_UPLOAD_MB. A third waits (503, Retry-After).
+ * Result uploads read at once. Each holds its compressed body (up to PAIRWISE_WORKER_UPLOAD_MB) and its inflated
+ * text (up to INFLATE_FACTOR times that, and never past a string's maximum), so the slots bound what uploads hold
+ * at once; a third waits (503, Retry-After) and the worker sends it again.
  */
 export const UPLOADS_AT_ONCE = 2;
 /** Seconds a worker is asked to wait before it signs and sends again (503). */
