@@ -27,6 +27,8 @@ export interface TestAppOptions extends ServiceOverrides {
   dataDir?: string;
   apiKey?: string;
   secret?: string;
+  /** PAIRWISE_TRUSTED_PROXIES; unset: the default (one, Shopify's app proxy). */
+  trustedProxies?: number;
 }
 
 export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -42,6 +44,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     dataDir,
     adminOrigin: opts.adminOrigin,
     trainingConcurrency: opts.trainingConcurrency,
+    trustedProxies: opts.trustedProxies,
   };
   const logs: TestApp['logs'] = [];
   const log: Logger = (level, msg, fields) => void logs.push({level, msg, fields});

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {randomBytes} from 'node:crypto';
 import {Redis} from 'ioredis';
-import {closeServices, createApp, createServices} from '../server/app';
+import {closeServices, createApp, createInternalApp, createServices} from '../server/app';
 import type {Config} from '../server/config';
 import type {Logger} from '../server/log';
 import type {Services} from '../server/services';
@@ -67,7 +67,10 @@ export class RedisServer {
 }
 
 export interface WorkerApp {
+  /** The public port: webhooks, app proxy, admin. */
   url: string;
+  /** The internal listener, as main.ts opens it: what workers call (`/internal/*`). */
+  internalUrl: string;
   services: Services & {workers: NonNullable<Services['workers']>};
   config: Config;
   secret: string;
@@ -76,7 +79,7 @@ export interface WorkerApp {
   close(): Promise<void>;
 }
 
-/** The real app with PAIRWISE_QUEUE set, on a loopback port, with a fresh data dir. */
+/** The real app with PAIRWISE_QUEUE set, its public and internal listeners on loopback ports, with a fresh data dir. */
 export async function startWorkerApp(opts: {queueUrl: string; uploadBytes?: number; dataDir?: string}): Promise<WorkerApp> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'pairwise-workers-'));
   const secret = randomBytes(24).toString('hex');
@@ -95,10 +98,12 @@ export async function startWorkerApp(opts: {queueUrl: string; uploadBytes?: numb
   const log: Logger = (level, msg, fields) => void logs.push({level, msg, fields});
   const services = createServices(config, log, {republish: () => {}, onInstalled: () => {}});
   const server = createApp(services).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const {port} = server.address() as AddressInfo;
+  const internal = createInternalApp(services as WorkerApp['services']).listen(0, '127.0.0.1');
+  await Promise.all([server, internal].map((s) => new Promise<void>((resolve) => s.once('listening', resolve))));
+  const port = (s: typeof server) => (s.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port(server)}`,
+    internalUrl: `http://127.0.0.1:${port(internal)}`,
     services: services as WorkerApp['services'],
     config,
     secret,
@@ -106,8 +111,10 @@ export async function startWorkerApp(opts: {queueUrl: string; uploadBytes?: numb
     logs,
     async close() {
       await services.workers?.queue.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await Promise.all([server, internal].map((s) => new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      })));
       closeServices(services);
       if (!opts.dataDir) rmSync(dataDir, {recursive: true, force: true});
     },
@@ -122,14 +129,14 @@ export class WorkerProcess {
 
   constructor(
     readonly name: string,
-    app: Pick<WorkerApp, 'url' | 'secret'>,
+    app: Pick<WorkerApp, 'internalUrl' | 'secret'>,
     queueUrl: string,
     opts: {concurrency?: number; lockMs?: number; model?: 'stats' | 'full'; env?: Record<string, string>} = {},
   ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts', '--name', name, '--concurrency', String(opts.concurrency ?? 1), '--threads', '1', ...(opts.model ? ['--model', opts.model] : [])], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {...process.env, PAIRWISE_QUEUE: queueUrl, PAIRWISE_APP_URL: app.url, PAIRWISE_WORKER_SECRET: app.secret, PAIRWISE_WORKER_LOCK_MS: String(opts.lockMs ?? 2_000), ...opts.env},
+      env: {...process.env, PAIRWISE_QUEUE: queueUrl, PAIRWISE_APP_URL: app.internalUrl, PAIRWISE_WORKER_SECRET: app.secret, PAIRWISE_WORKER_LOCK_MS: String(opts.lockMs ?? 2_000), ...opts.env},
     });
     const keep = (chunk: Buffer) => void this.output.push(...chunk.toString().split('\n').filter(Boolean));
     this.child.stdout!.on('data', keep);

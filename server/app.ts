@@ -6,8 +6,9 @@ import {frameAncestors} from './auth/frame-ancestors';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
 import {runBackfill} from './backfill/bulk';
-import {DEFAULT_MODEL_CACHE_MB, DEFAULT_WORKER_UPLOAD_MB, defaultTrainingConcurrency} from './config';
+import {DEFAULT_MODEL_CACHE_MB, DEFAULT_TRUSTED_PROXIES, DEFAULT_WORKER_UPLOAD_MB, defaultTrainingConcurrency} from './config';
 import type {Config} from './config';
+import {declaredWithin} from './declared-length';
 import {createInProcessQueue} from './jobs/queue-in-process';
 import {createWorkerTraining} from './jobs/remote-runs';
 import {createTraining} from './jobs/train';
@@ -22,12 +23,18 @@ import {internalRouter} from './routes/internal';
 import {proxyRouter} from './routes/proxy';
 import type {Services} from './services';
 import {createShopify} from './shopify';
-import {webhooksRouter} from './webhooks';
+import {WEBHOOK_BODY_LIMIT, webhooksRouter} from './webhooks';
+import {webhookPreRead} from './webhooks/pre-read';
 import {openAppDb, ShopDbs} from '../storage/open';
 import {trainingQueueRepo} from '../storage/repos/training-queue';
 import {activeModelVersion, modelCartPage, modelCompanionPage} from '../storage/repos/model-serving';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
+
+/** The admin's JSON bodies: settings, pins and exclusions are a few KiB. */
+const API_BODY_BYTES = 100 * 1024;
+/** The largest body a /proxy route reads (events, 32 KiB; each route's parser holds its own, smaller or equal, limit). */
+const PROXY_BODY_BYTES = 32 * 1024;
 
 /** Parts a caller may replace: the demo and tests, where Shopify is a stand-in or absent. */
 export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled' | 'publishExperiment'>> & {trainerEnv?: Record<string, string>};
@@ -90,19 +97,18 @@ export function createApp(services: Services): express.Application {
   const {config, log} = services;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // req.ip is the address the last PAIRWISE_TRUSTED_PROXIES proxies saw, never an entry the client wrote itself.
+  app.set('trust proxy', config.trustedProxies ?? DEFAULT_TRUSTED_PROXIES);
   // No response is ever sniffed into another type (a JSON error rendered as HTML, say).
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
 
-  app.use('/webhooks', webhooksRouter(services));
-  app.use('/proxy', proxyRouter(services));
-  if (services.workers) {
-    const {runs} = services.workers;
-    app.use('/internal', internalRouter({secret: config.workerSecret!, uploadBytes: config.workerUploadBytes ?? DEFAULT_WORKER_UPLOAD_MB * 1024 * 1024, runs, log}));
-  }
+  app.use('/webhooks', webhookPreRead(WEBHOOK_BODY_LIMIT, log), webhooksRouter(services));
+  app.use('/proxy', declaredWithin(PROXY_BODY_BYTES), proxyRouter(services));
+  // Workers call /internal/* on the internal listener (createInternalApp); here it is no route, not the admin page.
+  app.use('/internal', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 
   // The first verified session token of a shop is exchanged for its offline token, off the request path.
   const onVerified = (shop: Parameters<typeof offlineSession>[1], token: string) => {
@@ -113,7 +119,7 @@ export function createApp(services: Services): express.Application {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api', requireSessionToken(services, onVerified), express.json({limit: '100kb'}));
+  app.use('/api', requireSessionToken(services, onVerified), declaredWithin(API_BODY_BYTES), express.json({limit: API_BODY_BYTES}));
   app.use('/api', apiRouter(services));
   app.use('/api', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 
@@ -129,6 +135,20 @@ export function createApp(services: Services): express.Application {
     app.get(/^\/(?!api\/|proxy\/|webhooks).*/, (_req, res) => void res.type('html').set('Cache-Control', 'no-store').send(page));
   }
 
+  app.use(errorHandler(log));
+  return app;
+}
+
+/**
+ * The internal listener's app (PAIRWISE_INTERNAL_PORT, main.ts): the workers' `/internal/*` and nothing else,
+ * so the public port never answers it. Only with PAIRWISE_QUEUE.
+ */
+export function createInternalApp(services: Services & {workers: NonNullable<Services['workers']>}): express.Application {
+  const {config, log} = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/internal', internalRouter({secret: config.workerSecret!, uploadBytes: config.workerUploadBytes ?? DEFAULT_WORKER_UPLOAD_MB * 1024 * 1024, runs: services.workers.runs, log}));
+  app.use((_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
   app.use(errorHandler(log));
   return app;
 }

@@ -1,6 +1,6 @@
 import {loadConfig} from './config';
 import {AppDbRefused, ConfigError, TrainerNotBuilt} from '../domain/errors';
-import {closeServices, createApp, createServices} from './app';
+import {closeServices, createApp, createInternalApp, createServices} from './app';
 import {resumeBackfills} from './backfill/bulk';
 import {startSchedule} from './jobs/schedule';
 import {trainerEntry} from './jobs/trainer-bundle';
@@ -49,11 +49,22 @@ function main(): void {
     console.error(err.code === 'EADDRINUSE' ? `pairwise: port ${config.port} is in use; set PORT to another one` : err);
     process.exit(1);
   });
-  const stop = () => server.close(() => {
-    stopSchedule();
-    closeServices(services);
-    process.exit(0);
+  // The workers' /internal/* on a listener of its own, on a loopback or private address (config.ts checks it).
+  const internal = services.workers && config.internal ? createInternalApp({...services, workers: services.workers}).listen(config.internal.port, config.internal.host, () => {
+    services.log('info', 'pairwise internal listener (workers)', {host: config.internal!.host, port: config.internal!.port});
+  }) : undefined;
+  internal?.on('error', (err: NodeJS.ErrnoException) => {
+    console.error(err.code === 'EADDRINUSE' ? `pairwise: port ${config.internal!.port} is in use; set PAIRWISE_INTERNAL_PORT to another one` : err);
+    process.exit(1);
   });
+  const stop = () => {
+    internal?.close();
+    server.close(() => {
+      stopSchedule();
+      closeServices(services);
+      process.exit(0);
+    });
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -13,7 +13,7 @@ import {BadInput, runJob} from './run-job';
  * `npm run worker [-- --concurrency N] [--name NAME] [--threads N] [--model stats|full]`: a training worker on any host
  * (`--threads` and `--model` are passed to the trainer).
  * It takes jobs from the BullMQ queue in Redis (PAIRWISE_QUEUE), fetches each shop's input from the app host
- * (PAIRWISE_APP_URL, signed with PAIRWISE_WORKER_SECRET), runs the built trainer and uploads the result. It
+ * (PAIRWISE_APP_URL: its internal listener, PAIRWISE_INTERNAL_PORT; signed with PAIRWISE_WORKER_SECRET), runs the built trainer and uploads the result. It
  * holds no shop files. A worker killed mid-job stops renewing its lock: after PAIRWISE_WORKER_LOCK_MS the job
  * is stalled and BullMQ hands it to another worker.
  */

@@ -6,6 +6,7 @@ import {readModelFiles} from '../../storage/model-files';
 import type {ModelFiles} from '../../storage/model-files';
 import type {Db, ShopDbs} from '../../storage/open';
 import {openShopDbUnmigrated, shopDbPath} from '../../storage/open';
+import {knownProductsRepo} from '../../storage/repos/known-products';
 import {modelWriter} from '../../storage/repos/model-writer';
 import {trainRunsRepo} from '../../storage/repos/train-runs';
 import {trainingDataRepo} from '../../storage/repos/training-data';
@@ -13,6 +14,7 @@ import type {ShopDomain} from '../../storage/shop-domain';
 import type {Logger} from '../log';
 import {remoteQueueRepo} from '../../storage/repos/training-queue-remote';
 import {createBullmqQueue} from './queue-bullmq';
+import {firstStranger} from './result-products';
 import type {RemoteQueue} from './queue-bullmq';
 
 /** A refusal of a worker's call: the HTTP status and why, for the worker's log. */
@@ -151,6 +153,9 @@ export function createRemoteRuns(opts: RemoteRunsOptions) {
       if (!at.ok) return at;
       const read = readModelFiles(files);
       if (!read.valid) return refuse(shop, at.db, at.seq, runId, 422, read.reason);
+      const known = knownProductsRepo(at.db);
+      const stranger = firstStranger(read.input, known.has);
+      if (stranger) return refuse(shop, at.db, at.seq, runId, 422, `${stranger.where}: product ${stranger.id} is not a product of ${shop}`);
       const newer = trainRunsRepo(at.db).activeRun();
       if (newer !== null && newer > runId) {
         return refuse(shop, at.db, at.seq, runId, 409, `stale result: the active model was trained on newer input (run ${newer}, this run ${runId})`);

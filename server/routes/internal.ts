@@ -6,12 +6,14 @@ import express from 'express';
 import type {NextFunction, Request, Response} from 'express';
 import {z} from 'zod';
 import {INTERNAL_PATHS, RESULT_FILES} from '../../domain/training-job';
-import {SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWorkerSignature} from '../../domain/worker-signature';
+import {BODY_HASH_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, bodyHash, verifyWorkerHeaders} from '../../domain/worker-signature';
 import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
 import type {RemoteRuns, Refusal} from '../jobs/remote-runs';
 import type {Logger} from '../log';
+import {declaredWithin} from '../declared-length';
 import {sendError} from './api/http';
+import {SeenSignatures} from './internal-seen';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -41,30 +43,75 @@ const schemas = {
 
 const refused = (res: Response, r: Refusal) => sendError(res, r.status, r.status === 422 ? 'malformed_result' : 'refused', r.reason);
 
+/** The JSON calls (begin, progress, failed) are small: a failure message is at most 10,000 characters. */
+const JSON_BODY_BYTES = 64 * 1024;
 /**
- * `/internal/*`: the endpoints training workers call (domain/training-job.ts INTERNAL_PATHS). Only mounted with
- * PAIRWISE_QUEUE. Trust comes from the HMAC of PAIRWISE_WORKER_SECRET over time, method, path and body: the
- * body is read whole (at most `uploadBytes`) before anything else happens, so an unsigned or oversized request
- * is refused before it is parsed.
+ * Result uploads read at once. Each holds its compressed body (up to PAIRWISE_WORKER_UPLOAD_MB) and its inflated
+ * text (up to INFLATE_FACTOR times that, and never past a string's maximum), so the slots bound what uploads hold
+ * at once; a third waits (503, Retry-After) and the worker sends it again.
+ */
+export const UPLOADS_AT_ONCE = 2;
+/** Seconds a worker is asked to wait before it signs and sends again (503). */
+const RETRY_AFTER_S = 5;
+
+/**
+ * Answers a refusal before the body is read. Nothing of the body is held: Node discards what the client still
+ * sends (closing the connection instead would reset it under the answer, and the client would not see why).
+ */
+function refuseUnread(res: Response, status: number, code: string, message: string, retryAfterS?: number): void {
+  if (retryAfterS !== undefined) res.set('Retry-After', String(retryAfterS));
+  sendError(res, status, code, message);
+}
+
+/**
+ * `/internal/*`: the endpoints training workers call (domain/training-job.ts INTERNAL_PATHS), served only on the
+ * internal listener (PAIRWISE_INTERNAL_PORT), never on the public port. Trust comes from the HMAC of
+ * PAIRWISE_WORKER_SECRET over time, method, path and the body's SHA-256, which the request carries in a header.
+ * The order of the checks, each refusing before the next costs anything:
+ *   1. signature headers present, well formed, time in the window, HMAC right (401), all before a byte is read;
+ *   2. the signature not seen before (401), nor signed before this host started (503: sign again);
+ *   3. a result upload takes one of UPLOADS_AT_ONCE slots (503 with Retry-After when none is free);
+ *   4. the declared length within the route's limit (413), then the body read up to it (413 past it);
+ *   5. the body's SHA-256 equal to the signed one (401), then its JSON or gzip and fields (400, 413, 422).
  */
 export function internalRouter(opts: InternalRouterOptions): express.Router {
   const router = express.Router();
-  router.use(express.raw({type: () => true, limit: opts.uploadBytes}));
+  const seen = new SeenSignatures();
   router.use((req: Request, res: Response, next: NextFunction) => {
-    const body: Uint8Array = Buffer.isBuffer(req.body) ? req.body : new Uint8Array();
-    const check = verifyWorkerSignature(opts.secret, {
-      method: req.method,
-      path: req.originalUrl,
-      body,
-      timestamp: req.get(TIMESTAMP_HEADER),
-      signature: req.get(SIGNATURE_HEADER),
-    });
+    const signature = req.get(SIGNATURE_HEADER);
+    const timestamp = req.get(TIMESTAMP_HEADER);
+    const check = verifyWorkerHeaders(opts.secret, {method: req.method, path: req.originalUrl, timestamp, bodyHash: req.get(BODY_HASH_HEADER), signature});
     if (!check.valid) {
-      opts.log('warn', 'internal request refused', {path: req.path, reason: check.reason, from: req.ip});
-      return void sendError(res, 401, 'unauthorized', check.reason);
+      opts.log('warn', 'internal request refused', {path: req.path, reason: check.reason, from: req.socket.remoteAddress});
+      return void refuseUnread(res, 401, 'unauthorized', check.reason);
     }
+    const taken = seen.take(signature!, Number(timestamp));
+    if (taken === 'replayed') {
+      opts.log('warn', 'internal request refused', {path: req.path, reason: 'replayed signature', from: req.socket.remoteAddress});
+      return void refuseUnread(res, 401, 'unauthorized', 'replayed signature: a signed request takes effect once');
+    }
+    if (taken !== 'fresh') return void refuseUnread(res, 503, 'unavailable', taken === 'full' ? 'too many signed requests in the time window' : 'signed before this host started: sign it again', RETRY_AFTER_S);
     next();
   });
+
+  let uploading = 0;
+  const uploadSlot = (_req: Request, res: Response, next: NextFunction) => {
+    if (uploading >= UPLOADS_AT_ONCE) return void refuseUnread(res, 503, 'busy', `${UPLOADS_AT_ONCE} result uploads are being read; send again later`, RETRY_AFTER_S);
+    uploading++;
+    res.once('close', () => uploading--);
+    next();
+  };
+  const body = (limit: number) => [
+    declaredWithin(limit),
+    express.raw({type: () => true, limit}),
+    (req: Request, res: Response, next: NextFunction) => {
+      const read: Uint8Array = Buffer.isBuffer(req.body) ? req.body : new Uint8Array();
+      if (bodyHash(read) !== req.get(BODY_HASH_HEADER)) return void sendError(res, 401, 'unauthorized', 'the body is not the one signed');
+      req.body = read;
+      next();
+    },
+  ];
+  const small = body(JSON_BODY_BYTES);
 
   const json = <S extends z.ZodType>(req: Request, res: Response, schema: S): z.infer<S> | null => {
     let value: unknown;
@@ -84,7 +131,7 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
   };
   const route = (path: string) => path.slice('/internal'.length);
 
-  router.post(route(INTERNAL_PATHS.begin), (req, res) => {
+  router.post(route(INTERNAL_PATHS.begin), small, (req: Request, res: Response) => {
     const b = json(req, res, schemas.begin);
     if (!b) return;
     const r = opts.runs.begin(b.shop, b.seq, b.worker);
@@ -92,7 +139,7 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
     res.json({runId: r.runId});
   });
 
-  router.get(route(INTERNAL_PATHS.input), async (req, res, next) => {
+  router.get(route(INTERNAL_PATHS.input), small, async (req: Request, res: Response, next: NextFunction) => {
     const q = query(res, schemas.input, req.query);
     if (!q) return;
     const r = opts.runs.input(q.shop, q.run, q.file);
@@ -106,7 +153,7 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
     }
   });
 
-  router.post(route(INTERNAL_PATHS.progress), (req, res) => {
+  router.post(route(INTERNAL_PATHS.progress), small, (req: Request, res: Response) => {
     const b = json(req, res, schemas.progress);
     if (!b) return;
     const r = opts.runs.progress(b.shop, b.run, b.stage, b.progress);
@@ -114,7 +161,7 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
     res.status(204).end();
   });
 
-  router.post(route(INTERNAL_PATHS.failed), (req, res) => {
+  router.post(route(INTERNAL_PATHS.failed), small, (req: Request, res: Response) => {
     const b = json(req, res, schemas.failed);
     if (!b) return;
     const r = opts.runs.failed(b.shop, b.run, b.error);
@@ -122,7 +169,7 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
     res.status(204).end();
   });
 
-  router.post(route(INTERNAL_PATHS.result), async (req, res) => {
+  router.post(route(INTERNAL_PATHS.result), uploadSlot, body(opts.uploadBytes), async (req: Request, res: Response) => {
     const q = query(res, schemas.result, req.query);
     if (!q) return;
     let text: string;
@@ -147,7 +194,7 @@ export function internalRouter(opts: InternalRouterOptions): express.Router {
   });
 
   router.use((err: {type?: string; status?: number}, _req: Request, res: Response, next: NextFunction) => {
-    if (err.type === 'entity.too.large') return void sendError(res, 413, 'too_large', `the body is over the ${opts.uploadBytes} byte limit (PAIRWISE_WORKER_UPLOAD_MB)`);
+    if (err.type === 'entity.too.large') return void refuseUnread(res, 413, 'too_large', `the body is over the route's ${(err as {limit?: number}).limit ?? opts.uploadBytes} byte limit (results: PAIRWISE_WORKER_UPLOAD_MB)`);
     next(err);
   });
   router.use((_req, res) => void sendError(res, 404, 'not_found', 'no such internal route'));

@@ -2,7 +2,7 @@ import type {Request} from 'express';
 
 /**
  * Who sent a proxied request: the logged-in customer Shopify signs into the query, else the client IP that
- * Shopify's app proxy forwards in X-Forwarded-For (req.ip, the app trusts its proxies):
+ * Shopify's app proxy forwards in X-Forwarded-For (req.ip: counted PAIRWISE_TRUSTED_PROXIES hops from the server):
  * https://shopify.dev/docs/apps/build/online-store/app-proxies/authenticate-app-proxies
  */
 export function proxyClient(req: Request): string {

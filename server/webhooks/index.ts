@@ -19,8 +19,8 @@ import {parseWebhookBody} from './payload';
 import type {HandlerResult, WebhookDelivery, WebhookHandler} from './types';
 import {webhookVerifier} from './verify';
 
-/** Shopify's payloads are far below this; a 500-line order is about 0.5 MB. */
-export const WEBHOOK_BODY_LIMIT = '5mb';
+/** Shopify's payloads are far below this; a 500-line order is about 0.5 MB. In bytes: app.ts refuses a longer declared body before reading it. */
+export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 
 /** Topics as the library normalises `X-Shopify-Topic` (`orders/create` -> `ORDERS_CREATE`). */
 const handlers: Record<string, WebhookHandler> = {

@@ -2,11 +2,13 @@ import {spawn} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {gzipSync} from 'node:zlib';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {generateStore} from '../../devkit/store-generator';
+import {request} from 'node:http';
+import {PRODUCT_ID_BASE, generateStore} from '../../devkit/store-generator';
 import {seedShopFile} from '../../devkit/seed';
 import {sessionToken} from '../../devkit/session-token';
 import {sendWebhook, signedWebhook} from '../../devkit/webhooks';
 import {INTERNAL_PATHS} from '../../domain/training-job';
+import {UPLOADS_AT_ONCE} from '../../server/routes/internal';
 import {signedHeaders} from '../../domain/worker-signature';
 import {trainerEntry} from '../../server/jobs/trainer-bundle';
 import {adminModelReads} from '../../storage/repos/model-admin';
@@ -37,9 +39,11 @@ function trainings(app: WorkerApp, shop: ShopDomain) {
 
 /** A worker's signed call, made by the test as a worker would. */
 function call(app: WorkerApp, method: 'GET' | 'POST', path: string, body?: Uint8Array, secret = app.secret, now = Date.now()) {
-  return fetch(app.url + path, {method, headers: signedHeaders(secret, method, path, body, now), body: method === 'POST' ? new Uint8Array(body ?? []) : undefined});
+  return fetch(app.internalUrl + path, {method, headers: signedHeaders(secret, method, path, body, now), body: method === 'POST' ? new Uint8Array(body ?? []) : undefined});
 }
 const json = (v: unknown) => new Uint8Array(Buffer.from(JSON.stringify(v)));
+/** Products of every generated store (devkit/store-generator.ts numbers them from PRODUCT_ID_BASE + 1). */
+const [P1, P2, P3] = [1, 2, 3].map((n) => PRODUCT_ID_BASE + n);
 
 /** A result of the right shape: one pair, no bundles, the gate's decision in the report. */
 const resultFiles = (a: number, b: number) => ({
@@ -176,18 +180,18 @@ describe.skipIf(!REDIS_SERVER)('training on BullMQ workers', () => {
       expect(app.services.training.position(shop)).toEqual({state: 'running', worker: 'test-worker'});
     });
     const resultPath = () => `${INTERNAL_PATHS.result}?shop=${shop}&run=${runId}`;
-    const good = () => gzipSync(JSON.stringify({files: resultFiles(101, 102)}));
+    const good = () => gzipSync(JSON.stringify({files: resultFiles(P1, P2)}));
 
     it.each([
-      ['unsigned', async () => fetch(app.url + resultPath(), {method: 'POST', body: good()}), 401, 'unsigned request'],
+      ['unsigned', async () => fetch(app.internalUrl + resultPath(), {method: 'POST', body: good()}), 401, 'unsigned request'],
       ['signed with another secret', async () => call(app, 'POST', resultPath(), good(), randomBytes(24).toString('hex')), 401, 'bad signature'],
       ['signed for another body', async () => {
-        const headers = signedHeaders(app.secret, 'POST', resultPath(), gzipSync(JSON.stringify({files: resultFiles(101, 103)})));
-        return fetch(app.url + resultPath(), {method: 'POST', headers, body: good()});
-      }, 401, 'bad signature'],
+        const headers = signedHeaders(app.secret, 'POST', resultPath(), gzipSync(JSON.stringify({files: resultFiles(P1, P3)})));
+        return fetch(app.internalUrl + resultPath(), {method: 'POST', headers, body: good()});
+      }, 401, 'the body is not the one signed'],
       ['signed for another shop', async () => {
         const headers = signedHeaders(app.secret, 'POST', resultPath().replace(shop, shopName(0)), good());
-        return fetch(app.url + resultPath(), {method: 'POST', headers, body: good()});
+        return fetch(app.internalUrl + resultPath(), {method: 'POST', headers, body: good()});
       }, 401, 'bad signature'],
       ['replayed ten minutes later', async () => call(app, 'POST', resultPath(), good(), app.secret, Date.now() - 10 * 60_000), 401, 'stale or future timestamp'],
       ['over the upload limit', async () => call(app, 'POST', resultPath(), randomBytes(300 * 1024)), 413, 'byte limit'],
@@ -201,7 +205,7 @@ describe.skipIf(!REDIS_SERVER)('training on BullMQ workers', () => {
     });
 
     it('a malformed file: 422 naming what is wrong, the run failed, the shop out of the queue', async () => {
-      const files = {...resultFiles(101, 102), 'pairs.csv': 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim\n101,1,102,not-a-score,cocount,3,0.1,0.5,2,0.3,0.4,1.5,\n'};
+      const files = {...resultFiles(P1, P2), 'pairs.csv': 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim\n101,1,102,not-a-score,cocount,3,0.1,0.5,2,0.3,0.4,1.5,\n'};
       const res = await call(app, 'POST', resultPath(), gzipSync(JSON.stringify({files})));
       expect(res.status).toBe(422);
       expect(((await res.json()) as {error: {message: string}}).error.message).toBe('pairs.csv row 2: "not-a-score" is not a number');
@@ -235,6 +239,105 @@ describe.skipIf(!REDIS_SERVER)('training on BullMQ workers', () => {
       // The superseded attempt cannot publish afterwards either.
       const late = await call(app, 'POST', `${INTERNAL_PATHS.result}?shop=${shop}&run=${begun.runId}`, good());
       expect(late.status).toBe(409);
+    });
+  });
+
+  describe('a signed request takes effect once, and a result names only the shop\'s products', () => {
+    let shop: ShopDomain;
+    beforeAll(async () => {
+      await Promise.all(workers.map((w) => w.stop()));
+      workers.length = 0;
+      shop = shopName('trust');
+      seedShopFile(app.dataDir, shop, generateStore({seed: 11, orders: 60, products: 10})).close();
+    });
+    /** Queues the shop and opens an attempt as a worker does; the begin's exact request is returned for replaying. */
+    const begin = async (worker: string) => {
+      app.services.training.start(shop, 'merchant');
+      const body = json({shop, seq: app.services.workers.queue.entry(shop)!.seq, worker});
+      const headers = signedHeaders(app.secret, 'POST', INTERNAL_PATHS.begin, body);
+      const res = await fetch(app.internalUrl + INTERNAL_PATHS.begin, {method: 'POST', headers, body});
+      expect(res.status).toBe(200);
+      return {runId: ((await res.json()) as {runId: number}).runId, replay: () => fetch(app.internalUrl + INTERNAL_PATHS.begin, {method: 'POST', headers, body})};
+    };
+    const upload = (runId: number, files: Record<string, string>) => call(app, 'POST', `${INTERNAL_PATHS.result}?shop=${shop}&run=${runId}`, gzipSync(JSON.stringify({files})));
+
+    it('a captured begin replayed within its window changes nothing; the honest worker\'s progress and result succeed', async () => {
+      const {runId, replay} = await begin('honest-worker');
+      for (let i = 0; i < 2; i++) {
+        const again = await replay();
+        expect(again.status).toBe(401);
+        expect(((await again.json()) as {error: {message: string}}).error.message).toMatch(/^replayed signature/);
+      }
+      expect(trainings(app, shop).runs.at(-1)).toMatchObject({id: runId, status: 'running'});
+      expect(app.services.training.position(shop)).toEqual({state: 'running', worker: 'honest-worker'});
+      expect((await call(app, 'POST', INTERNAL_PATHS.progress, json({shop, run: runId, stage: 'pairs', progress: 0.5}))).status).toBe(204);
+      const res = await upload(runId, resultFiles(P1, P2));
+      expect(res.status).toBe(200);
+      expect(trainings(app, shop).runs.at(-1)).toMatchObject({id: runId, status: 'published'});
+      // Replayed after the result, it opens no new attempt either.
+      expect((await replay()).status).toBe(401);
+      expect(app.services.training.position(shop)).toBeNull();
+    });
+
+    const stranger = 9_100_000_000_123;
+    const header = {
+      recs: 'product_id,rank,recommended_id,score\n',
+      pairs: 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim\n',
+    };
+    const pairRow = (a: number, b: number) => `${a},1,${b},0.5,cocount,3,0.1,0.5,2,0.3,0.4,1.5,\n`;
+    it.each([
+      ['a recommended product (recommendations.csv and pairs.csv)', {'recommendations.csv': `${header.recs}${P1},1,${stranger},0.5\n`, 'pairs.csv': header.pairs + pairRow(P1, stranger)}, 'pairs.csv row 2'],
+      ['an anchor product', {'recommendations.csv': `${header.recs}${P1},1,${P2},0.5\n${stranger},1,${P1},0.5\n`, 'pairs.csv': header.pairs + pairRow(P1, P2) + pairRow(stranger, P1)}, 'pairs.csv row 3'],
+      ['a bundle member', {'bundles.csv': `bundle_id,product_ids,count,support,lift\n1,"[""${P1}"",""${P2}"",""${stranger}""]",3,0.1,2\n`}, 'bundles.csv row 2'],
+      ['a cart weight\'s companion', {'cart.csv': `product_id,recommended_id,weight\n${P1},${P2},0.4\n${P2},${stranger},-0.2\n`}, 'cart.csv row 3'],
+      ['a cart weight\'s product', {'cart.csv': `product_id,recommended_id,weight\n${stranger},${P2},0.4\n`}, 'cart.csv row 2'],
+      ['an order count', {'product_orders.csv': `product_id,orders\n${P1},6\n${stranger},5\n`}, 'product_orders.csv row 3'],
+    ])('a result naming another shop\'s product in %s: 422 naming it, nothing published', async (_case, files, where) => {
+      const before = trainings(app, shop);
+      const {runId} = await begin('careless-worker');
+      const res = await upload(runId, {...resultFiles(P1, P2), ...files});
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as {error: {message: string}}).error.message).toBe(`${where}: product ${stranger} is not a product of ${shop}`);
+      const after = trainings(app, shop);
+      expect(after.versions).toBe(before.versions);
+      expect(after.active?.version).toBe(before.active?.version);
+      expect(after.runs.at(-1)).toMatchObject({id: runId, status: 'failed'});
+      expect(app.services.training.position(shop)).toBeNull();
+    });
+
+    it(`result uploads read at once are bounded: past ${UPLOADS_AT_ONCE}, 503 with Retry-After, and the held ones finish`, async () => {
+      const {runId} = await begin('busy-worker');
+      const path = `${INTERNAL_PATHS.result}?shop=${shop}&run=${runId}`;
+      const body = gzipSync(JSON.stringify({files: resultFiles(P1, P3)}));
+      // Each held upload sends its signed headers and half its body, then waits: the host is reading it.
+      const held = Array.from({length: UPLOADS_AT_ONCE}, () => {
+        const req = request(app.internalUrl + path, {method: 'POST', headers: {...signedHeaders(app.secret, 'POST', path, body), 'content-length': body.length}});
+        const answered = new Promise<number>((resolve, reject) => {
+          req.on('response', (r) => (r.resume(), resolve(r.statusCode!)));
+          req.on('error', reject);
+        });
+        req.write(body.subarray(0, body.length >> 1));
+        return {finish: () => req.end(body.subarray(body.length >> 1)), answered};
+      });
+      // Loopback delivers their headers in milliseconds; half a second leaves room on a loaded machine.
+      await new Promise((r) => setTimeout(r, 500));
+      const busy = await call(app, 'POST', path, body);
+      expect(busy.status).toBe(503);
+      expect(busy.headers.get('retry-after')).toMatch(/^\d+$/);
+      held.forEach((h) => h.finish());
+      // One publishes; the other is the same run's second upload, answered as the first.
+      expect(await Promise.all(held.map((h) => h.answered))).toEqual(held.map(() => 200));
+      expect(trainings(app, shop).runs.at(-1)).toMatchObject({id: runId, status: 'published'});
+    });
+
+    it('the public port never answers /internal/*', async () => {
+      for (const [method, path] of [['POST', INTERNAL_PATHS.begin], ['GET', `${INTERNAL_PATHS.input}?shop=${shop}&run=1&file=orders`], ['POST', INTERNAL_PATHS.result]] as const) {
+        const body = method === 'POST' ? json({shop, seq: 1, worker: 'x'}) : undefined;
+        const res = await fetch(app.url + path, {method, headers: signedHeaders(app.secret, method, path, body), body});
+        expect(res.status).toBe(404);
+      }
+      // Nor does the internal listener answer the public routes.
+      expect((await fetch(`${app.internalUrl}/webhooks`, {method: 'POST', body: '{}'})).status).toBe(404);
     });
   });
 
