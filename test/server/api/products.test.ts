@@ -28,7 +28,7 @@ describe('GET /api/products', () => {
     expect(json.items[0]?.title).toBe(first);
   });
 
-  it('pages through a catalogue larger than a read slice in the same order as one SQL sort', async () => {
+  it('pages through a large catalogue in the same order as one SQL sort of a LIKE over every product', async () => {
     const shop = 'many-products.myshopify.com';
     const db = app.services.shopDbs.get(shop as never);
     seedStore(db, 100_000);
@@ -59,6 +59,26 @@ describe('GET /api/products', () => {
     expect(got).toEqual(expected);
     const brewco = await call(app, shop, 'GET', '/api/products?query=BREWCO&limit=1');
     expect(brewco.json.total).toBe(1_167 + 3);
+  });
+
+  it('the index follows the product writes: a new title is found, the old one no longer, a deleted product neither', async () => {
+    const shop = 'renamed-products.myshopify.com';
+    const db = app.services.shopDbs.get(shop as never);
+    const products = productsRepo(db);
+    const write = (title: string) => products.upsert({
+      productId: 9_007_199_254_740_000, title, handle: 'the-one', status: 'active', available: true, price: 5, productType: 'Mug', vendor: 'Claywork',
+      tags: '', description: '', imageUrl: null, giftCard: false, createdAt: '2026-11-01T10:00:00Z', updatedAt: new Date().toISOString(),
+    });
+    const found = async (query: string) => (await call(app, shop, 'GET', `/api/products?query=${encodeURIComponent(query)}`)).json.items.map((p: {title: string}) => p.title);
+    write('Zebra mug');
+    expect(await found('ebra')).toEqual(['Zebra mug']);
+    write('Yak mug');
+    expect(await found('ebra')).toEqual([]);
+    expect(await found('YAK')).toEqual(['Yak mug']);
+    expect(await found('the-o')).toEqual(['Yak mug']);
+    expect(await found('mug"')).toEqual([]);
+    db.transaction(() => products.remove(9_007_199_254_740_000))();
+    expect(await found('yak')).toEqual([]);
   });
 
   it.each([
