@@ -74,11 +74,7 @@ function createCatalogRepo(db: Db) {
   const likeCount = db.prepare<[{like: string}], {n: number}>(`SELECT count(*) AS n FROM products p WHERE ${likeWhere}`);
   const byId = db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM ${WITH_ORDERS} WHERE p.product_id = ?`);
 
-  const allIds = db.prepare<[], {product_id: number}>('SELECT product_id FROM products ORDER BY product_id');
-
   return {
-    /** Every product id, for a change (block settings) that touches every list. */
-    allIds: (): number[] => allIds.all().map((r) => r.product_id),
     /**
      * The products whose title, handle or vendor contains the query (any case), best sellers first, one page of
      * them, and how many match. A query of 3+ characters is a lookup in the trigram index (migration 016).
