@@ -71,6 +71,22 @@ function createCatalogRepo(db: Db) {
   const liking = db.prepare<[{like: string; limit: number; offset: number}], Row>(
     `SELECT ${COLUMNS} FROM ${WITH_ORDERS} WHERE ${likeWhere} ${SEARCH_ORDER} LIMIT @limit OFFSET @offset`,
   );
+  // Everything (the empty query) in two index walks with LIMIT, never a sort of the whole catalogue: the
+  // products ordered as of the active model, best sellers first (model_product_orders_rank; ties by title,
+  // sorted a group at a time), then those nobody ordered, by title (products_title). The second walk passes
+  // the ordered products too (a lookup each: ~5 ms per 10k on a quiet machine), only for pages past them.
+  const ordered = db.prepare<[number, number], Row>(
+    `SELECT ${COLUMNS} FROM model_active a JOIN model_product_orders m ON m.version = a.version JOIN products p ON p.product_id = m.product_id
+     WHERE a.singleton = 1 AND m.orders > 0 ORDER BY m.orders DESC, p.title, p.product_id LIMIT ? OFFSET ?`,
+  );
+  const orderedCount = db.prepare<[], {n: number}>(
+    `SELECT count(*) AS n FROM model_active a JOIN model_product_orders m ON m.version = a.version JOIN products p ON p.product_id = m.product_id
+     WHERE a.singleton = 1 AND m.orders > 0`,
+  );
+  const unordered = db.prepare<[number, number], Row>(
+    `SELECT ${COLUMNS} FROM ${WITH_ORDERS} WHERE coalesce(m.orders, 0) = 0 ORDER BY p.title, p.product_id LIMIT ? OFFSET ?`,
+  );
+  const productCount = db.prepare<[], {n: number}>('SELECT count(*) AS n FROM products');
   const likeCount = db.prepare<[{like: string}], {n: number}>(`SELECT count(*) AS n FROM products p WHERE ${likeWhere}`);
   const byId = db.prepare<[number], Row>(`SELECT ${COLUMNS} FROM ${WITH_ORDERS} WHERE p.product_id = ?`);
 
@@ -83,6 +99,13 @@ function createCatalogRepo(db: Db) {
       if ([...query].length >= INDEXED_QUERY_LENGTH) {
         const match = phrase(query);
         return {items: matching.all(match, limit, offset).map(toProduct), total: matchCount.get(match)!.n};
+      }
+      if (query === '') {
+        // A page among the best sellers (the admin's first page) is one short index walk; only a page past them
+        // counts them and walks the rest.
+        const items = ordered.all(limit, offset);
+        if (items.length < limit) items.push(...unordered.all(limit - items.length, Math.max(0, offset - orderedCount.get()!.n)));
+        return {items: items.map(toProduct), total: productCount.get()!.n};
       }
       const like = likePattern(query);
       return {items: liking.all({like, limit, offset}).map(toProduct), total: likeCount.get({like})!.n};

@@ -57,6 +57,20 @@ describe('GET /api/products', () => {
       got.push(...json.items.map((p: {productId: number}) => p.productId));
     }
     expect(got).toEqual(expected);
+    // Everything: the best sellers, then the products nobody ordered by title, paged across the seam between them.
+    const everything = db.prepare(
+      `SELECT p.product_id AS id FROM products p LEFT JOIN model_active a ON a.singleton = 1
+       LEFT JOIN model_product_orders m ON m.version = a.version AND m.product_id = p.product_id
+       ORDER BY coalesce(m.orders, 0) DESC, p.title, p.product_id`,
+    ).all().map((r) => (r as {id: number}).id);
+    const paged: number[] = [];
+    for (let offset = 0; offset < everything.length + 7; offset += 7) {
+      const {json} = await call(app, shop, 'GET', `/api/products?limit=7&offset=${offset}`);
+      expect(json.total).toBe(everything.length);
+      paged.push(...json.items.map((p: {productId: number}) => p.productId));
+      if (offset === 7) offset = 700 - 7;
+    }
+    expect(paged).toEqual([...everything.slice(0, 14), ...everything.slice(700)]);
     const brewco = await call(app, shop, 'GET', '/api/products?query=BREWCO&limit=1');
     expect(brewco.json.total).toBe(1_167 + 3);
   });
