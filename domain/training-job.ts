@@ -35,5 +35,5 @@ export const INTERNAL_PATHS = {
   failed: '/internal/training/failed',
 } as const;
 
-/** The result files a worker uploads: the trainer's CSV-mode outputs and the worker's product order counts. */
-export const RESULT_FILES = ['recommendations.csv', 'pairs.csv', 'bundles.csv', 'cart.csv', 'product_orders.csv', 'report.json'] as const;
+/** The result files a worker uploads: the trainer's CSV-mode outputs (communities.csv included) and the worker's product order counts. */
+export const RESULT_FILES = ['recommendations.csv', 'pairs.csv', 'bundles.csv', 'cart.csv', 'communities.csv', 'product_orders.csv', 'report.json'] as const;

@@ -25,8 +25,11 @@ export interface Services {
   training: Training;
   /** With PAIRWISE_QUEUE: the BullMQ queue and the app host's side of its workers' runs (/internal/*). */
   workers?: {queue: RemoteQueue; runs: RemoteRuns};
-  /** Pins, exclusions or settings changed for these products: their metafields are republished in the background. */
-  republish(shop: ShopDomain, productIds: number[]): void;
+  /**
+   * Pins, exclusions or settings changed for these products (none named: every list, as after a settings
+   * change): their metafields are republished in the background, which works out which lists those are.
+   */
+  republish(shop: ShopDomain, productIds?: number[]): void;
   /** The holdout experiment's running period changed: it is written to the app-data metafield in the background. */
   publishExperiment(shop: ShopDomain, period: ExperimentPeriod): void;
   /** A shop installed (or re-installed) the app and we hold its offline token: its backfill starts. */

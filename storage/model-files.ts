@@ -9,7 +9,7 @@ import type {ModelCartRow, ModelPairRow, ModelVersionInput} from './repos/model-
  */
 
 /** The files a worker uploads, by name, as text. `product_orders.csv` is the worker's count over the input it trained on. */
-export type ModelFiles = Partial<Record<'recommendations.csv' | 'pairs.csv' | 'bundles.csv' | 'cart.csv' | 'product_orders.csv' | 'report.json', string>>;
+export type ModelFiles = Partial<Record<'recommendations.csv' | 'pairs.csv' | 'bundles.csv' | 'cart.csv' | 'communities.csv' | 'product_orders.csv' | 'report.json', string>>;
 
 export type ModelFilesRead = {valid: true; input: Omit<ModelVersionInput, 'runId'>} | {valid: false; reason: string};
 
@@ -18,6 +18,7 @@ const HEADERS = {
   'pairs.csv': 'product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim',
   'bundles.csv': 'bundle_id,product_ids,count,support,lift',
   'cart.csv': 'product_id,recommended_id,weight',
+  'communities.csv': 'community_id,product_id',
   'product_orders.csv': 'product_id,orders',
 } as const;
 
@@ -124,6 +125,24 @@ function cart(files: ModelFiles): ModelCartRow[] {
   });
 }
 
+/** Communities of products bought together, for Insights: each product in one community at most. */
+function communities(files: ModelFiles): ModelVersionInput['communities'] {
+  const members = new Map<number, number[]>();
+  const placed = new Set<number>();
+  rows(files, 'communities.csv', true).forEach((r, i) => {
+    const w = at('communities.csv', i);
+    if (r.length !== 2) throw new Refused(`${w}: ${r.length} fields, expected 2`);
+    const community = int(r[0], w, 1);
+    const product = id(r[1], w);
+    if (placed.has(product)) throw new Refused(`${w}: product ${product} is in a community twice`);
+    placed.add(product);
+    let m = members.get(community);
+    if (!m) members.set(community, (m = []));
+    m.push(product);
+  });
+  return [...members].map(([communityId, productIds]) => ({communityId, productIds}));
+}
+
 function productOrders(files: ModelFiles): {productId: number; orders: number}[] {
   return rows(files, 'product_orders.csv', true).map((r, i) => {
     const w = at('product_orders.csv', i);
@@ -163,8 +182,7 @@ export function readModelFiles(files: ModelFiles): ModelFilesRead {
         report: r,
         pairs: pairs(files),
         bundles: bundles(files),
-        // CSV mode writes no communities file; a remote model has none (the admin shows none for it).
-        communities: [],
+        communities: communities(files),
         cart: cart(files),
         productOrders: productOrders(files),
       },

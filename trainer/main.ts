@@ -7,7 +7,7 @@ import {MissingColumnError} from '../domain/errors';
 import {train} from './pipeline';
 import {createProgress} from './progress';
 import {TrainerThreads} from './threads';
-import {buildReport, writeCart, writeOutputs, writeReport} from './write';
+import {buildReport, writeCart, writeCommunities, writeOutputs, writeReport} from './write';
 
 /**
  * `npm run train -- --orders <csv[.gz]> --out <dir> [--model stats|full] [--backend <name>] [--seed N] [--no-embeddings]` (CSV mode) or
@@ -67,6 +67,7 @@ async function runCsv(o: CliOptions, pool: TrainerThreads): Promise<void> {
   const staging = stagingDir(o.out!);
   await writeOutputs(staging, loaded.baskets, result.companions, result.freq, result.bundles, result.embeddingSim, pool);
   if (result.cart) await writeCart(staging, loaded.baskets.itemIds, result.cart.weights);
+  await writeCommunities(staging, loaded.baskets.itemIds, result.communities);
   Object.assign(timings, {write_s: Number(((performance.now() - tWrite) / 1000).toFixed(3))});
   timings.total_s = Number(((performance.now() - t0) / 1000).toFixed(3));
   writeReport(staging, report);

@@ -3,6 +3,7 @@ import {pipeline} from 'node:stream/promises';
 import {join} from 'node:path';
 import type {Companions} from './companions';
 import type {Bundle} from './bundles';
+import type {Community} from './communities';
 import type {CartWeights} from './cart/weights';
 import type {Baskets, LoadResult, ProductsResult} from './load';
 import type {TrainResult} from './pipeline';
@@ -12,7 +13,7 @@ import type {ListData} from './list-files';
 import {LineFile, num, writeListRows} from './list-files';
 import type {TrainerThreads} from './threads';
 
-/** The output files of the contracts (recommendations.csv, pairs.csv, bundles.csv, cart.csv, report.json). */
+/** The output files of the contracts (recommendations.csv, pairs.csv, bundles.csv, cart.csv, communities.csv, report.json). */
 
 
 /**
@@ -47,6 +48,25 @@ export async function writeOutputs(
     await bundleFile.line(`${i + 1},${csvField(JSON.stringify(b.items.map((x) => baskets.itemIds[x])))},${b.count},${num(b.support)},${num(b.lift)}`);
   }
   await bundleFile.close();
+}
+
+export const COMMUNITIES_HEADER = 'community_id,product_id';
+
+/**
+ * communities.csv: each community's members, one row each (header only when there are none, as in stats
+ * mode). A worker uploads it with the rest, so the app host's publish names the version's communities for
+ * Insights as DB mode's does ([T]).
+ */
+export async function writeCommunities(dir: string, itemIds: string[], communities: Community[]): Promise<void> {
+  mkdirSync(dir, {recursive: true});
+  const file = new LineFile(join(dir, 'communities.csv'), COMMUNITIES_HEADER);
+  for (const c of communities) {
+    for (const item of c.items) {
+      const wait = file.line(`${c.id},${csvField(itemIds[item])}`);
+      if (wait) await wait;
+    }
+  }
+  await file.close();
 }
 
 export const CART_HEADER = 'product_id,recommended_id,weight';

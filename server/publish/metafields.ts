@@ -3,6 +3,8 @@ import type {Session} from '@shopify/shopify-api';
 import {offlineSession} from '../auth/offline-session';
 import type {Services} from '../services';
 import {metafieldStateRepo} from '../../storage/repos/metafield-state';
+import {curationRepo} from '../../storage/repos/curation';
+import {settingsRepo} from '../../storage/repos/settings';
 import {companionsFrom, shopFacts} from '../recommend/storefront';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {PublishError} from '../../domain/errors';
@@ -51,7 +53,7 @@ type Waiting = {ids: Set<number> | 'all'; result: Promise<PublishResult>};
 const queues = new Map<ShopDomain, {running: Promise<PublishResult>; waiting?: Waiting}>();
 
 /**
- * Publishes the lists of `productIds` (default: every product that has or had one) whose content changed
+ * Publishes the lists of `productIds` (default: every product that has or had one, or may have one now) whose content changed
  * since the last publish. State is committed per batch, so after a crash a rerun sends only what is left.
  * One publish per shop at a time, each seeing the state the previous one committed, so none sends twice; the
  * requests that arrive while one runs are merged into the single one that follows it (a merchant saving
@@ -103,7 +105,11 @@ async function publish(ctx: PublishDeps, shop: ShopDomain, productIds?: number[]
   const state = metafieldStateRepo(db);
   // Fresh: a publish follows a training, and must not push the lists of the version before it.
   const snapshot = await ctx.models.get(shop, db, {fresh: true});
-  const ids = productIds ?? [...new Set([...snapshot.companions.keys(), ...state.publishedProductIds()])];
+  // Every list: the products the model gives companions, those the merchant pinned to (a promoted bundle pins
+  // its members to each other), and those published before (a list that is now empty is deleted).
+  const ids = productIds ?? [...new Set([
+    ...snapshot.companions.keys(), ...curationRepo(db).pinnedProducts(), ...(settingsRepo(db).get().promotedBundle ?? []), ...state.publishedProductIds(),
+  ])];
 
   const toSet: {productId: number; hash: string; companions: number[]}[] = [];
   const toDelete: number[] = [];

@@ -26,6 +26,7 @@ function createCurationRepo(db: Db) {
   const isExcluded = db.prepare<[number], {one: number}>('SELECT 1 AS one FROM product_exclusions WHERE product_id = ?');
   const excludeProduct = db.prepare('INSERT OR IGNORE INTO product_exclusions (product_id, created_at) VALUES (?, ?)');
   const includeProduct = db.prepare('DELETE FROM product_exclusions WHERE product_id = ?');
+  const pinned = db.prepare<[], {product_id: number}>('SELECT DISTINCT product_id FROM pins');
   const pinnedWith = db.prepare<[number], {product_id: number}>('SELECT product_id FROM pins WHERE companion_id = ?');
 
   return {
@@ -56,6 +57,8 @@ function createCurationRepo(db: Db) {
     isProductExcluded: (productId: number): boolean => isExcluded.get(productId) !== undefined,
     /** Pins of an excluded product are kept (hidden while it is excluded), so including it again restores them. */
     excludeProduct: (productId: number): boolean => excludeProduct.run(productId, new Date().toISOString()).changes > 0,
+    /** Products with pins: their lists show them whatever the model says. */
+    pinnedProducts: (): number[] => pinned.all().map((r) => r.product_id),
     /** Products that pinned this one: their lists change when it is excluded or included. */
     pinnedWith: (companionId: number): number[] => pinnedWith.all(companionId).map((r) => r.product_id),
     includeProduct: (productId: number): boolean => includeProduct.run(productId).changes > 0,

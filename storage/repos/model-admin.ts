@@ -1,6 +1,6 @@
 import {perDb} from '../per-db';
 import type {Db} from '../open';
-import type {ActiveModel, ModelBundle, RankedCompanion, TopPair, TrainRun} from '../../domain/model';
+import type {ActiveModel, ModelBundle, RankedCompanion, TrainRun} from '../../domain/model';
 
 /** The reads of the model tables the admin pages need: explanations, bundles, communities, runs. */
 function createAdminModelReads(db: Db) {
@@ -21,16 +21,6 @@ function createAdminModelReads(db: Db) {
   const bundleCount = db.prepare<[number], {n: number}>('SELECT count(*) AS n FROM model_bundles WHERE version = ?');
   const bundle = db.prepare<[number, number], {bundle_id: number; product_ids: string; count: number; support: number; lift: number}>(
     'SELECT bundle_id, product_ids, count, support, lift FROM model_bundles WHERE version = ? AND bundle_id = ?',
-  );
-  // Keyset pages over the primary keys, so Insights reads a big model in slices that let the loop turn ([H]).
-  const communityPage = db.prepare<[number, number, number, number], {communityId: number; productId: number; orders: number}>(
-    `SELECT c.community_id AS communityId, c.product_id AS productId, coalesce(m.orders, 0) AS orders
-     FROM model_communities c LEFT JOIN model_product_orders m ON m.version = c.version AND m.product_id = c.product_id
-     WHERE c.version = ? AND (c.community_id, c.product_id) > (?, ?) ORDER BY c.community_id, c.product_id LIMIT ?`,
-  );
-  const pairPage = db.prepare<[number, number, number, number], TopPair>(
-    `SELECT product_id AS productId, companion_id AS companionId, rank, score, source, count, support, confidence, lift
-     FROM model_pairs WHERE version = ? AND (product_id, rank) > (?, ?) ORDER BY product_id, rank LIMIT ?`,
   );
   // The best sellers first (model_product_orders_rank), then each one's own list (at most 20 rows by the key).
   const lonelyBestSellers = db.prepare<[{version: number; minConfidence: number; minLift: number; among: number}], {product_id: number; orders: number}>(
@@ -73,10 +63,6 @@ function createAdminModelReads(db: Db) {
       const r = bundle.get(version, bundleId);
       return r && toBundle(r);
     },
-    /** Up to `limit` community members after (community, product) `after`, with their order counts. */
-    communityPage: (version: number, after: readonly [number, number], limit: number) => communityPage.all(version, after[0], after[1], limit),
-    /** Up to `limit` published pairs after (product, rank) `after`. */
-    pairPage: (version: number, after: readonly [number, number], limit: number): TopPair[] => pairPage.all(version, after[0], after[1], limit),
     /** Among the `among` most ordered products, those without a companion that passes the thresholds, most ordered first. */
     lonelyBestSellers: (version: number, minConfidence: number, minLift: number, among: number) =>
       lonelyBestSellers.all({version, minConfidence, minLift, among}).map((r) => ({productId: r.product_id, orders: r.orders})),

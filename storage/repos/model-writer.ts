@@ -1,6 +1,8 @@
 import {perDb} from '../per-db';
 import type {Db} from '../open';
 import type {RankedCompanion} from '../../domain/model';
+import {strongestPairs} from '../../domain/insights';
+import {modelInsights} from './model-insights';
 
 /** One published pair (product -> companion) with the statistics that explain it. */
 export interface ModelPairRow extends RankedCompanion {
@@ -55,6 +57,7 @@ function createModelWriter(db: Db) {
   const insertMember = db.prepare<[number, number, number]>('INSERT INTO model_communities (version, community_id, product_id) VALUES (?, ?, ?)');
   const insertProductOrders = db.prepare<[number, number, number]>('INSERT INTO model_product_orders (version, product_id, orders) VALUES (?, ?, ?)');
   const insertCart = db.prepare<[number, number, number, number]>('INSERT INTO model_cart (version, product_id, companion_id, weight) VALUES (?, ?, ?, ?)');
+  const insights = modelInsights(db);
   const markReady = db.prepare<[number]>(`UPDATE model_versions SET status = 'ready' WHERE version = ?`);
   const current = db.prepare<[], {version: number; previous_version: number | null}>('SELECT version, previous_version FROM model_active WHERE singleton = 1');
   const flip = db.prepare<[number, number | null, string]>(
@@ -65,16 +68,29 @@ function createModelWriter(db: Db) {
     `UPDATE train_runs SET status = 'published', stage = 'done', progress = 1, finished_at = ?, version = ? WHERE id = ?`,
   );
   const stale = db.prepare<[number, number], {version: number}>('SELECT version FROM model_versions WHERE version NOT IN (?, ?)');
-  const deletes = ['model_pairs', 'model_bundles', 'model_communities', 'model_cart', 'model_product_orders', 'model_versions'].map((t) => db.prepare<[number]>(`DELETE FROM ${t} WHERE version = ?`));
+  const deletes = [
+    'model_pairs', 'model_bundles', 'model_communities', 'model_cart', 'model_product_orders',
+    'model_insight_communities', 'model_insight_members', 'model_insight_pairs', 'model_versions',
+  ].map((t) => db.prepare<[number]>(`DELETE FROM ${t} WHERE version = ?`));
 
   const publish = db.transaction((input: ModelVersionInput, beforeFlip?: () => void): number => {
     const now = new Date().toISOString();
     const version = Number(insertVersion.run(now, input.kind, input.backend, JSON.stringify(input.report)).lastInsertRowid);
-    for (const p of input.pairs) insertPair.run({...p, version});
+    // Insights are worked out as the rows go by, so the admin page reads them by key (model-insights.ts).
+    const strongest = strongestPairs();
+    for (const p of input.pairs) {
+      insertPair.run({...p, version});
+      strongest.add(p);
+    }
     input.bundles.forEach((b, i) => insertBundle.run(version, i + 1, JSON.stringify(b.productIds), b.count, b.support, b.lift));
     for (const c of input.communities) for (const p of c.productIds) insertMember.run(version, c.communityId, p);
     for (const w of input.cart ?? []) insertCart.run(version, w.productId, w.companionId, w.weight);
-    for (const p of input.productOrders ?? []) insertProductOrders.run(version, p.productId, p.orders);
+    const orders = new Map<number, number>();
+    for (const p of input.productOrders ?? []) {
+      insertProductOrders.run(version, p.productId, p.orders);
+      orders.set(p.productId, p.orders);
+    }
+    insights.write(version, {communities: input.communities, orders, strongest: strongest.result()});
     markReady.run(version);
     beforeFlip?.();
     const old = current.get();
@@ -83,7 +99,6 @@ function createModelWriter(db: Db) {
     for (const {version: v} of stale.all(version, old?.version ?? -1)) for (const d of deletes) d.run(v);
     return version;
   });
-
 
   return {
     /** Writes the version and makes it active atomically; `beforeFlip` runs inside the transaction (fault tests). */

@@ -9,6 +9,7 @@ const files = (over: ModelFiles = {}): ModelFiles => ({
   'pairs.csv': `${PAIRS_HEADER}\n11,1,12,0.5,cocount,3,0.1,0.5,2,0.3,0.4,1.5,\n11,2,13,0.25,lift,2,0.05,0.2,1.2,0.1,0.2,0.5,0.9\n`,
   'bundles.csv': 'bundle_id,product_ids,count,support,lift\n1,"[""11"",""12"",""13""]",2,0.05,4\n',
   'cart.csv': 'product_id,recommended_id,weight\n11,12,0.7\n12,11,-0.1\n',
+  'communities.csv': 'community_id,product_id\n1,11\n1,12\n2,13\n',
   'product_orders.csv': 'product_id,orders\n11,6\n12,5\n13,2\n',
   'report.json': JSON.stringify({kind: 'model', gate: 'published the model', backend: 'wasm', orders: 20}),
   ...over,
@@ -19,7 +20,8 @@ describe('readModelFiles', () => {
     const r = readModelFiles(files());
     expect(r.valid).toBe(true);
     if (!r.valid) return;
-    expect(r.input).toMatchObject({kind: 'model', backend: 'wasm', report: {orders: 20}, communities: []});
+    expect(r.input).toMatchObject({kind: 'model', backend: 'wasm', report: {orders: 20}});
+    expect(r.input.communities).toEqual([{communityId: 1, productIds: [11, 12]}, {communityId: 2, productIds: [13]}]);
     expect(r.input.pairs).toEqual([
       {productId: 11, rank: 1, companionId: 12, score: 0.5, source: 'cocount', count: 3, support: 0.1, confidence: 0.5, lift: 2, jaccard: 0.3, cosine: 0.4, llr: 1.5, embeddingSim: null, textSim: null},
       {productId: 11, rank: 2, companionId: 13, score: 0.25, source: 'lift', count: 2, support: 0.05, confidence: 0.2, lift: 1.2, jaccard: 0.1, cosine: 0.2, llr: 0.5, embeddingSim: 0.9, textSim: null},
@@ -44,6 +46,9 @@ describe('readModelFiles', () => {
     ['recommendations and pairs disagree', {'recommendations.csv': 'product_id,rank,recommended_id,score\n11,1,12,0.5\n11,2,14,0.25\n'}, 'recommendations.csv row 3 does not match pairs.csv'],
     ['a bundle that is no list', {'bundles.csv': 'bundle_id,product_ids,count,support,lift\n1,11,2,0.05,4\n'}, 'bundles.csv row 2: product_ids is not a JSON list'],
     ['no gate decision', {'report.json': JSON.stringify({gate: 'x', backend: 'none'})}, "report.json has no kind (the gate's decision)"],
+    ['no communities.csv', {'communities.csv': undefined}, 'communities.csv is missing'],
+    ['a product in two communities', {'communities.csv': 'community_id,product_id\n1,11\n2,11\n'}, 'communities.csv row 3: product 11 is in a community twice'],
+    ['a community id that is no whole number', {'communities.csv': 'community_id,product_id\n0,11\n'}, 'communities.csv row 2: "0" is not a whole number'],
     ['report not JSON', {'report.json': '{'}, 'report.json is not JSON'],
   ])('%s: refused', (_case, over, reason) => {
     const r = readModelFiles(files(over));

@@ -59,6 +59,12 @@ describe('trainer CLI (CSV mode)', () => {
     expect(report.backend_tried.at(-1)).toEqual({name: report.backend});
     expect(report.timings.embed_s).toBeGreaterThan(0);
     expect(readFileSync(join(out, 'bundles.csv'), 'utf8').split('\n')[0]).toBe('bundle_id,product_ids,count,support,lift');
+    // communities.csv: each member of each community once, as many communities as the report counts.
+    const members = readFileSync(join(out, 'communities.csv'), 'utf8').trim().split('\n');
+    expect(members[0]).toBe('community_id,product_id');
+    expect(new Set(members.slice(1).map((l) => l.split(',')[0])).size).toBe(report.communities);
+    expect(report.communities).toBeGreaterThan(0);
+    expect(new Set(members.slice(1).map((l) => l.split(',')[1])).size).toBe(members.length - 1);
     // cart.csv: at most 100 rows per product, largest |weight| first, and report.json says what fitted it.
     const cart = readFileSync(join(out, 'cart.csv'), 'utf8').trim().split('\n');
     expect(cart[0]).toBe('product_id,recommended_id,weight');
@@ -122,7 +128,7 @@ describe('trainer CLI (CSV mode)', () => {
   it('a run killed while writing leaves the previous files whole; the next run replaces them and its leftovers', async () => {
     const out = join(dir, 'out-killed');
     expect((await train(['--orders', orders, '--out', out, '--model', 'stats'])).code).toBe(0);
-    const files = ['recommendations.csv', 'pairs.csv', 'bundles.csv', 'report.json'];
+    const files = ['recommendations.csv', 'pairs.csv', 'bundles.csv', 'communities.csv', 'report.json'];
     const before = files.map((f) => readFileSync(join(out, f), 'utf8'));
     // Other orders, so that the files it would have written differ from the ones in place.
     const other = ordersCsv('other.csv', randomBaskets(12, 300, 30, 5));

@@ -50,6 +50,7 @@ const resultFiles = (a: number, b: number) => ({
   'recommendations.csv': `product_id,rank,recommended_id,score\n${a},1,${b},0.5\n`,
   'pairs.csv': `product_id,rank,recommended_id,score,source,count,support,confidence,lift,jaccard,cosine,llr,embedding_sim\n${a},1,${b},0.5,cocount,3,0.1,0.5,2,0.3,0.4,1.5,\n`,
   'bundles.csv': 'bundle_id,product_ids,count,support,lift\n',
+  'communities.csv': 'community_id,product_id\n',
   'product_orders.csv': `product_id,orders\n${a},6\n${b},5\n`,
   'report.json': JSON.stringify({kind: 'cocount', gate: 'published cocount', backend: 'none'}),
 });
@@ -148,12 +149,29 @@ describe.skipIf(!REDIS_SERVER)('training on BullMQ workers', () => {
         cart: db.prepare(`SELECT product_id, companion_id, weight FROM model_cart WHERE version = ${v} ORDER BY 1, 2`).all(),
         bundles: db.prepare(`SELECT product_ids, count FROM model_bundles WHERE version = ${v} ORDER BY bundle_id`).all(),
         orders: db.prepare(`SELECT product_id, orders FROM model_product_orders WHERE version = ${v} ORDER BY 1`).all(),
+        // Communities by their members (a community's number is the trainer's), and what Insights shows of the version.
+        communities: (db.prepare(`SELECT group_concat(product_id) AS members FROM (SELECT * FROM model_communities WHERE version = ${v} ORDER BY product_id) GROUP BY community_id ORDER BY 1`).all() as {members: string}[]).map((c) => c.members),
+        insightPairs: db.prepare(`SELECT position, product_id, companion_id, count FROM model_insight_pairs WHERE version = ${v} ORDER BY position`).all(),
+      };
+    };
+    /** GET /api/insights over HTTP, as the admin page asks it: communities by name, size and shown products; pairs by ids. */
+    const insights = async () => {
+      const token = await sessionToken({shop, apiKey: app.config.apiKey, secret: app.config.apiSecret});
+      const res = await fetch(`${app.url}/api/insights`, {headers: {authorization: `Bearer ${token}`}});
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {communities: {name: string | null; size: number; products: {productId: number}[]}[]; topPairs: {productId: number; companionId: number}[]};
+      return {
+        communities: body.communities.map((c) => [c.name, c.size, c.products.map((p) => p.productId)]),
+        topPairs: body.topPairs.map((p) => [p.productId, p.companionId]),
       };
     };
     const local = spawn(process.execPath, [trainerEntry(), '--shop', shop, '--data-dir', app.dataDir, '--threads', '1'], {stdio: 'ignore'});
     expect(await new Promise((r) => local.once('exit', r))).toBe(0);
     const dbMode = active();
     expect(dbMode.pairs.length).toBeGreaterThan(100);
+    const dbModeInsights = await insights();
+    expect(dbModeInsights.communities.length).toBeGreaterThan(1);
+    expect(dbModeInsights.topPairs.length).toBeGreaterThan(1);
     await Promise.all(workers.map((w) => w.stop()));
     workers.length = 0;
     await startWorker('same', 'full');
@@ -161,6 +179,8 @@ describe.skipIf(!REDIS_SERVER)('training on BullMQ workers', () => {
     await app.services.training.done(shop);
     expect(trainings(app, shop).active?.report.worker).toBe('same');
     expect(active()).toEqual(dbMode);
+    // The worker's version carries its communities: Insights names and shows them as for DB mode's version.
+    expect(await insights()).toEqual(dbModeInsights);
   }, 60_000);
 
   describe('uploads that are refused', () => {

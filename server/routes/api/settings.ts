@@ -1,6 +1,5 @@
 import express from 'express';
 import type {Services} from '../../services';
-import {catalogRepo} from '../../../storage/repos/catalog';
 import {settingsPatchSchema} from '../../../domain/settings';
 import {experimentPeriodsRepo} from '../../../storage/repos/experiment-periods';
 import {settingsRepo} from '../../../storage/repos/settings';
@@ -32,7 +31,8 @@ export function settingsRouter(ctx: Pick<Services, 'shopDbs' | 'republish' | 'pu
     const before = settingsRepo(db).get();
     const settings = settingsRepo(db).update(patch);
     const changed = BLOCK_SETTINGS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
-    if (changed) ctx.republish(shop, catalogRepo(db).allIds());
+    // Every list: which products have one is worked out by the republish, in slices, not here on the request.
+    if (changed) ctx.republish(shop);
     // A new share starts a new experiment period (fresh salt); the storefront learns it from the app-data metafield.
     const periods = experimentPeriodsRepo(db);
     if (before.holdoutShare !== settings.holdoutShare || !periods.current()) ctx.publishExperiment(shop, periods.forShare(settings.holdoutShare));

@@ -7,7 +7,7 @@ export {sessionToken};
 
 export interface ApiApp extends TestApp {
   /** Every republish call, in order (the real republish needs Shopify, which these tests do not run). */
-  republished: {shop: ShopDomain; productIds: number[]}[];
+  republished: {shop: ShopDomain; productIds?: number[]}[];
 }
 
 /** The real app (real session-token guard, real SQLite) on a random loopback port, recording republishes. */

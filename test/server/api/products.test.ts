@@ -28,7 +28,7 @@ describe('GET /api/products', () => {
     expect(json.items[0]?.title).toBe(first);
   });
 
-  it('pages through a catalogue larger than a read slice in the same order as one SQL sort', async () => {
+  it('pages through a large catalogue in the same order as one SQL sort of a LIKE over every product', async () => {
     const shop = 'many-products.myshopify.com';
     const db = app.services.shopDbs.get(shop as never);
     seedStore(db, 100_000);
@@ -57,8 +57,42 @@ describe('GET /api/products', () => {
       got.push(...json.items.map((p: {productId: number}) => p.productId));
     }
     expect(got).toEqual(expected);
+    // Everything: the best sellers, then the products nobody ordered by title, paged across the seam between them.
+    const everything = db.prepare(
+      `SELECT p.product_id AS id FROM products p LEFT JOIN model_active a ON a.singleton = 1
+       LEFT JOIN model_product_orders m ON m.version = a.version AND m.product_id = p.product_id
+       ORDER BY coalesce(m.orders, 0) DESC, p.title, p.product_id`,
+    ).all().map((r) => (r as {id: number}).id);
+    const paged: number[] = [];
+    for (let offset = 0; offset < everything.length + 7; offset += 7) {
+      const {json} = await call(app, shop, 'GET', `/api/products?limit=7&offset=${offset}`);
+      expect(json.total).toBe(everything.length);
+      paged.push(...json.items.map((p: {productId: number}) => p.productId));
+      if (offset === 7) offset = 700 - 7;
+    }
+    expect(paged).toEqual([...everything.slice(0, 14), ...everything.slice(700)]);
     const brewco = await call(app, shop, 'GET', '/api/products?query=BREWCO&limit=1');
     expect(brewco.json.total).toBe(1_167 + 3);
+  });
+
+  it('the index follows the product writes: a new title is found, the old one no longer, a deleted product neither', async () => {
+    const shop = 'renamed-products.myshopify.com';
+    const db = app.services.shopDbs.get(shop as never);
+    const products = productsRepo(db);
+    const write = (title: string) => products.upsert({
+      productId: 9_007_199_254_740_000, title, handle: 'the-one', status: 'active', available: true, price: 5, productType: 'Mug', vendor: 'Claywork',
+      tags: '', description: '', imageUrl: null, giftCard: false, createdAt: '2026-11-01T10:00:00Z', updatedAt: new Date().toISOString(),
+    });
+    const found = async (query: string) => (await call(app, shop, 'GET', `/api/products?query=${encodeURIComponent(query)}`)).json.items.map((p: {title: string}) => p.title);
+    write('Zebra mug');
+    expect(await found('ebra')).toEqual(['Zebra mug']);
+    write('Yak mug');
+    expect(await found('ebra')).toEqual([]);
+    expect(await found('YAK')).toEqual(['Yak mug']);
+    expect(await found('the-o')).toEqual(['Yak mug']);
+    expect(await found('mug"')).toEqual([]);
+    db.transaction(() => products.remove(9_007_199_254_740_000))();
+    expect(await found('yak')).toEqual([]);
   });
 
   it.each([

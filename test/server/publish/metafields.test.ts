@@ -91,6 +91,18 @@ describe('publishMetafields', () => {
     expect(setCalls()).toHaveLength(0);
   });
 
+  it('every list (a settings change): a product the model gives no companion gets one when the merchant pinned to it', async () => {
+    // sellable beyond the anchors have no model list: only the pin gives this one a list.
+    const lonely = sellable[anchors.length + 5].id;
+    const companion = sellable[anchors.length + 6].id;
+    curationRepo(db()).setPins(lonely, [companion]);
+    standin.clearRequests();
+    expect(await publishMetafields(app.services, SHOP)).toMatchObject({set: 1, deleted: 0});
+    expect(gids(standin.metafields(SHOP).find((m) => m.productId === lonely)!.value)).toEqual([companion]);
+    curationRepo(db()).setPins(lonely, []);
+    expect(await publishMetafields(app.services, SHOP)).toMatchObject({set: 0, deleted: 1});
+  });
+
   it('applies a pin and deletes the list of a product that lost every companion', async () => {
     const [a, b] = anchors;
     const pinned = sellable[sellable.length - 1].id;
