@@ -14,7 +14,7 @@ import type {WebhookHandler} from './types';
 // (the removal: https://community.shopify.dev/t/webhook-containing-both-product-variant-inventory-item/5701).
 // Whether an item is tracked comes from inventory_items/create|update (inventory.ts below).
 const variant = z.object({
-  id: shopifyId,
+  id: shopifyId.nullish(),
   price: money.nullish(),
   inventory_item_id: shopifyId.nullish(),
   inventory_quantity: z.number().nullish(),
@@ -65,8 +65,9 @@ export function productFromWebhook(payload: unknown): ProductRecord {
 function productAndStock(payload: unknown): {product: ProductRecord; stock: VariantStock[] | null} {
   const p = parsePayload(productPayload, payload, 'product');
   const variants = p.variants ?? [];
+  // A variant row needs its id; Shopify always sends one, a hand-made payload may not.
   const stock = p.variants
-    ? p.variants.map((v) => ({variantId: v.id, inventoryItemId: v.inventory_item_id ?? null, inventoryQuantity: v.inventory_quantity ?? null, inventoryPolicy: v.inventory_policy ?? null}))
+    ? p.variants.flatMap((v) => (v.id ? [{variantId: v.id, inventoryItemId: v.inventory_item_id ?? null, inventoryQuantity: v.inventory_quantity ?? null, inventoryPolicy: v.inventory_policy ?? null}] : []))
     : null;
   const product: ProductRecord = {
     productId: p.id,
@@ -102,7 +103,8 @@ export function storeProductWebhook(db: Db, payload: unknown): {outcome: UpsertO
   if (outcome === 'applied') {
     // A payload without `variants` (Shopify sends some) says nothing about them: the stored rows stay.
     if (stock) inventory.replaceVariants(product.productId, stock);
-    const decided = inventory.availability(product.productId);
+    // In stock or allowed to oversell by the payload itself: available whatever the rows say.
+    const decided = product.available || inventory.availability(product.productId);
     if (decided !== null && decided !== before) products.setAvailable(product.productId, decided);
   }
   return {outcome, productId: product.productId};
