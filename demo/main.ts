@@ -314,7 +314,7 @@ function experimentLine(planted: ShopperTotals, read: ExperimentRead): string {
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   const rpv = (arm: 'exposed' | 'holdout') => planted.revenue[arm] / Math.max(1, planted.visitors[arm]);
   const realized = rpv('exposed') / rpv('holdout') - 1;
-  const counted = `${planted.visitors.exposed} exposed and ${planted.visitors.holdout} held-out visitors, ${planted.orders.exposed + planted.orders.holdout} orders`;
+  const counted = `${planted.visitors.exposed} exposed and ${planted.visitors.holdout} held-out visitors, ${planted.orders.exposed + planted.orders.holdout} orders (${planted.declined.shoppers} shoppers declined analytics: not counted, their ${planted.declined.orders} orders outside the experiment)`;
   const u = read.estimate.revenuePerVisitor?.relative;
   if (!u) return `${counted}; not enough data for an interval yet`;
   const more = read.estimate.informative ? '' : `; not informative yet, about ${read.estimate.power.visitorsStillNeeded ?? '?'} more visitors needed`;

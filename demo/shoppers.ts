@@ -15,10 +15,16 @@ import {orderPayload, sendWebhook, signedWebhook} from '../devkit/webhooks';
  * The planted truth: a shopper who sees the block (exposed) and buys also adds the block's first companion
  * with probability 8% x anchor price / companion price, so exposed revenue per visitor is 8% higher in
  * expectation, with the same conversion; a held-out shopper never sees a companion.
+ *
+ * Consent, as the storefront scripts handle it (README, "Consent, as Shopify loads it"): a share of shoppers
+ * declines analytics; they see the block, are never counted and their cart carries no experiment attributes, so
+ * their orders stay out of the experiment. The others allow it, but only once their first page has painted: that
+ * page shows the block and counts nothing; they are counted from the next product page, where they may buy.
  */
 
 export const PLANTED_RPV_UPLIFT = 0.08;
 const BUY_PROBABILITY = 0.4;
+export const DECLINE_SHARE = 0.2;
 
 export interface ShopperOptions {
   storefront: string;
@@ -34,6 +40,8 @@ export interface ShopperOptions {
 }
 
 export interface ShopperTotals {
+  /** Shoppers who declined analytics: shown the block, never counted, their orders outside the experiment. */
+  declined: {shoppers: number; orders: number};
   visitors: Record<Arm, number>;
   orders: Record<Arm, number>;
   revenue: Record<Arm, number>;
@@ -99,20 +107,29 @@ async function readPage(storefront: string, handle: string, shopper: number): Pr
   return {handle, period: Number(script[1]), share: Number(script[2]), salt: script[3], anchor: Number(anchor[1]), own, companion: rows.find((r) => r.companion)};
 }
 
-/** One shopper on one product page: counted, and perhaps an order. */
-async function visit(opts: ShopperOptions, page: BlockPage, shopper: number, random: () => number, orderId: number): Promise<{arm: Arm; revenue: number}> {
-  const visitor = randomUUID();
+/**
+ * One shopper: declines (one page, perhaps an order outside the experiment), or allows analytics after the first
+ * page and is counted on the next one, perhaps with an order. `arm` is null for a shopper who declined.
+ */
+async function visit(opts: ShopperOptions, page: BlockPage, shopper: number, random: () => number, orderId: number): Promise<{arm: Arm | null; revenue: number}> {
   const call = client(opts.storefront, shopper);
-  const arm = armFor(page, visitor);
-  await call('/apps/pairwise/experiment', {visitor, period: page.period});
+  const declines = random() < DECLINE_SHARE;
+  // The first page sends nothing (consent was not known before it painted; the block shows), so it costs no request here.
+  let visitor: string | null = null;
+  let arm: Arm | null = null;
+  if (!declines) {
+    visitor = randomUUID();
+    arm = armFor(page, visitor);
+    await call('/apps/pairwise/experiment', {visitor, period: page.period});
+  }
   if (random() >= BUY_PROBABILITY) return {arm, revenue: 0};
 
   const items: object[] = [{id: page.own.variant, quantity: 1}];
-  if (arm === 'exposed' && page.companion && random() < (PLANTED_RPV_UPLIFT * page.own.cents) / page.companion.cents) {
+  if (arm !== 'holdout' && page.companion && random() < (PLANTED_RPV_UPLIFT * page.own.cents) / page.companion.cents) {
     items.push({id: page.companion.variant, quantity: 1, properties: {_pairwise: `fbt:${page.anchor}`}});
   }
   await call('/cart/add.js', {items});
-  await call('/cart/update.js', {attributes: {_pairwise_visitor: visitor, _pairwise_period: String(page.period), _pairwise_arm: arm}});
+  if (visitor && arm) await call('/cart/update.js', {attributes: {_pairwise_visitor: visitor, _pairwise_period: String(page.period), _pairwise_arm: arm}});
   const cart = (await (await call('/cart.js')).json()) as {items: CartItem[]; attributes: Record<string, string>};
   const at = new Date().toISOString();
   const order: StoreOrder = {
@@ -150,10 +167,15 @@ export async function runShoppers(opts: ShopperOptions, onEach: () => void): Pro
   });
   if (!pages.length) throw new Error('no product page shows the block with a running experiment');
   pages.sort((a, b) => a.handle.localeCompare(b.handle));
-  const totals: ShopperTotals = {visitors: {exposed: 0, holdout: 0}, orders: {exposed: 0, holdout: 0}, revenue: {exposed: 0, holdout: 0}};
+  const totals: ShopperTotals = {declined: {shoppers: 0, orders: 0}, visitors: {exposed: 0, holdout: 0}, orders: {exposed: 0, holdout: 0}, revenue: {exposed: 0, holdout: 0}};
   await eightAtATime(opts.shoppers, async (shopper) => {
     const done = await visit(opts, pages[shopper % pages.length], shopper, random, opts.firstOrderId + shopper);
     onEach();
+    if (done.arm === null) {
+      totals.declined.shoppers++;
+      if (done.revenue > 0) totals.declined.orders++;
+      return;
+    }
     totals.visitors[done.arm]++;
     if (done.revenue > 0) {
       totals.orders[done.arm]++;

@@ -4,7 +4,8 @@
  * X-Shopify-Hmac-Sha256 = base64 HMAC-SHA256 of the raw body keyed with the app's client secret,
  * X-Shopify-Shop-Domain, X-Shopify-Webhook-Id, X-Shopify-API-Version, X-Shopify-Triggered-At, X-Shopify-Event-Id).
  * Payloads: the REST resources of https://shopify.dev/docs/api/webhooks (orders/create|updated|cancelled carry the
- * whole Order, products/create|update the whole Product), trimmed to realistic but fake values.
+ * whole Order, products/create|update the whole Product, refunds/create the Refund, inventory_items/create|update
+ * the InventoryItem), in their 2026-10 shapes, trimmed to realistic but fake values.
  */
 import {createHmac, randomUUID} from 'node:crypto';
 import type {StoreOrder, StoreProduct} from './store-generator';
@@ -118,8 +119,11 @@ export function orderPayload(order: StoreOrder, overrides: Record<string, unknow
     total_tax: '0.00',
     updated_at: order.updatedAt,
     customer,
+    // current_quantity: what remains after edits and refunds; the stand-in's orders start unedited.
+    // https://shopify.dev/docs/api/admin-rest/latest/resources/order
     line_items: order.lines.map((l) => ({
       id: l.id,
+      current_quantity: l.quantity,
       admin_graphql_api_id: `gid://shopify/LineItem/${l.id}`,
       fulfillable_quantity: order.cancelledAt ? 0 : l.quantity,
       fulfillment_service: 'manual',
@@ -198,8 +202,9 @@ export function productPayload(p: StoreProduct, overrides: Record<string, unknow
       compare_at_price: null,
       sku: `SKU-${p.variantId % 1_000_000}`,
       position: 1,
+      // No inventory_management since 2024-07: whether stock is tracked is the inventory item's (inventoryItemPayload).
       inventory_policy: 'deny',
-      inventory_management: p.giftCard ? null : 'shopify',
+      inventory_item_id: inventoryItemId(p),
       inventory_quantity: p.inventory,
       old_inventory_quantity: p.inventory,
       option1: 'Default Title',
@@ -217,6 +222,96 @@ export function productPayload(p: StoreProduct, overrides: Record<string, unknow
     image,
     media: image ? [{id: imageId, media_content_type: 'IMAGE', position: 1, preview_image: {src: image.src, width: 600, height: 600}}] : [],
     ...overrides,
+  };
+}
+
+/** The stand-in's inventory item of a product's one variant. */
+export const inventoryItemId = (p: StoreProduct): number => 40_000_000_000_000 + (p.variantId % 10_000_000_000);
+
+/**
+ * The InventoryItem of inventory_items/create and inventory_items/update: the only word on whether a variant's
+ * stock is tracked since product webhooks dropped `inventory_management` (2024-07). Gift cards are untracked.
+ * https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-inventory_items/update
+ */
+export function inventoryItemPayload(p: StoreProduct, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const id = inventoryItemId(p);
+  return {
+    id,
+    sku: `SKU-${p.variantId % 1_000_000}`,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+    requires_shipping: !p.giftCard,
+    cost: null,
+    country_code_of_origin: null,
+    province_code_of_origin: null,
+    harmonized_system_code: null,
+    tracked: !p.giftCard,
+    country_harmonized_system_codes: [],
+    admin_graphql_api_id: `gid://shopify/InventoryItem/${id}`,
+    ...overrides,
+  };
+}
+
+export interface RefundedLine {
+  lineId: number;
+  quantity: number;
+}
+
+/**
+ * The Refund of refunds/create (and of an order's `refunds`): the lines taken back and one successful refund
+ * transaction of their price. https://shopify.dev/docs/api/admin-rest/latest/resources/refund
+ */
+export function refundPayload(order: StoreOrder, refundId: number, lines: RefundedLine[], createdAt = order.updatedAt): Record<string, unknown> {
+  const byId = new Map(order.lines.map((l) => [l.id, l]));
+  const cents = lines.reduce((sum, r) => sum + Math.round(Number(byId.get(r.lineId)?.price ?? 0) * 100) * r.quantity, 0);
+  const amount = (cents / 100).toFixed(2);
+  return {
+    id: refundId,
+    order_id: order.id,
+    created_at: createdAt,
+    note: null,
+    user_id: null,
+    processed_at: createdAt,
+    restock: true,
+    duties: [],
+    total_duties_set: money('0.00', order.currency),
+    additional_fees: [],
+    total_additional_fees_set: money('0.00', order.currency),
+    return: null,
+    admin_graphql_api_id: `gid://shopify/Refund/${refundId}`,
+    refund_line_items: lines.map((r, i) => {
+      const line = byId.get(r.lineId);
+      const subtotal = ((Math.round(Number(line?.price ?? 0) * 100) * r.quantity) / 100).toFixed(2);
+      return {
+        id: refundId * 10 + i,
+        quantity: r.quantity,
+        line_item_id: r.lineId,
+        location_id: null,
+        restock_type: 'return',
+        subtotal,
+        total_tax: '0.00',
+        subtotal_set: money(subtotal, order.currency),
+        total_tax_set: money('0.00', order.currency),
+      };
+    }),
+    transactions: [{
+      id: refundId * 10,
+      order_id: order.id,
+      kind: 'refund',
+      gateway: 'bogus',
+      status: 'success',
+      message: 'Bogus Gateway: Forced success',
+      created_at: createdAt,
+      test: false,
+      authorization: null,
+      parent_id: null,
+      processed_at: createdAt,
+      source_name: 'web',
+      amount,
+      currency: order.currency,
+      admin_graphql_api_id: `gid://shopify/OrderTransaction/${refundId * 10}`,
+    }],
+    order_adjustments: [],
   };
 }
 

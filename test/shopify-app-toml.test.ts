@@ -42,8 +42,8 @@ describe('shopify.app.toml', () => {
     expect(section('webhooks.api_version')).toBe('2026-10');
     const subscriptions = section('webhooks.subscriptions') as {topics?: string[]; compliance_topics?: string[]; uri: string}[];
     expect(subscriptions.flatMap((s) => s.topics ?? []).sort()).toEqual([
-      'app/uninstalled', 'bulk_operations/finish', 'orders/cancelled', 'orders/create', 'orders/delete', 'orders/updated',
-      'products/create', 'products/delete', 'products/update',
+      'app/uninstalled', 'bulk_operations/finish', 'inventory_items/create', 'inventory_items/update', 'orders/cancelled',
+      'orders/create', 'orders/delete', 'orders/updated', 'products/create', 'products/delete', 'products/update', 'refunds/create',
     ]);
     expect(subscriptions.flatMap((s) => s.compliance_topics ?? []).sort()).toEqual(['customers/data_request', 'customers/redact', 'shop/redact']);
     for (const s of subscriptions) expect(s.uri).toBe('/webhooks');

@@ -77,6 +77,8 @@ export interface AnalyticsResponse {
   days: {day: string; blocks: Record<string, Funnel>}[];
   totals: Record<string, Funnel>;
   store: {orders: number; revenue: number; currency: string | null};
+  /** Test-mode orders in the range, left out of every number. */
+  testOrdersLeftOut: number;
 }
 
 export interface ExperimentInterval {

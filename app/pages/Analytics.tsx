@@ -53,6 +53,9 @@ export function Analytics() {
             <Text as="p" tone="subdued">
               {t('analytics.revenue.share', {share: rate(attributed, data.store.revenue), total: formatMoney(data.store.revenue, currency), orders: formatCount(data.store.orders)})}
             </Text>
+            {data.testOrdersLeftOut > 0 && (
+              <Text as="p" tone="subdued" variant="bodySm">{t('analytics.revenue.testOrders', {orders: formatCount(data.testOrdersLeftOut)})}</Text>
+            )}
           </TitledCard>
         </Layout.Section>
         <Layout.Section>

@@ -383,6 +383,8 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
     test: () => false,
     currencyCode: (o) => (o as StoreOrder).currency,
     totalPriceSet: (o) => moneyBag(orderTotal(o as StoreOrder), (o as StoreOrder).currency),
+    // The stand-in's orders are never edited or refunded: what remains is what was ordered.
+    currentTotalPriceSet: (o) => moneyBag(orderTotal(o as StoreOrder), (o as StoreOrder).currency),
     subtotalPriceSet: (o) => moneyBag(orderTotal(o as StoreOrder), (o as StoreOrder).currency),
     customer: (o) => ((o as StoreOrder).customerId === null ? null : {__typename: 'Customer', id: gid('Customer', (o as StoreOrder).customerId as number)}),
     lineItems: (o, args, ctx) => connection((o as StoreOrder).lines, args, ctx, (l) => lineNode(l, o as StoreOrder), true),
@@ -396,6 +398,7 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
       return line.variantId === null ? null : `SKU-${line.variantId % 1_000_000}`;
     },
     quantity: (s) => (s as {line: StoreOrderLine}).line.quantity,
+    currentQuantity: (s) => (s as {line: StoreOrderLine}).line.quantity,
     product: (s, _a, ctx) => {
       const {line} = s as {line: StoreOrderLine};
       const p = line.productId === null ? undefined : ctx.shop.products.get(line.productId);

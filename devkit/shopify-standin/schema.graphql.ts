@@ -105,6 +105,7 @@ type LineItem implements Node {
   title: String!
   sku: String
   quantity: Int!
+  currentQuantity: Int!
   product: Product
   variant: ProductVariant
   originalUnitPriceSet: MoneyBag!
@@ -124,6 +125,7 @@ type Order implements Node {
   test: Boolean!
   currencyCode: CurrencyCode!
   totalPriceSet: MoneyBag!
+  currentTotalPriceSet: MoneyBag!
   subtotalPriceSet: MoneyBag
   customer: Customer
   lineItems(first: Int, after: String, last: Int, before: String): LineItemConnection!

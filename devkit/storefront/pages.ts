@@ -16,6 +16,8 @@ export interface PageContext {
   cart: Cart;
   catalog: Catalog;
   drawer: boolean;
+  /** What Shopify's content_for_header adds in the head (the Customer Privacy loader, the pixel sandbox). */
+  headScripts?: string;
 }
 
 const money = (ctx: PageContext, cents: number) => esc(formatMoney(cents, ctx.moneyFormat));
@@ -99,6 +101,7 @@ export function layout(ctx: PageContext, opts: {title: string; main: string; sty
 <style>${themeCss}</style>
 ${[...new Set(opts.stylesheets)].map((s) => `<link rel="stylesheet" href="/assets/${esc(s)}">`).join('\n')}
 <script>window.Shopify = ${JSON.stringify(shopify).replace(/</g, '\\u003c')};</script>
+${ctx.headScripts ?? ''}
 <script src="/theme/theme.js" defer></script>
 </head>
 <body>

@@ -61,6 +61,12 @@ export interface PreviewStorefrontOptions {
    * https://shopify.dev/docs/apps/custom-data/metafields/app-data
    */
   appMetafields?: () => Record<string, Record<string, unknown>>;
+  /**
+   * The Customer Privacy API as `Shopify.loadFeatures` loads it (customer-privacy.js): `required` asks for
+   * consent first with a banner (otherwise analytics is allowed, as where the merchant does not ask), and the API
+   * is loaded `loadDelayMs` after it is asked for. Default: not required, 20 ms.
+   */
+  consent?: {required?: boolean; loadDelayMs?: number};
   /** Merchant settings per block, merged over each schema's defaults. */
   settings?: Partial<Record<'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed', Record<string, unknown>>>;
 }
@@ -74,7 +80,9 @@ export interface PreviewStorefront {
   close(): Promise<void>;
 }
 
-const themeJs = readFileSync(join(fileURLToPath(new URL('.', import.meta.url)), 'theme.js'), 'utf8');
+const here = fileURLToPath(new URL('.', import.meta.url));
+const themeJs = readFileSync(join(here, 'theme.js'), 'utf8');
+const customerPrivacyJs = readFileSync(join(here, 'customer-privacy.js'), 'utf8');
 const proxyPrefix = '/apps/pairwise';
 
 /** Builds the preview storefront; nothing listens until `listen()`. */
@@ -101,13 +109,15 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     return cart;
   };
 
+  const headScripts = `<script src="/theme/customer-privacy.js" data-required="${opts.consent?.required === true}" data-delay="${opts.consent?.loadDelayMs ?? 20}"></script>`;
+
   const localeOf = (req: Request): StorefrontLocale => (req.res?.locals.locale as StorefrontLocale | undefined) ?? 'en';
 
   /** `root` ends in `/` (what `Shopify.routes.root` holds); Liquid's `routes.root_url` does not, except `/` itself. */
   const context = (req: Request, cart: Cart): PageContext => {
     const locale = localeOf(req);
     const root = subfolder ? `${subfolder[0]}/` : locale === 'en' ? '/' : `/${locale}/`;
-    return {shop: opts.shop, locale, root, currency, moneyFormat, cart, catalog, drawer: opts.drawer ?? false};
+    return {shop: opts.shop, locale, root, currency, moneyFormat, cart, catalog, drawer: opts.drawer ?? false, headScripts};
   };
 
   const globals = (ctx: PageContext, product?: StoreProduct): StorefrontGlobals => ({
@@ -186,6 +196,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
 
   app.get('/favicon.ico', (_req, response) => void response.status(204).end());
   app.get('/theme/theme.js', (_req, response) => void response.type('js').send(themeJs));
+  app.get('/theme/customer-privacy.js', (_req, response) => void response.type('js').send(customerPrivacyJs));
   app.get('/assets/:file', (req, response) => {
     const file = String(req.params.file);
     if (!/^[\w.-]+\.(js|css)$/.test(file)) return void response.status(404).end();

@@ -9,11 +9,12 @@
 export const ORDERS_BULK_QUERY = `{
   orders(sortKey: CREATED_AT) {
     edges { node {
-      id name createdAt updatedAt cancelledAt currencyCode
+      id name createdAt updatedAt cancelledAt currencyCode test
       totalPriceSet { shopMoney { amount } }
+      currentTotalPriceSet { shopMoney { amount } }
       customer { id }
       lineItems { edges { node {
-        id quantity
+        id quantity currentQuantity
         product { id }
         variant { id }
         originalUnitPriceSet { shopMoney { amount } }

@@ -27,12 +27,17 @@ const orderNode = z.object({
   cancelledAt: timestamp.nullish(),
   currencyCode: z.string().nullish(),
   totalPriceSet: amount.nullish(),
+  // After edits, returns and refunds: https://shopify.dev/docs/api/admin-graphql/latest/objects/Order#field-currentTotalPriceSet
+  currentTotalPriceSet: amount.nullish(),
+  test: z.boolean().nullish(),
   customer: z.object({id: shopifyId}).nullish(),
 });
 
 const lineItemNode = z.object({
   id: shopifyId,
   quantity: z.number().int().nonnegative(),
+  // What remains after edits and refunds: https://shopify.dev/docs/api/admin-graphql/latest/objects/LineItem#field-currentQuantity
+  currentQuantity: z.number().int().nonnegative().nullish(),
   product: z.object({id: shopifyId}).nullish(),
   variant: z.object({id: shopifyId}).nullish(),
   originalUnitPriceSet: amount.nullish(),
@@ -53,6 +58,8 @@ export function orderRecords(customerSalt: string): BulkRecords<Omit<OrderRecord
         cancelledAt: o.cancelledAt ?? null,
         currency: o.currencyCode ?? null,
         totalPrice: o.totalPriceSet?.shopMoney.amount ?? null,
+        currentTotalPrice: o.currentTotalPriceSet?.shopMoney.amount ?? null,
+        test: o.test ?? false,
         customerHash: o.customer ? customerHash(customerSalt, o.customer.id) : null,
         source: 'backfill',
       };
@@ -64,7 +71,7 @@ export function orderRecords(customerSalt: string): BulkRecords<Omit<OrderRecord
         lineId: l.id,
         productId: l.product?.id ?? null,
         variantId: l.variant?.id ?? null,
-        quantity: l.quantity,
+        quantity: l.currentQuantity ?? l.quantity,
         price: l.originalUnitPriceSet?.shopMoney.amount ?? null,
         pairwiseBlock: attribution?.block ?? null,
         pairwiseAnchor: attribution?.anchor ?? null,

@@ -9,6 +9,8 @@ import {customerDataRequest, customerRedact, redactShop} from './compliance';
 import {deleteOrder, upsertOrder} from './orders';
 import {GroupCommit} from './group-commit';
 import {deleteProduct, upsertProduct} from './products';
+import {updateInventoryItem} from './inventory';
+import {createRefund} from './refunds';
 import {UnreadablePayload} from '../../domain/errors';
 import {jsonId} from '../../domain/shopify-id';
 import type {ShopUnavailable} from '../../domain/errors';
@@ -31,6 +33,9 @@ const handlers: Record<string, WebhookHandler> = {
   PRODUCTS_CREATE: upsertProduct,
   PRODUCTS_UPDATE: upsertProduct,
   PRODUCTS_DELETE: deleteProduct,
+  INVENTORY_ITEMS_CREATE: updateInventoryItem,
+  INVENTORY_ITEMS_UPDATE: updateInventoryItem,
+  REFUNDS_CREATE: createRefund,
   APP_UNINSTALLED: appUninstalled,
   BULK_OPERATIONS_FINISH: bulkOperationFinished,
   CUSTOMERS_DATA_REQUEST: customerDataRequest,

@@ -3,6 +3,7 @@ import {z} from 'zod';
 import {ordersRepo} from '../../storage/repos/orders';
 import type {OrderLineRecord, OrderRecord} from '../../storage/repos/orders';
 import {recordExperimentOrder} from './experiment-order';
+import {refundsFromOrder, storeRefunds} from './refunds';
 import type {ShopifyId} from '../../domain/shopify-id';
 import {exactShopifyId, money, parsePayload, shopifyId, timestamp} from './payload';
 import type {WebhookHandler} from './types';
@@ -29,6 +30,9 @@ const lineItem = z.object({
   product_id: shopifyId.nullish(),
   variant_id: shopifyId.nullish(),
   quantity: z.number().int().nonnegative(),
+  // What remains after order edits and refunds (https://shopify.dev/docs/api/admin-rest/latest/resources/order,
+  // line_items.current_quantity); `quantity` stays what was first ordered. Absent in payloads from before it existed.
+  current_quantity: z.number().int().nonnegative().nullish(),
   price: money.nullish(),
   properties: z.array(z.object({name: z.string(), value: z.unknown()})).nullish(),
 });
@@ -41,6 +45,10 @@ const orderPayload = z.object({
   cancelled_at: timestamp.nullish(),
   currency: z.string().nullish(),
   total_price: money.nullish(),
+  // After edits, returns and refunds (same page: current_total_price).
+  current_total_price: money.nullish(),
+  // Placed with a test gateway or in a development store's test mode (same page: test).
+  test: z.boolean().nullish(),
   customer: z.object({id: exactShopifyId}).nullish(),
   // A line is stored under (order, line id): two lines with one id cannot both be kept, so the order is refused.
   line_items: z.array(lineItem).max(5000).superRefine((lines, ctx) => {
@@ -62,6 +70,8 @@ export function orderFromWebhook(payload: unknown, customerSalt: string): OrderR
     cancelledAt: o.cancelled_at ?? null,
     currency: o.currency ?? null,
     totalPrice: o.total_price ?? null,
+    currentTotalPrice: o.current_total_price ?? null,
+    test: o.test ?? false,
     customerHash: o.customer ? customerHash(customerSalt, o.customer.id) : null,
     source: 'webhook',
     lines: o.line_items.map((l): OrderLineRecord => {
@@ -70,7 +80,7 @@ export function orderFromWebhook(payload: unknown, customerSalt: string): OrderR
         lineId: l.id,
         productId: l.product_id ?? null,
         variantId: l.variant_id ?? null,
-        quantity: l.quantity,
+        quantity: l.current_quantity ?? l.quantity,
         price: l.price ?? null,
         pairwiseBlock: attribution?.block ?? null,
         pairwiseAnchor: attribution?.anchor ?? null,
@@ -79,10 +89,14 @@ export function orderFromWebhook(payload: unknown, customerSalt: string): OrderR
   };
 }
 
-/** orders/create, orders/updated, orders/cancelled: all carry the whole order; cancelled_at marks a cancel. */
+/**
+ * orders/create, orders/updated, orders/cancelled: all carry the whole order; cancelled_at marks a cancel, and
+ * its `refunds` are stored as refunds/create stores them (one row per refund id, whichever arrives first).
+ */
 export const upsertOrder: WebhookHandler = (db, delivery) => {
   const order = orderFromWebhook(delivery.payload, delivery.customerSalt);
   const outcome = ordersRepo(db).upsert(order);
+  storeRefunds(db, refundsFromOrder(delivery.payload));
   if (outcome === 'applied') recordExperimentOrder(db, order.orderId, delivery.payload);
   return {outcome, resourceId: order.orderId};
 };

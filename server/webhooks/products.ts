@@ -1,14 +1,24 @@
 import {z} from 'zod';
+import {inventoryRepo} from '../../storage/repos/inventory';
+import type {VariantStock} from '../../storage/repos/inventory';
 import {productsRepo} from '../../storage/repos/products';
+import type {UpsertOutcome} from '../../storage/repos/orders';
 import type {ProductRecord} from '../../storage/repos/products';
+import type {Db} from '../../storage/open';
 import {lowestPrice, money, parsePayload, productStatus, shopifyId, timestamp} from './payload';
 import type {WebhookHandler} from './types';
 
+// The variant of the products/create|update payload since API 2024-07, which removed `inventory_management`
+// (and with it the only word on whether stock is tracked) from product webhooks: `inventory_item_id`,
+// `inventory_quantity`, `inventory_policy` remain. https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-products/update
+// (the removal: https://community.shopify.dev/t/webhook-containing-both-product-variant-inventory-item/5701).
+// Whether an item is tracked comes from inventory_items/create|update (inventory.ts below).
 const variant = z.object({
+  id: shopifyId.nullish(),
   price: money.nullish(),
+  inventory_item_id: shopifyId.nullish(),
   inventory_quantity: z.number().nullish(),
   inventory_policy: z.string().nullish(),
-  inventory_management: z.string().nullish(),
 });
 
 const productPayload = z.object({
@@ -43,24 +53,28 @@ export function plainText(html: string): string {
     .trim();
 }
 
-/** A variant can be bought when it is in stock, untracked, or allowed to oversell. */
-function variantAvailable(v: z.infer<typeof variant>): boolean {
-  if (v.inventory_policy === 'continue') return true;
-  if (v.inventory_management === null || v.inventory_management === undefined) {
-    return v.inventory_quantity === null || v.inventory_quantity === undefined || v.inventory_quantity > 0;
-  }
-  return (v.inventory_quantity ?? 0) > 0;
+/**
+ * The product fields of a products/create|update payload. `available` here is what the payload alone shows
+ * (a variant in stock or allowed to oversell): a variant with no stock may still be untracked, which only the
+ * shop's inventory rows tell, so the webhook path decides availability in storeProductWebhook instead.
+ */
+export function productFromWebhook(payload: unknown): ProductRecord {
+  return productAndStock(payload).product;
 }
 
-export function productFromWebhook(payload: unknown): ProductRecord {
+function productAndStock(payload: unknown): {product: ProductRecord; stock: VariantStock[] | null} {
   const p = parsePayload(productPayload, payload, 'product');
   const variants = p.variants ?? [];
-  return {
+  // A variant row needs its id; Shopify always sends one, a hand-made payload may not.
+  const stock = p.variants
+    ? p.variants.flatMap((v) => (v.id ? [{variantId: v.id, inventoryItemId: v.inventory_item_id ?? null, inventoryQuantity: v.inventory_quantity ?? null, inventoryPolicy: v.inventory_policy ?? null}] : []))
+    : null;
+  const product: ProductRecord = {
     productId: p.id,
     title: p.title,
     handle: p.handle,
     status: p.status,
-    available: variants.some(variantAvailable),
+    available: variants.some((v) => v.inventory_policy === 'continue' || (v.inventory_quantity ?? 0) > 0),
     price: lowestPrice(variants),
     productType: p.product_type ?? '',
     vendor: p.vendor ?? '',
@@ -71,11 +85,34 @@ export function productFromWebhook(payload: unknown): ProductRecord {
     createdAt: p.created_at ?? null,
     updatedAt: p.updated_at,
   };
+  return {product, stock};
+}
+
+/**
+ * Stores a products/create|update payload: the product, its variants' stock, and whether it can be bought as
+ * the variant and inventory item rows decide. When they cannot yet (no variant in stock and some item never
+ * described), the stored answer stays (the backfill's `availableForSale`, or an earlier decision), and a new
+ * product counts as available until its inventory_items delivery says otherwise. Call inside a transaction.
+ */
+export function storeProductWebhook(db: Db, payload: unknown): {outcome: UpsertOutcome; productId: number} {
+  const {product, stock} = productAndStock(payload);
+  const products = productsRepo(db);
+  const inventory = inventoryRepo(db);
+  const before = products.get(product.productId)?.available ?? true;
+  const outcome = products.upsert({...product, available: before});
+  if (outcome === 'applied') {
+    // A payload without `variants` (Shopify sends some) says nothing about them: the stored rows stay.
+    if (stock) inventory.replaceVariants(product.productId, stock);
+    // In stock or allowed to oversell by the payload itself: available whatever the rows say.
+    const decided = product.available || inventory.availability(product.productId);
+    if (decided !== null && decided !== before) products.setAvailable(product.productId, decided);
+  }
+  return {outcome, productId: product.productId};
 }
 
 export const upsertProduct: WebhookHandler = (db, delivery) => {
-  const product = productFromWebhook(delivery.payload);
-  return {outcome: productsRepo(db).upsert(product), resourceId: product.productId};
+  const {outcome, productId} = storeProductWebhook(db, delivery.payload);
+  return {outcome, resourceId: productId};
 };
 
 export const deleteProduct: WebhookHandler = (db, delivery) => {

@@ -1,11 +1,12 @@
 import {perDb} from '../per-db';
 import type {Db} from '../open';
 import type {Arm} from '../../domain/experiment';
+import {COUNTED_ORDER, NET_ORDER_REVENUE} from './order-revenue';
 
 /** One arm's sums over a period: what the uplift estimate needs, and nothing per visitor. */
 export interface ArmSums {
   visitors: number;
-  /** Visitors with at least one (not cancelled) order in the period. */
+  /** Visitors with at least one counted order (not cancelled, not a test) in the period. */
   converted: number;
   orders: number;
   revenue: number;
@@ -19,7 +20,8 @@ const none = (): ArmSums => ({visitors: 0, converted: 0, orders: 0, revenue: 0, 
 /**
  * experiment_visitors: who was counted in each period (the first product-page view with a block), and the
  * per-arm sums of their orders. Orders count only for visitors counted in the same period: a visitor who
- * never viewed a page with a block was neither shown nor denied anything.
+ * never viewed a page with a block was neither shown nor denied anything. Revenue is net of refunds and edits
+ * (order-revenue.ts); test orders never count.
  */
 function createExperimentVisitorsRepo(db: Db) {
   const insert = db.prepare<[number, string, Arm, string]>(
@@ -31,9 +33,9 @@ function createExperimentVisitorsRepo(db: Db) {
        coalesce(sum(o.revenue * o.revenue), 0) AS revenueSquares
      FROM experiment_visitors v
      LEFT JOIN (
-       SELECT e.visitor_id, count(*) AS orders, coalesce(sum(o.total_price), 0) AS revenue
+       SELECT e.visitor_id, count(*) AS orders, coalesce(sum(${NET_ORDER_REVENUE}), 0) AS revenue
        FROM experiment_orders e JOIN orders o ON o.order_id = e.order_id
-       WHERE e.period = @period AND o.cancelled_at IS NULL
+       WHERE e.period = @period AND ${COUNTED_ORDER}
        GROUP BY e.visitor_id
      ) o ON o.visitor_id = v.visitor_id
      WHERE v.period = @period

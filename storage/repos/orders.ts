@@ -10,6 +10,7 @@ export interface OrderLineRecord {
   /** null for custom items and lines whose product was deleted: kept for revenue, skipped by training. */
   productId: number | null;
   variantId: number | null;
+  /** What remains of the line after edits and refunds (`current_quantity`; 0 when all of it went). */
   quantity: number;
   price: number | null;
   /** From the `_pairwise` line item property ("<block>:<anchor product id>"): attribution. */
@@ -25,6 +26,10 @@ export interface OrderRecord {
   cancelledAt: string | null;
   currency: string | null;
   totalPrice: number | null;
+  /** The total after edits, returns and refunds, where the source carries it (`current_total_price`); absent: null. */
+  currentTotalPrice?: number | null;
+  /** Placed in test mode: kept, but left out of training and analytics; absent: false. */
+  test?: boolean;
   customerHash: string | null;
   source: 'webhook' | 'backfill' | 'demo';
   lines: OrderLineRecord[];
@@ -37,11 +42,12 @@ function createOrdersRepo(db: Db) {
   const tombstones = tombstonesRepo(db);
   const storedUpdatedAt = db.prepare<[ShopifyId], {updated_at: string}>('SELECT updated_at FROM orders WHERE order_id = ?');
   const upsert = db.prepare(
-    `INSERT INTO orders (order_id, name, created_at, updated_at, cancelled_at, currency, total_price, customer_hash, source)
-     VALUES (@orderId, @name, @createdAt, @updatedAt, @cancelledAt, @currency, @totalPrice, @customerHash, @source)
+    `INSERT INTO orders (order_id, name, created_at, updated_at, cancelled_at, currency, total_price, current_total_price, test, customer_hash, source)
+     VALUES (@orderId, @name, @createdAt, @updatedAt, @cancelledAt, @currency, @totalPrice, @currentTotalPrice, @test, @customerHash, @source)
      ON CONFLICT (order_id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at,
        updated_at = excluded.updated_at, cancelled_at = excluded.cancelled_at, currency = excluded.currency,
-       total_price = excluded.total_price, customer_hash = excluded.customer_hash`,
+       total_price = excluded.total_price, current_total_price = excluded.current_total_price, test = excluded.test,
+       customer_hash = excluded.customer_hash`,
   );
   const deleteLines = db.prepare('DELETE FROM order_lines WHERE order_id = ?');
   const insertLine = db.prepare(
@@ -49,8 +55,8 @@ function createOrdersRepo(db: Db) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const remove = db.prepare('DELETE FROM orders WHERE order_id = ?');
-  const counts = db.prepare<[], {orders: number; cancelled: number; first: string | null; last: string | null}>(
-    `SELECT count(*) AS orders, count(cancelled_at) AS cancelled, min(created_at) AS first, max(created_at) AS last FROM orders`,
+  const counts = db.prepare<[], {orders: number; cancelled: number; test: number; first: string | null; last: string | null}>(
+    `SELECT count(*) AS orders, count(cancelled_at) AS cancelled, coalesce(sum(test), 0) AS test, min(created_at) AS first, max(created_at) AS last FROM orders`,
   );
   const byCustomer = db.prepare<[string], {order_id: number | string}>(`SELECT ${exactIdColumn('order_id')} AS order_id FROM orders WHERE customer_hash = ?`);
   const unlinkCustomer = db.prepare('UPDATE orders SET customer_hash = NULL WHERE customer_hash = ?');
@@ -72,9 +78,10 @@ function createOrdersRepo(db: Db) {
       if (tombstones.has('order', order.orderId)) return 'stale';
       const stored = storedUpdatedAt.get(order.orderId);
       if (stored && Date.parse(stored.updated_at) > Date.parse(order.updatedAt)) return 'stale';
-      upsert.run(order);
+      const {lines, ...row} = order;
+      upsert.run({...row, currentTotalPrice: order.currentTotalPrice ?? null, test: order.test ? 1 : 0});
       deleteLines.run(order.orderId);
-      for (const l of order.lines) {
+      for (const l of lines) {
         insertLine.run(order.orderId, l.lineId, l.productId, l.variantId, l.quantity, l.price, l.pairwiseBlock, l.pairwiseAnchor);
       }
       return 'applied';

@@ -67,6 +67,7 @@ function createProductsRepo(db: Db) {
        coalesce(@giftCard, (SELECT gift_card FROM products WHERE product_id = @productId), 0), @createdAt, @updatedAt)`,
   );
   const remove = db.prepare('DELETE FROM products WHERE product_id = ?');
+  const setAvailable = db.prepare<[number, number]>('UPDATE products SET available = ? WHERE product_id = ?');
   const get = db.prepare<[number], ProductRow>('SELECT * FROM products WHERE product_id = ?');
   const count = db.prepare<[], {products: number; active: number}>(
     `SELECT count(*) AS products, count(*) FILTER (WHERE status = 'active' AND available = 1) AS active FROM products`,
@@ -80,6 +81,8 @@ function createProductsRepo(db: Db) {
       upsert.run({...product, available: product.available ? 1 : 0, giftCard: product.giftCard === null ? null : product.giftCard ? 1 : 0});
       return 'applied';
     },
+    /** Sets whether the product can be bought (decided from its variants' stock: webhooks/inventory.ts). */
+    setAvailable: (productId: number, available: boolean): void => void setAvailable.run(available ? 1 : 0, productId),
     /** Deletes the product and remembers it was deleted. Call inside a transaction. */
     remove(productId: number): boolean {
       tombstones.add('product', productId);

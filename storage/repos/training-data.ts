@@ -24,7 +24,8 @@ export interface ProductTextRow {
 
 /**
  * Read-only views of a shop's file for the trainer. Lines stream in created_at order without materialising the
- * table; cancelled orders, lines without a product (custom items, deleted products), returns (quantity <= 0)
+ * table; cancelled and test orders, lines without a product (custom items, deleted products), lines nothing
+ * remains of after edits and refunds or returns (quantity <= 0)
  * and gift cards are left out here, once, rather than in every caller.
  */
 function createTrainingDataRepo(db: Db) {
@@ -32,7 +33,7 @@ function createTrainingDataRepo(db: Db) {
     `SELECT ${exactIdColumn('o.order_id')} AS order_id, o.created_at, l.product_id
      FROM orders o JOIN order_lines l ON l.order_id = o.order_id
      LEFT JOIN products p ON p.product_id = l.product_id
-     WHERE o.cancelled_at IS NULL AND l.product_id IS NOT NULL AND l.quantity > 0 AND coalesce(p.gift_card, 0) = 0
+     WHERE o.cancelled_at IS NULL AND o.test = 0 AND l.product_id IS NOT NULL AND l.quantity > 0 AND coalesce(p.gift_card, 0) = 0
      ORDER BY o.created_at, o.order_id, l.line_id`,
   );
   const products = db.prepare<[], {product_id: number; title: string; product_type: string; vendor: string; tags: string; description: string; price: number | null; available: number}>(

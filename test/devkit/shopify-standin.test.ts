@@ -188,11 +188,12 @@ describe('bulk operations', () => {
     const first = orders[0];
     expect(lines[0]).toEqual({
       id: `gid://shopify/Order/${first.id}`, name: first.name, createdAt: first.createdAt, updatedAt: first.updatedAt,
-      cancelledAt: null, currencyCode: 'USD', totalPriceSet: {shopMoney: {amount: expect.stringMatching(/^\d+\.\d\d$/)}},
+      cancelledAt: null, currencyCode: 'USD', test: false, totalPriceSet: {shopMoney: {amount: expect.stringMatching(/^\d+\.\d\d$/)}},
+      currentTotalPriceSet: {shopMoney: {amount: expect.stringMatching(/^\d+\.\d\d$/)}},
       customer: first.customerId === null ? null : {id: `gid://shopify/Customer/${first.customerId}`},
     });
     expect(lines[1]).toEqual({
-      id: `gid://shopify/LineItem/${first.lines[0].id}`, quantity: first.lines[0].quantity,
+      id: `gid://shopify/LineItem/${first.lines[0].id}`, quantity: first.lines[0].quantity, currentQuantity: first.lines[0].quantity,
       product: {id: `gid://shopify/Product/${first.lines[0].productId}`},
       variant: {id: `gid://shopify/ProductVariant/${first.lines[0].variantId}`},
       originalUnitPriceSet: {shopMoney: {amount: first.lines[0].price}}, customAttributes: [],

@@ -1,14 +1,20 @@
 /**
  * Pairwise storefront helpers shared by the blocks (no custom element here): the event beacon, the Ajax cart
- * add that refreshes the theme's cart UI, and money formatting. Loaded deferred before each block's element;
- * the guard keeps a second copy (two blocks on one page) from running again.
+ * add that refreshes the theme's cart UI, and money formatting. Loaded deferred before each block's element,
+ * after pairwise-consent.js: events wait for analytics consent and are dropped without it.
+ * The guard keeps a second copy (two blocks on one page) from running again.
  */
 (() => {
   if (window.Pairwise) return;
   // Events waiting to be sent, by the app proxy path of the block that made them (its data-proxy, built in
   // Liquid from routes.root_url); every block on a page has the same one.
   const queues = new Map();
+  // At most this many events wait for consent on one page.
+  const MAX_QUEUED = 200;
+  let queued = 0;
   let timer;
+  const consent = window.PairwiseConsent;
+  const allowed = () => !!consent && consent.state() === 'allowed';
 
   const root = () => (window.Shopify && Shopify.routes && Shopify.routes.root) || '/';
 
@@ -22,11 +28,20 @@
   // Events carry ids only: which block showed which product for which anchor. No personal data.
   const flush = () => {
     clearTimeout(timer);
+    if (!allowed()) return;
+    queued = 0;
     for (const [proxy, queue] of queues) {
       queues.delete(proxy);
       beacon(`${proxy}/events`, JSON.stringify({events: queue}));
     }
   };
+  if (consent) {
+    consent.whenAllowed(flush);
+    consent.whenDenied(() => {
+      queues.clear();
+      queued = 0;
+    });
+  }
   addEventListener('pagehide', flush);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
 
@@ -36,37 +51,16 @@
   // Dawn's cart drawer or notification renders the sections it asks for; other themes get the cart bubble.
   const themeCart = () => document.querySelector('cart-drawer') || document.querySelector('cart-notification');
 
-  // The holdout experiment's visitor reaches the order: cart attributes, which Shopify copies into the order's
-  // note_attributes (https://shopify.dev/docs/api/ajax/reference/cart#update-cart-attributes). The leading
-  // underscore keeps them out of checkout. Set once: only when the cart does not hold them already. The server
-  // reads the visitor and period and derives the arm itself; _pairwise_arm is for the merchant's eyes only.
-  const experiment = window.PairwiseExperiment;
-  if (experiment && experiment.visitor) {
-    const wanted = {_pairwise_visitor: experiment.visitor, _pairwise_period: String(experiment.period), _pairwise_arm: experiment.arm};
-    fetch(root() + 'cart.js', {headers: {Accept: 'application/json'}})
-      .then((res) => res.json())
-      .then((cart) => {
-        const held = cart.attributes || {};
-        if (Object.keys(wanted).every((k) => held[k] === wanted[k])) return;
-        return fetch(root() + 'cart/update.js', {
-          method: 'POST',
-          headers: {'Content-Type': 'application/json', Accept: 'application/json'},
-          body: JSON.stringify({attributes: wanted}),
-        });
-      })
-      .catch(() => {});
-    // The visitor is counted in the experiment: this page has a block, shown or held out. Only the visitor id
-    // and period are sent; the server derives the arm and counts each visitor once per period.
-    const block = document.querySelector('[data-pairwise-experiment][data-proxy]');
-    if (block) beacon(`${block.dataset.proxy}/experiment`, JSON.stringify({visitor: experiment.visitor, period: experiment.period}));
-  }
-
   window.Pairwise = {
     /** True when this visitor is held out: the block is hidden and its shown-events are not sent. */
     heldOut: () => document.documentElement.getAttribute('data-pairwise-arm') === 'holdout',
     root,
+    beacon,
     /** Queues one event for the app proxy at `proxy` (the element's data-proxy). */
     track(proxy, type, block, anchor, product) {
+      const state = consent ? consent.state() : 'denied';
+      if (state === 'denied' || (state !== 'allowed' && queued >= MAX_QUEUED)) return;
+      queued++;
       if (!queues.has(proxy)) queues.set(proxy, []);
       queues.get(proxy).push({type, block, anchor: Number(anchor) || null, product: Number(product)});
       clearTimeout(timer);

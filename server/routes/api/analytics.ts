@@ -31,7 +31,7 @@ const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00
 /**
  * `GET /api/analytics?days=&to=`: the funnel (rendered, viewed, clicked, added, ordered) and attributed revenue
  * per block and per day. Without `to` the range ends at the last day with data (or today). What the blocks add
- * over no block at all is the experiment's, below.
+ * over no block at all is the experiment's, below. Test-mode orders are left out and counted (`testOrdersLeftOut`).
  */
 export function analyticsRouter(ctx: Pick<Services, 'shopDbs'>): express.Router {
   const router = express.Router();
@@ -65,6 +65,8 @@ export function analyticsRouter(ctx: Pick<Services, 'shopDbs'>): express.Router 
       days: [...days].map(([day, blocks]) => ({day, blocks})),
       totals,
       store: repo.storeRevenue(from, to),
+      // Orders placed in test mode in the range: in none of the numbers above, and said so beside them.
+      testOrdersLeftOut: repo.testOrders(from, to),
     });
   });
 

@@ -53,7 +53,7 @@ function productPayload(p: {id: number; title?: string; bodyHtml?: string; varia
   const overrides: Record<string, unknown> = {};
   if (p.bodyHtml) overrides.body_html = p.bodyHtml;
   if (p.variants) {
-    overrides.variants = p.variants.map((v, i) => ({id: p.id + 10 + i, price: v.price, inventory_policy: 'deny', inventory_management: 'shopify', inventory_quantity: v.inventoryQuantity}));
+    overrides.variants = p.variants.map((v, i) => ({id: p.id + 10 + i, price: v.price, inventory_policy: 'deny', inventory_item_id: p.id + 20 + i, inventory_quantity: v.inventoryQuantity}));
   }
   return restProduct(product, overrides);
 }
@@ -223,9 +223,10 @@ describe('POST /webhooks: products', () => {
     expect(productsRepo(shopDb()).get(productId)).toBeUndefined();
   });
 
-  it('a product with every variant sold out is unavailable', async () => {
+  it('a product with every variant sold out is unavailable (its stock tracked, as inventory_items/update says)', async () => {
     const productId = id();
     await deliver('products/update', productPayload({id: productId, variants: [{price: '5.00', inventoryQuantity: 0}]}));
+    await deliver('inventory_items/update', {id: productId + 20, tracked: true, updated_at: '2026-10-02T00:00:00Z'});
     expect(productsRepo(shopDb()).get(productId)!.available).toBe(false);
   });
 });
