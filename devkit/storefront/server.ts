@@ -25,6 +25,8 @@ import type {StorefrontGlobals, StorefrontLocale} from './liquid';
 import {bubbleSection, cartMain, cartSection, drawerSection, layout, placeholderSvg, productMain, section} from './pages';
 import type {PageContext} from './pages';
 import {signProxyQuery} from './sign';
+import {mountRealTheme} from './themes/storefront';
+import type {RealThemeName} from './themes/theme-files';
 
 export interface StorefrontEvent {
   type: string;
@@ -61,6 +63,12 @@ export interface PreviewStorefrontOptions {
    * https://shopify.dev/docs/apps/custom-data/metafields/app-data
    */
   appMetafields?: () => Record<string, Record<string, unknown>>;
+  /**
+   * The theme the pages are rendered in: the minimal preview theme (default), or a real theme rendered from its
+   * own source in `../shared/themes/<name>/` (product page, cart page and cart drawer; the product block placed
+   * in the product section, the cart upsell app embed on).
+   */
+  theme?: 'minimal' | RealThemeName;
   /** Merchant settings per block, merged over each schema's defaults. */
   settings?: Partial<Record<'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed', Record<string, unknown>>>;
 }
@@ -173,6 +181,24 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     }
     next();
   });
+
+  if (opts.theme && opts.theme !== 'minimal') {
+    mountRealTheme(app, {
+      theme: opts.theme,
+      catalog,
+      shop: opts.shop,
+      currency,
+      moneyFormat,
+      cartOf,
+      where: (req) => {
+        const {locale, root} = context(req, cartOf(req, req.res!));
+        return {locale, root};
+      },
+      blockGlobals: (req, cart, product) => globals(context(req, cart), product),
+      blockSettings: (name) => opts.settings?.[name],
+      embed: true,
+    });
+  }
 
   // The Section Rendering API: any page answers `?sections=a,b` (JSON) and `?section_id=a` (HTML).
   app.use((req, response, next) => {
