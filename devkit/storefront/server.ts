@@ -249,7 +249,8 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     await page(req, response, 'Your cart', cartMain(ctx, upsell), [blockSchema('cart-upsell').stylesheet ?? '']);
   });
 
-  app.get('/cart.js', (req, response) => void response.json(cartOf(req, response).ajax(currency)));
+  // `/cart.json` is the same Ajax API answer under the other extension Shopify serves it at.
+  app.get(['/cart.js', '/cart.json'], (req, response) => void response.json(cartOf(req, response).ajax(currency)));
 
   const body = express.text({type: () => true, limit: '64kb'});
   /** The requests of an add, whether the caller sent one item (answered with one line) and which sections to render. */

@@ -8,7 +8,7 @@
 import {createHash} from 'node:crypto';
 import {existsSync, readFileSync} from 'node:fs';
 import {resolve as resolvePath} from 'node:path';
-import {Liquid, Tokenizer, evalToken} from 'liquidjs';
+import {Drop, Liquid, Tokenizer, evalToken} from 'liquidjs';
 import type {Context, Emitter, TagToken, TopLevelToken, Template} from 'liquidjs';
 import {formatMoney} from '../liquid';
 import type {ThemeFiles, NodeData, NodeSchema} from './theme-files';
@@ -31,19 +31,23 @@ export interface ThemeRenderHooks {
 }
 
 /** A section or block as Liquid sees it: `id`, `type`, `settings`, `blocks`, `shopify_attributes`. */
-export class NodeValue {
+export class NodeValue extends Drop {
   readonly shopify_attributes = '';
+  readonly type: string;
   readonly blocks: NodeValue[];
   readonly block_order: string[];
   readonly settings: Record<string, unknown>;
   constructor(
     readonly id: string,
-    readonly type: string,
+    type: string,
     readonly data: NodeData,
     schema: NodeSchema,
     typed: (raw: Record<string, unknown>, schema: NodeSchema) => Record<string, unknown>,
     readonly childSchema: (type: string) => NodeSchema,
   ) {
+    super();
+    // An app block's type is `@app` in Liquid (its full `shopify://apps/...` address stays in the JSON).
+    this.type = type.startsWith('shopify://apps/') ? '@app' : type;
     this.settings = typed(data.settings ?? {}, schema);
     this.block_order = data.block_order ?? Object.keys(data.blocks ?? {}).filter((k) => !data.blocks![k].static);
     this.blocks = this.block_order
@@ -54,8 +58,11 @@ export class NodeValue {
     return this.type.startsWith('shopify://apps/');
   }
   /** `{% render block %}` of an app block names the block; the file system below resolves that name. */
-  toString() {
+  override toString() {
     return `${appBlockPrefix}${this.id}`;
+  }
+  override valueOf() {
+    return this.toString();
   }
 }
 
@@ -217,7 +224,11 @@ export function createThemeEngine(files: ThemeFiles, hooks: ThemeRenderHooks): T
       exists: async (f: string) => f.startsWith(appBlockPrefix) || existsSync(f),
       readFileSync: (f: string) => (f.startsWith(appBlockPrefix) ? appBlockSource(f) : readSource(f)),
       readFile: async (f: string) => (f.startsWith(appBlockPrefix) ? appBlockSource(f) : readSource(f)),
-      resolve: (dir: string, file: string, ext: string) => (file.startsWith(appBlockPrefix) ? file : resolvePath(dir, file.endsWith(ext) ? file : `${file}${ext}`)),
+      // `{% render block %}` hands the block itself over as the file name; its string is the app block's name.
+      resolve: (dir: string, name: string, ext: string) => {
+        const file = String(name);
+        return file.startsWith(appBlockPrefix) ? file : resolvePath(dir, file.endsWith(ext) ? file : `${file}${ext}`);
+      },
       sep: '/',
       contains: async () => true,
     },
@@ -585,8 +596,8 @@ export function createThemeEngine(files: ThemeFiles, hooks: ThemeRenderHooks): T
       const globalsOf = ctx.globals;
       if (positional[0] === 'blocks') {
         for (const child of parent.blocks) {
-          if (child.type.startsWith('shopify://apps/')) emitter.write(appBlockHtml(globalsOf, child.id));
-          else if (child.type !== '@app') emitter.write((yield renderNode('blocks', child, scope, globalsOf)) as string);
+          if (child.type === '@app') emitter.write(appBlockHtml(globalsOf, child.id));
+          else emitter.write((yield renderNode('blocks', child, scope, globalsOf)) as string);
         }
         return;
       }

@@ -48,6 +48,20 @@ export function withProductBlock(template: TemplateData): TemplateData {
   return copy;
 }
 
+/** The app block id of the Pairwise cart upsell on a theme's cart page. */
+export const pairwiseCartBlockId = 'pairwise_upsell';
+
+/** Puts the cart upsell block into the cart template's section that takes app blocks (Horizon's main-cart, Dawn's footer). */
+export function withCartBlock(template: TemplateData): TemplateData {
+  const copy = structuredClone(template);
+  const key = Object.keys(copy.sections).find((k) => ['main-cart', 'main-cart-footer'].includes(copy.sections[k].type));
+  if (!key) throw new Error('cart template has no section that takes app blocks');
+  const host = copy.sections[key];
+  host.blocks = {...host.blocks, [pairwiseCartBlockId]: {type: pairwiseBlockType('cart-upsell'), settings: {}}};
+  host.block_order = [...(host.block_order ?? Object.keys(host.blocks).filter((k) => !host.blocks![k].static && k !== pairwiseCartBlockId)), pairwiseCartBlockId];
+  return copy;
+}
+
 export interface ThemePageInput {
   template: 'product' | 'cart';
   /** Every Liquid global of the page (product, cart, shop, routes, request, ...), settings excluded. */
@@ -80,7 +94,7 @@ export class ThemeRenderer {
 
   /** Section ids of the page's template (`template--1__<key>`), as the Section Rendering API knows them. */
   templateSections(template: 'product' | 'cart'): Record<string, NodeData> {
-    const data = template === 'product' ? withProductBlock(this.files.template(template)) : this.files.template(template);
+    const data = template === 'product' ? withProductBlock(this.files.template(template)) : withCartBlock(this.files.template(template));
     return Object.fromEntries(data.order.filter((k) => !data.sections[k].disabled).map((k) => [`template--1__${k}`, data.sections[k]]));
   }
 

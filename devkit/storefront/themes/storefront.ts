@@ -31,7 +31,7 @@ export interface RealThemeDeps {
   where(req: Request): {locale: StorefrontLocale; root: string};
   /** The Liquid globals the Pairwise blocks see (as in the minimal theme). */
   blockGlobals(req: Request, cart: Cart, product?: StoreProduct): StorefrontGlobals;
-  blockSettings(name: 'frequently-bought-together' | 'cart-upsell-embed'): Record<string, unknown> | undefined;
+  blockSettings(name: 'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed'): Record<string, unknown> | undefined;
   /** Whether the cart upsell app embed is on. */
   embed: boolean;
 }
@@ -64,6 +64,8 @@ export function mountRealTheme(app: Express, deps: RealThemeDeps): void {
         settings: deps.blockSettings('frequently-bought-together'),
         blockId: 'pairwise_fbt',
       });
+    } else {
+      appBlocks.pairwise_upsell = await renderBlock('cart-upsell', blockGlobals, {locale, settings: deps.blockSettings('cart-upsell'), blockId: 'pairwise_upsell'});
     }
     return {
       appBlocks,
@@ -156,7 +158,7 @@ export function mountRealTheme(app: Express, deps: RealThemeDeps): void {
   const page = async (req: Request, res: Response, template: 'product' | 'cart', product?: StoreProduct) => {
     const g = await themeGlobals(req, res, product);
     const blockGlobals = deps.blockGlobals(req, g.cart, product);
-    const sheets = [blockSchema('frequently-bought-together').stylesheet ?? '', ...(deps.embed ? [blockSchema('cart-upsell-embed').stylesheet ?? ''] : [])].filter(Boolean);
+    const sheets = [blockSchema(template === 'product' ? 'frequently-bought-together' : 'cart-upsell').stylesheet ?? '', ...(deps.embed ? [blockSchema('cart-upsell-embed').stylesheet ?? ''] : [])].filter(Boolean);
     const html = await renderer.renderPage(
       {template, globals: g.globals, header: header(g.root, g.locale, sheets), embeds: await embed(blockGlobals, g.locale)},
       g.locale,

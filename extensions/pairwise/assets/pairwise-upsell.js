@@ -19,10 +19,7 @@ if (!customElements.get('pairwise-upsell')) {
           const card = event.target.closest('[data-product-link]')?.closest('[data-product]');
           if (card) Pairwise.track(this.dataset.proxy, 'clicked', 'cart', this.anchorOf(card), card.dataset.product);
         });
-        document.addEventListener('pairwise:cart-changed', this.refresh);
-        if (typeof subscribe === 'function' && typeof PUB_SUB_EVENTS !== 'undefined') {
-          subscribe(PUB_SUB_EVENTS.cartUpdate, (event) => event.source !== 'pairwise' && this.refresh());
-        }
+        PairwiseTheme.onCartChange(this.refresh);
         this.shown('rendered');
         Pairwise.onView(this.list, () => this.shown('viewed'));
         if (this.hasAttribute('data-mount')) this.mount();
@@ -40,16 +37,16 @@ if (!customElements.get('pairwise-upsell')) {
         this.cards().forEach((card) => Pairwise.track(this.dataset.proxy, type, 'cart', this.anchorOf(card), card.dataset.product));
       }
 
-      /** Keeps the embed inside Dawn's drawer, above its footer, across the drawer's re-renders. */
+      /** Keeps the embed inside the theme's cart drawer, above its summary, across the drawer's re-renders. */
       mount() {
-        const drawer = document.querySelector('cart-drawer');
+        const drawer = PairwiseTheme.drawer();
         if (!drawer) return;
         const place = () => {
-          const footer = drawer.querySelector('.drawer__footer');
-          if (footer && footer.previousElementSibling !== this) footer.before(this);
+          const before = drawer.before();
+          if (before && before.previousElementSibling !== this) before.before(this);
         };
         place();
-        new MutationObserver(place).observe(drawer, {childList: true, subtree: true});
+        new MutationObserver(place).observe(drawer.element, {childList: true, subtree: true});
         this.hidden = !this.cards().length;
       }
 
@@ -110,7 +107,7 @@ if (!customElements.get('pairwise-upsell')) {
             return card;
           }),
         );
-        this.hidden = !products.length || (this.hasAttribute('data-mount') && !document.querySelector('cart-drawer'));
+        this.hidden = !products.length || (this.hasAttribute('data-mount') && !PairwiseTheme.drawer());
         // The card that had focus was replaced: keep keyboard users inside the upsell.
         if (hadFocus && !this.list.contains(document.activeElement)) this.list.querySelector('button')?.focus();
         this.shown('rendered');
