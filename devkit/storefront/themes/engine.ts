@@ -90,6 +90,7 @@ export const unimplementedFilters = [
   'this',
   'document',
   'line_items_for',
+  'section',
 ] as const;
 
 /** Tags the themes use that the preview parses but does not render: each throws when a render reaches it. */
@@ -126,9 +127,13 @@ export const implementedFilters = [
   'standard_event_data',
   'item_count_for_variant',
   'payment_terms',
+  'payment_button',
+  'md5',
+  'structured_data',
+  'link_to',
+  'preload_tag',
+  'find_index',
   'json',
-  'escape',
-  'section',
 ] as const;
 
 const skipBody = (name: string) => ({
@@ -478,9 +483,6 @@ export function createThemeEngine(files: ThemeFiles, hooks: ThemeRenderHooks): T
         availability: `http://schema.org/${v.available ? 'InStock' : 'OutOfStock'}`,
       })),
     }).replace(/</g, '\\u003c');
-  });
-  liquid.registerFilter('section', () => {
-    throw new Error('the `section` filter is not implemented by the preview storefront');
   });
   for (const name of unimplementedFilters) {
     liquid.registerFilter(name, () => {
