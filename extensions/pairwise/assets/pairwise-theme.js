@@ -1,17 +1,4 @@
-/**
- * Pairwise's contract with the theme, in one place. The blocks add to the cart and follow cart changes only
- * through this file:
- * - add(items, {open}): Shopify's standard action `Shopify.actions.updateCart` where the theme configured it
- *   (Horizon), then `Shopify.actions.openCart` when the shopper should see the cart; Dawn's Section Rendering
- *   path where the theme configured no actions and has Dawn's `<cart-drawer>`/`<cart-notification>`; else the
- *   default `updateCart` (Shopify's own: Storefront API, then a refresh or reload); else the Ajax Cart API.
- *   https://shopify.dev/docs/api/storefront-events-and-actions/actions/update-cart
- * - onCartChange(callback): after every `shopify:cart:lines-update` has settled (made by the theme, another app
- *   or us), after Dawn's pub/sub `cart-update`, and after our own adds on themes that dispatch no events.
- *   https://shopify.dev/docs/api/storefront-events-and-actions/events
- * - drawer(): the theme's cart drawer and where an upsell sits in it (Horizon's `<cart-drawer-component>`,
- *   Dawn's `<cart-drawer>`).
- */
+// Pairwise's contract with the theme: README "Inside real themes" states it, one path per theme.
 (() => {
   if (window.PairwiseTheme) return;
   const root = () => (window.Shopify && Shopify.routes && Shopify.routes.root) || '/';
@@ -23,7 +10,6 @@
   const sectionHTML = (html, selector) => new DOMParser().parseFromString(html, 'text/html').querySelector(selector)?.innerHTML;
   const changed = (detail) => document.dispatchEvent(new CustomEvent('pairwise:cart-changed', {detail}));
 
-  /** Which way this page's theme takes: 'actions', 'sections' (Dawn), 'default-action' or 'ajax'. */
   function path() {
     const a = actions();
     if (a && !a.updateCart.isDefault()) return 'actions';
@@ -59,16 +45,13 @@
       const html = data.sections && data.sections['cart-icon-bubble'];
       if (bubble && html) bubble.innerHTML = sectionHTML(html, '.shopify-section') ?? bubble.innerHTML;
     }
-    // Dawn declares these as top-level bindings of classic scripts, which are not properties of window.
     if (typeof publish === 'function' && typeof PUB_SUB_EVENTS !== 'undefined') publish(PUB_SUB_EVENTS.cartUpdate, {source: 'pairwise', cartData: data});
     return data;
   }
 
-  /** Adds `items` ({id, quantity, properties}); `open` asks the theme to show the cart afterwards. */
   async function add(items, {open = false} = {}) {
     const way = path();
     const result = way === 'actions' || way === 'default-action' ? await viaActions(items, open) : await viaAjax(items, way === 'sections' ? dawnCart() : null);
-    // Themes that dispatch standard events tell every listener themselves; the others learn it from us.
     if (way !== 'actions') changed(result);
     return result;
   }
@@ -84,7 +67,6 @@
     }
   }
 
-  /** The theme's cart drawer and the element an upsell goes before, or null when the page has no drawer. */
   function drawer() {
     const horizon = document.querySelector('cart-drawer-component');
     if (horizon) return {element: horizon, before: () => horizon.querySelector('.cart-drawer__summary')};

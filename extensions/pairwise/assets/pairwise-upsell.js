@@ -1,9 +1,5 @@
-/**
- * <pairwise-upsell>: the cart upsell. First paint comes from Liquid (metafields); after every cart change it asks
- * the app proxy for the cart's companions, reads each product's storefront data and re-renders from its
- * <template>. If the proxy is down the first paint stays. As an app embed (data-mount) it lives in the theme's
- * cart drawer and puts itself back whenever the theme re-renders the drawer.
- */
+// <pairwise-upsell>: first paint from Liquid; after each cart change, the proxy's companions from its <template>
+// (the first paint stays if the proxy is down). As an app embed (data-mount) it lives in the theme's drawer.
 if (!customElements.get('pairwise-upsell')) {
   customElements.define(
     'pairwise-upsell',
@@ -37,7 +33,7 @@ if (!customElements.get('pairwise-upsell')) {
         this.cards().forEach((card) => Pairwise.track(this.dataset.proxy, type, 'cart', this.anchorOf(card), card.dataset.product));
       }
 
-      /** Keeps the embed inside the theme's cart drawer, above its summary, across the drawer's re-renders. */
+      // Stays in the drawer across the theme's re-renders.
       mount() {
         const drawer = PairwiseTheme.drawer();
         if (!drawer) return;
