@@ -182,8 +182,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     next();
   });
 
-  if (opts.theme && opts.theme !== 'minimal') {
-    mountRealTheme(app, {
+  const realTheme = opts.theme && opts.theme !== 'minimal' ? mountRealTheme(app, {
       theme: opts.theme,
       catalog,
       shop: opts.shop,
@@ -197,8 +196,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
       blockGlobals: (req, cart, product) => globals(context(req, cart), product),
       blockSettings: (name) => opts.settings?.[name],
       embed: true,
-    });
-  }
+    }) : null;
 
   // The Section Rendering API: any page answers `?sections=a,b` (JSON) and `?section_id=a` (HTML).
   app.use((req, response, next) => {
@@ -254,19 +252,19 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
 
   const body = express.text({type: () => true, limit: '64kb'});
   /** The requests of an add, whether the caller sent one item (answered with one line) and which sections to render. */
-  const readAdd = (req: Request): {requests: AddRequest[]; single: boolean; sections?: unknown} => {
+  const readAdd = (req: Request): {requests: AddRequest[]; single: boolean; sections?: unknown; sectionsUrl?: string} => {
     const text = typeof req.body === 'string' ? req.body : '';
     if (req.is('application/json')) {
-      let parsed: Parameters<typeof parseAddJson>[0] & {sections?: unknown};
+      let parsed: Parameters<typeof parseAddJson>[0] & {sections?: unknown; sections_url?: unknown};
       try {
         parsed = JSON.parse(text || '{}') as typeof parsed;
       } catch {
         throw new CartError(400, 'Invalid JSON');
       }
-      return {requests: parseAddJson(parsed), single: !Array.isArray(parsed.items), sections: parsed.sections};
+      return {requests: parseAddJson(parsed), single: !Array.isArray(parsed.items), sections: parsed.sections, sectionsUrl: parsed.sections_url ? String(parsed.sections_url) : undefined};
     }
     const form = new URLSearchParams(text);
-    return {requests: parseItemsForm(form), single: !form.has('items[][id]'), sections: form.get('sections') ?? undefined};
+    return {requests: parseItemsForm(form), single: !form.has('items[][id]'), sections: form.get('sections') ?? undefined, sectionsUrl: form.get('sections_url') ?? undefined};
   };
 
   // Without JavaScript: a plain form post, then the cart page, as Shopify does.
@@ -280,12 +278,13 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     }
   });
 
-  app.post('/cart/add.js', body, (req, response) => {
+  app.post('/cart/add.js', body, async (req, response) => {
     const cart = cartOf(req, response);
     try {
-      const {requests, single, sections: asked} = readAdd(req);
+      const {requests, single, sections: asked, sectionsUrl} = readAdd(req);
       const added = cart.add(requests).map((line) => cart.ajaxLine(line));
-      const sectionHtml = asked ? {sections: renderSections(asked, context(req, cart))} : {};
+      // A real theme renders its own sections; the minimal theme its few.
+      const sectionHtml = asked ? {sections: realTheme ? await realTheme.renderSections(req, response, asked, sectionsUrl) : renderSections(asked, context(req, cart))} : {};
       response.json(single ? {...added[0], ...sectionHtml} : {items: added, ...sectionHtml});
     } catch (err) {
       sendCartError(response, err);

@@ -38,7 +38,13 @@ export interface RealThemeDeps {
 
 const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function mountRealTheme(app: Express, deps: RealThemeDeps): void {
+/** What the rest of the preview asks a mounted real theme: its sections, for the Ajax API's `sections` parameter. */
+export interface MountedTheme {
+  /** `sectionsUrl`: the page the sections are rendered for (the Ajax API's `sections_url`). */
+  renderSections(req: Request, res: Response, ids: unknown, sectionsUrl?: string): Promise<Record<string, string | null>>;
+}
+
+export function mountRealTheme(app: Express, deps: RealThemeDeps): MountedTheme {
   const {catalog} = deps;
   const moneyWithCurrency = `${deps.moneyFormat} ${deps.currency}`;
   const renderer = new ThemeRenderer(deps.theme, (locale) => ({
@@ -166,6 +172,18 @@ export function mountRealTheme(app: Express, deps: RealThemeDeps): void {
     res.type('html').send(html);
   };
 
+  /** Sections by id, rendered against the page `sectionsUrl` names (a product page, else the cart). */
+  const renderSections = async (req: Request, res: Response, ids: unknown, sectionsUrl: string = req.path) => {
+    const handle = /^\/products\/([^/?]+)/.exec(sectionsUrl)?.[1];
+    const product = handle ? catalog.byHandle.get(handle) : undefined;
+    const g = await themeGlobals(req, res, product);
+    const out: Record<string, string | null> = {};
+    for (const id of (Array.isArray(ids) ? ids : String(ids ?? '').split(',')).map(String).filter(Boolean)) {
+      out[id] = await renderer.renderSectionById(id, product ? 'product' : 'cart', g.locale, g.globals);
+    }
+    return out;
+  };
+
   // The Section Rendering API: `?sections=a,b` (JSON) and `?section_id=a` (HTML), rendered against the page
   // the URL names (a product page or the cart).
   app.use(async (req, res, next) => {
@@ -222,4 +240,6 @@ export function mountRealTheme(app: Express, deps: RealThemeDeps): void {
       next(err);
     }
   });
+
+  return {renderSections};
 }
