@@ -15,7 +15,7 @@ for (const name of realThemes) {
 
 /** The Shopify filters the preview registers loudly-unimplemented that a theme's files use, by theme. */
 const expectedUnimplemented: Record<string, string[]> = {
-  horizon: ['border', 'external_video_tag', 'external_video_url', 'format_address', 'line_items_for', 'login_button', 'metafield_tag', 'model_viewer_tag', 'payment_type_svg_tag', 'text', 'time_tag', 'unit_price_with_measurement', 'video_tag', 'default_pagination'],
+  horizon: ['border', 'section', 'external_video_tag', 'external_video_url', 'format_address', 'line_items_for', 'login_button', 'metafield_tag', 'model_viewer_tag', 'payment_type_svg_tag', 'text', 'time_tag', 'unit_price_with_measurement', 'video_tag', 'default_pagination'],
   dawn: ['avatar', 'default_errors', 'document', 'external_video_tag', 'external_video_url', 'format_address', 'line_items_for', 'login_button', 'media_tag', 'payment_type_svg_tag', 'this', 'time_tag', 'unit_price_with_measurement', 'video_tag'],
 };
 
