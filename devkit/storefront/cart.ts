@@ -83,7 +83,7 @@ export class Cart {
       const product = this.catalog.byVariant.get(r.id);
       if (!Number.isInteger(r.id) || !product) throw new CartError(404, 'Cannot find variant');
       if (!Number.isInteger(r.quantity) || r.quantity < 1) throw new CartError(422, 'Quantity must be at least 1');
-      if (!this.catalog.variantOf(product).available) throw new CartError(422, `${product.title} is already sold out.`);
+      if (!this.catalog.variantById(product, r.id)?.available) throw new CartError(422, `${product.title} is already sold out.`);
     }
     return requests.map((r) => {
       const key = `${r.id}:${Object.entries(r.properties).sort().join('&')}`;
@@ -128,13 +128,16 @@ export class Cart {
 
   ajaxLine(line: CartLine) {
     const product = this.catalog.byVariant.get(line.variantId)!;
-    const price = product.price;
+    const variant = this.catalog.variantById(product, line.variantId)!;
+    const price = variant.price;
     return {
       id: line.variantId,
       key: line.key,
       variant_id: line.variantId,
       product_id: line.productId,
-      title: product.title,
+      title: variant.title === 'Default Title' ? product.title : `${product.title} - ${variant.title}`,
+      product_title: product.title,
+      variant_title: variant.title === 'Default Title' ? null : variant.title,
       handle: product.handle,
       url: `/products/${product.handle}`,
       quantity: line.quantity,

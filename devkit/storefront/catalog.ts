@@ -19,6 +19,18 @@ export interface StoreProduct {
   variantId?: number;
   /** Image URL; defaults to a generated placeholder served by the preview store. `null` for no image. */
   image?: string | null;
+  /** Option names (`Size`, `Colour`) when the product has several variants; `variants` then lists them. */
+  options?: string[];
+  /** Several variants, each with one value per option; price and availability default to the product's. */
+  variants?: StoreVariant[];
+}
+
+export interface StoreVariant {
+  id: number;
+  /** One value per option name, in order. */
+  values: string[];
+  price?: number;
+  available?: boolean;
 }
 
 /** Recommendations as the metafield holds them: product ids, best first; an id with no product is a deleted one. */
@@ -36,6 +48,8 @@ export interface LiquidVariant {
   title: string;
   price: number;
   available: boolean;
+  /** The variant's option values, in the product's option order (`option1`... in Liquid). */
+  options: string[];
 }
 
 /** The subset of Shopify's Liquid `product` object the blocks and the preview pages read. */
@@ -50,6 +64,9 @@ export interface LiquidProduct {
   featured_image: LiquidImage | null;
   selected_or_first_available_variant: LiquidVariant;
   variants: LiquidVariant[];
+  has_only_default_variant: boolean;
+  /** https://shopify.dev/docs/api/liquid/objects/product_option: name, position and values of each option. */
+  options_with_values: {name: string; position: number; values: string[]}[];
   metafields: Record<string, Record<string, {value: (LiquidProduct | null)[]}>>;
 }
 
@@ -68,19 +85,38 @@ export class Catalog {
     products: StoreProduct[],
     readonly recommendationsFor: RecommendationsFor,
     /** Prefix of product URLs (`product.url`, `/products/<handle>.js`'s `url`): `/`, or a market's `/en-ca/`. */
-    private readonly root = '/',
+    readonly root = '/',
   ) {
     for (const p of products) {
       this.byId.set(p.id, p);
       this.byHandle.set(p.handle, p);
-      this.byVariant.set(variantIdOf(p), p);
+      for (const v of this.variantsOf(p)) this.byVariant.set(v.id, p);
     }
   }
 
-  variantOf(p: StoreProduct): LiquidVariant {
+  /** Every variant of a product: its own list, or the one default variant Shopify gives a product without options. */
+  variantsOf(p: StoreProduct): LiquidVariant[] {
     // An unpublished product cannot be bought from the online store, whatever its inventory says.
-    const available = (p.available ?? true) && isPublished(p);
-    return {id: variantIdOf(p), title: 'Default Title', price: p.price, available};
+    const sellable = (p.available ?? true) && isPublished(p);
+    if (!p.variants?.length) return [{id: variantIdOf(p), title: 'Default Title', price: p.price, available: sellable, options: ['Default Title']}];
+    return p.variants.map((v) => ({
+      id: v.id,
+      title: v.values.join(' / '),
+      price: v.price ?? p.price,
+      available: sellable && (v.available ?? true),
+      options: v.values,
+    }));
+  }
+
+  /** The variant a product page starts on: the first available one, else the first (`selected_or_first_available_variant`). */
+  variantOf(p: StoreProduct): LiquidVariant {
+    const variants = this.variantsOf(p);
+    return variants.find((v) => v.available) ?? variants[0];
+  }
+
+  /** One variant by id (the product must hold it). */
+  variantById(p: StoreProduct, id: number): LiquidVariant | undefined {
+    return this.variantsOf(p).find((v) => v.id === id);
   }
 
   /**
@@ -94,17 +130,24 @@ export class Catalog {
     const variant = this.variantOf(p);
     const src = imageOf(p);
     const catalog = this;
+    const variants = this.variantsOf(p);
     return {
       id: p.id,
       handle: p.handle,
       title: p.title,
       url: `${catalog.root}products/${p.handle}`,
-      price: p.price,
-      available: variant.available,
+      price: variant.price,
+      available: variants.some((v) => v.available),
       'gift_card?': p.giftCard ?? false,
       featured_image: src ? {src, width: 800, height: 800, alt: p.title} : null,
       selected_or_first_available_variant: variant,
-      variants: [variant],
+      variants,
+      has_only_default_variant: !p.variants?.length,
+      options_with_values: (p.variants?.length ? (p.options ?? []) : []).map((name, i) => ({
+        name,
+        position: i + 1,
+        values: [...new Set(variants.map((v) => v.options[i]))],
+      })),
       get metafields() {
         const value = catalog.recommendationsFor(p.id).map((id) => {
           const companion = catalog.byId.get(id);
@@ -113,6 +156,11 @@ export class Catalog {
         return {'$app': {recommendations: {value}}};
       },
     };
+  }
+
+  /** A product's storefront URL (under the market's subfolder when there is one). */
+  urlOf(p: StoreProduct): string {
+    return `${this.root}products/${p.handle}`;
   }
 
   /** Liquid's `all_products[handle]`: the product with that handle, or nil. */
@@ -129,17 +177,19 @@ export class Catalog {
   /** The Ajax API's `/products/<handle>.js` body. */
   ajaxProduct(p: StoreProduct) {
     const variant = this.variantOf(p);
+    const variants = this.variantsOf(p);
     const src = imageOf(p);
     return {
       id: p.id,
       title: p.title,
       handle: p.handle,
       url: `${this.root}products/${p.handle}`,
-      available: variant.available,
-      price: p.price,
+      available: variants.some((v) => v.available),
+      price: variant.price,
       featured_image: src,
       images: src ? [src] : [],
-      variants: [{...variant, name: p.title}],
+      options: p.variants?.length ? (p.options ?? []) : ['Title'],
+      variants: variants.map((v) => ({...v, name: v.title === 'Default Title' ? p.title : `${p.title} - ${v.title}`})),
     };
   }
 }

@@ -25,6 +25,8 @@ import type {StorefrontGlobals, StorefrontLocale} from './liquid';
 import {bubbleSection, cartMain, cartSection, drawerSection, layout, placeholderSvg, productMain, section} from './pages';
 import type {PageContext} from './pages';
 import {signProxyQuery} from './sign';
+import {mountRealTheme} from './themes/storefront';
+import type {RealThemeName} from './themes/theme-files';
 
 export interface StorefrontEvent {
   type: string;
@@ -67,6 +69,12 @@ export interface PreviewStorefrontOptions {
    * is loaded `loadDelayMs` after it is asked for. Default: not required, 20 ms.
    */
   consent?: {required?: boolean; loadDelayMs?: number};
+  /**
+   * The theme the pages are rendered in: the minimal preview theme (default), or a real theme rendered from its
+   * own source in `../shared/themes/<name>/` (product page, cart page and cart drawer; the product block placed
+   * in the product section, the cart upsell app embed on).
+   */
+  theme?: 'minimal' | RealThemeName;
   /** Merchant settings per block, merged over each schema's defaults. */
   settings?: Partial<Record<'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed', Record<string, unknown>>>;
 }
@@ -184,6 +192,23 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     next();
   });
 
+  const realTheme = opts.theme && opts.theme !== 'minimal' ? mountRealTheme(app, {
+      theme: opts.theme,
+      catalog,
+      shop: opts.shop,
+      currency,
+      moneyFormat,
+      cartOf,
+      where: (req) => {
+        const {locale, root} = context(req, cartOf(req, req.res!));
+        return {locale, root};
+      },
+      blockGlobals: (req, cart, product) => globals(context(req, cart), product),
+      blockSettings: (name) => opts.settings?.[name],
+      embed: true,
+      headScripts,
+    }) : null;
+
   // The Section Rendering API: any page answers `?sections=a,b` (JSON) and `?section_id=a` (HTML).
   app.use((req, response, next) => {
     if (req.method !== 'GET' || !(req.query.sections || req.query.section_id)) return next();
@@ -234,23 +259,24 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     await page(req, response, 'Your cart', cartMain(ctx, upsell), [blockSchema('cart-upsell').stylesheet ?? '']);
   });
 
-  app.get('/cart.js', (req, response) => void response.json(cartOf(req, response).ajax(currency)));
+  // `/cart.json` is the same Ajax API answer under the other extension Shopify serves it at.
+  app.get(['/cart.js', '/cart.json'], (req, response) => void response.json(cartOf(req, response).ajax(currency)));
 
   const body = express.text({type: () => true, limit: '64kb'});
   /** The requests of an add, whether the caller sent one item (answered with one line) and which sections to render. */
-  const readAdd = (req: Request): {requests: AddRequest[]; single: boolean; sections?: unknown} => {
+  const readAdd = (req: Request): {requests: AddRequest[]; single: boolean; sections?: unknown; sectionsUrl?: string} => {
     const text = typeof req.body === 'string' ? req.body : '';
     if (req.is('application/json')) {
-      let parsed: Parameters<typeof parseAddJson>[0] & {sections?: unknown};
+      let parsed: Parameters<typeof parseAddJson>[0] & {sections?: unknown; sections_url?: unknown};
       try {
         parsed = JSON.parse(text || '{}') as typeof parsed;
       } catch {
         throw new CartError(400, 'Invalid JSON');
       }
-      return {requests: parseAddJson(parsed), single: !Array.isArray(parsed.items), sections: parsed.sections};
+      return {requests: parseAddJson(parsed), single: !Array.isArray(parsed.items), sections: parsed.sections, sectionsUrl: parsed.sections_url ? String(parsed.sections_url) : undefined};
     }
     const form = new URLSearchParams(text);
-    return {requests: parseItemsForm(form), single: !form.has('items[][id]'), sections: form.get('sections') ?? undefined};
+    return {requests: parseItemsForm(form), single: !form.has('items[][id]'), sections: form.get('sections') ?? undefined, sectionsUrl: form.get('sections_url') ?? undefined};
   };
 
   // Without JavaScript: a plain form post, then the cart page, as Shopify does.
@@ -264,12 +290,13 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     }
   });
 
-  app.post('/cart/add.js', body, (req, response) => {
+  app.post('/cart/add.js', body, async (req, response) => {
     const cart = cartOf(req, response);
     try {
-      const {requests, single, sections: asked} = readAdd(req);
+      const {requests, single, sections: asked, sectionsUrl} = readAdd(req);
       const added = cart.add(requests).map((line) => cart.ajaxLine(line));
-      const sectionHtml = asked ? {sections: renderSections(asked, context(req, cart))} : {};
+      // A real theme renders its own sections; the minimal theme its few.
+      const sectionHtml = asked ? {sections: realTheme ? await realTheme.renderSections(req, response, asked, sectionsUrl) : renderSections(asked, context(req, cart))} : {};
       response.json(single ? {...added[0], ...sectionHtml} : {items: added, ...sectionHtml});
     } catch (err) {
       sendCartError(response, err);

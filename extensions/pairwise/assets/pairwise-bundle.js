@@ -56,7 +56,8 @@ if (!customElements.get('pairwise-bundle')) {
           ...(row.hasAttribute('data-companion') && {properties: {_pairwise: `fbt:${this.anchor}`}}),
         }));
         try {
-          await Pairwise.add(items);
+          // The shopper chose these to buy now: the theme shows its cart (drawer or page) where it can.
+          await Pairwise.add(items, {open: true});
           const titles = selected.map((row) => row.querySelector('.pairwise-item__title').textContent);
           const list = new Intl.ListFormat(document.documentElement.lang || undefined).format(titles);
           this.announce(this.dataset.added.replace('[items]', list));

@@ -1,7 +1,7 @@
 /**
- * Pairwise storefront helpers shared by the blocks (no custom element here): the event beacon, the Ajax cart
- * add that refreshes the theme's cart UI, and money formatting. Loaded deferred before each block's element,
- * after pairwise-consent.js: events wait for analytics consent and are dropped without it.
+ * Pairwise storefront helpers shared by the blocks (no custom element here): the event beacon, the cart add
+ * (through pairwise-theme.js, the contract with the theme), and money formatting. Loaded deferred before each
+ * block's element, after pairwise-consent.js: events wait for analytics consent and are dropped without it.
  * The guard keeps a second copy (two blocks on one page) from running again.
  */
 (() => {
@@ -45,11 +45,6 @@
   addEventListener('pagehide', flush);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
 
-  const sectionHTML = (html, selector) =>
-    new DOMParser().parseFromString(html, 'text/html').querySelector(selector)?.innerHTML;
-
-  // Dawn's cart drawer or notification renders the sections it asks for; other themes get the cart bubble.
-  const themeCart = () => document.querySelector('cart-drawer') || document.querySelector('cart-notification');
 
   window.Pairwise = {
     /** True when this visitor is held out: the block is hidden and its shown-events are not sent. */
@@ -77,27 +72,9 @@
       }, {threshold: 0.5});
       io.observe(el);
     },
-    async add(items) {
-      const cart = themeCart();
-      const sections = cart?.getSectionsToRender ? cart.getSectionsToRender().map((s) => s.id) : ['cart-icon-bubble'];
-      const res = await fetch(root() + 'cart/add.js', {
-        method: 'POST',
-        headers: {'Content-Type': 'application/json', Accept: 'application/json'},
-        body: JSON.stringify({items, sections, sections_url: location.pathname}),
-      });
-      const data = await res.json();
-      if (!res.ok || data.status) throw new Error(data.description || data.message || res.statusText);
-      if (cart?.renderContents) {
-        cart.renderContents({...data.items[0], sections: data.sections});
-      } else {
-        const bubble = document.getElementById('cart-icon-bubble');
-        const html = data.sections?.['cart-icon-bubble'];
-        if (bubble && html) bubble.innerHTML = sectionHTML(html, '.shopify-section') ?? bubble.innerHTML;
-      }
-      // Dawn declares these as top-level bindings of classic scripts, which are not properties of window.
-      if (typeof publish === 'function' && typeof PUB_SUB_EVENTS !== 'undefined') publish(PUB_SUB_EVENTS.cartUpdate, {source: 'pairwise', cartData: data});
-      document.dispatchEvent(new CustomEvent('pairwise:cart-changed', {detail: data}));
-      return data;
+    /** Adds items to the cart the way this theme wants (pairwise-theme.js holds that contract). */
+    add(items, options) {
+      return PairwiseTheme.add(items, options);
     },
     /** Formats cents with the shop's money format, as Liquid's `money` filter does. */
     money(cents, format) {

@@ -1,9 +1,5 @@
-/**
- * <pairwise-upsell>: the cart upsell. First paint comes from Liquid (metafields); after every cart change it asks
- * the app proxy for the cart's companions, reads each product's storefront data and re-renders from its
- * <template>. If the proxy is down the first paint stays. As an app embed (data-mount) it lives in the theme's
- * cart drawer and puts itself back whenever the theme re-renders the drawer.
- */
+// <pairwise-upsell>: first paint from Liquid; after each cart change, the proxy's companions from its <template>
+// (the first paint stays if the proxy is down). As an app embed (data-mount) it lives in the theme's drawer.
 if (!customElements.get('pairwise-upsell')) {
   customElements.define(
     'pairwise-upsell',
@@ -19,10 +15,7 @@ if (!customElements.get('pairwise-upsell')) {
           const card = event.target.closest('[data-product-link]')?.closest('[data-product]');
           if (card) Pairwise.track(this.dataset.proxy, 'clicked', 'cart', this.anchorOf(card), card.dataset.product);
         });
-        document.addEventListener('pairwise:cart-changed', this.refresh);
-        if (typeof subscribe === 'function' && typeof PUB_SUB_EVENTS !== 'undefined') {
-          subscribe(PUB_SUB_EVENTS.cartUpdate, (event) => event.source !== 'pairwise' && this.refresh());
-        }
+        PairwiseTheme.onCartChange(this.refresh);
         this.shown('rendered');
         Pairwise.onView(this.list, () => this.shown('viewed'));
         if (this.hasAttribute('data-mount')) this.mount();
@@ -40,16 +33,16 @@ if (!customElements.get('pairwise-upsell')) {
         this.cards().forEach((card) => Pairwise.track(this.dataset.proxy, type, 'cart', this.anchorOf(card), card.dataset.product));
       }
 
-      /** Keeps the embed inside Dawn's drawer, above its footer, across the drawer's re-renders. */
+      // Stays in the drawer across the theme's re-renders.
       mount() {
-        const drawer = document.querySelector('cart-drawer');
+        const drawer = PairwiseTheme.drawer();
         if (!drawer) return;
         const place = () => {
-          const footer = drawer.querySelector('.drawer__footer');
-          if (footer && footer.previousElementSibling !== this) footer.before(this);
+          const before = drawer.before();
+          if (before && before.previousElementSibling !== this) before.before(this);
         };
         place();
-        new MutationObserver(place).observe(drawer, {childList: true, subtree: true});
+        new MutationObserver(place).observe(drawer.element, {childList: true, subtree: true});
         this.hidden = !this.cards().length;
       }
 
@@ -110,7 +103,7 @@ if (!customElements.get('pairwise-upsell')) {
             return card;
           }),
         );
-        this.hidden = !products.length || (this.hasAttribute('data-mount') && !document.querySelector('cart-drawer'));
+        this.hidden = !products.length || (this.hasAttribute('data-mount') && !PairwiseTheme.drawer());
         // The card that had focus was replaced: keep keyboard users inside the upsell.
         if (hadFocus && !this.list.contains(document.activeElement)) this.list.querySelector('button')?.focus();
         this.shown('rendered');

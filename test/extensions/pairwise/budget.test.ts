@@ -8,11 +8,13 @@ describe('asset budgets', () => {
     expect(budgets.map((b) => b.block).sort()).toEqual(['cart-upsell', 'cart-upsell-embed', 'frequently-bought-together']);
   });
 
-  // 6 KB since [P]: reading consent the documented way (pairwise-consent.js, about 1 KB gzipped, loaded by every
-  // block) took the blocks from 4.8 KB to 5.6 KB; nothing else in them grew.
-  it.each(budgets.map((b) => [b.block, b] as const))('%s loads at most 6 KB of gzipped JavaScript and a small stylesheet', (_block, budget) => {
+  // 7 KB since [O] and [P] together: the theme contract (pairwise-theme.js, 1.5 KB gzipped, how each theme wants
+  // a cart add and its drawer refreshed) and the documented consent reading (pairwise-consent.js, 1 KB, and the
+  // experiment's pairwise-experiment.js) took the blocks from 4.8 KB to 6.2-6.4 KB; each file is gzipped alone,
+  // as the storefront serves them, so the sum overstates what a browser transfers.
+  it.each(budgets.map((b) => [b.block, b] as const))('%s loads at most 7 KB of gzipped JavaScript and a small stylesheet', (_block, budget) => {
     expect(budget.js.length).toBeGreaterThan(0);
-    expect(budget.jsGzipBytes).toBeLessThanOrEqual(6 * 1024);
+    expect(budget.jsGzipBytes).toBeLessThanOrEqual(7 * 1024);
     expect(budget.cssGzipBytes).toBeGreaterThan(0);
     expect(budget.cssGzipBytes).toBeLessThanOrEqual(2 * 1024);
   });
