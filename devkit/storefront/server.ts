@@ -18,6 +18,7 @@ import express from 'express';
 import type {Request, Response} from 'express';
 import {Cart, CartError, parseAddJson, parseItemsForm} from './cart';
 import type {AddRequest} from './cart';
+import type {StorefrontDiscount} from './cart-discounts';
 import {Catalog, isPublished} from './catalog';
 import type {RecommendationsFor, StoreProduct} from './catalog';
 import {blockSchema, extensionRoot, renderBlock, renderProxyLiquid, storefrontLocales} from './liquid';
@@ -61,6 +62,11 @@ export interface PreviewStorefrontOptions {
    * https://shopify.dev/docs/apps/custom-data/metafields/app-data
    */
   appMetafields?: () => Record<string, Record<string, unknown>>;
+  /**
+   * The shop's automatic app discounts, read on every cart view (the stand-in's `appDiscounts(shop)`): the cart
+   * runs the app's Discount Function with them as Shopify's cart and checkout do.
+   */
+  discounts?: () => StorefrontDiscount[];
   /** Merchant settings per block, merged over each schema's defaults. */
   settings?: Partial<Record<'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed', Record<string, unknown>>>;
 }
@@ -95,7 +101,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     const token = /(?:^|;\s*)cart=([a-f0-9]+)/.exec(req.headers.cookie ?? '')?.[1];
     const existing = token ? carts.get(token) : undefined;
     if (existing) return existing;
-    const cart = new Cart(catalog);
+    const cart = new Cart(catalog, opts.discounts);
     carts.set(cart.token, cart);
     res.append('Set-Cookie', `cart=${cart.token}; Path=/; SameSite=Lax`);
     return cart;
