@@ -3,6 +3,7 @@ import {randomBytes} from 'node:crypto';
 import type {Catalog} from './catalog';
 import {discountCart} from './cart-discounts';
 import type {CartDiscounts, StorefrontDiscount} from './cart-discounts';
+import type {StoreOrder} from '../store-generator';
 import type {LiquidCartItem} from './liquid';
 
 export interface CartLine {
@@ -131,6 +132,27 @@ export class Cart {
       if (text === '') delete this.attributes[key];
       else this.attributes[key] = text;
     }
+  }
+
+  /**
+   * Checkout: the order this cart becomes, with the discounts the function gave at this moment (the shapes
+   * `orderPayload` turns into the webhook's `discount_applications` and line `discount_allocations`).
+   */
+  toOrder(o: {id: number; name: string; at: string; currency: string; firstLineId: number}): StoreOrder {
+    const discounts = this.discounted();
+    return {
+      id: o.id, name: o.name, createdAt: o.at, updatedAt: o.at, cancelledAt: null, customerId: null, currency: o.currency,
+      discountApplications: discounts.applications.map((a) => ({title: a.message, description: a.title, value: a.percentage.toFixed(1), valueType: 'percentage'})),
+      lines: this.lines.map((l, i) => {
+        const product = this.catalog.byVariant.get(l.variantId)!;
+        return {
+          id: o.firstLineId + i, productId: l.productId, variantId: l.variantId, title: product.title, quantity: l.quantity,
+          price: (product.price / 100).toFixed(2),
+          properties: Object.entries(l.properties).map(([name, value]) => ({name, value})),
+          discountAllocations: discounts.lines[i].map((a) => ({amount: (a.amount / 100).toFixed(2), applicationIndex: a.application})),
+        };
+      }),
+    };
   }
 
   /** The attributes as an order webhook carries them: `note_attributes`, a list of `{name, value}`. */

@@ -77,6 +77,8 @@ export interface PreviewStorefront {
   readonly url: string;
   /** Events the blocks sent to `/apps/pairwise/events`, in order (also when they were forwarded). */
   readonly events: StorefrontEvent[];
+  /** A shopper's cart by its `cart` cookie, for checkout (`cart.toOrder`) in tests and the demo. */
+  cartOf(token: string): Cart | undefined;
   close(): Promise<void>;
 }
 
@@ -376,6 +378,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
       return url;
     },
     events,
+    cartOf: (token) => carts.get(token),
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server = app.listen(port, host, (err?: Error) => {
