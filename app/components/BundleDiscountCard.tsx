@@ -100,8 +100,8 @@ export function BundleDiscountCard() {
   return (
     <Card>
       <BlockStack gap="400">
-        <InlineStack align="space-between" blockAlign="center">
-          <Text as="h2" variant="headingMd">{t('bundleDiscount.title')}</Text>
+        <InlineStack gap="200" blockAlign="center">
+          <Text as="p" variant="bodyMd">{t('bundleDiscount.statusLabel')}</Text>
           <Badge tone={TONES[view.status]}>{t(`bundleDiscount.status.${view.status}`)}</Badge>
         </InlineStack>
         {view.status === 'deleted' && <Banner tone="warning" title={t('bundleDiscount.deleted')} />}

@@ -39,6 +39,14 @@ const DEACTIVATE = `mutation DeactivateBundleDiscount($id: ID!) {
   discountAutomaticDeactivate(id: $id) { userErrors { field message } }
 }`;
 
+const INSTALLATION = 'query AppInstallation { currentAppInstallation { id } }';
+const SET_APP_METAFIELD = `mutation SetBundleDiscount($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) { metafields { id } userErrors { field message } }
+}`;
+/** The app-data metafield the product block reads (`app.metafields.pairwise.bundle_discount`) to show the saving. */
+export const BLOCK_NAMESPACE = 'pairwise';
+export const BLOCK_KEY = 'bundle_discount';
+
 type Client = InstanceType<Shopify['clients']['Graphql']>;
 type ShopifyStatus = 'ACTIVE' | 'SCHEDULED' | 'EXPIRED';
 
@@ -67,12 +75,32 @@ function failIf(what: string, errors: {message: string}[] | undefined): void {
   if (errors?.length) throw new PublishError(`${what}: ${errors.map((e) => e.message).join('; ')}`);
 }
 
+/**
+ * Tells the theme blocks what the discount gives, through an app-data metafield on the app's installation
+ * (https://shopify.dev/docs/apps/custom-data/metafields/app-data): the block cannot read the discount itself,
+ * and shows a saving only while `active` is true, i.e. while Shopify reports the discount ACTIVE.
+ */
+async function publishToBlocks(client: Client, settings: BundleDiscountSettings, status: ShopifyStatus | null): Promise<void> {
+  const installation = await client.request<{currentAppInstallation: {id: string}}>(INSTALLATION);
+  const ownerId = installation.data?.currentAppInstallation.id;
+  if (!ownerId) throw new PublishError('currentAppInstallation: no id');
+  const {percentage, scope, minimumItems, message} = settings;
+  const value = JSON.stringify({active: status === 'ACTIVE', percentage, scope, minimumItems, message});
+  const res = await client.request<{metafieldsSet: {userErrors: {message: string}[]}}>(SET_APP_METAFIELD, {
+    variables: {metafields: [{ownerId, namespace: BLOCK_NAMESPACE, key: BLOCK_KEY, type: 'json', value}]},
+  });
+  failIf('metafieldsSet', res.data?.metafieldsSet.userErrors);
+}
+
 /** The saved settings with the discount's state as Shopify reports it now. */
 export async function readBundleDiscount(ctx: SessionDeps, db: Db, shop: ShopDomain): Promise<BundleDiscountView> {
   const {settings, discountId} = bundleDiscountRepo(db).get();
   if (!discountId) return {settings, status: 'none', discountId};
   const client = new ctx.shopify.clients.Graphql({session: await offlineSession(ctx, shop)});
-  return {settings, status: viewStatus(discountId, await statusOf(client, discountId)), discountId};
+  const status = await statusOf(client, discountId);
+  // Deleted or ended on Shopify's side since the last save: the blocks stop promising a saving.
+  if (settings.enabled && status !== 'ACTIVE') await publishToBlocks(client, settings, status);
+  return {settings, status: viewStatus(discountId, status), discountId};
 }
 
 /**
@@ -104,6 +132,7 @@ export async function saveBundleDiscount(ctx: SessionDeps, db: Db, shop: ShopDom
   }
   repo.save(settings, discountId);
   if (discountId) status = await statusOf(client, discountId);
+  await publishToBlocks(client, settings, status);
   ctx.log('info', 'bundle discount saved', {shop, enabled: settings.enabled, status});
   return {settings, status: viewStatus(discountId, status), discountId};
 }

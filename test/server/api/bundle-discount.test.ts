@@ -12,6 +12,7 @@ import {parseShopDomain} from '../../../storage/shop-domain';
 
 const SHOP = parseShopDomain('discounts.myshopify.com')!;
 let standin: ShopifyStandin;
+let shopState: ReturnType<ShopifyStandin['addShop']>;
 let app: TestApp;
 let apiKey: string;
 let secret: string;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   apiKey = `key-${randomBytes(4).toString('hex')}`;
   secret = randomBytes(16).toString('hex');
   standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-  standin.addShop(SHOP, {});
+  shopState = standin.addShop(SHOP, {});
   app = await startTestApp({adminOrigin: standin.origin, apiKey, secret});
 });
 afterAll(async () => {
@@ -67,6 +68,15 @@ describe('/api/bundle-discount', () => {
       status: 'ACTIVE', functionHandle: 'pairwise-bundle-discount', discountClasses: ['PRODUCT'],
       combinesWith: on.combinesWith, configuration: {percentage: 15, scope: 'companions', minimumItems: 2, message: 'Together: 15% off'},
     })]);
+  });
+
+  it('tells the blocks through the app-data metafield pairwise.bundle_discount', async () => {
+    const field = () => JSON.parse([...shopState.appMetafields.values()].find((m) => m.namespace === 'pairwise' && m.key === 'bundle_discount')!.value);
+    expect(field()).toEqual({active: true, percentage: 15, scope: 'companions', minimumItems: 2, message: 'Together: 15% off'});
+    await api('PUT', {...on, enabled: false});
+    expect(field().active).toBe(false);
+    await api('PUT', on);
+    expect(field().active).toBe(true);
   });
 
   it('a second save updates the same discount', async () => {
