@@ -142,7 +142,7 @@ export class Cart {
     const discounts = this.discounted();
     return {
       id: o.id, name: o.name, createdAt: o.at, updatedAt: o.at, cancelledAt: null, customerId: null, currency: o.currency,
-      discountApplications: discounts.applications.map((a) => ({title: a.message, description: a.title, value: a.percentage.toFixed(1), valueType: 'percentage'})),
+      discountApplications: discounts.applications.map((a) => ({title: a.title, description: a.message, value: a.percentage.toFixed(1), valueType: 'percentage'})),
       lines: this.lines.map((l, i) => {
         const product = this.catalog.byVariant.get(l.variantId)!;
         return {

@@ -147,7 +147,7 @@ describe('the preview cart runs the function', () => {
     expect((await shopper.send('/cart.js')).total_discount).toBe(655);
 
     const order = orderPayload(store.cartOf(shopper.cookie.split('=')[1])!.toOrder({id: 5001, name: '#5001', at: new Date().toISOString(), currency: 'USD', firstLineId: 70001}));
-    expect(order.discount_applications).toEqual([{type: 'automatic', title: configuration.message, description: 'Pairwise: buy together and save', value: '10.0', value_type: 'percentage', allocation_method: 'each', target_selection: 'explicit', target_type: 'line_item'}]);
+    expect(order.discount_applications).toEqual([{type: 'automatic', title: 'Pairwise: buy together and save', description: configuration.message, value: '10.0', value_type: 'percentage', allocation_method: 'each', target_selection: 'explicit', target_type: 'line_item'}]);
     const lines = order.line_items as {product_id: number; discount_allocations: unknown[]; total_discount: string}[];
     expect(lines.find((l) => l.product_id === 1002)!.discount_allocations).toEqual([{amount: '0.65', amount_set: {shop_money: {amount: '0.65', currency_code: 'USD'}, presentment_money: {amount: '0.65', currency_code: 'USD'}}, discount_application_index: 0}]);
     expect(order).toMatchObject({total_discounts: '6.55', total_line_items_price: '72.00', total_price: '65.45', subtotal_price: '65.45'});

@@ -90,6 +90,11 @@ describe.skipIf(!existsSync(chromiumPath))('bundle discount in Chromium through 
     expect(await saving.locator('.pairwise-saving__total .pairwise-saving__now').innerText()).toContain('$80.55');
     expect(await saving.locator('s').first().isVisible()).toBe(true);
     const promised = Number(await saving.locator('[data-bundle-total]').getAttribute('data-bundle-total'));
+    // Unchecking a product hides the bundle's prices (they are for the whole bundle); checking it again shows them.
+    await page.locator('pairwise-bundle input[id$="-1002"]').uncheck();
+    expect(await saving.locator('.pairwise-saving__total').isVisible()).toBe(false);
+    await page.locator('pairwise-bundle input[id$="-1002"]').check();
+    expect(await saving.locator('.pairwise-saving__total').isVisible()).toBe(true);
     await page.screenshot({path: join(screenshots, 'bundle-discount-block.png'), fullPage: true});
 
     await addBundle(page);
