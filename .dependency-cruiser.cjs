@@ -86,8 +86,15 @@ module.exports = {
       name: 'extensions-import-nothing',
       severity: 'error',
       comment: 'Theme app extension assets are served as they are by Shopify: no imports at all.',
-      from: {path: '^extensions/'},
+      from: {path: '^extensions/pairwise/'},
       to: {},
+    },
+    {
+      name: 'functions-stay-in-their-folder',
+      severity: 'error',
+      comment: 'A function extension ([N]) is bundled from its own src/ by `shopify app deploy`: it imports only files of its own folder, never the app, the devkit or a package.',
+      from: {path: '^extensions/(?!pairwise/)([^/]+)/'},
+      to: {pathNot: '^extensions/$1/'},
     },
   ],
   options: {

@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   const standin = await ShopifyStandin.start({apiKey, apiSecret: secret, webhookUrl: `http://127.0.0.1:${args.port}/webhooks`, bulkStepDelayMs: 10});
   const shopState = standin.addShop(SHOP, {products: store.products, orders: history, name: 'Pairwise Demo Store'});
 
-  const config: Config = {apiKey, apiSecret: secret, appUrl: new URL(appUrl), scopes: ['read_orders', 'read_products', 'write_products', 'write_app_proxy'], port: args.port, dataDir: join(WORK, 'data'), adminOrigin: standin.origin};
+  const config: Config = {apiKey, apiSecret: secret, appUrl: new URL(appUrl), scopes: ['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts'], port: args.port, dataDir: join(WORK, 'data'), adminOrigin: standin.origin};
   const ctx = createServices(config, createLogger(process.env.PAIRWISE_LOG_LEVEL === undefined ? 'error' : undefined));
   // Long-lived (App Bridge's live a minute) because the demo page has no App Bridge to mint fresh ones.
   const token = await sessionToken({shop: SHOP, apiKey, secret, expiresInS: 12 * 3600});

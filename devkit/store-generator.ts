@@ -53,6 +53,17 @@ export interface StoreOrderLine {
   price: string;
   /** Line item properties, e.g. `_pairwise` set by a storefront block. */
   properties?: {name: string; value: string}[];
+  /** Money taken off this line by the order's discount applications ([N]: the bundle discount). */
+  discountAllocations?: {amount: string; applicationIndex: number}[];
+}
+
+/** An automatic discount applied to an order, as the order webhook's `discount_applications` lists it. */
+export interface StoreDiscountApplication {
+  title: string;
+  description: string;
+  /** "10.0" for 10%. */
+  value: string;
+  valueType: 'percentage' | 'fixed_amount';
 }
 
 export interface StoreOrder {
@@ -64,6 +75,7 @@ export interface StoreOrder {
   customerId: number | null;
   currency: string;
   lines: StoreOrderLine[];
+  discountApplications?: StoreDiscountApplication[];
 }
 
 export interface StoreOptions {

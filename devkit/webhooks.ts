@@ -68,10 +68,24 @@ function total(order: StoreOrder): string {
   return (cents / 100).toFixed(2);
 }
 
-/** The REST Order payload of orders/create, orders/updated and orders/cancelled. */
+/** Sum of the lines' discount allocations, in the same money string. */
+function discountTotal(order: StoreOrder): string {
+  const cents = order.lines.reduce((sum, l) => sum + (l.discountAllocations ?? []).reduce((n, a) => n + Math.round(Number(a.amount) * 100), 0), 0);
+  return (cents / 100).toFixed(2);
+}
+
+/**
+ * The REST Order payload of orders/create, orders/updated and orders/cancelled. Discounts follow the Order
+ * resource (https://shopify.dev/docs/api/admin-rest/latest/resources/order): `discount_applications` (type
+ * `automatic` with title, description, value, value_type, allocation_method, target_selection, target_type) and
+ * each line's `discount_allocations` ({amount, amount_set, discount_application_index}); `total_discounts` and
+ * the subtotal and totals are net of them, `total_line_items_price` is not.
+ */
 export function orderPayload(order: StoreOrder, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const number = Number(order.name.replace(/\D/g, '')) || 1001;
-  const amount = total(order);
+  const gross = total(order);
+  const discounts = discountTotal(order);
+  const amount = (Math.round(Number(gross) * 100 - Number(discounts) * 100) / 100).toFixed(2);
   const customer = order.customerId === null ? null : {
     id: order.customerId,
     email: `customer${order.customerId % 100_000}@example.com`,
@@ -112,8 +126,9 @@ export function orderPayload(order: StoreOrder, overrides: Record<string, unknow
     subtotal_price_set: money(amount, order.currency),
     tags: '',
     test: false,
-    total_discounts: '0.00',
-    total_line_items_price: amount,
+    total_discounts: discounts,
+    total_discounts_set: money(discounts, order.currency),
+    total_line_items_price: gross,
     total_price: amount,
     total_price_set: money(amount, order.currency),
     total_tax: '0.00',
@@ -141,21 +156,39 @@ export function orderPayload(order: StoreOrder, overrides: Record<string, unknow
       sku: l.variantId === null ? '' : `SKU-${l.variantId % 1_000_000}`,
       taxable: true,
       title: l.title,
-      total_discount: '0.00',
-      total_discount_set: money('0.00', order.currency),
+      total_discount: lineDiscount(l),
+      total_discount_set: money(lineDiscount(l), order.currency),
       variant_id: l.variantId,
       variant_title: null,
       vendor: null,
       tax_lines: [],
-      discount_allocations: [],
+      discount_allocations: (l.discountAllocations ?? []).map((a) => ({
+        amount: a.amount,
+        amount_set: money(a.amount, order.currency),
+        discount_application_index: a.applicationIndex,
+      })),
       duties: [],
     })),
     shipping_lines: [],
+    discount_applications: (order.discountApplications ?? []).map((a) => ({
+      type: 'automatic',
+      title: a.title,
+      description: a.description,
+      value: a.value,
+      value_type: a.valueType,
+      allocation_method: 'each',
+      target_selection: 'explicit',
+      target_type: 'line_item',
+    })),
     discount_codes: [],
     refunds: [],
     fulfillments: [],
     ...overrides,
   };
+}
+
+function lineDiscount(line: StoreOrder['lines'][number]): string {
+  return ((line.discountAllocations ?? []).reduce((n, a) => n + Math.round(Number(a.amount) * 100), 0) / 100).toFixed(2);
 }
 
 /** Where a product's placeholder image lives; the stand-in serves `<origin>/cdn/products/<handle>.svg`. */

@@ -28,8 +28,9 @@ describe('shopify.app.toml', () => {
   it('requests the scopes the server reads from it, including what the proxy and the metafields need', () => {
     const scopes = String(section('access_scopes.scopes')).split(',');
     expect(scopes).toEqual(scopesFromToml());
-    // Orders and products to learn from, products to write product metafields, the app proxy.
-    expect(scopes).toEqual(expect.arrayContaining(['read_orders', 'read_products', 'write_products', 'write_app_proxy']));
+    // Orders and products to learn from, products to write product metafields, the app proxy, and the bundle
+    // discount's automatic app discount ([N]: discountAutomaticAppCreate requires write_discounts).
+    expect(scopes).toEqual(expect.arrayContaining(['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts']));
   });
 
   it('reads the scopes as TOML: from [access_scopes] only, in any string form', () => {

@@ -4,6 +4,7 @@ import {fieldErrors, settingsPatchSchema} from '../../domain/settings';
 import {api, ApiError} from '../api/client';
 import type {Settings as SettingsValues} from '../api/types';
 import {useApi} from '../api/useApi';
+import {BundleDiscountCard} from '../components/BundleDiscountCard';
 import {ErrorBanner, PageSkeleton} from '../components/Loading';
 import {t} from '../i18n/t';
 
@@ -164,6 +165,9 @@ export function Settings() {
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title={t('settings.sections.measure.title')} description={t('settings.sections.measure.description')}>
           <Card>{field('holdoutShare', {step: 1, suffix: '%'})}</Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection title={t('bundleDiscount.title')} description={t('bundleDiscount.description')}>
+          <BundleDiscountCard />
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title={t('settings.sections.data.title')} description={t('settings.sections.data.description')}>
           <Card>

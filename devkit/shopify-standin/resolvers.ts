@@ -47,7 +47,7 @@ const METAFIELD_TYPES = new Set([
   'list.single_line_text_field', 'list.number_integer', 'list.variant_reference',
 ]);
 
-function requireScope(ctx: RequestContext, scope: string, field: string): void {
+export function requireScope(ctx: RequestContext, scope: string, field: string): void {
   const granted = ctx.token.scope.split(',');
   const implied = scope.startsWith('read_') && granted.includes(`write_${scope.slice(5)}`);
   if (!granted.includes(scope) && !implied) {
@@ -438,10 +438,16 @@ function orderTotal(order: StoreOrder): string {
   return (order.lines.reduce((sum, l) => sum + Math.round(Number(l.price) * 100) * l.quantity, 0) / 100).toFixed(2);
 }
 
+/** A slice of the Admin API kept in its own module (SDL with `extend type`, and its resolvers). */
+export interface SchemaExtension {
+  sdl: string;
+  resolvers: Record<string, Record<string, Resolver>>;
+}
+
 /** The executable schema: SDL plus the resolvers above (custom scalars pass values through as JSON). */
-export function buildAdminSchema(): GraphQLSchema {
-  const schema = buildSchema(ADMIN_SDL);
-  for (const [typeName, fields] of Object.entries(RESOLVERS)) {
+export function buildAdminSchema(extensions: SchemaExtension[] = []): GraphQLSchema {
+  const schema = buildSchema(ADMIN_SDL + extensions.map((e) => e.sdl).join('\n'));
+  for (const [typeName, fields] of [RESOLVERS, ...extensions.map((e) => e.resolvers)].flatMap((r) => Object.entries(r))) {
     const type = schema.getType(typeName) as GraphQLObjectType;
     const defined = type.getFields();
     for (const [field, resolve] of Object.entries(fields)) {

@@ -32,6 +32,7 @@ import {SINGLE_QUERY_MAX_COST, operationCost} from './cost';
 import type {BucketOptions, ThrottleStatus} from './cost';
 import {accessTokenEndpoint} from './oauth';
 import type {OAuthApp, TokenStore} from './oauth';
+import {discountStatus, discountsExtension} from './discounts';
 import {buildAdminSchema, gid} from './resolvers';
 import type {RequestContext} from './resolvers';
 import {shopifyError} from './errors';
@@ -56,6 +57,16 @@ export interface StandinOptions {
   /** The app's `/webhooks` URL; when set, `bulk_operations/finish` is delivered there. */
   webhookUrl?: string;
   port?: number;
+}
+
+export interface AppDiscountView {
+  id: number;
+  title: string;
+  status: 'ACTIVE' | 'SCHEDULED' | 'EXPIRED';
+  functionHandle: string;
+  discountClasses: string[];
+  combinesWith: {orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean};
+  configuration: unknown;
 }
 
 export interface RecordedRequest {
@@ -109,13 +120,13 @@ export class ShopifyStandin {
     this.app = {
       apiKey: options.apiKey,
       apiSecret: options.apiSecret,
-      scopes: options.scopes ?? ['read_orders', 'read_products', 'write_products', 'write_app_proxy'],
+      scopes: options.scopes ?? ['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts'],
       accessTokenTtlS: options.accessTokenTtlS ?? 3600,
       refreshTokenTtlS: options.refreshTokenTtlS ?? 90 * 86_400,
     };
     this.bucket = {maximumAvailable: 2000, restoreRate: 100, ...options.bucket};
     this.dir = mkdtempSync(join(tmpdir(), 'pairwise-standin-'));
-    this.schema = buildAdminSchema();
+    this.schema = buildAdminSchema([discountsExtension]);
     this.bulk = new BulkRunner(this.schema, {
       dir: this.dir,
       stepDelayMs: options.bulkStepDelayMs ?? 20,
@@ -170,6 +181,30 @@ export class ShopifyStandin {
     return [...this.shop(domain).metafields.values()]
       .sort((a, b) => a.ownerId - b.ownerId || a.key.localeCompare(b.key))
       .map((m: MetafieldRecord) => ({productId: m.ownerId, namespace: m.namespace, key: m.key, type: m.type, value: m.value}));
+  }
+
+  /**
+   * The shop's automatic app discounts as checkout sees them: status now, function handle, combinations and the
+   * `$app.function-configuration` metafield's JSON (undefined when absent or not JSON), which the preview
+   * storefront hands to the function.
+   */
+  appDiscounts(domain: string): AppDiscountView[] {
+    const namespace = `app--${this.appId}`;
+    return [...this.shop(domain).discounts.values()].map((d) => {
+      const field = d.metafields.find((m) => m.namespace === namespace && m.key === 'function-configuration');
+      let configuration: unknown;
+      try {
+        configuration = field ? JSON.parse(field.value) : undefined;
+      } catch {
+        configuration = undefined;
+      }
+      return {id: d.id, title: d.title, status: discountStatus(d), functionHandle: d.functionHandle, discountClasses: [...d.discountClasses], combinesWith: {...d.combinesWith}, configuration};
+    });
+  }
+
+  /** What a merchant does on Shopify's Discounts page: deletes the discount, whoever created it. */
+  deleteDiscount(domain: string, id: number): boolean {
+    return this.shop(domain).discounts.delete(id);
   }
 
   bulkOperations(domain: string): BulkOperationRecord[] {

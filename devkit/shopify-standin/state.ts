@@ -17,6 +17,20 @@ export interface MetafieldRecord {
   updatedAt: string;
 }
 
+/** An automatic app discount (discountAutomaticAppCreate) with its own metafields. */
+export interface AppDiscountRecord {
+  id: number;
+  title: string;
+  functionHandle: string;
+  discountClasses: string[];
+  combinesWith: {orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean};
+  startsAt: string;
+  endsAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  metafields: MetafieldRecord[];
+}
+
 export type BulkStatus = 'CREATED' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELING' | 'CANCELED';
 
 export interface BulkOperationRecord {
@@ -55,6 +69,8 @@ export class ShopState {
   /** App-data metafields, owned by the app's installation on this shop (gid://shopify/AppInstallation/<app id>). */
   readonly appMetafields = new Map<string, MetafieldRecord>();
   readonly bulkOperations = new Map<number, BulkOperationRecord>();
+  /** Automatic app discounts by id (the number in gid://shopify/DiscountAutomaticNode/<id>). */
+  readonly discounts = new Map<number, AppDiscountRecord>();
   readonly bucket: LeakyBucket;
 
   constructor(

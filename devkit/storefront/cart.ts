@@ -1,6 +1,9 @@
 /** A storefront cart as Shopify's Ajax Cart API shows it, one per browser (cookie), for the preview store. */
 import {randomBytes} from 'node:crypto';
 import type {Catalog} from './catalog';
+import {discountCart} from './cart-discounts';
+import type {CartDiscounts, StorefrontDiscount} from './cart-discounts';
+import type {StoreOrder} from '../store-generator';
 import type {LiquidCartItem} from './liquid';
 
 export interface CartLine {
@@ -74,7 +77,17 @@ export class Cart {
   /** Cart attributes (`/cart/update.js`), which Shopify copies into the order's `note_attributes`. */
   attributes: Record<string, string> = {};
 
-  constructor(private readonly catalog: Catalog) {}
+  constructor(
+    private readonly catalog: Catalog,
+    /** The shop's automatic app discounts, read on every cart view so a change in the admin shows at once. */
+    private readonly discounts: () => StorefrontDiscount[] = () => [],
+  ) {}
+
+  /** The app's Discount Function run on the cart as it is now (Shopify runs it on every cart change). */
+  discounted(): CartDiscounts {
+    const lines = this.lines.map((l) => ({productId: l.productId, quantity: l.quantity, price: this.catalog.byVariant.get(l.variantId)!.price}));
+    return discountCart(lines, this.catalog, this.discounts());
+  }
 
   /** Adds all items or none, as Shopify does; returns the lines that were added or increased. */
   add(requests: AddRequest[]): CartLine[] {
@@ -121,6 +134,27 @@ export class Cart {
     }
   }
 
+  /**
+   * Checkout: the order this cart becomes, with the discounts the function gave at this moment (the shapes
+   * `orderPayload` turns into the webhook's `discount_applications` and line `discount_allocations`).
+   */
+  toOrder(o: {id: number; name: string; at: string; currency: string; firstLineId: number}): StoreOrder {
+    const discounts = this.discounted();
+    return {
+      id: o.id, name: o.name, createdAt: o.at, updatedAt: o.at, cancelledAt: null, customerId: null, currency: o.currency,
+      discountApplications: discounts.applications.map((a) => ({title: a.title, description: a.message, value: a.percentage.toFixed(1), valueType: 'percentage'})),
+      lines: this.lines.map((l, i) => {
+        const product = this.catalog.byVariant.get(l.variantId)!;
+        return {
+          id: o.firstLineId + i, productId: l.productId, variantId: l.variantId, title: product.title, quantity: l.quantity,
+          price: (product.price / 100).toFixed(2),
+          properties: Object.entries(l.properties).map(([name, value]) => ({name, value})),
+          discountAllocations: discounts.lines[i].map((a) => ({amount: (a.amount / 100).toFixed(2), applicationIndex: a.application})),
+        };
+      }),
+    };
+  }
+
   /** The attributes as an order webhook carries them: `note_attributes`, a list of `{name, value}`. */
   noteAttributes(): {name: string; value: string}[] {
     return Object.entries(this.attributes).map(([name, value]) => ({name, value}));
@@ -147,13 +181,53 @@ export class Cart {
     };
   }
 
-  /** The `/cart.js` body. */
+  /**
+   * The `/cart.js` body, with the discount fields of https://shopify.dev/docs/api/ajax/reference/cart: per item
+   * `original_line_price`, `final_price`, `final_line_price`, `line_level_total_discount`, `discounts` and
+   * `line_level_discount_allocations` (each with its `discount_application`); per cart `original_total_price`,
+   * `total_discount`, `items_subtotal_price` and `total_price` net of the discounts.
+   */
   ajax(currency: string) {
-    const items = this.lines.map((l) => this.ajaxLine(l));
+    const discounts = this.discounted();
+    const applications = discounts.applications.map((a, i) => ({
+      type: 'automatic',
+      key: `${a.discountId}`,
+      title: a.message,
+      description: a.title,
+      value: a.percentage.toFixed(1),
+      value_type: 'percentage',
+      allocation_method: 'each',
+      target_selection: 'explicit',
+      target_type: 'line_item',
+      total_allocated_amount: discounts.lines.flat().filter((x) => x.application === i).reduce((n, x) => n + x.amount, 0),
+    }));
+    const items = this.lines.map((l, i) => {
+      const line = this.ajaxLine(l);
+      const allocations = discounts.lines[i];
+      const off = allocations.reduce((n, a) => n + a.amount, 0);
+      return {
+        ...line,
+        original_price: line.price,
+        original_line_price: line.line_price,
+        final_line_price: line.line_price - off,
+        final_price: Math.round((line.line_price - off) / line.quantity),
+        discounted_price: Math.round((line.line_price - off) / line.quantity),
+        total_discount: off,
+        line_level_total_discount: off,
+        discounts: allocations.map((a) => ({amount: a.amount, title: applications[a.application].title})),
+        line_level_discount_allocations: allocations.map((a) => ({amount: a.amount, discount_application: applications[a.application]})),
+      };
+    });
+    const original = items.reduce((n, i) => n + i.original_line_price, 0);
+    const total = items.reduce((n, i) => n + i.final_line_price, 0);
     return {
       token: this.token,
       item_count: items.reduce((n, i) => n + i.quantity, 0),
-      total_price: items.reduce((n, i) => n + i.line_price, 0),
+      original_total_price: original,
+      items_subtotal_price: total,
+      total_discount: original - total,
+      total_price: total,
+      cart_level_discount_applications: [],
       currency,
       attributes: {...this.attributes},
       items,
@@ -161,12 +235,14 @@ export class Cart {
   }
 
   /** The Liquid `cart` object. */
-  liquid(): {items: LiquidCartItem[]; item_count: number; total_price: number} {
+  liquid(): {items: LiquidCartItem[]; item_count: number; total_price: number; original_total_price: number; total_discount: number} {
     const items = this.lines.map((l) => {
       const product = this.catalog.byVariant.get(l.variantId)!;
       return {product_id: l.productId, variant_id: l.variantId, quantity: l.quantity, product: this.catalog.liquidProduct(product)};
     });
     const lines = this.lines.map((l) => this.ajaxLine(l));
-    return {items, item_count: lines.reduce((n, i) => n + i.quantity, 0), total_price: lines.reduce((n, i) => n + i.line_price, 0)};
+    const original = lines.reduce((n, i) => n + i.line_price, 0);
+    const discount = this.discounted().lines.flat().reduce((n, a) => n + a.amount, 0);
+    return {items, item_count: lines.reduce((n, i) => n + i.quantity, 0), total_price: original - discount, original_total_price: original, total_discount: discount};
   }
 }

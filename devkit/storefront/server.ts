@@ -18,6 +18,7 @@ import express from 'express';
 import type {Request, Response} from 'express';
 import {Cart, CartError, parseAddJson, parseItemsForm} from './cart';
 import type {AddRequest} from './cart';
+import type {StorefrontDiscount} from './cart-discounts';
 import {Catalog, isPublished} from './catalog';
 import type {RecommendationsFor, StoreProduct} from './catalog';
 import {blockSchema, extensionRoot, renderBlock, renderProxyLiquid, storefrontLocales} from './liquid';
@@ -75,6 +76,11 @@ export interface PreviewStorefrontOptions {
    * in the product section, the cart upsell app embed on).
    */
   theme?: 'minimal' | RealThemeName;
+  /**
+   * The shop's automatic app discounts, read on every cart view (the stand-in's `appDiscounts(shop)`): the cart
+   * runs the app's Discount Function with them as Shopify's cart and checkout do.
+   */
+  discounts?: () => StorefrontDiscount[];
   /** Merchant settings per block, merged over each schema's defaults. */
   settings?: Partial<Record<'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed', Record<string, unknown>>>;
 }
@@ -85,6 +91,8 @@ export interface PreviewStorefront {
   readonly url: string;
   /** Events the blocks sent to `/apps/pairwise/events`, in order (also when they were forwarded). */
   readonly events: StorefrontEvent[];
+  /** A shopper's cart by its `cart` cookie, for checkout (`cart.toOrder`) in tests and the demo. */
+  cartOf(token: string): Cart | undefined;
   close(): Promise<void>;
 }
 
@@ -111,7 +119,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     const token = /(?:^|;\s*)cart=([a-f0-9]+)/.exec(req.headers.cookie ?? '')?.[1];
     const existing = token ? carts.get(token) : undefined;
     if (existing) return existing;
-    const cart = new Cart(catalog);
+    const cart = new Cart(catalog, opts.discounts);
     carts.set(cart.token, cart);
     res.append('Set-Cookie', `cart=${cart.token}; Path=/; SameSite=Lax`);
     return cart;
@@ -408,6 +416,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
       return url;
     },
     events,
+    cartOf: (token) => carts.get(token),
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         server = app.listen(port, host, (err?: Error) => {

@@ -41,6 +41,8 @@ if (!customElements.get('pairwise-bundle')) {
         }
         const total = selected.reduce((sum, row) => sum + Number(row.dataset.price), 0);
         this.querySelector('[data-total]').textContent = Pairwise.money(total, this.dataset.moneyFormat);
+        // The bundle saving's prices are for the whole bundle as rendered: shown only while all of it is selected.
+        this.querySelector('[data-bundle-saving]')?.toggleAttribute('data-partial', selected.length !== this.rows().length);
         this.button.setAttribute('aria-disabled', String(!selected.length));
       }
 

@@ -1,6 +1,7 @@
 import express from 'express';
 import type {Services} from '../../services';
 import {analyticsRouter} from './analytics';
+import {bundleDiscountRouter} from './bundle-discount';
 import {bundlesRouter} from './bundles';
 import {curationRouter} from './curation';
 import {dataRequestsRouter} from './data-requests';
@@ -14,7 +15,9 @@ import {trainingRouter} from './training';
  * Everything under `/api`, for the embedded admin. Mounted by createApp behind requireSessionToken, which sets
  * `res.locals.shop`; every handler reads the shop from there and nowhere else.
  */
-export function apiRouter(ctx: Pick<Services, 'shopDbs' | 'models' | 'republish' | 'publishExperiment' | 'training'>): express.Router {
+export function apiRouter(
+  ctx: Pick<Services, 'shopDbs' | 'models' | 'republish' | 'publishExperiment' | 'training' | 'config' | 'appDb' | 'shopify' | 'log'>,
+): express.Router {
   const router = express.Router();
   router.use(statusRouter(ctx));
   router.use(productsRouter(ctx));
@@ -23,6 +26,7 @@ export function apiRouter(ctx: Pick<Services, 'shopDbs' | 'models' | 'republish'
   router.use(insightsRouter(ctx));
   router.use(analyticsRouter(ctx));
   router.use(settingsRouter(ctx));
+  router.use(bundleDiscountRouter(ctx));
   router.use(trainingRouter(ctx));
   router.use(dataRequestsRouter(ctx));
   return router;
