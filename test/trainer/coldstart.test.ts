@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {coldLists, coldStartGate} from '../../trainer/coldstart';
+import {COLD_MARGIN, coldLists, coldStartGate, textWins} from '../../trainer/coldstart';
 import {popularityOrder, rollingSlices} from '../../trainer/evaluate';
 import type {Baskets} from '../../trainer/load';
 import {itemFrequencies} from '../../trainer/load';
@@ -71,5 +71,12 @@ describe('cold start', () => {
     expect(lost.published).toBe('best sellers');
     expect(lost.params).toBeNull();
     expect(lost.reason).toMatch(/new products get the best sellers/);
+  });
+
+  it('needs the gain to hold and the mean to clear the 1% margin', () => {
+    expect(COLD_MARGIN).toBe(0.01);
+    expect(textWins(0.1011, 0.1, true)).toBe(true);
+    expect(textWins(0.1009, 0.1, true)).toBe(false);
+    expect(textWins(0.2, 0.1, false)).toBe(false);
   });
 });
