@@ -126,7 +126,8 @@ export async function trainCart(baskets: Baskets, slices: Slice[], onProgress: (
   const lastAt = slices.length - 1;
   const judge = sliceJudge(slices);
   const gridSteps = CART_GRID.lambda.length + CART_GRID.tailScale.length - 1 + V2_GRID.dropout.length + V2_GRID.beta.length + V2_GRID.recency.length;
-  const steps = gridSteps + lastAt * 3 + 2;
+  // The grid, the EASE fit and the candidate on the other slices, co-count on each slice, the final fit.
+  const steps = gridSteps + 2 + slices.length + 1;
   let done = 0;
   const step = async () => {
     onProgress(Math.min(1, ++done / steps));
