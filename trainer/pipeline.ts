@@ -3,7 +3,8 @@ import type {ScoreParams} from './score';
 import type {Companions} from './companions';
 import {DEFAULT_SCORE, RANKER_FEATURES, cosine} from './score';
 import {fillCounts, publishLists} from './companions';
-import {coldStartLists} from './coldstart';
+import type {ColdStartReport} from './coldstart';
+import {COLD_NEIGHBOURS, coldLists, coldStartGate, withColdLists} from './coldstart';
 import type {Embeddings} from './embed';
 import type {Bundle} from './bundles';
 import {mineBundles} from './bundles';
@@ -19,7 +20,7 @@ import type {ItemBaskets, RankedLists} from './pairs';
 import {rankPartners, transpose} from './pairs';
 import type {Progress} from './progress';
 import {TrainerThreads} from './threads';
-import type {ProductText} from './text';
+import type {ProductText, TextNeighbours} from './text';
 import {textNeighbours} from './text';
 import {sharedArray} from './shared';
 
@@ -83,6 +84,8 @@ export type TrainResult = {
   tuning: {params: Partial<ScoreParams>; ndcg: number; coverage: number}[];
   /** Products with no orders whose list was borrowed from their text neighbours. */
   coldStarted: number;
+  /** The cold-start gate's decision for products with no orders (full mode, when some have a text); else null. */
+  coldStart: ColdStartReport | null;
   /** The TensorFlow.js backend (embeddings, ranker, cart solve) and the attempts before it; null in stats mode. */
   backend: (BackendChoice & {note: string | null}) | null;
   /** Cosine of each published pair's item vectors, aligned with `companions.items`; null without embeddings. */
@@ -328,13 +331,15 @@ async function listSlices(slices: {train: Baskets; test: Baskets}[], last: ListS
 }
 
 /** What full mode decides before the final lists are ranked; stats mode takes STATS_CHOICE. */
-type Choice = Pick<TrainResult, 'kind' | 'gate' | 'gateSlices' | 'tail' | 'params' | 'eval' | 'tuning' | 'ranker' | 'cart' | 'backend'> & {
+type Choice = Pick<TrainResult, 'kind' | 'gate' | 'gateSlices' | 'tail' | 'params' | 'eval' | 'tuning' | 'ranker' | 'cart' | 'backend' | 'coldStart'> & {
   /** Item embeddings on all the orders, when they are on. */
   embeddings?: Embeddings;
+  /** The catalogue's text neighbours, when products with no orders have a text. */
+  text?: TextNeighbours;
 };
 
 /** Stats mode: the default parameters, no evaluation, no gate, no cart model. */
-const STATS_CHOICE: Choice = {kind: 'model', gate: null, gateSlices: null, tail: null, params: DEFAULT_SCORE, eval: null, tuning: [], ranker: null, cart: null, backend: null};
+const STATS_CHOICE: Choice = {kind: 'model', gate: null, gateSlices: null, tail: null, params: DEFAULT_SCORE, eval: null, tuning: [], ranker: null, cart: null, backend: null, coldStart: null};
 
 /** The TensorFlow.js backend for embeddings, ranker and cart solve; a fallback is said on stderr and in the report. */
 async function pickBackend(preferred: string | undefined): Promise<NonNullable<TrainResult['backend']>> {
@@ -407,12 +412,27 @@ async function chooseModel(baskets: Baskets, opts: TrainOptions, pool: TrainerTh
   const {trainCart} = await import('./cart/stage');
   const cart = await timedAsync(timings, 'cart_s', () => trainCart(baskets, slices, (f) => progress.update(f)));
 
+  progress.stage('cold start', 0.7, 0.72);
+  const cold = timed(timings, 'cold_start_s', () => chooseColdStart(baskets, slices, opts.texts));
+
   let embeddings: Embeddings | undefined;
   if (embeddingRuns) {
-    progress.stage('embed', 0.7, 0.75);
+    progress.stage('embed', 0.72, 0.75);
     embeddings = await finishEmbeddings(embeddingRuns, timings);
   }
-  return {...gated, params: tuned.params, eval: tuned.results, tuning: tuned.tuning, ranker: tuned.ranker, cart, backend, embeddings};
+  return {...gated, params: tuned.params, eval: tuned.results, tuning: tuned.tuning, ranker: tuned.ranker, cart, backend, embeddings, ...cold};
+}
+
+/**
+ * Text neighbours and the cold-start gate (coldstart.ts), when some product with a text has no orders: those are
+ * the products whose lists the decision changes.
+ */
+function chooseColdStart(baskets: Baskets, slices: {train: Baskets; test: Baskets}[], texts: ProductText[] | undefined): Pick<Choice, 'coldStart' | 'text'> {
+  const titled = texts?.filter((t) => t.title);
+  const freq = itemFrequencies(baskets);
+  if (!titled?.length || !titled.some((t) => freq[t.index] === 0)) return {coldStart: null};
+  const text = textNeighbours(titled, {k: COLD_NEIGHBOURS});
+  return {coldStart: coldStartGate(slices, text), text};
 }
 
 /** The final lists on all the orders, ranked by what the gate chose: the model's score or a baseline's. */
@@ -427,19 +447,22 @@ function rankFinalLists(
 }
 
 /**
- * The published lists: ranked lists back-filled with best sellers; in full mode, products never ordered borrow
- * their text neighbours' lists; every pair gets its co-purchase counts.
+ * The published lists: ranked lists back-filled with best sellers; in full mode, when the cold-start gate chose
+ * text, products never ordered get their text neighbours' companions (coldstart.ts); every pair gets its
+ * co-purchase counts.
  */
-function publishCompanions(baskets: Baskets, lists: RankedLists, freq: Uint32Array, index: ItemBaskets, opts: TrainOptions, k: number): {companions: Companions; coldStarted: number} {
-  let companions = publishLists(lists, popularityOrder(freq), () => true, k);
+function publishCompanions(baskets: Baskets, lists: RankedLists, freq: Uint32Array, index: ItemBaskets, cold: Pick<Choice, 'coldStart' | 'text'>, k: number): {companions: Companions; coldStarted: number} {
+  const popular = popularityOrder(freq);
+  let companions = publishLists(lists, popular, () => true, k);
   let coldStarted = 0;
-  const texts = opts.texts?.filter((t) => t.title);
-  if (opts.model === 'full' && texts?.length && texts.some((t) => freq[t.index] === 0)) {
+  const params = cold.coldStart?.params;
+  if (params && cold.text) {
     // Measured: borrowing lists also for products with 1-4 orders lowered validation NDCG on instacart-subset,
     // so only products never ordered borrow.
-    const cold = coldStartLists(companions, freq, textNeighbours(texts, {k: 10}), {maxOrders: 0, k});
-    companions = cold.companions;
-    coldStarted = cold.cold;
+    const never = Array.from(freq.keys()).filter((a) => freq[a] === 0);
+    const published = withColdLists(companions, coldLists(baskets, index, freq, popular, cold.text, params, k, never));
+    companions = published.companions;
+    coldStarted = published.cold;
   }
   fillCounts(baskets, companions, index);
   return {companions, coldStarted};
@@ -466,13 +489,13 @@ export async function train(baskets: Baskets, opts: TrainOptions, progress: Prog
   const pool = opts.pool ?? new TrainerThreads(1);
   const full = opts.model === 'full';
 
-  const {embeddings, ...decided} = full ? await chooseModel(baskets, opts, pool, progress, timings) : STATS_CHOICE;
+  const {embeddings, text, ...decided} = full ? await chooseModel(baskets, opts, pool, progress, timings) : STATS_CHOICE;
 
   progress.stage('pairs', 0.75, 0.9);
   const freq = itemFrequencies(baskets);
   const index = timed(timings, 'index_s', () => transpose(baskets));
   const lists = await timedAsync(timings, 'pairs_s', async () => rankFinalLists(baskets, decided, embeddings, freq, index, pool, k));
-  const {companions, coldStarted} = timed(timings, 'publish_s', () => publishCompanions(baskets, lists, freq, index, opts, k));
+  const {companions, coldStarted} = timed(timings, 'publish_s', () => publishCompanions(baskets, lists, freq, index, {coldStart: decided.coldStart, text}, k));
   const embeddingSim = embeddings ? pairSimilarities(companions, embeddings) : null;
 
   const {bundles, communities} = full ? await mineStructure(baskets, companions, freq, opts.seed, progress, timings) : {bundles: [], communities: []};

@@ -119,6 +119,7 @@ export function buildReport(load: Omit<LoadResult, 'baskets'> & {orders: number;
     bundles: result.bundles.length,
     communities: result.communities.length,
     cold_started: result.coldStarted,
+    cold_start: result.coldStart,
     params: result.params,
     tuning: result.tuning,
     ranker: result.ranker,

@@ -1,7 +1,9 @@
 import {describe, expect, it} from 'vitest';
 import {fitEase} from '../../trainer/cart/ease';
 import {evaluateCart} from '../../trainer/cart/evaluate';
-import {fitCart, fitCocountCart} from '../../trainer/cart/model';
+import {cartRows, fitCart, fitCocountCart, fitDense} from '../../trainer/cart/model';
+import {recencyWeights} from '../../trainer/recency';
+import {KEEP_EASE_MARGIN, chooseFit} from '../../trainer/cart/stage';
 import {invertSpd} from '../../trainer/cart/solve';
 import {invertSpdTf} from '../../trainer/cart/solve-tf';
 import type {CartWeights} from '../../trainer/cart/weights';
@@ -109,6 +111,79 @@ describe('EASE', () => {
     const least = Math.min(...Array.from(ease.items, (x) => freq[x]));
     expect(ease.items.length).toBe(10);
     expect([...freq.keys()].filter((x) => ease.position[x] < 0).every((x) => freq[x] <= least)).toBe(true);
+  });
+});
+
+/** B = I - P diag(1/diag P), P = (XᵀWX + λI + r·diag(XᵀWX))⁻¹, by the textbook inverse over `ease`'s dense products. */
+function naiveB(baskets: Baskets, position: Int32Array, n: number, lambda: number, r: number, w?: Float64Array): number[][] {
+  const g = new Float64Array(n * n);
+  for (let b = 0; b < baskets.count; b++) {
+    const its = Array.from(baskets.items.subarray(baskets.offsets[b], baskets.offsets[b + 1])).map((x) => position[x]);
+    for (const u of its) for (const v of its) g[u * n + v] += w ? w[b] : 1;
+  }
+  for (let i = 0; i < n; i++) g[i * n + i] += lambda + r * g[i * n + i];
+  const p = naiveInverse(g, n);
+  return p.map((row, i) => row.map((v, x) => (i === x ? 0 : -v / p[x][x])));
+}
+
+describe('cart model version 2', () => {
+  it("EDLAE's dropout adds p/(1-p)·diag(XᵀX) to EASE's ridge before the one inverse", () => {
+    const baskets = basketsOf(randomBaskets(5, 300, 12, 5));
+    const [lambda, dropout] = [3, 0.25];
+    const fit = fitDense(baskets, {dense: 12, lambda, dropout, tailScale: 0});
+    const want = naiveB(baskets, fit.position, fit.items.length, lambda, dropout / (1 - dropout));
+    const n = fit.items.length;
+    for (let i = 0; i < n; i++) for (let x = 0; x < n; x++) expect(fit.b[i * n + x]).toBeCloseTo(want[i][x], 5);
+    // Not EASE's B: the dropout changes the answer.
+    const ease = naiveB(baskets, fit.position, n, lambda, 0);
+    expect(Math.max(...ease.flatMap((row, i) => row.map((v, x) => Math.abs(v - fit.b[i * n + x]))))).toBeGreaterThan(1e-3);
+  });
+
+  it('averages B with the fit on recency-weighted orders (weights halving every share of the orders, mean 1)', () => {
+    const baskets = basketsOf(randomBaskets(8, 400, 10, 5));
+    const w = recencyWeights(baskets.count, 0.25);
+    expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(baskets.count, 6);
+    expect(w[baskets.count - 1] / w[baskets.count - 1 - 100]).toBeCloseTo(2, 6);
+    const fit = fitDense(baskets, {dense: 10, lambda: 2, tailScale: 0, recency: 0.25});
+    const n = fit.items.length;
+    const plain = naiveB(baskets, fit.position, n, 2, 0);
+    const recent = naiveB(baskets, fit.position, n, 2, 0, w);
+    for (let i = 0; i < n; i++) for (let x = 0; x < n; x++) expect(fit.b[i * n + x]).toBeCloseTo((plain[i][x] + recent[i][x]) / 2, 5);
+  });
+
+  it('scales every weight for x by orders(x)^-β', () => {
+    const baskets = basketsOf(randomBaskets(9, 300, 15, 5));
+    const params = {dense: 10, lambda: 2, tailScale: 0.3};
+    const freq = itemFrequencies(baskets);
+    const plain = cartRows(baskets, fitDense(baskets, params), params, undefined, 200);
+    const scaled = cartRows(baskets, fitDense(baskets, params), {...params, beta: 0.2}, undefined, 200);
+    const weightOf = (c: CartWeights, i: number, x: number) => {
+      for (let r = c.offsets[i]; r < c.offsets[i + 1]; r++) if (c.items[r] === x) return c.weights[r];
+      return 0;
+    };
+    let checked = 0;
+    for (let i = 0; i < plain.offsets.length - 1; i++) {
+      for (let r = plain.offsets[i]; r < plain.offsets[i + 1]; r++) {
+        const x = plain.items[r];
+        expect(weightOf(scaled, i, x)).toBeCloseTo(plain.weights[r] * freq[x] ** -0.2, 5);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('keeps the EASE fit unless the candidate beats it by more than the margin over the slices', () => {
+    expect(KEEP_EASE_MARGIN).toBe(0.01);
+    const ease = [0.1, 0.2, 0.3];
+    // Mean 0.2 against 0.2: a tie keeps EASE; 1.009x keeps it; 1.011x takes the candidate.
+    expect(chooseFit(ease, [0.1, 0.2, 0.3]).candidate_chosen).toBe(false);
+    expect(chooseFit(ease, ease.map((v) => v * 1.009)).candidate_chosen).toBe(false);
+    const won = chooseFit(ease, ease.map((v) => v * 1.011));
+    expect(won.candidate_chosen).toBe(true);
+    expect(won.ratio).toBeCloseTo(1.011, 4);
+    // The mean over the slices decides, not one slice: a big win on one and losses on two others stays EASE.
+    expect(chooseFit(ease, [0.16, 0.18, 0.26]).candidate_chosen).toBe(false);
+    expect(chooseFit(ease, null)).toMatchObject({candidate_chosen: false, ratio: null});
   });
 });
 

@@ -2,8 +2,9 @@ import type {Baskets} from '../load';
 import {itemFrequencies} from '../load';
 import {rankPartners, transpose} from '../pairs';
 import type {ItemBaskets, RankedLists} from '../pairs';
-import type {EaseParams} from './ease';
+import type {EaseModel, EaseParams} from './ease';
 import {fitEase} from './ease';
+import {recencyWeights} from '../recency';
 import type {CartWeights} from './weights';
 import {CART_ROWS, CartRowsBuilder} from './weights';
 
@@ -12,25 +13,54 @@ import {CART_ROWS, CartRowsBuilder} from './weights';
  * outside its dense part) a single-product ridge weight, count(i, x) / (orders(i) + λ), scaled by `tailScale`:
  * what EASE itself gives x from i when i is the only product that explains x. Those tail candidates are each
  * product's CART_ROWS most co-bought, so a dense product's tail rows come from the non-dense ones among them.
+ *
+ * Version 2 adds three settings, each neutral at 0 (issue 29): EDLAE's dropout ridge (ease.ts), a popularity
+ * scale (every weight for x times orders(x)^-β: β > 0 favours the tail, β < 0 the best sellers), and averaging
+ * the weights with the same model fitted on recency-weighted orders.
  */
 
-export type CartParams = EaseParams & {tailScale: number};
+export type CartParams = EaseParams & {
+  tailScale: number;
+  /** The popularity scale's exponent β. */
+  beta?: number;
+  /**
+   * When > 0, B is averaged with the B of XᵀWX, where an order's weight halves every `recency` share of the orders
+   * (counted back from the newest: orders come in time order, so this needs no dates).
+   */
+  recency?: number;
+};
+
+/** The dense part of the cart model: EASE (or EDLAE) on the orders, averaged with its recency-weighted fit when `recency` > 0. */
+export function fitDense(baskets: Baskets, params: CartParams): EaseModel {
+  const ease = fitEase(baskets, params);
+  if (!(params.recency && params.recency > 0)) return ease;
+  const recent = fitEase(baskets, params, recencyWeights(baskets.count, params.recency));
+  for (let t = 0; t < ease.b.length; t++) ease.b[t] = (ease.b[t] + recent.b[t]) / 2;
+  return ease;
+}
 
 export function fitCart(baskets: Baskets, params: CartParams, index: ItemBaskets = transpose(baskets), rows = CART_ROWS): CartWeights {
-  const ease = fitEase(baskets, params);
+  return cartRows(baskets, fitDense(baskets, params), params, index, rows);
+}
+
+/** The published rows from a dense fit (`fitDense` with the same `params`): tail weights and the popularity scale added. */
+export function cartRows(baskets: Baskets, ease: EaseModel, params: CartParams, index: ItemBaskets = transpose(baskets), rows = CART_ROWS): CartWeights {
   const n = ease.items.length;
   const nItems = baskets.itemIds.length;
   const tail = params.tailScale > 0 ? mostCoBought(baskets, rows, index) : null;
   const freq = itemFrequencies(baskets);
+  const beta = params.beta ?? 0;
+  const scale = new Float64Array(nItems).fill(1);
+  if (beta !== 0) for (let x = 0; x < nItems; x++) if (freq[x] > 0) scale[x] = freq[x] ** -beta;
   const out = new CartRowsBuilder(nItems, rows);
   for (let i = 0; i < nItems; i++) {
     const pi = ease.position[i];
-    if (pi >= 0) for (let x = 0; x < n; x++) out.set(ease.items[x], ease.b[pi * n + x]);
+    if (pi >= 0) for (let x = 0; x < n; x++) out.set(ease.items[x], ease.b[pi * n + x] * scale[ease.items[x]]);
     if (tail) {
-      const scale = params.tailScale / (freq[i] + params.lambda);
+      const tailScale = params.tailScale / (freq[i] + params.lambda);
       for (let t = tail.offsets[i]; t < tail.offsets[i + 1]; t++) {
         const x = tail.items[t];
-        if (pi < 0 || ease.position[x] < 0) out.set(x, tail.counts[t] * scale);
+        if (pi < 0 || ease.position[x] < 0) out.set(x, tail.counts[t] * tailScale * scale[x]);
       }
     }
     out.end(i);

@@ -4,16 +4,20 @@ import {itemFrequencies} from '../load';
 import type {GainVerdict} from '../gate';
 import {gainHolds} from '../gate';
 import {transpose} from '../pairs';
+import type {ItemBaskets} from '../pairs';
 import type {CartMetrics} from './evaluate';
 import {evaluateCart} from './evaluate';
+import type {EaseModel} from './ease';
 import type {CartParams} from './model';
-import {fitCart, fitCocountCart} from './model';
+import {cartRows, fitCart, fitCocountCart, fitDense} from './model';
 import type {CartWeights} from './weights';
 
 /**
- * The cart stage of full mode: picks EASE's ridge and the tail weight on the last validation slice, checks the
- * cart model against summed co-count on the rolling-origin slices (gate.ts), and fits the published weights on
- * every order; when the gain does not hold, co-count's weights are published instead.
+ * The cart stage of full mode: picks EASE's ridge and the tail weight on the last validation slice, then the
+ * version-2 settings (V2_GRID) from there; the version-2 candidate replaces the EASE fit only when it beats it
+ * over the rolling-origin slices by KEEP_EASE_MARGIN. The chosen fit is checked against summed co-count on the
+ * same slices (gate.ts), and the published weights are fitted on every order; when the gain does not hold,
+ * co-count's weights are published instead.
  */
 
 /**
@@ -39,18 +43,36 @@ export const JUDGE_DENSE_PRODUCTS = 1000;
  */
 export const CART_GRID = {lambda: [30, 100, 300], tailScale: [0, 0.3]};
 
+/**
+ * Version 2's settings (model.ts), tried on the last validation slice after the EASE fit, in this order, each
+ * from the best so far: EDLAE's dropout, the popularity scale's β, averaging with the recency-weighted fit
+ * (the weight of an order halving every quarter of the orders). The values are issue 29's study's.
+ */
+export const V2_GRID = {dropout: [0.1, 0.25, 0.5], beta: [-0.1, 0.1, 0.2], recency: [0.25]};
+
+/**
+ * The version-2 candidate replaces the EASE fit only when its mean NDCG@10 over the rolling-origin slices is more
+ * than this share above the EASE fit's: in issue 29's study validation gains shrank by about half on the test
+ * orders, and the candidate was picked on the last of these slices.
+ */
+export const KEEP_EASE_MARGIN = 0.01;
+
 export const CART_DEFAULTS: CartParams = {dense: DENSE_PRODUCTS, lambda: 100, tailScale: 0};
 
+type Tuned = Pick<CartParams, 'lambda' | 'tailScale' | 'dropout' | 'beta' | 'recency'>;
+
 export type CartReport = {
-  method: 'ease' | 'cocount';
+  method: 'ease' | 'ease-v2' | 'cocount';
   params: CartParams;
   /** Products in the published fit's dense part, and their share of the order lines. */
   dense_products: number;
   dense_line_share: number;
   fit_s: number;
   backend: string;
-  tuning: {params: Pick<CartParams, 'lambda' | 'tailScale'>; ndcg: number}[];
-  /** Protocol B on each rolling-origin slice: the cart model (JUDGE_DENSE_PRODUCTS) and summed co-count. */
+  tuning: {params: Tuned; ndcg: number}[];
+  /** The EASE fit against the best version-2 candidate on each slice, and which one went on to the gate. */
+  v2: FitChoice & {ease: Tuned; candidate: Tuned | null; ease_ndcg: number[]; candidate_ndcg: number[]};
+  /** Protocol B on each rolling-origin slice: the chosen cart model (JUDGE_DENSE_PRODUCTS) and summed co-count. */
   validation: {model: CartMetrics; cocount: CartMetrics}[];
   gate: string;
   verdict: GainVerdict;
@@ -58,42 +80,100 @@ export type CartReport = {
 
 export type CartResult = {kind: 'model' | 'cocount'; weights: CartWeights; report: CartReport};
 
+export type FitChoice = {candidate_chosen: boolean; ratio: number | null; reason: string};
+
+/**
+ * The keep-EASE rule: the candidate (per-slice mean NDCG@10) replaces the EASE fit only when its mean over the
+ * slices exceeds the EASE fit's by more than `margin` (a share); with no candidate the EASE fit stays.
+ */
+export function chooseFit(ease: number[], candidate: number[] | null, margin = KEEP_EASE_MARGIN): FitChoice {
+  if (!candidate) return {candidate_chosen: false, ratio: null, reason: 'no version-2 setting beat the EASE fit on the last slice: kept the EASE fit'};
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const e = mean(ease), c = mean(candidate);
+  const ratio = e > 0 ? c / e : c > 0 ? Infinity : 1;
+  const figures = `version-2 candidate NDCG@10 ${c.toFixed(4)} against the EASE fit's ${e.toFixed(4)} (${ratio.toFixed(4)}x, mean of ${ease.length} slices)`;
+  if (ratio > 1 + margin) return {candidate_chosen: true, ratio: Number(ratio.toFixed(4)), reason: `${figures}: above the ${1 + margin}x margin, chose the candidate`};
+  return {candidate_chosen: false, ratio: Number(ratio.toFixed(4)), reason: `${figures}: not above the ${1 + margin}x margin, kept the EASE fit`};
+}
+
 /** Lets the event loop run (worker replies, progress) between the synchronous solves. */
 const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
 
-export async function trainCart(baskets: Baskets, slices: {train: Baskets; test: Baskets}[], onProgress: (f: number) => void = () => undefined): Promise<CartResult> {
-  const last = slices[slices.length - 1];
-  const judge = (s: {train: Baskets; test: Baskets}, p: CartParams, perQuery?: number[]) => evaluateCart(s.train, s.test, fitCart(s.train, {...p, dense: JUDGE_DENSE_PRODUCTS}), 10, perQuery);
-  const steps = CART_GRID.lambda.length + CART_GRID.tailScale.length - 1 + slices.length * 2 - 1 + 1;
+const tunedOf = (p: CartParams): Tuned => ({lambda: p.lambda, tailScale: p.tailScale, dropout: p.dropout ?? 0, beta: p.beta ?? 0, recency: p.recency ?? 0});
+
+type Slice = {train: Baskets; test: Baskets};
+
+/**
+ * Protocol B of parameter sets on the slices, at JUDGE_DENSE_PRODUCTS: each slice's dense fits are kept by the
+ * settings that change them (the popularity scale and the tail weight only change the rows), and its item index once.
+ */
+function sliceJudge(slices: Slice[]) {
+  const fits = slices.map(() => new Map<string, EaseModel>());
+  const indexes = new Map<number, ItemBaskets>();
+  return (si: number, p: CartParams, perQuery?: number[]) => {
+    const s = slices[si];
+    const params = {...p, dense: JUDGE_DENSE_PRODUCTS};
+    const key = `${params.lambda}/${params.dropout ?? 0}/${params.recency ?? 0}`;
+    let ease = fits[si].get(key);
+    if (!ease) fits[si].set(key, (ease = fitDense(s.train, params)));
+    let index = indexes.get(si);
+    if (!index) indexes.set(si, (index = transpose(s.train)));
+    return evaluateCart(s.train, s.test, cartRows(s.train, ease, params, index), 10, perQuery);
+  };
+}
+
+export async function trainCart(baskets: Baskets, slices: Slice[], onProgress: (f: number) => void = () => undefined): Promise<CartResult> {
+  const lastAt = slices.length - 1;
+  const judge = sliceJudge(slices);
+  const gridSteps = CART_GRID.lambda.length + CART_GRID.tailScale.length - 1 + V2_GRID.dropout.length + V2_GRID.beta.length + V2_GRID.recency.length;
+  // The grid, the EASE fit and the candidate on the other slices, co-count on each slice, the final fit.
+  const steps = gridSteps + 2 + slices.length + 1;
   let done = 0;
   const step = async () => {
-    onProgress(++done / steps);
+    onProgress(Math.min(1, ++done / steps));
     await yieldToLoop();
   };
-  const tried: {params: CartParams; metrics: CartMetrics; perQuery: number[]}[] = [];
+  type Tried = {params: CartParams; metrics: CartMetrics; perQuery: number[]};
+  const tried: Tried[] = [];
   const attempt = async (params: CartParams) => {
     const perQuery: number[] = [];
-    tried.push({params, metrics: judge(last, params, perQuery), perQuery});
+    tried.push({params, metrics: judge(lastAt, params, perQuery), perQuery});
     await step();
   };
-  // Ties keep the earlier (smaller ridge, no tail weight).
-  const bestTried = () => tried.reduce((x, y) => (y.metrics.ndcg > x.metrics.ndcg ? y : x));
+  // Ties keep the earlier (smaller ridge, no tail weight, then the EASE fit over a version-2 setting).
+  const bestOf = (xs: Tried[]) => xs.reduce((x, y) => (y.metrics.ndcg > x.metrics.ndcg ? y : x));
   for (const lambda of CART_GRID.lambda) await attempt({...CART_DEFAULTS, lambda});
-  for (const tailScale of CART_GRID.tailScale.slice(1)) await attempt({...bestTried().params, tailScale});
-  const chosen = bestTried();
-  const tuning = tried.map((t) => ({params: {lambda: t.params.lambda, tailScale: t.params.tailScale}, ndcg: t.metrics.ndcg}));
+  for (const tailScale of CART_GRID.tailScale.slice(1)) await attempt({...bestOf(tried).params, tailScale});
+  const ease = bestOf(tried);
+  for (const dropout of V2_GRID.dropout) await attempt({...bestOf(tried).params, dropout});
+  for (const beta of V2_GRID.beta) await attempt({...bestOf(tried).params, beta});
+  for (const recency of V2_GRID.recency) await attempt({...bestOf(tried).params, recency});
+  const best = bestOf(tried);
+  const candidate = best === ease ? null : best;
+  const tuning = tried.map((t) => ({params: tunedOf(t.params), ndcg: t.metrics.ndcg}));
+
+  // The EASE fit and the candidate on every slice (the last one's figures are the search's).
+  const perSlice = (t: Tried) => slices.map((_s, si) => {
+    if (si === lastAt) return {metrics: t.metrics, perQuery: t.perQuery};
+    const perQuery: number[] = [];
+    return {metrics: judge(si, t.params, perQuery), perQuery};
+  });
+  const easeSlices = perSlice(ease);
+  await step();
+  const candidateSlices = candidate ? perSlice(candidate) : null;
+  await step();
+  const choice = chooseFit(easeSlices.map((s) => s.metrics.ndcg), candidateSlices?.map((s) => s.metrics.ndcg) ?? null);
+  const chosen = choice.candidate_chosen ? candidate! : ease;
+  const chosenSlices = choice.candidate_chosen ? candidateSlices! : easeSlices;
+
   const validation: CartReport['validation'] = [];
   const comparisons = [];
-  for (const s of slices) {
-    const candidate: number[] = s === last ? chosen.perQuery : [];
+  for (const [si, s] of slices.entries()) {
     const base: number[] = [];
-    // The last slice is the one the parameters were picked on: its fit is the tuning's.
-    const model = s === last ? chosen.metrics : judge(s, chosen.params, candidate);
-    if (s !== last) await step();
     const cocount = evaluateCart(s.train, s.test, fitCocountCart(s.train), 10, base);
     await step();
-    validation.push({model, cocount});
-    comparisons.push({candidate, base});
+    validation.push({model: chosenSlices[si].metrics, cocount});
+    comparisons.push({candidate: chosenSlices[si].perQuery, base});
   }
   const verdict = gainHolds(comparisons);
   const t0 = performance.now();
@@ -105,20 +185,22 @@ export async function trainCart(baskets: Baskets, slices: {train: Baskets; test:
   const dense = verdict.holds ? Math.min(chosen.params.dense, freq.filter((f) => f > 0).length) : 0;
   const kind = verdict.holds ? 'model' : 'cocount';
   const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4);
-  const figures = `cart model NDCG@10 ${mean(validation.map((v) => v.model.ndcg))} against summed co-count ${mean(validation.map((v) => v.cocount.ndcg))} (mean of ${slices.length} slices)`;
+  const name = choice.candidate_chosen ? 'the version-2 cart model' : 'the EASE cart model';
+  const figures = `${name} NDCG@10 ${mean(validation.map((v) => v.model.ndcg))} against summed co-count ${mean(validation.map((v) => v.cocount.ndcg))} (mean of ${slices.length} slices)`;
   return {
     kind,
     weights,
     report: {
-      method: verdict.holds ? 'ease' : 'cocount',
+      method: !verdict.holds ? 'cocount' : choice.candidate_chosen ? 'ease-v2' : 'ease',
       params: chosen.params,
       dense_products: dense,
       dense_line_share: lineShare(freq, dense),
       fit_s: fitS,
       backend: tf.getBackend(),
       tuning,
+      v2: {...choice, ease: tunedOf(ease.params), candidate: candidate ? tunedOf(candidate.params) : null, ease_ndcg: easeSlices.map((s) => s.metrics.ndcg), candidate_ndcg: candidateSlices?.map((s) => s.metrics.ndcg) ?? []},
       validation,
-      gate: `${figures}; ${verdict.reason}: published ${verdict.holds ? 'the cart model' : 'co-count'}`,
+      gate: `${choice.reason}; ${figures}; ${verdict.reason}: published ${verdict.holds ? name : 'co-count'}`,
       verdict,
     },
   };
