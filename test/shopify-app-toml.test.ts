@@ -6,6 +6,7 @@ import {parse} from 'smol-toml';
 import {describe, expect, it} from 'vitest';
 import {scopesFromToml} from '../server/config';
 import {METAFIELD_KEY, METAFIELD_NAMESPACE} from '../server/publish/metafields';
+import {CART_MODEL_KEY} from '../server/publish/cart-model-value';
 
 // shopify.app.toml parsed as TOML and checked against the shapes shopify.dev gives for each section:
 // https://shopify.dev/docs/apps/build/cli-for-apps/app-configuration (the file's sections),
@@ -63,6 +64,14 @@ describe('shopify.app.toml', () => {
     expect(Object.keys(section('product.metafields') as object)).toEqual(['app']);
     expect(section(`product.metafields.app.${METAFIELD_KEY}`)).toMatchObject({
       type: 'list.product_reference',
+      name: expect.any(String),
+      access: {admin: 'merchant_read', storefront: 'public_read'},
+    });
+  });
+
+  it('declares the app-owned cart model metafield the checkout UI extension reads through the Storefront API', () => {
+    expect(section(`product.metafields.app.${CART_MODEL_KEY}`)).toMatchObject({
+      type: 'json',
       name: expect.any(String),
       access: {admin: 'merchant_read', storefront: 'public_read'},
     });
