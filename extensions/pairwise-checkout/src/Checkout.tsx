@@ -1,7 +1,7 @@
 /** @jsxImportSource preact */
 import '@shopify/ui-extensions/preact';
 import {render} from 'preact';
-import {useEffect, useState} from 'preact/hooks';
+import {useEffect, useRef, useState} from 'preact/hooks';
 import {offersFor} from './offers';
 import {gidNumber} from './storefront';
 import type {StorefrontProduct} from './storefront';
@@ -23,15 +23,17 @@ function CheckoutOffer() {
   const [state, setState] = useState<State>({phase: 'loading'});
   const [adding, setAdding] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Set before the lines change: the new lines must not bring a new offer after the buyer took this one.
+  const added = useRef(false);
   const enabled = surfaceEnabled(shopify.settings.value, 'show_in_checkout');
   const lineProducts = shopify.lines.value.map((l) => l.merchandise.product.id).join(',');
 
   useEffect(() => {
-    if (!enabled || state.phase === 'added') return;
+    if (!enabled || added.current) return;
     let current = true;
     offersFor(shopify.query, shopify.lines.value, 1)
       .then(([offer]) => {
-        if (!current) return;
+        if (!current || added.current) return;
         setState(offer ? {phase: 'offer', offer} : {phase: 'none'});
       })
       .catch(() => current && setState({phase: 'none'}));
@@ -43,7 +45,8 @@ function CheckoutOffer() {
   if (state.phase !== 'offer') return null;
   const {offer} = state;
   const add = async () => {
-    if (adding) return;
+    if (adding || added.current) return;
+    added.current = true;
     setAdding(true);
     setError(null);
     // A plain line: the bundle discount function ([N]) sees it with the rest of the cart and discounts the pair
@@ -57,6 +60,7 @@ function CheckoutOffer() {
     if (result.type === 'success') {
       setState({phase: 'added'});
     } else {
+      added.current = false;
       setError(shopify.i18n.translate('add_failed'));
       setAdding(false);
     }
