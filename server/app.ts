@@ -18,6 +18,7 @@ import {publishExperiment} from './publish/app-metafields';
 import {publishMetafields} from './publish/metafields';
 import {ModelCache} from './recommend/model-cache';
 import {apiRouter} from './routes/api';
+import {extensionRouter} from './routes/extension-events';
 import {internalRouter} from './routes/internal';
 import {proxyRouter} from './routes/proxy';
 import type {Services} from './services';
@@ -99,6 +100,7 @@ export function createApp(services: Services): express.Application {
 
   app.use('/webhooks', webhooksRouter(services));
   app.use('/proxy', proxyRouter(services));
+  app.use('/extension', extensionRouter(services));
   if (services.workers) {
     const {runs} = services.workers;
     app.use('/internal', internalRouter({secret: config.workerSecret!, uploadBytes: config.workerUploadBytes ?? DEFAULT_WORKER_UPLOAD_MB * 1024 * 1024, runs, log}));

@@ -1,6 +1,6 @@
 // The host side of the checkout UI extension harness, in the page: the `shopify` global a target's module sees,
 // with the documented API objects of that target (StandardApi: lines, query, settings, localization, i18n,
-// shop, analytics; checkout: applyCartLinesChange; thank-you: orderConfirmation; order status:
+// shop, sessionToken, analytics; checkout: applyCartLinesChange; thank-you: orderConfirmation; order status:
 // order), and small stand-ins for the Polaris web components the extension uses. Shopify renders an extension
 // in a sandboxed worker through remote DOM; here it renders straight into the page, which is what lets Chromium
 // click its button and read its links.
@@ -73,6 +73,7 @@ export async function boot() {
         setTimeout(() => (log.pending -= 1), 0);
       }
     },
+    sessionToken: {get: async () => (await (await fetch('/session-token')).json()).token},
     analytics: {
       publish: async (name, data) => {
         log.published.push({name, data});

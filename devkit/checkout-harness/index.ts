@@ -50,8 +50,11 @@ export function extensionTargets(): Map<CheckoutTarget, string> {
   return new Map(toml.extensions[0].targeting.map((t) => [t.target, t.module]));
 }
 
-/** Each target's module bundled as one ES module (minified, as shipped), by module path. */
-export async function bundleExtension(): Promise<Map<string, string>> {
+/**
+ * Each target's module bundled as one ES module (minified, as shipped), by file name. `appUrl` stands in for the
+ * app's URL the extension sends its events to (src/app-url.ts), so a test's events reach the test's server.
+ */
+export async function bundleExtension(appUrl?: string): Promise<Map<string, string>> {
   const modules = [...new Set(extensionTargets().values())];
   const result = await build({
     entryPoints: modules.map((m) => new URL(m, EXTENSION_DIR).pathname),
@@ -65,6 +68,17 @@ export async function bundleExtension(): Promise<Map<string, string>> {
     jsxImportSource: 'preact',
     target: 'es2020',
     logLevel: 'silent',
+    plugins: appUrl
+      ? [
+          {
+            name: 'app-url',
+            setup(b) {
+              b.onResolve({filter: /\/app-url$/}, () => ({path: 'app-url', namespace: 'harness'}));
+              b.onLoad({filter: /.*/, namespace: 'harness'}, () => ({contents: `export const APP_URL = ${JSON.stringify(appUrl)};`, loader: 'js'}));
+            },
+          },
+        ]
+      : [],
   });
   return new Map(result.outputFiles.map((f) => [f.path.slice('/out/'.length), f.text]));
 }
@@ -76,12 +90,16 @@ export class CheckoutHarness {
   private constructor(
     private readonly server: Server,
     readonly origin: string,
-    private readonly data: StorefrontData,
+    private readonly data: StorefrontData & {sessionToken?: () => Promise<string>},
     private readonly bundles: Map<string, string>,
   ) {}
 
-  static async start(data: Omit<StorefrontData, 'origin'>): Promise<CheckoutHarness> {
-    const bundles = await bundleExtension();
+  /**
+   * `sessionToken` signs what `shopify.sessionToken.get()` gives the page (as Shopify would, with the app's
+   * secret); `appUrl` is where the extension's events go.
+   */
+  static async start(data: Omit<StorefrontData, 'origin'> & {appUrl?: string; sessionToken?: () => Promise<string>}): Promise<CheckoutHarness> {
+    const bundles = await bundleExtension(data.appUrl);
     const server = createServer();
     server.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -174,6 +192,8 @@ export class CheckoutHarness {
       send(res, 200, await answer(JSON.parse(await body(req))));
     } else if (parts[0] === 'cart' && parts[2] === 'change' && this.pages.has(parts[1]) && req.method === 'POST') {
       send(res, 200, this.applyChange(parts[1], JSON.parse(await body(req))));
+    } else if (url.pathname === '/session-token' && this.data.sessionToken) {
+      send(res, 200, {token: await this.data.sessionToken()});
     } else if (url.pathname === '/favicon.ico') {
       res.writeHead(204).end();
     } else {
