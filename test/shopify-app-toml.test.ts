@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest';
 import {scopesFromToml} from '../server/config';
 import {METAFIELD_KEY, METAFIELD_NAMESPACE} from '../server/publish/metafields';
 import {CART_MODEL_KEY} from '../server/publish/cart-model-value';
+import {APP_URL} from '../extensions/pairwise-checkout/src/app-url';
 
 // shopify.app.toml parsed as TOML and checked against the shapes shopify.dev gives for each section:
 // https://shopify.dev/docs/apps/build/cli-for-apps/app-configuration (the file's sections),
@@ -67,6 +68,10 @@ describe('shopify.app.toml', () => {
       name: expect.any(String),
       access: {admin: 'merchant_read', storefront: 'public_read'},
     });
+  });
+
+  it('sends the checkout UI extension events to the application_url', () => {
+    expect(APP_URL).toBe(toml.application_url);
   });
 
   it('declares the app-owned cart model metafield the checkout UI extension reads through the Storefront API', () => {

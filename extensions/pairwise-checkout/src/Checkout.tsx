@@ -6,6 +6,7 @@ import {offersFor} from './offers';
 import {gidNumber} from './storefront';
 import type {StorefrontProduct} from './storefront';
 import {surfaceEnabled, settingText} from './settings';
+import {sendEvents} from './events';
 
 // purchase.checkout.cart-line-list.render-after (Shopify Plus: checkout UI extensions in the information,
 // shipping and payment steps): one offer for the checkout's lines, added with applyCartLinesChange.
@@ -35,6 +36,7 @@ function CheckoutOffer() {
       .then(([offer]) => {
         if (!current || added.current) return;
         setState(offer ? {phase: 'offer', offer} : {phase: 'none'});
+        if (offer) void sendEvents(shopify.sessionToken, 'checkout', [{type: 'rendered', product: offer.id, anchor: anchorIds()[0] ?? null}]);
       })
       .catch(() => current && setState({phase: 'none'}));
     return () => {
@@ -59,6 +61,7 @@ function CheckoutOffer() {
     });
     if (result.type === 'success') {
       setState({phase: 'added'});
+      void sendEvents(shopify.sessionToken, 'checkout', [{type: 'added', product: offer.id, anchor: anchorIds()[0] ?? null}]);
     } else {
       added.current = false;
       setError(shopify.i18n.translate('add_failed'));

@@ -6,9 +6,11 @@ import {offerCount, settingText, surfaceEnabled} from './settings';
 import type {SurfaceSetting} from './settings';
 import type {StorefrontProduct, StorefrontQuery} from './storefront';
 import {gidNumber} from './storefront';
+import {sendEvents} from './events';
 
 /** What the thank-you and order status targets both give (StandardApi and the order's lines). */
 export interface PostPurchaseApi {
+  sessionToken: {get(): Promise<string>};
   lines: {value: readonly LineLike[]};
   query: StorefrontQuery;
   settings: {value: Record<string, string | number | boolean | undefined>};
@@ -30,6 +32,8 @@ export function cartPermalink(storefrontUrl: string, variantGid: string): string
  * cart model, or when the shop has no storefront URL to link to.
  */
 export function CompleteTheSet({api, surface}: {api: PostPurchaseApi; surface: SurfaceSetting}) {
+  const block = surface === 'show_on_thank_you' ? 'thank_you' : 'order_status';
+  const anchor = () => (api.lines.value[0] ? gidNumber(api.lines.value[0].merchandise.product.id) : null);
   const [offers, setOffers] = useState<StorefrontProduct[]>([]);
   const enabled = surfaceEnabled(api.settings.value, surface) && Boolean(api.shop.storefrontUrl);
   const limit = offerCount(api.settings.value);
@@ -40,6 +44,7 @@ export function CompleteTheSet({api, surface}: {api: PostPurchaseApi; surface: S
       .then((found) => {
         if (!current) return;
         setOffers(found);
+        void sendEvents(api.sessionToken, block, found.map((p) => ({type: 'rendered', product: p.id, anchor: anchor()})));
       })
       .catch(() => current && setOffers([]));
     return () => {
@@ -62,6 +67,7 @@ export function CompleteTheSet({api, surface}: {api: PostPurchaseApi; surface: S
             href={cartPermalink(api.shop.storefrontUrl!, p.variantId!)}
             target="_blank"
             accessibilityLabel={String(api.i18n.translate('shop_label', {title: p.title}))}
+            onClick={() => void sendEvents(api.sessionToken, block, [{type: 'clicked', product: p.id, anchor: anchor()}])}
           >
             {String(api.i18n.translate('shop'))}
           </s-link>

@@ -6,10 +6,11 @@ import {CheckoutHarness} from '../../../devkit/checkout-harness';
 import type {CheckoutTarget, HarnessPage} from '../../../devkit/checkout-harness';
 import type {StoreProduct} from '../../../devkit/store-generator';
 import {productPayload} from '../../../devkit/webhooks';
+import {extensionSessionToken} from '../../../devkit/checkout-harness/session-token';
 import {productFromWebhook} from '../../../server/webhooks/products';
 import {productsRepo} from '../../../storage/repos/products';
-import {sampleCarts, trainedShop} from './fixture';
-import type {TrainedShop} from './fixture';
+import {sampleCarts, trainedShop} from '../../../devkit/checkout-harness/trained-shop';
+import type {TrainedShop} from '../../../devkit/checkout-harness/trained-shop';
 
 // Each target of the checkout UI extension rendered in Chromium by the devkit harness, with the documented
 // `shopify` API objects, the Storefront API over the stand-in's products and the metafields the real publisher
@@ -35,6 +36,8 @@ describe.skipIf(!existsSync(chromiumPath))('checkout UI extension in Chromium', 
       metafields: () => (hideMetafields ? [] : shop.standin.metafields(shop.shop)),
       appId: shop.standin.appId,
       currency: 'USD',
+      appUrl: shop.app.url,
+      sessionToken: () => extensionSessionToken({shop: shop.shop, apiKey: shop.app.apiKey, secret: shop.app.secret}),
     });
     browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
   }, 180_000);
@@ -59,6 +62,17 @@ describe.skipIf(!existsSync(chromiumPath))('checkout UI extension in Chromium', 
     const errors = await tab.evaluate(() => (window as unknown as {__harness: {errors: string[]}}).__harness.errors);
     expect([...errors, ...problems], 'nothing throws').toEqual([]);
     return {page: tab, url};
+  }
+
+  /** The extension's events the app stored for this product, once they have arrived (they are sent after render). */
+  async function eventsFor(product: string | number, types: string[]): Promise<{type: string; block: string; anchor: number | null}[]> {
+    const read = () =>
+      shop.app.services.shopDbs
+        .get(shop.shop)
+        .prepare('SELECT type, block, anchor_id AS anchor FROM events WHERE product_id = ? ORDER BY id')
+        .all(Number(product)) as {type: string; block: string; anchor: number | null}[];
+    for (let i = 0; i < 50 && !types.every((t) => read().some((e) => e.type === t)); i++) await new Promise((r) => setTimeout(r, 100));
+    return read();
   }
 
   const titleOf = (id: string | number) => products.get(Number(id))!.title;
@@ -93,6 +107,10 @@ describe.skipIf(!existsSync(chromiumPath))('checkout UI extension in Chromium', 
     const changes = harness.changes.slice(before).map((c) => c.change);
     expect(changes).toEqual([{type: 'addCartLine', merchandiseId: variantGid(server[0]), quantity: 1, attributes: [{key: '_pairwise', value: `checkout:${cart[0]}`}]}]);
     expect(harness.lines(url)).toEqual([...cart, Number(server[0])]);
+    // The funnel, in the same table as the theme blocks': shown, then added, in the checkout block.
+    const events = await eventsFor(server[0], ['rendered', 'added']);
+    expect(events.filter((e) => e.block === 'checkout' && e.anchor === cart[0]).map((e) => e.type)).toEqual(expect.arrayContaining(['rendered', 'added']));
+    expect(events.filter((e) => e.type === 'added')).toHaveLength(1);
     await page.close();
   });
 
@@ -130,6 +148,9 @@ describe.skipIf(!existsSync(chromiumPath))('checkout UI extension in Chromium', 
     expect(await page.locator('s-heading').textContent()).toBe('Finish the look');
     const hrefs = await page.locator('s-link').evaluateAll((links) => links.map((l) => l.getAttribute('href')));
     expect(hrefs).toEqual(server.map((id) => `${harness.origin}/cart/${products.get(Number(id))!.variantId}:1`));
+    await page.locator('s-link').first().click();
+    const block = surface === 'show_on_thank_you' ? 'thank_you' : 'order_status';
+    expect((await eventsFor(server[0], ['clicked'])).filter((e) => e.block === block).map((e) => e.type)).toEqual(expect.arrayContaining(['rendered', 'clicked']));
     await page.close();
     const off = await open({target, lines: cart, settings: {[surface]: false}});
     expect(await off.page.evaluate(() => document.body.childElementCount)).toBe(0);

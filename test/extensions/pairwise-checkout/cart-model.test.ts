@@ -2,8 +2,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {chooseOffers, compareIds, parseCartModel, rankForCart} from '../../../extensions/pairwise-checkout/src/cart-model';
 import type {LiveProduct} from '../../../extensions/pairwise-checkout/src/cart-model';
 import type {StoreProduct} from '../../../devkit/store-generator';
-import {sampleCarts, trainedShop} from './fixture';
-import type {TrainedShop} from './fixture';
+import {sampleCarts, trainedShop} from '../../../devkit/checkout-harness/trained-shop';
+import type {TrainedShop} from '../../../devkit/checkout-harness/trained-shop';
 
 // The extension's scoring (extensions/pairwise-checkout/src/cart-model.ts) against the server's own cart upsell
 // (server/recommend/companions.ts) on a real trained model: the metafields the real publisher wrote are all the
