@@ -59,6 +59,13 @@ describe('POST /extension/events', () => {
     expect(stored()).toHaveLength(before);
   });
 
+  it('puts them in the Analytics funnel beside the theme blocks', async () => {
+    const res = await fetch(`${app.url}/api/analytics?days=7`, {headers: {Authorization: `Bearer ${await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret})}`}});
+    const body = (await res.json()) as {totals: Record<string, {rendered: number; clicked: number; added: number}>};
+    expect(body.totals.checkout).toMatchObject({rendered: 1, added: 1});
+    expect(body.totals.thank_you).toMatchObject({clicked: 1});
+  });
+
   it('still takes the admin session token form (dest as a URL) on /api', async () => {
     const res = await fetch(`${app.url}/api/status`, {headers: {Authorization: `Bearer ${await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret})}`}});
     expect(res.status).toBe(200);
