@@ -86,8 +86,15 @@ module.exports = {
       name: 'extensions-import-nothing',
       severity: 'error',
       comment: 'Theme app extension assets are served as they are by Shopify: no imports at all.',
-      from: {path: '^extensions/'},
+      from: {path: '^extensions/pairwise/'},
       to: {},
+    },
+    {
+      name: 'extensions-stay-in-their-folder',
+      severity: 'error',
+      comment: 'An extension Shopify builds (checkout UI, function, pixel) is bundled from its own folder and npm packages only.',
+      from: {path: '^extensions/([^/]+)/'},
+      to: {path: '^(?!extensions/$1/)(server|storage|trainer|app|domain|devkit|demo|bench|scripts|test|worker|extensions)/'},
     },
   ],
   options: {
