@@ -90,11 +90,11 @@ module.exports = {
       to: {},
     },
     {
-      name: 'functions-stay-in-their-folder',
+      name: 'extensions-stay-in-their-folder',
       severity: 'error',
-      comment: 'A function extension ([N]) is bundled from its own src/ by `shopify app deploy`: it imports only files of its own folder, never the app, the devkit or a package.',
-      from: {path: '^extensions/(?!pairwise/)([^/]+)/'},
-      to: {pathNot: '^extensions/$1/'},
+      comment: 'An extension Shopify builds (checkout UI, function, pixel) is bundled from its own folder and npm packages only.',
+      from: {path: '^extensions/([^/]+)/'},
+      to: {path: '^(?!extensions/$1/)(server|storage|trainer|app|domain|devkit|demo|bench|scripts|test|worker|extensions)/'},
     },
   ],
   options: {

@@ -17,6 +17,7 @@ const SECTIONS: Record<string, () => Promise<Bench>> = {
   isolation: async () => (await import('./isolation')).benchIsolation,
   workers: async () => (await import('./workers')).benchWorkers,
   memory: async () => (await import('./memory')).benchMemory,
+  checkout: async () => (await import('./checkout-extension')).benchCheckoutExtension,
 };
 
 function fmt(n: number | undefined): string {

@@ -19,6 +19,7 @@ import {publishExperiment} from './publish/app-metafields';
 import {publishMetafields} from './publish/metafields';
 import {ModelCache} from './recommend/model-cache';
 import {apiRouter} from './routes/api';
+import {extensionRouter} from './routes/extension-events';
 import {internalRouter} from './routes/internal';
 import {proxyRouter} from './routes/proxy';
 import type {Services} from './services';
@@ -107,6 +108,7 @@ export function createApp(services: Services): express.Application {
 
   app.use('/webhooks', webhookPreRead(WEBHOOK_BODY_LIMIT, log), webhooksRouter(services));
   app.use('/proxy', declaredWithin(PROXY_BODY_BYTES), proxyRouter(services));
+  app.use('/extension', extensionRouter(services));
   // Workers call /internal/* on the internal listener (createInternalApp); here it is no route, not the admin page.
   app.use('/internal', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 

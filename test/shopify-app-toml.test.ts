@@ -6,6 +6,8 @@ import {parse} from 'smol-toml';
 import {describe, expect, it} from 'vitest';
 import {scopesFromToml} from '../server/config';
 import {METAFIELD_KEY, METAFIELD_NAMESPACE} from '../server/publish/metafields';
+import {CART_MODEL_KEY} from '../server/publish/cart-model-value';
+import {APP_URL} from '../extensions/pairwise-checkout/src/app-url';
 
 // shopify.app.toml parsed as TOML and checked against the shapes shopify.dev gives for each section:
 // https://shopify.dev/docs/apps/build/cli-for-apps/app-configuration (the file's sections),
@@ -64,6 +66,18 @@ describe('shopify.app.toml', () => {
     expect(Object.keys(section('product.metafields') as object)).toEqual(['app']);
     expect(section(`product.metafields.app.${METAFIELD_KEY}`)).toMatchObject({
       type: 'list.product_reference',
+      name: expect.any(String),
+      access: {admin: 'merchant_read', storefront: 'public_read'},
+    });
+  });
+
+  it('sends the checkout UI extension events to the application_url', () => {
+    expect(APP_URL).toBe(toml.application_url);
+  });
+
+  it('declares the app-owned cart model metafield the checkout UI extension reads through the Storefront API', () => {
+    expect(section(`product.metafields.app.${CART_MODEL_KEY}`)).toMatchObject({
+      type: 'json',
       name: expect.any(String),
       access: {admin: 'merchant_read', storefront: 'public_read'},
     });

@@ -14,8 +14,9 @@ declare global {
 }
 
 /**
- * Guard for `/api/*`: the shop comes from a verified App Bridge session token (HS256 with our secret, our
- * api key as `aud`, inside its `nbf`..`exp` window) and from nothing else the request says.
+ * Guard for `/api/*` and `/extension/*`: the shop comes from a verified session token, App Bridge's or a UI
+ * extension's (HS256 with our secret, our api key as `aud`, inside its `nbf`..`exp` window), and from nothing
+ * else the request says.
  */
 export function requireSessionToken(ctx: Pick<Services, 'shopify' | 'log'>, onVerified?: (shop: ShopDomain, token: string) => void): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -29,7 +30,8 @@ export function requireSessionToken(ctx: Pick<Services, 'shopify' | 'log'>, onVe
       const payload = await ctx.shopify.session.decodeSessionToken(match[1]);
       const missing = missingTimeClaims(payload);
       if (missing) throw new Error(`session token has no ${missing} claim`);
-      shop = parseShopDomain(new URL(payload.dest).hostname);
+      // The admin's tokens name the shop as `https://<shop>`, a checkout UI extension's as the bare domain.
+      shop = parseShopDomain(payload.dest.includes('://') ? new URL(payload.dest).hostname : payload.dest);
     } catch (err) {
       // The library's message quotes the whole token: keep it out of the log.
       const reason = (err instanceof Error ? err.message : String(err)).replace(match[1], '<token>');

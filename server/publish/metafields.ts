@@ -8,8 +8,10 @@ import {settingsRepo} from '../../storage/repos/settings';
 import {companionsFrom, shopFacts} from '../recommend/storefront';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {PublishError} from '../../domain/errors';
+import {CART_MODEL_KEY, cartModelValue} from './cart-model-value';
 
-// Writes each product's `$app.recommendations` (list.product_reference), the storefront's first paint.
+// Writes each product's `$app.recommendations` (list.product_reference), the storefront's first paint, and its
+// `$app.cart_model` (json, cart-model-value.ts), what the checkout UI extension scores a checkout's lines with.
 // https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet (at most 25 per call) and
 // .../mutations/metafieldsDelete; rate limits: https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits
 
@@ -36,7 +38,8 @@ interface Cost {
 }
 
 const gid = (id: number) => `gid://shopify/Product/${id}`;
-const listHash = (ids: number[]) => (ids.length ? createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32) : '');
+const valueHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+const listHash = (ids: number[]) => (ids.length ? valueHash(ids.join(',')) : '');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface PublishResult {
@@ -105,14 +108,14 @@ async function publish(ctx: PublishDeps, shop: ShopDomain, productIds?: number[]
   const state = metafieldStateRepo(db);
   // Fresh: a publish follows a training, and must not push the lists of the version before it.
   const snapshot = await ctx.models.get(shop, db, {fresh: true});
-  // Every list: the products the model gives companions, those the merchant pinned to (a promoted bundle pins
-  // its members to each other), and those published before (a list that is now empty is deleted).
+  // Every list: the products the model gives companions or cart weights, those the merchant pinned to (a promoted
+  // bundle pins its members to each other), and those published before (a list that is now empty is deleted).
   const ids = productIds ?? [...new Set([
-    ...snapshot.companions.keys(), ...curationRepo(db).pinnedProducts(), ...(settingsRepo(db).get().promotedBundle ?? []), ...state.publishedProductIds(),
+    ...snapshot.companions.keys(), ...snapshot.cart.keys(), ...curationRepo(db).pinnedProducts(),
+    ...(settingsRepo(db).get().promotedBundle ?? []), ...state.publishedProductIds(),
   ])];
 
-  const toSet: {productId: number; hash: string; companions: number[]}[] = [];
-  const toDelete: number[] = [];
+  const changed: Change[] = [];
   let unchanged = 0;
   let facts = shopFacts(db);
   let sliceStart = performance.now();
@@ -126,37 +129,85 @@ async function publish(ctx: PublishDeps, shop: ShopDomain, productIds?: number[]
       sliceStart = performance.now();
     }
     const companions = companionsFrom(facts, snapshot, [productId], {limit: METAFIELD_LIST_LENGTH, block: 'fbt'}).map((c) => c.id);
-    const hash = listHash(companions);
-    const before = state.hash(productId);
-    if (hash === (before ?? '')) unchanged += 1;
-    else if (hash === '') toDelete.push(productId);
-    else toSet.push({productId, hash, companions});
+    const cartValue = cartModelValue(facts, snapshot, productId);
+    const change = productChange(productId, state.hash(productId), companions, cartValue && JSON.stringify(cartValue));
+    if (change) changed.push(change);
+    else unchanged += 1;
   }
 
   const session = await offlineSession(ctx, shop);
   const throttle = new Throttle();
-  for (let i = 0; i < toSet.length; i += BATCH) {
-    const batch = toSet.slice(i, i + BATCH);
-    await graphql(ctx, session, throttle, SET, {
-      metafields: batch.map((b) => ({
-        ownerId: gid(b.productId),
-        namespace: METAFIELD_NAMESPACE,
-        key: METAFIELD_KEY,
-        type: 'list.product_reference',
-        value: JSON.stringify(b.companions.map(gid)),
-      })),
-    }, 'metafieldsSet');
-    state.record(batch.map((b) => ({productId: b.productId, hash: b.hash})));
+  for (const batch of batches(changed)) {
+    const toSet = batch.flatMap((c) => c.set);
+    const toDelete = batch.flatMap((c) => c.delete);
+    if (toSet.length) await graphql(ctx, session, throttle, SET, {metafields: toSet}, 'metafieldsSet');
+    if (toDelete.length) await graphql(ctx, session, throttle, DELETE, {metafields: toDelete}, 'metafieldsDelete');
+    state.record(batch.map((c) => ({productId: c.productId, hash: c.hash})));
   }
-  for (let i = 0; i < toDelete.length; i += BATCH) {
-    const batch = toDelete.slice(i, i + BATCH);
-    await graphql(ctx, session, throttle, DELETE, {
-      metafields: batch.map((productId) => ({ownerId: gid(productId), namespace: METAFIELD_NAMESPACE, key: METAFIELD_KEY})),
-    }, 'metafieldsDelete');
-    state.record(batch.map((productId) => ({productId, hash: ''})));
+  const deleted = changed.filter((c) => c.hash === '').length;
+  const set = changed.length - deleted;
+  ctx.log('info', 'metafields published', {shop, set, deleted, unchanged});
+  return {set, deleted, unchanged};
+}
+
+interface MetafieldInput {
+  ownerId: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+}
+type MetafieldIdentifier = Pick<MetafieldInput, 'ownerId' | 'namespace' | 'key'>;
+
+/** One product's metafields to write and to remove, and the state hash to record once Shopify has them. */
+interface Change {
+  productId: number;
+  hash: string;
+  set: MetafieldInput[];
+  delete: MetafieldIdentifier[];
+}
+
+/**
+ * What changed in a product's two metafields since the last publish, or null when neither did. The recorded
+ * hash is the list's, followed by `|` and the cart-model value's when there is one (a state written before the
+ * cart model was published reads as a list with no cart value), so each half is sent only when it changed.
+ */
+function productChange(productId: number, before: string | undefined, companions: number[], cartJson: string | null): Change | null {
+  const [listBefore = '', cartBefore = ''] = (before ?? '').split('|');
+  const list = listHash(companions);
+  const cart = cartJson === null ? '' : valueHash(cartJson);
+  if (list === listBefore && cart === cartBefore) return null;
+  const change: Change = {productId, hash: cart ? `${list}|${cart}` : list, set: [], delete: []};
+  const ownerId = gid(productId);
+  if (list !== listBefore) {
+    const id = {ownerId, namespace: METAFIELD_NAMESPACE, key: METAFIELD_KEY};
+    if (list) change.set.push({...id, type: 'list.product_reference', value: JSON.stringify(companions.map(gid))});
+    else change.delete.push(id);
   }
-  ctx.log('info', 'metafields published', {shop, set: toSet.length, deleted: toDelete.length, unchanged});
-  return {set: toSet.length, deleted: toDelete.length, unchanged};
+  if (cart !== cartBefore) {
+    const id = {ownerId, namespace: METAFIELD_NAMESPACE, key: CART_MODEL_KEY};
+    if (cartJson !== null) change.set.push({...id, type: 'json', value: cartJson});
+    else change.delete.push(id);
+  }
+  return change;
+}
+
+/** Changes grouped so that no call carries more than BATCH metafields (Shopify's limit for metafieldsSet). */
+function* batches(changes: Change[]): Generator<Change[]> {
+  let batch: Change[] = [];
+  let sets = 0;
+  let deletes = 0;
+  for (const c of changes) {
+    if (batch.length && (sets + c.set.length > BATCH || deletes + c.delete.length > BATCH)) {
+      yield batch;
+      batch = [];
+      sets = deletes = 0;
+    }
+    batch.push(c);
+    sets += c.set.length;
+    deletes += c.delete.length;
+  }
+  if (batch.length) yield batch;
 }
 
 /** Waits, before each call, until the cost bucket Shopify last reported holds enough for it. */

@@ -3,7 +3,8 @@ import type {Db} from '../open';
 
 export interface StorefrontEvent {
   type: 'rendered' | 'viewed' | 'clicked' | 'added';
-  block: 'fbt' | 'cart';
+  /** The theme block, or the checkout UI extension's surface. */
+  block: 'fbt' | 'cart' | 'checkout' | 'thank_you' | 'order_status';
   anchorId: number | null;
   productId: number | null;
 }

@@ -59,7 +59,8 @@ describe('module boundaries', () => {
     ['production-not-to-devkit', {'server/a.ts': "import {d} from '../devkit/d';\nexport const a = d;\n", 'devkit/d.ts': 'export const d = 1;\n'}],
     ['only-tests-import-test', {'demo/a.ts': "import {h} from '../test/h';\nexport const a = h;\n", 'test/h.ts': 'export const h = 1;\n'}],
     ['extensions-import-nothing', {'extensions/pairwise/assets/a.js': "import {b} from './b.js';\nexport const a = b;\n", 'extensions/pairwise/assets/b.js': 'export const b = 1;\n'}],
-    ['functions-stay-in-their-folder', {'extensions/some-function/src/run.js': "import {b} from '../../../domain/b.js';\nexport const a = b;\n", 'domain/b.js': 'export const b = 1;\n'}],
+    ['extensions-stay-in-their-folder', {'extensions/some-function/src/run.js': "import {b} from '../../../domain/b.js';\nexport const a = b;\n", 'domain/b.js': 'export const b = 1;\n'}],
+    ['extensions-stay-in-their-folder', {'extensions/offers/src/a.ts': "import {d} from '../../../domain/d';\nexport const a = d;\n", 'domain/d.ts': 'export const d = 1;\n'}],
   ])('%s fails a tree that breaks it', async (rule, files) => {
     const base = tree(rule, files);
     const found = await violations(base, [...new Set(Object.keys(files).map((f) => f.split('/')[0]).filter((d) => d !== 'node_modules'))]);
