@@ -8,6 +8,7 @@ import {HANDLED_TOPICS} from '../../server/webhooks';
 import {startTestApp} from '../../devkit/test-app';
 import type {TestApp} from '../../devkit/test-app';
 import {sessionToken} from '../../devkit/session-token';
+import {extensionSessionToken} from '../../devkit/checkout-harness/session-token';
 import {signProxyQuery} from '../../devkit/storefront/sign';
 import {sendWebhook, signedWebhook} from '../../devkit/webhooks';
 import {pid, seedStore} from '../server/api/fixture';
@@ -120,6 +121,12 @@ async function asShopA(method: string, path: string): Promise<Response[]> {
     const body = method === 'POST' ? JSON.stringify(beacon) : undefined;
     return [await fetch(`${url}?${q}`, {method, body})];
   }
+  if (path.startsWith('/extension/')) {
+    // The checkout extension's session token for shop A (its `dest`), events naming shop B's products.
+    const token = await extensionSessionToken({shop: A, apiKey: app.apiKey, secret: app.secret});
+    const events = {events: [{type: 'rendered', block: 'checkout', anchor: String(pid(BASE_B, 1)), product: String(pid(BASE_B, 2))}]};
+    return [await fetch(url, {method, headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'}, body: JSON.stringify(events)})];
+  }
   if (path === '/webhooks') {
     // Every topic, shop/redact last: each delivery is signed for shop A and names shop B's data.
     const topics = [...HANDLED_TOPICS.filter((t) => t !== 'SHOP_REDACT'), 'SHOP_REDACT'];
@@ -152,7 +159,7 @@ describe('isolation between shops', () => {
     for (const res of await asShopA(method, path)) {
       const text = await res.text();
       expect(res.status).toBeLessThan(500);
-      if (path === '/webhooks' || path.startsWith('/proxy/')) expect(res.status, text).toBeLessThan(300);
+      if (path === '/webhooks' || path.startsWith('/proxy/') || path.startsWith('/extension/')) expect(res.status, text).toBeLessThan(300);
       // The route itself answered (a miss would prove nothing).
       expect(text).not.toMatch(/no such route|Cannot (GET|POST|PUT|DELETE)/);
       expect(text).not.toMatch(B_MARKERS);
