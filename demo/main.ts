@@ -20,6 +20,8 @@ import {createPreviewStorefront} from '../devkit/storefront';
 import type {PreviewStorefront} from '../devkit/storefront';
 import {orderPayload, sendWebhook, signedWebhook} from '../devkit/webhooks';
 import {demoAdminPage} from './admin-page';
+import {startDemoCheckout} from './checkout';
+import type {DemoCheckout} from './checkout';
 import {readDatasetOrders} from './dataset-replay';
 import {generateStore} from '../devkit/store-generator';
 import type {StoreOrder, StoreProduct} from '../devkit/store-generator';
@@ -151,10 +153,12 @@ async function main(): Promise<void> {
   await listen(server, args.port, 'the app');
 
   let storefront: PreviewStorefront | undefined;
+  let checkout: DemoCheckout | null = null;
   let ticker: NodeJS.Timeout | undefined;
   const stop = async (code: number) => {
     if (ticker) clearInterval(ticker);
     await storefront?.close();
+    await checkout?.close();
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
     await standin.close();
@@ -224,15 +228,18 @@ async function main(): Promise<void> {
   console.log(`  ${experimentLine(experiment.planted, experiment.read)}`);
 
   const featured = pickFeatured(standin, store.products);
+  checkout = await startDemoCheckout({standin, shop: SHOP, products: store.products, featured, currency: store.orders[0]?.currency ?? 'USD', app: {url: appUrl, apiKey, secret}});
   console.log(`\nPairwise demo is running:
   storefront   ${storefront.url}/products/${featured?.handle ?? ''}
   cart         ${storefront.url}/cart
+  checkout     ${checkout?.checkout ?? '(no product has cart-model companions)'}
+  thank you    ${checkout?.thankYou ?? '(no product has cart-model companions)'}
   admin        ${appUrl}/
   steps        ${timings.map((t) => `${t.step.split(' ')[0]} ${t.seconds.toFixed(1)}s`).join(', ')}`);
 
   if (args.smoke) {
     const {runSmoke} = await import('./smoke');
-    const ok = await runSmoke({storefront: storefront.url, admin: appUrl, product: featured});
+    const ok = await runSmoke({storefront: storefront.url, admin: appUrl, product: featured, checkout});
     await stop(ok ? 0 : 1);
     return;
   }

@@ -3,6 +3,7 @@ import {join} from 'node:path';
 import {chromium} from 'playwright-core';
 import type {Page} from 'playwright-core';
 import type {StoreProduct} from '../devkit/store-generator';
+import type {DemoCheckout} from './checkout';
 
 /** Where the smoke run leaves its screenshots (git-ignored); the README's pictures come from here. */
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
@@ -17,7 +18,7 @@ interface Check {
  * The demo's loop in headless Chromium: the product block shows buyable companions with prices, "add selected"
  * fills the cart, the cart upsell follows the cart, and each admin page loads with real numbers.
  */
-export async function runSmoke(opts: {storefront: string; admin: string; product: StoreProduct | undefined}): Promise<boolean> {
+export async function runSmoke(opts: {storefront: string; admin: string; product: StoreProduct | undefined; checkout: DemoCheckout | null}): Promise<boolean> {
   mkdirSync(SCREENSHOTS, {recursive: true});
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -68,6 +69,30 @@ export async function runSmoke(opts: {storefront: string; admin: string; product
         return `${before} suggestions; the added one left the list`;
       },
     },
+    {
+      name: 'checkout (Plus): the extension offers a product below the lines, and the offer goes once "Add" added it',
+      async run(p) {
+        if (!opts.checkout) throw new Error('no product has cart-model companions');
+        await openHarnessPage(p, opts.checkout.checkout);
+        if ((await p.locator('s-button').count()) !== 1) throw new Error('no offer below the checkout lines');
+        const offer = (await p.locator('s-text').first().textContent())?.trim() ?? '';
+        await p.locator('s-button').click();
+        await p.locator('s-button').waitFor({state: 'detached', timeout: 10_000});
+        await p.screenshot({path: join(SCREENSHOTS, 'checkout-offer.png')});
+        return `offered and added "${offer}"`;
+      },
+    },
+    {
+      name: 'thank-you page: "Complete the set" links a new cart for products the order lacks',
+      async run(p) {
+        if (!opts.checkout) throw new Error('no product has cart-model companions');
+        await openHarnessPage(p, opts.checkout.thankYou);
+        const links = await p.locator('s-link').evaluateAll((els) => els.map((l) => l.getAttribute('href') ?? ''));
+        if (!links.length || !links.every((h) => /\/cart\/\d+:1$/.test(h))) throw new Error(`links: ${JSON.stringify(links)}`);
+        await p.screenshot({path: join(SCREENSHOTS, 'thank-you-offers.png')});
+        return `${links.length} products linked`;
+      },
+    },
     ...['/', '/recommendations', '/bundles', '/insights', '/analytics', '/settings'].map((path): Check => ({
       name: `admin ${path}: loads with real data`,
       async run(p) {
@@ -104,4 +129,15 @@ export async function runSmoke(opts: {storefront: string; admin: string; product
   await browser.close();
   console.log(ok ? `\nsmoke passed; screenshots in ${SCREENSHOTS}` : '\nsmoke FAILED');
   return ok;
+}
+
+/** Opens a page of the checkout extension harness and waits until the extension has rendered what its queries gave it. */
+async function openHarnessPage(p: Page, url: string): Promise<void> {
+  await p.goto(url);
+  await p.waitForFunction(() => {
+    const h = (window as unknown as {__harness?: {booted?: boolean; pending: number}}).__harness;
+    return h?.booted === true && h.pending === 0;
+  }, undefined, {timeout: 15_000});
+  const errors = await p.evaluate(() => (window as unknown as {__harness: {errors: string[]}}).__harness.errors);
+  if (errors.length) throw new Error(`the extension threw: ${errors.join(' | ')}`);
 }
