@@ -88,7 +88,7 @@ export async function runSmoke(opts: {storefront: string; admin: string; product
         if (!opts.checkout) throw new Error('no product has cart-model companions');
         await openHarnessPage(p, opts.checkout.thankYou);
         const links = await p.locator('s-link').evaluateAll((els) => els.map((l) => l.getAttribute('href') ?? ''));
-        if (!links.length || !links.every((h) => /\/cart\/\d+:1$/.test(h))) throw new Error(`links: ${JSON.stringify(links)}`);
+        if (!links.length || !links.every((h) => /\/cart\/\d+:1\?properties=[\w-]+$/.test(h))) throw new Error(`links: ${JSON.stringify(links)}`);
         await p.screenshot({path: join(SCREENSHOTS, 'thank-you-offers.png')});
         return `${links.length} products linked`;
       },

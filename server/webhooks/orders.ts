@@ -13,10 +13,10 @@ export function customerHash(salt: string, customerId: ShopifyId): string {
   return createHash('sha256').update(`${salt}:${customerId}`).digest('hex');
 }
 
-/** Parses the `_pairwise` property: "<block>:<anchor product id>" (set by the storefront blocks and the checkout UI extension's "Add"). */
+/** Parses the `_pairwise` property: "<block>:<anchor product id>" (set by the storefront blocks, the checkout UI extension's "Add", and its thank-you and order status links). */
 export function parseAttribution(value: unknown): {block: string; anchor: number | null} | null {
   if (typeof value !== 'string') return null;
-  const match = /^(fbt|cart|checkout):(\d*)$/.exec(value);
+  const match = /^(fbt|cart|checkout|thank_you|order_status):(\d*)$/.exec(value);
   if (!match) return null;
   // The shopper's cart can carry any text here: an anchor that is not an exact id is dropped, never rounded onto another.
   const anchor = match[2] ? Number(match[2]) : null;

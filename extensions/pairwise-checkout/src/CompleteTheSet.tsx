@@ -19,11 +19,15 @@ export interface PostPurchaseApi {
 }
 
 /**
- * A new cart holding one unit of the variant, on the shop's own storefront: never the finished order.
- * https://shopify.dev/docs/apps/build/checkout/cart-permalinks
+ * A new cart holding one unit of the variant, on the shop's own storefront: never the finished order. The line
+ * carries the `_pairwise` property (`thank_you:<anchor>` or `order_status:<anchor>`), as the theme blocks' and the
+ * checkout offer's lines do, so an order placed from the link is attributed to this block: a cart permalink takes
+ * the first product's line item properties as Base64 URL-encoded JSON in `properties`.
+ * https://shopify.dev/docs/apps/build/checkout/create-cart-permalinks#step-2-optional-add-line-item-properties
  */
-export function cartPermalink(storefrontUrl: string, variantGid: string): string {
-  return `${storefrontUrl.replace(/\/$/, '')}/cart/${gidNumber(variantGid)}:1`;
+export function cartPermalink(storefrontUrl: string, variantGid: string, attribution: string): string {
+  const properties = btoa(JSON.stringify({_pairwise: attribution})).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return `${storefrontUrl.replace(/\/$/, '')}/cart/${gidNumber(variantGid)}:1?properties=${properties}`;
 }
 
 /**
@@ -64,7 +68,7 @@ export function CompleteTheSet({api, surface}: {api: PostPurchaseApi; surface: S
             <s-text color="subdued">{api.i18n.formatCurrency(p.price)}</s-text>
           </s-stack>
           <s-link
-            href={cartPermalink(api.shop.storefrontUrl!, p.variantId!)}
+            href={cartPermalink(api.shop.storefrontUrl!, p.variantId!, `${block}:${anchor() ?? ''}`)}
             target="_blank"
             accessibilityLabel={String(api.i18n.translate('shop_label', {title: p.title}))}
             onClick={() => void sendEvents(api.sessionToken, block, [{type: 'clicked', product: p.id, anchor: anchor()}])}

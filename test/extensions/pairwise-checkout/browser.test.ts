@@ -147,9 +147,14 @@ describe.skipIf(!existsSync(chromiumPath))('checkout UI extension in Chromium', 
     const {page} = await open({target, lines: cart, settings: {offers: 3, heading: 'Finish the look'}});
     expect(await page.locator('s-heading').textContent()).toBe('Finish the look');
     const hrefs = await page.locator('s-link').evaluateAll((links) => links.map((l) => l.getAttribute('href')));
-    expect(hrefs).toEqual(server.map((id) => `${harness.origin}/cart/${products.get(Number(id))!.variantId}:1`));
-    await page.locator('s-link').first().click();
+    expect(hrefs.map((h) => h!.split('?')[0])).toEqual(server.map((id) => `${harness.origin}/cart/${products.get(Number(id))!.variantId}:1`));
+    // Each new cart's line carries the surface and the order's product, as the permalink's Base64 URL JSON properties.
     const block = surface === 'show_on_thank_you' ? 'thank_you' : 'order_status';
+    for (const href of hrefs) {
+      const properties = new URL(href!).searchParams.get('properties')!;
+      expect(JSON.parse(Buffer.from(properties, 'base64url').toString('utf8'))).toEqual({_pairwise: `${block}:${cart[0]}`});
+    }
+    await page.locator('s-link').first().click();
     expect((await eventsFor(server[0], block, ['rendered', 'clicked'])).map((e) => e.type)).toEqual(expect.arrayContaining(['rendered', 'clicked']));
     await page.close();
     const off = await open({target, lines: cart, settings: {[surface]: false}});

@@ -72,11 +72,13 @@ describe('POST /extension/events', () => {
   });
 });
 
-describe('attribution of an order line added in checkout', () => {
+describe('attribution of an order line added in checkout or from a thank-you or order status link', () => {
   it.each([
     ['checkout:7000000000001', {block: 'checkout', anchor: 7000000000001}],
     ['checkout:', {block: 'checkout', anchor: null}],
-    ['thank_you:1', null],
+    ['thank_you:1', {block: 'thank_you', anchor: 1}],
+    ['order_status:', {block: 'order_status', anchor: null}],
+    ['thank-you:1', null],
   ])('%s', (value, expected) => {
     expect(parseAttribution(value)).toEqual(expected);
   });
