@@ -148,6 +148,7 @@ export class BulkRunner {
     out.end();
     await once(out, 'close');
     await sleep(this.options.stepDelayMs);
+    if (shop.bulkHold) await shop.bulkHold;
     // bulkOperationCancel may have changed the status while the slices ran.
     const status = op.status as BulkStatus;
     if (status === 'CANCELING') op.status = 'CANCELED';

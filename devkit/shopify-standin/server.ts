@@ -211,6 +211,20 @@ export class ShopifyStandin {
     return [...this.shop(domain).bulkOperations.values()];
   }
 
+  /**
+   * Keeps the shop's bulk operations RUNNING (their files written, not yet COMPLETED) until the returned function
+   * is called: a test holds the five places this way however slowly the machine runs.
+   */
+  holdBulkOperations(domain: string): () => void {
+    const shop = this.shop(domain);
+    let release!: () => void;
+    shop.bulkHold = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      shop.bulkHold = null;
+      release();
+    };
+  }
+
   /** Sets a shop's cost bucket (e.g. empty it to test throttling). */
   setBucket(domain: string, bucket: Partial<BucketOptions> & {currentlyAvailable?: number}): void {
     this.shop(domain).bucket.reset(bucket);

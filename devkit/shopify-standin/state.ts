@@ -69,6 +69,8 @@ export class ShopState {
   /** App-data metafields, owned by the app's installation on this shop (gid://shopify/AppInstallation/<app id>). */
   readonly appMetafields = new Map<string, MetafieldRecord>();
   readonly bulkOperations = new Map<number, BulkOperationRecord>();
+  /** While set, bulk operations that have written their file wait here before completing (tests: places held). */
+  bulkHold: Promise<void> | null = null;
   /** Automatic app discounts by id (the number in gid://shopify/DiscountAutomaticNode/<id>). */
   readonly discounts = new Map<number, AppDiscountRecord>();
   readonly bucket: LeakyBucket;

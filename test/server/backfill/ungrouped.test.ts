@@ -132,11 +132,21 @@ describe('backfill from ungrouped bulk output', () => {
     const {shop, store, orders, db} = await installedShop('busy', 24);
     const session = await offlineSession(deps, shop);
     const client = new deps.shopify.clients.Graphql({session});
+    // The five places stay taken until the backfill has been refused once, however slow the machine.
+    const release = standin.holdBulkOperations(shop);
     for (let i = 0; i < 5; i++) {
       const res = await client.request<{bulkOperationRunQuery: {userErrors: unknown[]}}>(RUN_BULK_QUERY, {variables: {query: PRODUCTS_BULK_QUERY}});
       expect(res.data!.bulkOperationRunQuery.userErrors).toEqual([]);
     }
     logs.length = 0;
+    const refused = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (!logs.some((l) => l.msg === 'bulk query limit reached, waiting' && l.fields?.shop === shop)) return;
+        clearInterval(check);
+        resolve();
+      }, 10);
+    });
+    void refused.then(release);
     await runBackfill(deps, shop, {pollMs: 10});
     expectImported(db, salt(shop), store, orders);
     expect(logs.some((l) => l.msg === 'bulk query limit reached, waiting' && l.fields?.shop === shop)).toBe(true);
