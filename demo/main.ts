@@ -1,6 +1,6 @@
 import {execSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
-import {existsSync, mkdirSync, rmSync} from 'node:fs';
+import {mkdirSync, rmSync} from 'node:fs';
 import type {Server} from 'node:http';
 import {join} from 'node:path';
 import {parseArgs} from 'node:util';
@@ -19,6 +19,7 @@ import {ShopifyStandin} from '../devkit/shopify-standin';
 import {createPreviewStorefront} from '../devkit/storefront';
 import type {PreviewStorefront} from '../devkit/storefront';
 import {orderPayload, sendWebhook, signedWebhook} from '../devkit/webhooks';
+import {adminBuildStale} from '../scripts/admin-build.mjs';
 import {demoAdminPage} from './admin-page';
 import {startDemoCheckout} from './checkout';
 import type {DemoCheckout} from './checkout';
@@ -124,7 +125,8 @@ async function main(): Promise<void> {
   // A second run reuses nothing stale.
   rmSync(WORK, {recursive: true, force: true});
   mkdirSync(WORK, {recursive: true});
-  if (!existsSync(join(ROOT, 'app', 'dist', 'index.html'))) {
+  // A build older than the admin's sources or the lockfile is rebuilt, not served: a stale bundle shows old pages.
+  if (adminBuildStale(ROOT)) {
     await step('Build the admin page', async () => void execSync('npm run build', {cwd: ROOT, stdio: 'ignore'}));
   }
 
