@@ -36,8 +36,8 @@ const apron: StoreProduct = {
   ],
 };
 const products = [...fixtureProducts, apron];
-// The kettle's block shows the apron and the filters (two companions by default).
-const recommendationsFor = (id: number) => (id === 1001 ? [1011, 1002, 1003] : fixtureRecommendationsFor(id));
+// The kettle's block shows the apron and the filters (two companions by default); the apron's, the filters and the dripper.
+const recommendationsFor = (id: number) => ({1001: [1011, 1002, 1003], 1011: [1002, 1003]})[id] ?? fixtureRecommendationsFor(id);
 const discount = {active: true, percentage: 10, scope: 'bundle', minimumItems: 2, message: 'Together'};
 
 const themes = ['minimal', 'horizon', 'dawn'] as const;
@@ -169,6 +169,27 @@ describe.skipIf(!existsSync(chromiumPath))('variant picker in Chromium', {timeou
         [10011, null],
         [10113, 'fbt:1001'],
         [10021, 'fbt:1001'],
+      ]);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    });
+
+    it.skipIf(skip)(`${theme}: on the apron's own page, its row in the block has the select too and the chosen size is added`, async () => {
+      const store = stores.get(theme)!;
+      const problems: string[] = [];
+      const page = await shopper(store, problems);
+      await page.goto(`${store.url}/products/barista-apron`, {waitUntil: 'domcontentloaded'});
+      await page.waitForFunction(() => customElements.get('pairwise-bundle') !== undefined && document.readyState === 'complete');
+      const block = page.locator('pairwise-bundle');
+      const select = block.getByRole('combobox', {name: 'Size – Barista Apron'});
+      expect(await select.inputValue()).toBe('10111');
+      await select.selectOption('10113');
+      expect(await block.locator('[data-total]').textContent()).toBe('$63.05');
+      await block.getByRole('button', {name: /add selected/i}).click();
+      await expect.poll(() => cartLines(page, store), {timeout: 10_000}).toEqual([
+        [10113, null],
+        [10021, 'fbt:1011'],
+        [10031, 'fbt:1011'],
       ]);
       expect(problems).toEqual([]);
       await page.context().close();
