@@ -5,8 +5,9 @@
  * reaches the cart with JavaScript and without it, and the cart upsell sends a multi-variant product to its
  * product page to choose instead of adding its first variant.
  */
-import {existsSync} from 'node:fs';
+import {existsSync, mkdirSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import {join, resolve} from 'node:path';
 import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -20,6 +21,8 @@ import {themeAvailable, themesRoot} from '../../../devkit/storefront/themes/them
 
 const chromiumPath = '/usr/bin/chromium';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+// The README's pictures of the block in Horizon and Dawn (docs/images/variant-picker-*.png) are copied from here.
+const screenshots = resolve(import.meta.dirname, '../../../test-output/screenshots');
 
 // A clothing item among the kitchenware: the block used to add its first available size whatever the shopper
 // wanted. M is sold out; L costs more, at a price whose 10% has a half cent (325.5), so the rounding shows.
@@ -51,6 +54,7 @@ describe.skipIf(!existsSync(chromiumPath))('variant picker in Chromium', {timeou
   const stores = new Map<string, PreviewStorefront>();
 
   beforeAll(async () => {
+    mkdirSync(screenshots, {recursive: true});
     for (const theme of themes) {
       if (theme !== 'minimal' && !themeAvailable(theme)) continue;
       const store = createPreviewStorefront({
@@ -141,6 +145,9 @@ describe.skipIf(!existsSync(chromiumPath))('variant picker in Chromium', {timeou
       expect(await saving.locator('[data-bundle-total]').innerText()).toContain('$88.24');
 
       expect(await axeViolations(page, 'pairwise-bundle')).toEqual([]);
+      // A viewport tall enough for the whole block (a block screenshot is cut at the viewport's edge in Dawn).
+      await page.setViewportSize({width: 1200, height: 1800});
+      await block.screenshot({path: join(screenshots, `variant-picker-${theme}.png`)});
       // An unchecked companion is out of the bundle: its select is disabled with its other cart fields.
       await row.locator('.pairwise-item__check').uncheck();
       expect(await select.isDisabled()).toBe(true);
