@@ -11,6 +11,7 @@ const SECTIONS: Record<string, () => Promise<Bench>> = {
   ingest: async () => (await import('./ingest')).benchIngest,
   proxy: async () => (await import('./proxy')).benchProxy,
   storefront: async () => (await import('./storefront')).benchStorefront,
+  'storefront-themes': async () => (await import('./storefront-themes')).benchStorefrontThemes,
   'discount-function': async () => (await import('./discount-function')).benchDiscountFunction,
   trainer: async () => (await import('./trainer')).benchTrainer,
   embedding: async () => (await import('./embedding')).benchEmbedding,

@@ -7,8 +7,8 @@ import {blockBudgets, createPreviewStorefront} from '../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../devkit/storefront/fixture';
 import type {Bench, BenchRow} from './types';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /**
  * The demo product page twice, from one origin: `/products/<handle>` as the preview storefront serves it with
@@ -84,7 +84,7 @@ interface LighthouseRun {
 }
 
 /** Lighthouse's performance category (default mobile preset, simulated throttling) with Debian's Chromium. */
-async function lighthouse(url: string): Promise<LighthouseRun> {
+export async function lighthouse(url: string): Promise<LighthouseRun> {
   const [{default: run}, launcher] = await Promise.all([import('lighthouse'), import('chrome-launcher')]);
   const chrome = await launcher.launch({chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS});
   try {
@@ -98,7 +98,7 @@ async function lighthouse(url: string): Promise<LighthouseRun> {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
  * What the blocks cost a storefront: gzipped JS and CSS per block, and the demo product page's Lighthouse

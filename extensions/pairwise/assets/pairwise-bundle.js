@@ -1,7 +1,8 @@
 /**
- * <pairwise-bundle>: enhances the "Frequently bought together" form. Unchecking a product disables its hidden
- * cart fields (so even a native submit posts only the selection), keeps the total live, adds the selection
- * through the Ajax Cart API and announces the result in the block's live region.
+ * <pairwise-bundle>: enhances the "Frequently bought together" form. Unchecking a product disables its cart
+ * fields (so even a native submit posts only the selection), a companion's variant select sets the row's
+ * variant and price, the total and the bundle saving stay live, the selection goes to the cart through the theme
+ * contract and the result is announced in the block's live region.
  */
 if (!customElements.get('pairwise-bundle')) {
   customElements.define(
@@ -12,7 +13,10 @@ if (!customElements.get('pairwise-bundle')) {
         this.button = this.form.querySelector('button[type="submit"]');
         this.status = this.querySelector('[data-status]');
         this.anchor = this.dataset.anchor;
-        this.form.addEventListener('change', () => this.update());
+        this.form.addEventListener('change', (event) => {
+          if (event.target.matches('select')) this.choose(event.target);
+          this.update();
+        });
         this.form.addEventListener('submit', (event) => this.submit(event));
         this.addEventListener('click', (event) => {
           const row = event.target.closest('[data-product-link]')?.closest('[data-companion]');
@@ -33,16 +37,51 @@ if (!customElements.get('pairwise-bundle')) {
         return this.rows().filter((row) => row.querySelector('.pairwise-item__check').checked);
       }
 
+      money(cents) {
+        return Pairwise.money(cents, this.dataset.moneyFormat);
+      }
+
+      // The select is the row's variant id field; its option carries the variant's price.
+      choose(select) {
+        const row = select.closest('.pairwise-item');
+        row.dataset.variant = select.value;
+        row.dataset.price = select.selectedOptions[0].dataset.price;
+        const price = row.querySelector('.pairwise-item__price');
+        if (price) price.textContent = this.money(row.dataset.price);
+      }
+
       update() {
         const selected = this.selected();
         for (const row of this.rows()) {
           const on = selected.includes(row);
-          row.querySelectorAll('input[type="hidden"]').forEach((input) => (input.disabled = !on));
+          row.querySelectorAll('input[type="hidden"], select').forEach((input) => (input.disabled = !on));
         }
-        const total = selected.reduce((sum, row) => sum + Number(row.dataset.price), 0);
-        this.querySelector('[data-total]').textContent = Pairwise.money(total, this.dataset.moneyFormat);
+        const sum = (rows) => rows.reduce((cents, row) => cents + Number(row.dataset.price), 0);
+        this.querySelector('[data-total]').textContent = this.money(sum(selected));
         // The bundle saving's prices are for the whole bundle as rendered: shown only while all of it is selected.
-        this.querySelector('[data-bundle-saving]')?.toggleAttribute('data-partial', selected.length !== this.rows().length);
+        const saving = this.querySelector('[data-bundle-saving]');
+        if (saving) {
+          saving.toggleAttribute('data-partial', selected.length !== this.rows().length);
+          // The chosen variants' prices, with the discount's one rounding rule per product
+          // (extensions/bundle-discount/src/bundle-saving.js): round(price x percentage / 100).
+          const show = (el, was, now) => {
+            const [a, b] = el.querySelectorAll('[data-money]');
+            a.textContent = this.money(was);
+            b.textContent = this.money(now);
+          };
+          let off = 0;
+          for (const item of saving.querySelectorAll('[data-product]')) {
+            const was = sum([this.querySelector(`.pairwise-item[data-product="${item.dataset.product}"]`)]);
+            const cut = Math.round((was * saving.dataset.percentage) / 100);
+            off += cut;
+            item.querySelector('[data-discounted-price]').dataset.discountedPrice = was - cut;
+            show(item, was, was - cut);
+          }
+          const all = sum(this.rows());
+          saving.dataset.saving = off;
+          saving.querySelector('[data-bundle-total]').dataset.bundleTotal = all - off;
+          show(saving.lastElementChild, all, all - off);
+        }
         this.button.setAttribute('aria-disabled', String(!selected.length));
       }
 

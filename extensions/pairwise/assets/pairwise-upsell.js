@@ -100,12 +100,17 @@ if (!customElements.get('pairwise-upsell')) {
             card.querySelector('input[name="id"]').value = variant.id;
             card.querySelector('input[name="properties[_pairwise]"]').value = `cart:${anchor}`;
             card.querySelector('button').setAttribute('aria-label', this.dataset.addLabel.replace('[title]', product.title));
+            // Several variants: the shopper chooses on the product page rather than getting the first one.
+            const choose = card.querySelector('[data-choose]');
+            choose.hidden = product.variants.length < 2;
+            choose.nextElementSibling.hidden = !choose.hidden;
+            choose.setAttribute('aria-label', this.dataset.chooseLabel.replace('[title]', product.title));
             return card;
           }),
         );
         this.hidden = !products.length || (this.hasAttribute('data-mount') && !PairwiseTheme.drawer());
         // The card that had focus was replaced: keep keyboard users inside the upsell.
-        if (hadFocus && !this.list.contains(document.activeElement)) this.list.querySelector('button')?.focus();
+        if (hadFocus && !this.list.contains(document.activeElement)) this.list.querySelector(':is(button, [data-choose]):not([hidden], [hidden] *)')?.focus();
         this.shown('rendered');
       }
 
