@@ -27,6 +27,8 @@ import {readDatasetOrders} from './dataset-replay';
 import {generateStore} from '../devkit/store-generator';
 import type {StoreOrder, StoreProduct} from '../devkit/store-generator';
 import {trainShop} from './train';
+import {DEFAULT_BUNDLE_DISCOUNT} from '../domain/bundle-discount';
+import type {BundleDiscountView} from '../domain/bundle-discount';
 import {PLANTED_RPV_UPLIFT, runShoppers} from './shoppers';
 import type {ShopperTotals} from './shoppers';
 
@@ -210,24 +212,36 @@ async function main(): Promise<void> {
       proxyOrigin: `http://127.0.0.1:${args.port}`,
       secret,
       drawer: true,
-      // What the server last wrote to the app installation's app-data metafields (the experiment's salt and share).
+      // What the server last wrote to the app installation's app-data metafields (the experiment's salt and share,
+      // the bundle discount the product block shows).
       appMetafields: () => appDataMetafields(shopState.appMetafields.values()),
+      // The shop's automatic app discounts: every cart runs the bundle discount function on them.
+      discounts: () => standin.appDiscounts(SHOP),
     });
     await sf.listen(args.port + 1, '127.0.0.1');
     return sf;
   });
 
-  const experiment = await step(`Holdout experiment: ${args.shoppers} shoppers through the storefront, planted +${PLANTED_RPV_UPLIFT * 100}% revenue per visitor`, async () => {
+  const discount = await step('Turn the bundle discount on (Settings card: 10% off the companions)', () => turnBundleDiscountOn(appUrl, token));
+  console.log(`  Shopify reports it ${discount.status}: "${discount.settings.message}"`);
+
+  const experiment = await step(`Holdout experiment: ${args.shoppers} shoppers through the storefront, planted +${PLANTED_RPV_UPLIFT * 100}% revenue per visitor before the discount`, async () => {
     await startExperiment(appUrl, token, 0.5, () => appDataMetafields(shopState.appMetafields.values()).pairwise?.experiment);
     const b = bar('shoppers', args.shoppers);
     const planted = await runShoppers({
       storefront: storefront!.url, webhooks: `http://127.0.0.1:${args.port}/webhooks`, shop: SHOP, secret, handles: handlesWithBlock(standin, store.products),
       shoppers: args.shoppers, seed: args.seed, firstOrderId: 8_000_000_000, currency: store.orders[0]?.currency ?? 'USD',
+      checkout: (cartToken, order) => {
+        const cart = storefront!.cartOf(cartToken);
+        if (!cart) throw new Error(`no preview cart ${cartToken}`);
+        return {order: cart.toOrder(order), noteAttributes: cart.noteAttributes()};
+      },
     }, () => b.increment());
     b.stop();
     return {planted, read: await readExperiment(appUrl, token)};
   });
   console.log(`  ${experimentLine(experiment.planted, experiment.read)}`);
+  console.log(`  ${discountLine(experiment.planted, experiment.read)}`);
 
   const featured = pickFeatured(standin, store.products);
   checkout = await startDemoCheckout({standin, shop: SHOP, products: store.products, featured, currency: store.orders[0]?.currency ?? 'USD', app: {url: appUrl, apiKey, secret}});
@@ -308,7 +322,21 @@ async function startExperiment(appUrl: string, token: string, holdoutShare: numb
 }
 
 interface ExperimentRead {
-  estimate: {revenuePerVisitor: {relative: {estimate: number; low: number; high: number}} | null; informative: boolean; power: {visitorsStillNeeded: number | null}};
+  currency: string | null;
+  estimate: {
+    revenuePerVisitor: {relative: {estimate: number; low: number; high: number}; absolute: {estimate: number; low: number; high: number}} | null;
+    informative: boolean;
+    power: {visitorsStillNeeded: number | null};
+  };
+  bundleDiscount: Record<'exposed' | 'holdout', {orders: number; cost: number; perVisitor: number}>;
+}
+
+/** Saves the Settings card's bundle discount, on, as the merchant would (PUT /api/bundle-discount). */
+async function turnBundleDiscountOn(appUrl: string, token: string): Promise<BundleDiscountView> {
+  const body = {...DEFAULT_BUNDLE_DISCOUNT, enabled: true};
+  const res = await fetch(`${appUrl}/api/bundle-discount`, {method: 'PUT', headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'}, body: JSON.stringify(body)});
+  if (res.status !== 200) throw new Error(`saving the bundle discount answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as BundleDiscountView;
 }
 
 /** The experiment as the Analytics page reads it. */
@@ -327,7 +355,22 @@ function experimentLine(planted: ShopperTotals, read: ExperimentRead): string {
   const u = read.estimate.revenuePerVisitor?.relative;
   if (!u) return `${counted}; not enough data for an interval yet`;
   const more = read.estimate.informative ? '' : `; not informative yet, about ${read.estimate.power.visitorsStillNeeded ?? '?'} more visitors needed`;
-  return `${counted}; revenue per visitor ${pct(u.estimate)} (95% interval ${pct(u.low)} to ${pct(u.high)}), planted ${pct(PLANTED_RPV_UPLIFT)} (these shoppers: ${pct(realized)})${more}`;
+  return `${counted}; revenue per visitor ${pct(u.estimate)} (95% interval ${pct(u.low)} to ${pct(u.high)}), planted ${pct(PLANTED_RPV_UPLIFT)} before the discount (these shoppers, after it: ${pct(realized)})${more}`;
+}
+
+/**
+ * The bundle discount as the app measured it from the orders' discount allocations (GET /api/analytics/experiment),
+ * beside the uplift it is already taken out of, and what the shoppers' orders actually got.
+ */
+function discountLine(planted: ShopperTotals, read: ExperimentRead): string {
+  const money = (x: number) => new Intl.NumberFormat('en', {style: 'currency', currency: read.currency ?? 'USD'}).format(x);
+  const signed = (x: number) => `${x >= 0 ? '+' : '-'}${money(Math.abs(x))}`;
+  const {exposed, holdout} = read.bundleDiscount;
+  const given = `bundle discount given: ${money(exposed.cost + holdout.cost)} in ${exposed.orders + holdout.orders} orders (${money(exposed.perVisitor)} per exposed visitor, ${money(holdout.perVisitor)} per held-out one)`;
+  const sent = `the orders sent carried ${money(planted.discount.exposed + planted.discount.holdout)}`;
+  const u = read.estimate.revenuePerVisitor?.absolute;
+  if (!u) return `${given}; ${sent}`;
+  return `${given}; uplift in revenue per visitor after it ${signed(u.estimate)} (95% interval ${signed(u.low)} to ${signed(u.high)}) against ${signed(exposed.perVisitor - holdout.perVisitor)} per visitor of extra discount; ${sent}`;
 }
 
 /** Products whose page shows the block: available, with a list in the store. */

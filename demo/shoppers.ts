@@ -10,11 +10,15 @@ import {orderPayload, sendWebhook, signedWebhook} from '../devkit/webhooks';
  * product page that has the block, is assigned by the real assignment from the salt and share the page
  * rendered (domain/experiment.ts, the hash the snippet runs), is counted through the app proxy as the block's
  * script counts it, and some buy: cart add, cart attributes, then the order as Shopify's checkout would send
- * it, a signed orders/create whose note_attributes are the cart's attributes.
+ * it, a signed orders/create whose note_attributes are the cart's attributes. The order is the preview cart's own
+ * checkout (Cart.toOrder): it carries the bundle discount exactly as the app's Discount Function gave it on that
+ * cart, and its totals are after it.
  *
  * The planted truth: a shopper who sees the block (exposed) and buys also adds the block's first companion
  * with probability 8% x anchor price / companion price, so exposed revenue per visitor is 8% higher in
- * expectation, with the same conversion; a held-out shopper never sees a companion.
+ * expectation before any discount, with the same conversion; a held-out shopper never sees a companion. With the
+ * bundle discount on, a cart holding a product and its published companion gets it, so part of that 8% goes
+ * back to the shopper: what is left is what the experiment measures.
  *
  * Consent, as the storefront scripts handle it (README, "Consent, as Shopify loads it"): a share of shoppers
  * declines analytics; they see the block, are never counted and their cart carries no experiment attributes, so
@@ -37,6 +41,11 @@ export interface ShopperOptions {
   seed: number;
   firstOrderId: number;
   currency: string;
+  /**
+   * Checkout of the preview cart with this token: the order it becomes and the cart attributes Shopify copies into
+   * its note_attributes (PreviewStorefront.cartOf(token): toOrder, noteAttributes).
+   */
+  checkout(cartToken: string, order: {id: number; name: string; at: string; currency: string; firstLineId: number}): {order: StoreOrder; noteAttributes: {name: string; value: string}[]};
 }
 
 export interface ShopperTotals {
@@ -44,16 +53,11 @@ export interface ShopperTotals {
   declined: {shoppers: number; orders: number};
   visitors: Record<Arm, number>;
   orders: Record<Arm, number>;
+  /** What the orders brought in, after the bundle discount. */
   revenue: Record<Arm, number>;
-}
-
-interface CartItem {
-  product_id: number;
-  variant_id: number;
-  title: string;
-  quantity: number;
-  price: number;
-  properties: Record<string, string> | null;
+  /** The bundle discount the orders got, and how many got it. */
+  discount: Record<Arm, number>;
+  discountedOrders: Record<Arm, number>;
 }
 
 /** What a product page with the block tells the shopper's browser: the experiment and the block's rows. */
@@ -111,7 +115,7 @@ async function readPage(storefront: string, handle: string, shopper: number): Pr
  * One shopper: declines (one page, perhaps an order outside the experiment), or allows analytics after the first
  * page and is counted on the next one, perhaps with an order. `arm` is null for a shopper who declined.
  */
-async function visit(opts: ShopperOptions, page: BlockPage, shopper: number, random: () => number, orderId: number): Promise<{arm: Arm | null; revenue: number}> {
+async function visit(opts: ShopperOptions, page: BlockPage, shopper: number, random: () => number, orderId: number): Promise<{arm: Arm | null; revenue: number; discount: number}> {
   const call = client(opts.storefront, shopper);
   const declines = random() < DECLINE_SHARE;
   // The first page sends nothing (consent was not known before it painted; the block shows), so it costs no request here.
@@ -122,7 +126,7 @@ async function visit(opts: ShopperOptions, page: BlockPage, shopper: number, ran
     arm = armFor(page, visitor);
     await call('/apps/pairwise/experiment', {visitor, period: page.period});
   }
-  if (random() >= BUY_PROBABILITY) return {arm, revenue: 0};
+  if (random() >= BUY_PROBABILITY) return {arm, revenue: 0, discount: 0};
 
   const items: object[] = [{id: page.own.variant, quantity: 1}];
   if (arm !== 'holdout' && page.companion && random() < (PLANTED_RPV_UPLIFT * page.own.cents) / page.companion.cents) {
@@ -130,19 +134,12 @@ async function visit(opts: ShopperOptions, page: BlockPage, shopper: number, ran
   }
   await call('/cart/add.js', {items});
   if (visitor && arm) await call('/cart/update.js', {attributes: {_pairwise_visitor: visitor, _pairwise_period: String(page.period), _pairwise_arm: arm}});
-  const cart = (await (await call('/cart.js')).json()) as {items: CartItem[]; attributes: Record<string, string>};
-  const at = new Date().toISOString();
-  const order: StoreOrder = {
-    id: orderId, name: `#D${orderId}`, createdAt: at, updatedAt: at, cancelledAt: null, customerId: null, currency: opts.currency,
-    lines: cart.items.map((l, i) => ({
-      id: orderId * 10 + i, productId: l.product_id, variantId: l.variant_id, title: l.title, quantity: l.quantity, price: (l.price / 100).toFixed(2),
-      properties: Object.entries(l.properties ?? {}).map(([name, value]) => ({name, value})),
-    })),
-  };
-  const note_attributes = Object.entries(cart.attributes).map(([name, value]) => ({name, value}));
-  const res = await sendWebhook(opts.webhooks, signedWebhook({topic: 'orders/create', shop: opts.shop, secret: opts.secret, body: orderPayload(order, {note_attributes})}));
+  const cart = (await (await call('/cart.js')).json()) as {token: string};
+  const {order, noteAttributes} = opts.checkout(cart.token, {id: orderId, name: `#D${orderId}`, at: new Date().toISOString(), currency: opts.currency, firstLineId: orderId * 10});
+  const payload = orderPayload(order, {note_attributes: noteAttributes});
+  const res = await sendWebhook(opts.webhooks, signedWebhook({topic: 'orders/create', shop: opts.shop, secret: opts.secret, body: payload}));
   if (res.status !== 200) throw new Error(`orders/create for shopper ${shopper} answered ${res.status}`);
-  return {arm, revenue: cart.items.reduce((sum, l) => sum + (l.price * l.quantity) / 100, 0)};
+  return {arm, revenue: Number(payload.total_price), discount: Number(payload.total_discounts)};
 }
 
 /** Runs `tasks` 8 at a time. */
@@ -167,7 +164,10 @@ export async function runShoppers(opts: ShopperOptions, onEach: () => void): Pro
   });
   if (!pages.length) throw new Error('no product page shows the block with a running experiment');
   pages.sort((a, b) => a.handle.localeCompare(b.handle));
-  const totals: ShopperTotals = {declined: {shoppers: 0, orders: 0}, visitors: {exposed: 0, holdout: 0}, orders: {exposed: 0, holdout: 0}, revenue: {exposed: 0, holdout: 0}};
+  const totals: ShopperTotals = {
+    declined: {shoppers: 0, orders: 0}, visitors: {exposed: 0, holdout: 0}, orders: {exposed: 0, holdout: 0}, revenue: {exposed: 0, holdout: 0},
+    discount: {exposed: 0, holdout: 0}, discountedOrders: {exposed: 0, holdout: 0},
+  };
   await eightAtATime(opts.shoppers, async (shopper) => {
     const done = await visit(opts, pages[shopper % pages.length], shopper, random, opts.firstOrderId + shopper);
     onEach();
@@ -180,6 +180,8 @@ export async function runShoppers(opts: ShopperOptions, onEach: () => void): Pro
     if (done.revenue > 0) {
       totals.orders[done.arm]++;
       totals.revenue[done.arm] += done.revenue;
+      totals.discount[done.arm] += done.discount;
+      if (done.discount > 0) totals.discountedOrders[done.arm]++;
     }
   });
   return totals;

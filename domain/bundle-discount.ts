@@ -41,3 +41,36 @@ export interface BundleDiscountView {
   /** gid://shopify/DiscountAutomaticNode/<id>, exactly as Shopify gave it; null before the first save. */
   discountId: string | null;
 }
+
+/**
+ * The title Pairwise gives its automatic app discount on every save (server/discounts/bundle-discount.ts). An
+ * order names the discounts it received only by their application: type `automatic` and this title (the REST
+ * order's `discount_applications`, https://shopify.dev/docs/api/admin-rest/latest/resources/order; GraphQL's
+ * AutomaticDiscountApplication has `title` and `index`, no discount id:
+ * https://shopify.dev/docs/api/admin-graphql/latest/objects/AutomaticDiscountApplication). So the title is how an
+ * order's discount is known to be ours.
+ */
+export const BUNDLE_DISCOUNT_TITLE = 'Pairwise: buy together and save';
+
+/** An order's discount application as both order sources give it: automatic or not, and its title. */
+export interface OrderDiscountApplication {
+  automatic: boolean;
+  title: string | null;
+}
+
+/** One of a line's discount allocations: the money taken off the whole line, and which application gave it. */
+export interface LineDiscountAllocation {
+  amount: number;
+  application: OrderDiscountApplication | undefined;
+}
+
+/**
+ * What the bundle discount took off an order line, counted on the units the line still holds: Shopify allocates
+ * the discount on the quantity ordered, and a refund of discounted units gives back their discounted price, so
+ * the discount on refunded units cost the shop nothing. Rounded to the cent.
+ */
+export function bundleDiscountOnLine(allocations: LineDiscountAllocation[], ordered: number, remaining: number): number {
+  const ours = allocations.filter((a) => a.application?.automatic && a.application.title === BUNDLE_DISCOUNT_TITLE).reduce((sum, a) => sum + a.amount, 0);
+  if (ours <= 0 || ordered <= 0) return 0;
+  return Math.round((ours * Math.min(remaining, ordered) * 100) / ordered) / 100;
+}

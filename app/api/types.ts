@@ -71,11 +71,19 @@ export interface InsightsResponse {
 export type Stage = 'rendered' | 'viewed' | 'clicked' | 'added' | 'ordered';
 export type Funnel = Record<Stage, number> & {revenue: number};
 
+/** Orders the bundle discount applied to, what it took off them, and what they brought in after it. */
+export interface BundleDiscountTotals {
+  orders: number;
+  cost: number;
+  revenue: number;
+}
+
 export interface AnalyticsResponse {
   from: string;
   to: string;
-  days: {day: string; blocks: Record<string, Funnel>}[];
+  days: {day: string; blocks: Record<string, Funnel>; bundleDiscount: BundleDiscountTotals}[];
   totals: Record<string, Funnel>;
+  bundleDiscount: BundleDiscountTotals;
   store: {orders: number; revenue: number; currency: string | null};
   /** Test-mode orders in the range, left out of every number. */
   testOrdersLeftOut: number;
@@ -119,6 +127,8 @@ export interface ExperimentResponse {
     power: {effect: number; visitorsNeeded: number | null; visitorsStillNeeded: number | null};
     informative: boolean;
   };
+  /** Per group: orders that got the bundle discount, what it took off them, and that per visitor. */
+  bundleDiscount?: Record<'exposed' | 'holdout', {orders: number; cost: number; perVisitor: number}>;
 }
 
 export type DataRequestsResponse = Paged<DataRequestSummary>;

@@ -58,6 +58,20 @@ export function Analytics() {
             )}
           </TitledCard>
         </Layout.Section>
+        {data.bundleDiscount.orders > 0 && (
+          <Layout.Section>
+            <TitledCard title={t('analytics.bundleDiscount.title')}>
+              <Text as="p" variant="headingXl">{formatMoney(data.bundleDiscount.cost, currency)}</Text>
+              <Text as="p" tone="subdued">
+                {t('analytics.bundleDiscount.orders', {
+                  orders: formatCount(data.bundleDiscount.orders), share: rate(data.bundleDiscount.orders, data.store.orders),
+                  revenue: formatMoney(data.bundleDiscount.revenue, currency),
+                })}
+              </Text>
+              <Text as="p" variant="bodySm" tone="subdued">{t('analytics.bundleDiscount.help')}</Text>
+            </TitledCard>
+          </Layout.Section>
+        )}
         <Layout.Section>
           <TitledCard title={t('analytics.funnel.title')}>
             <DataTable
@@ -185,6 +199,34 @@ function ExperimentCard({data, onPeriod}: {data: ExperimentResponse; onPeriod(pe
         rows={upliftRows}
       />
       <Text as="p" variant="bodySm" tone="subdued">{t('analytics.experiment.help')}</Text>
+      {data.bundleDiscount && <ExperimentDiscount discount={data.bundleDiscount} uplift={estimate.revenuePerVisitor?.absolute.estimate ?? null} currency={currency} />}
     </TitledCard>
+  );
+}
+
+/**
+ * The bundle discount inside the experiment: per group, the orders that got it and what it gave away per
+ * visitor. Revenue per visitor is already after it, so the uplift is what the blocks bring in beyond what
+ * the discount gives away; shown only once some order in the period got the discount.
+ */
+function ExperimentDiscount({discount, uplift, currency}: {discount: NonNullable<ExperimentResponse['bundleDiscount']>; uplift: number | null; currency: string | null}) {
+  if (discount.exposed.orders + discount.holdout.orders === 0) return null;
+  const extra = discount.exposed.perVisitor - discount.holdout.perVisitor;
+  return (
+    <>
+      <Text as="h3" variant="headingSm">{t('analytics.experiment.discount.title')}</Text>
+      <DataTable
+        columnContentTypes={['text', 'numeric', 'numeric', 'numeric']}
+        headings={[t('analytics.experiment.arm'), t('analytics.experiment.discount.orders'), t('analytics.experiment.discount.cost'), t('analytics.experiment.discount.perVisitor')]}
+        rows={(['exposed', 'holdout'] as const).map((arm) => [
+          t(`analytics.experiment.arms.${arm}`), formatCount(discount[arm].orders), formatMoney(discount[arm].cost, currency), formatMoney(discount[arm].perVisitor, currency),
+        ])}
+      />
+      <Text as="p" variant="bodySm" tone="subdued">
+        {uplift === null
+          ? t('analytics.experiment.discount.net')
+          : t('analytics.experiment.discount.versus', {extra: signed(formatMoney(extra, currency), extra), uplift: signed(formatMoney(uplift, currency), uplift)})}
+      </Text>
+    </>
   );
 }

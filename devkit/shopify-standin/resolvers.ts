@@ -382,6 +382,7 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
     processedAt: (o) => (o as StoreOrder).createdAt,
     test: () => false,
     currencyCode: (o) => (o as StoreOrder).currency,
+    // Net of the lines' discounts, as the webhook's total_price is (devkit/webhooks.ts).
     totalPriceSet: (o) => moneyBag(orderTotal(o as StoreOrder), (o as StoreOrder).currency),
     // The stand-in's orders are never edited or refunded: what remains is what was ordered.
     currentTotalPriceSet: (o) => moneyBag(orderTotal(o as StoreOrder), (o as StoreOrder).currency),
@@ -412,6 +413,22 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
     originalUnitPriceSet: (s) => moneyBag((s as {line: StoreOrderLine}).line.price, (s as {order: StoreOrder}).order.currency),
     discountedUnitPriceSet: (s) => moneyBag((s as {line: StoreOrderLine}).line.price, (s as {order: StoreOrder}).order.currency),
     customAttributes: (s) => ((s as {line: StoreOrderLine}).line.properties ?? []).map((p) => ({key: p.name, value: p.value})),
+    discountAllocations: (s) => {
+      const {line, order} = s as {line: StoreOrderLine; order: StoreOrder};
+      return (line.discountAllocations ?? []).map((a) => {
+        const application = order.discountApplications?.[a.applicationIndex];
+        return {
+          allocatedAmountSet: moneyBag(a.amount, order.currency),
+          discountApplication: application && {
+            __typename: 'AutomaticDiscountApplication', index: a.applicationIndex, title: application.title,
+            allocationMethod: 'EACH', targetSelection: 'EXPLICIT', targetType: 'LINE_ITEM',
+            value: application.valueType === 'percentage'
+              ? {__typename: 'PricingPercentageValue', percentage: Number(application.value)}
+              : {__typename: 'MoneyV2', amount: application.value, currencyCode: order.currency},
+          },
+        };
+      });
+    },
   },
   Metafield: {
     id: (m) => gid('Metafield', (m as MetafieldRecord).id),
@@ -434,8 +451,13 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
   },
 };
 
+const cents = (amount: string) => Math.round(Number(amount) * 100);
+
+/** What the order cost the buyer: its lines less their discount allocations. */
 function orderTotal(order: StoreOrder): string {
-  return (order.lines.reduce((sum, l) => sum + Math.round(Number(l.price) * 100) * l.quantity, 0) / 100).toFixed(2);
+  const gross = order.lines.reduce((sum, l) => sum + cents(l.price) * l.quantity, 0);
+  const discounts = order.lines.reduce((sum, l) => sum + (l.discountAllocations ?? []).reduce((n, a) => n + cents(a.amount), 0), 0);
+  return ((gross - discounts) / 100).toFixed(2);
 }
 
 /** A slice of the Admin API kept in its own module (SDL with `extend type`, and its resolvers). */

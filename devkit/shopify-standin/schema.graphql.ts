@@ -111,9 +111,35 @@ type LineItem implements Node {
   originalUnitPriceSet: MoneyBag!
   discountedUnitPriceSet: MoneyBag!
   customAttributes: [Attribute!]!
+  discountAllocations: [DiscountAllocation!]!
 }
 type LineItemEdge { cursor: String! node: LineItem! }
 type LineItemConnection { edges: [LineItemEdge!]! nodes: [LineItem!]! pageInfo: PageInfo! }
+
+# Discounts on an order's lines ([N]): https://shopify.dev/docs/api/admin-graphql/latest/objects/DiscountAllocation,
+# .../interfaces/DiscountApplication, .../objects/AutomaticDiscountApplication. The stand-in's orders carry only
+# automatic discounts (the app's Discount Function), so AutomaticDiscountApplication is the one implementation here.
+enum DiscountApplicationAllocationMethod { ACROSS EACH ONE }
+enum DiscountApplicationTargetSelection { ALL ENTITLED EXPLICIT }
+enum DiscountApplicationTargetType { LINE_ITEM SHIPPING_LINE }
+type PricingPercentageValue { percentage: Float! }
+union PricingValue = MoneyV2 | PricingPercentageValue
+interface DiscountApplication {
+  allocationMethod: DiscountApplicationAllocationMethod!
+  index: Int!
+  targetSelection: DiscountApplicationTargetSelection!
+  targetType: DiscountApplicationTargetType!
+  value: PricingValue!
+}
+type AutomaticDiscountApplication implements DiscountApplication {
+  allocationMethod: DiscountApplicationAllocationMethod!
+  index: Int!
+  targetSelection: DiscountApplicationTargetSelection!
+  targetType: DiscountApplicationTargetType!
+  title: String!
+  value: PricingValue!
+}
+type DiscountAllocation { allocatedAmountSet: MoneyBag! discountApplication: DiscountApplication! }
 
 type Order implements Node {
   id: ID!

@@ -238,7 +238,7 @@ export class Cart {
   liquid(): {items: LiquidCartItem[]; item_count: number; total_price: number; original_total_price: number; total_discount: number} {
     const items = this.lines.map((l) => {
       const product = this.catalog.byVariant.get(l.variantId)!;
-      return {product_id: l.productId, variant_id: l.variantId, quantity: l.quantity, product: this.catalog.liquidProduct(product)};
+      return {product_id: l.productId, variant_id: l.variantId, quantity: l.quantity, product: this.catalog.liquidProduct(product), original_price: this.ajaxLine(l).price};
     });
     const lines = this.lines.map((l) => this.ajaxLine(l));
     const original = lines.reduce((n, i) => n + i.line_price, 0);

@@ -20,6 +20,8 @@ export interface LiquidCartItem {
   variant_id: number;
   quantity: number;
   product: LiquidProduct | null;
+  /** The unit price before discounts, in cents (Shopify's line item `original_price`). */
+  original_price?: number;
 }
 
 /** The Liquid globals a block sees: `cart`, `shop`, `routes`, `app` and, on product pages, `product`. */

@@ -19,6 +19,10 @@ export const ORDERS_BULK_QUERY = `{
         variant { id }
         originalUnitPriceSet { shopMoney { amount } }
         customAttributes { key value }
+        discountAllocations {
+          allocatedAmountSet { shopMoney { amount } }
+          discountApplication { __typename ... on AutomaticDiscountApplication { title } }
+        }
       } } }
     } }
   }

@@ -1,4 +1,5 @@
 import {z} from 'zod';
+import {bundleDiscountOnLine} from '../../domain/bundle-discount';
 import type {OrderLineRecord, OrderRecord} from '../../storage/repos/orders';
 import type {ProductRecord} from '../../storage/repos/products';
 import {customerHash, parseAttribution} from '../webhooks/orders';
@@ -42,6 +43,12 @@ const lineItemNode = z.object({
   variant: z.object({id: shopifyId}).nullish(),
   originalUnitPriceSet: amount.nullish(),
   customAttributes: z.array(z.object({key: z.string(), value: z.string().nullish()})).nullish(),
+  // https://shopify.dev/docs/api/admin-graphql/latest/objects/DiscountAllocation: the amount taken off the line
+  // and the application it came from (an AutomaticDiscountApplication carries the discount's title).
+  discountAllocations: z.array(z.object({
+    allocatedAmountSet: amount,
+    discountApplication: z.object({__typename: z.string(), title: z.string().nullish()}),
+  })).max(500).nullish(),
 });
 
 /** Orders with their line items; the customer id is hashed with the shop's salt as the line is read. */
@@ -67,14 +74,20 @@ export function orderRecords(customerSalt: string): BulkRecords<Omit<OrderRecord
     child(line) {
       const l = parsePayload(lineItemNode, line, 'bulk line item');
       const attribution = parseAttribution(l.customAttributes?.find((a) => a.key === '_pairwise')?.value);
+      const quantity = l.currentQuantity ?? l.quantity;
+      const allocations = (l.discountAllocations ?? []).map((a) => ({
+        amount: a.allocatedAmountSet.shopMoney.amount,
+        application: {automatic: a.discountApplication.__typename === 'AutomaticDiscountApplication', title: a.discountApplication.title ?? null},
+      }));
       return {
         lineId: l.id,
         productId: l.product?.id ?? null,
         variantId: l.variant?.id ?? null,
-        quantity: l.currentQuantity ?? l.quantity,
+        quantity,
         price: l.originalUnitPriceSet?.shopMoney.amount ?? null,
         pairwiseBlock: attribution?.block ?? null,
         pairwiseAnchor: attribution?.anchor ?? null,
+        bundleDiscount: bundleDiscountOnLine(allocations, l.quantity, quantity),
       };
     },
     assemble: (order, lines) => ({...order, lines}),

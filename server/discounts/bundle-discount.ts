@@ -2,6 +2,7 @@ import type {Shopify} from '@shopify/shopify-api';
 import {offlineSession} from '../auth/offline-session';
 import type {SessionDeps} from '../auth/offline-session';
 import {PublishError} from '../../domain/errors';
+import {BUNDLE_DISCOUNT_TITLE} from '../../domain/bundle-discount';
 import type {BundleDiscountSettings, BundleDiscountStatus, BundleDiscountView} from '../../domain/bundle-discount';
 import type {Db} from '../../storage/open';
 import {bundleDiscountRepo} from '../../storage/repos/bundle-discount';
@@ -21,7 +22,6 @@ import type {ShopDomain} from '../../storage/shop-domain';
  */
 export const FUNCTION_HANDLE = 'pairwise-bundle-discount';
 export const CONFIGURATION_KEY = 'function-configuration';
-const TITLE = 'Pairwise: buy together and save';
 
 const NODE = `query BundleDiscount($id: ID!) {
   automaticDiscountNode(id: $id) { id automaticDiscount { ... on DiscountAutomaticApp { status } } }
@@ -63,7 +63,7 @@ function viewStatus(discountId: string | null, status: ShopifyStatus | null): Bu
 function discountInput(settings: BundleDiscountSettings) {
   const {percentage, scope, minimumItems, message} = settings;
   return {
-    title: TITLE,
+    title: BUNDLE_DISCOUNT_TITLE,
     functionHandle: FUNCTION_HANDLE,
     discountClasses: ['PRODUCT'],
     combinesWith: settings.combinesWith,

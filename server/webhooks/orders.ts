@@ -1,5 +1,7 @@
 import {createHash} from 'node:crypto';
 import {z} from 'zod';
+import {bundleDiscountOnLine} from '../../domain/bundle-discount';
+import type {OrderDiscountApplication} from '../../domain/bundle-discount';
 import {ordersRepo} from '../../storage/repos/orders';
 import type {OrderLineRecord, OrderRecord} from '../../storage/repos/orders';
 import {recordExperimentOrder} from './experiment-order';
@@ -35,7 +37,13 @@ const lineItem = z.object({
   current_quantity: z.number().int().nonnegative().nullish(),
   price: money.nullish(),
   properties: z.array(z.object({name: z.string(), value: z.unknown()})).nullish(),
+  // The money each discount application took off the whole line, and which one (an index into the order's
+  // `discount_applications`): same page, line_items.discount_allocations.
+  discount_allocations: z.array(z.object({amount: money, discount_application_index: z.number().int().nonnegative()})).max(500).nullish(),
 });
+
+// type: automatic | discount_code | manual | script; an automatic one has the discount's title (same page).
+const discountApplication = z.object({type: z.string(), title: z.string().nullish()});
 
 const orderPayload = z.object({
   id: exactShopifyId,
@@ -50,6 +58,7 @@ const orderPayload = z.object({
   // Placed with a test gateway or in a development store's test mode (same page: test).
   test: z.boolean().nullish(),
   customer: z.object({id: exactShopifyId}).nullish(),
+  discount_applications: z.array(discountApplication).max(500).nullish(),
   // A line is stored under (order, line id): two lines with one id cannot both be kept, so the order is refused.
   line_items: z.array(lineItem).max(5000).superRefine((lines, ctx) => {
     const seen = new Set<ShopifyId>();
@@ -62,6 +71,7 @@ const orderPayload = z.object({
 
 export function orderFromWebhook(payload: unknown, customerSalt: string): OrderRecord {
   const o = parsePayload(orderPayload, payload, 'order');
+  const applications = (o.discount_applications ?? []).map((a): OrderDiscountApplication => ({automatic: a.type === 'automatic', title: a.title ?? null}));
   return {
     orderId: o.id,
     name: o.name ?? null,
@@ -76,14 +86,17 @@ export function orderFromWebhook(payload: unknown, customerSalt: string): OrderR
     source: 'webhook',
     lines: o.line_items.map((l): OrderLineRecord => {
       const attribution = parseAttribution(l.properties?.find((p) => p.name === '_pairwise')?.value);
+      const quantity = l.current_quantity ?? l.quantity;
+      const allocations = (l.discount_allocations ?? []).map((a) => ({amount: a.amount, application: applications[a.discount_application_index]}));
       return {
         lineId: l.id,
         productId: l.product_id ?? null,
         variantId: l.variant_id ?? null,
-        quantity: l.current_quantity ?? l.quantity,
+        quantity,
         price: l.price ?? null,
         pairwiseBlock: attribution?.block ?? null,
         pairwiseAnchor: attribution?.anchor ?? null,
+        bundleDiscount: bundleDiscountOnLine(allocations, l.quantity, quantity),
       };
     }),
   };

@@ -20,6 +20,16 @@ export interface AttributedDay {
   revenue: number;
 }
 
+export interface BundleDiscountDay {
+  day: string;
+  /** Orders the bundle discount applied to (a line with some of it left after refunds). */
+  orders: number;
+  /** What it took off those orders: its allocations on the units they still hold. */
+  cost: number;
+  /** What those orders brought in, after every discount and refund (order-revenue.ts). */
+  revenue: number;
+}
+
 /**
  * Read side of `events` (written by the storefront proxy) and of attribution (`order_lines.pairwise_block`,
  * set from the `_pairwise` line property). Cancelled and test orders are left out. Days are UTC `YYYY-MM-DD`; both ends inclusive.
@@ -40,6 +50,14 @@ function createAnalyticsRepo(db: Db) {
     `SELECT count(*) AS orders, coalesce(sum(${NET_ORDER_REVENUE}), 0) AS revenue, max(o.currency) AS currency FROM orders o
      WHERE ${COUNTED_ORDER} AND substr(o.created_at, 1, 10) BETWEEN ? AND ?`,
   );
+  // Driven from the range's orders, each order's lines found by the (order_id, line_id) key.
+  const bundleDiscount = db.prepare<[string, string], BundleDiscountDay>(
+    `SELECT day, count(*) AS orders, sum(cost) AS cost, sum(revenue) AS revenue FROM (
+       SELECT substr(o.created_at, 1, 10) AS day, ${NET_ORDER_REVENUE} AS revenue,
+         (SELECT sum(l.bundle_discount) FROM order_lines l WHERE l.order_id = o.order_id) AS cost
+       FROM orders o WHERE ${COUNTED_ORDER} AND substr(o.created_at, 1, 10) BETWEEN ? AND ?
+     ) WHERE cost > 0 GROUP BY day ORDER BY day`,
+  );
   const testOrders = db.prepare<[string, string], {orders: number}>(
     `SELECT count(*) AS orders FROM orders WHERE test = 1 AND substr(created_at, 1, 10) BETWEEN ? AND ?`,
   );
@@ -50,6 +68,8 @@ function createAnalyticsRepo(db: Db) {
     attributed: (from: string, to: string): AttributedDay[] => attributed.all(from, to),
     /** All counted orders in the range (net of refunds), to put attributed revenue in proportion. */
     storeRevenue: (from: string, to: string) => storeRevenue.get(from, to)!,
+    /** Per day, the orders the bundle discount applied to and what it cost (cancelled and test orders left out). */
+    bundleDiscount: (from: string, to: string): BundleDiscountDay[] => bundleDiscount.all(from, to),
     /** Test-mode orders in the range: left out of everything above, counted so the admin can say so. */
     testOrders: (from: string, to: string): number => testOrders.get(from, to)!.orders,
     /** The latest day with any data, so a store whose data stopped (or a demo) still shows its last weeks. */

@@ -14,6 +14,12 @@ export interface ArmSums {
   revenueSquares: number;
 }
 
+/** One arm's bundle discount over a period: the orders it applied to and what it took off them. */
+export interface ArmBundleDiscount {
+  orders: number;
+  cost: number;
+}
+
 type SumsRow = ArmSums & {arm: Arm};
 const none = (): ArmSums => ({visitors: 0, converted: 0, orders: 0, revenue: 0, revenueSquares: 0});
 
@@ -41,6 +47,18 @@ function createExperimentVisitorsRepo(db: Db) {
      WHERE v.period = @period
      GROUP BY v.arm`,
   );
+  // The same orders as `sums` counts (counted visitors of the period, counted orders), with their lines' bundle discount.
+  const bundleDiscount = db.prepare<{period: number}, ArmBundleDiscount & {arm: Arm}>(
+    `SELECT v.arm AS arm, coalesce(sum(d.cost > 0), 0) AS orders, coalesce(sum(d.cost), 0) AS cost
+     FROM experiment_visitors v
+     JOIN (
+       SELECT e.visitor_id, (SELECT sum(l.bundle_discount) FROM order_lines l WHERE l.order_id = o.order_id) AS cost
+       FROM experiment_orders e JOIN orders o ON o.order_id = e.order_id
+       WHERE e.period = @period AND ${COUNTED_ORDER}
+     ) d ON d.visitor_id = v.visitor_id
+     WHERE v.period = @period
+     GROUP BY v.arm`,
+  );
   const currency = db.prepare<{period: number}, {currency: string | null}>(
     `SELECT max(o.currency) AS currency FROM experiment_orders e JOIN orders o ON o.order_id = e.order_id WHERE e.period = @period`,
   );
@@ -52,6 +70,12 @@ function createExperimentVisitorsRepo(db: Db) {
     sums(period: number): Record<Arm, ArmSums> {
       const out: Record<Arm, ArmSums> = {exposed: none(), holdout: none()};
       for (const {arm, ...row} of sums.all({period})) out[arm] = row;
+      return out;
+    },
+    /** Both arms' bundle discount for a period (zeros for an arm without any). */
+    bundleDiscount(period: number): Record<Arm, ArmBundleDiscount> {
+      const out: Record<Arm, ArmBundleDiscount> = {exposed: {orders: 0, cost: 0}, holdout: {orders: 0, cost: 0}};
+      for (const {arm, ...row} of bundleDiscount.all({period})) out[arm] = row;
       return out;
     },
     /** The currency of the period's orders (a shop sells in one), null before the first order. */

@@ -16,6 +16,8 @@ export interface OrderLineRecord {
   /** From the `_pairwise` line item property ("<block>:<anchor product id>"): attribution. */
   pairwiseBlock: string | null;
   pairwiseAnchor: number | null;
+  /** What the bundle discount took off the units that remain (domain/bundle-discount.ts); absent: 0. */
+  bundleDiscount?: number;
 }
 
 export interface OrderRecord {
@@ -51,8 +53,8 @@ function createOrdersRepo(db: Db) {
   );
   const deleteLines = db.prepare('DELETE FROM order_lines WHERE order_id = ?');
   const insertLine = db.prepare(
-    `INSERT INTO order_lines (order_id, line_id, product_id, variant_id, quantity, price, pairwise_block, pairwise_anchor)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO order_lines (order_id, line_id, product_id, variant_id, quantity, price, pairwise_block, pairwise_anchor, bundle_discount)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const remove = db.prepare('DELETE FROM orders WHERE order_id = ?');
   const counts = db.prepare<[], {orders: number; cancelled: number; test: number; first: string | null; last: string | null}>(
@@ -65,8 +67,8 @@ function createOrdersRepo(db: Db) {
   const getOrder = db.prepare<[ShopifyId], {order_id: number | string; updated_at: string; cancelled_at: string | null; customer_hash: string | null}>(
     `SELECT ${exactIdColumn('order_id')} AS order_id, updated_at, cancelled_at, customer_hash FROM orders WHERE order_id = ?`,
   );
-  const getLines = db.prepare<[ShopifyId], {line_id: number | string; product_id: number | null; quantity: number; price: number | null; pairwise_block: string | null}>(
-    `SELECT ${exactIdColumn('line_id')} AS line_id, product_id, quantity, price, pairwise_block FROM order_lines WHERE order_id = ? ORDER BY order_lines.line_id`,
+  const getLines = db.prepare<[ShopifyId], {line_id: number | string; product_id: number | null; quantity: number; price: number | null; pairwise_block: string | null; bundle_discount: number}>(
+    `SELECT ${exactIdColumn('line_id')} AS line_id, product_id, quantity, price, pairwise_block, bundle_discount FROM order_lines WHERE order_id = ? ORDER BY order_lines.line_id`,
   );
 
   return {
@@ -82,7 +84,7 @@ function createOrdersRepo(db: Db) {
       upsert.run({...row, currentTotalPrice: order.currentTotalPrice ?? null, test: order.test ? 1 : 0});
       deleteLines.run(order.orderId);
       for (const l of lines) {
-        insertLine.run(order.orderId, l.lineId, l.productId, l.variantId, l.quantity, l.price, l.pairwiseBlock, l.pairwiseAnchor);
+        insertLine.run(order.orderId, l.lineId, l.productId, l.variantId, l.quantity, l.price, l.pairwiseBlock, l.pairwiseAnchor, l.bundleDiscount ?? 0);
       }
       return 'applied';
     },

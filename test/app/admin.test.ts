@@ -50,7 +50,7 @@ beforeAll(async () => {
   execSync('node scripts/ensure-build.mjs', {cwd: ROOT, stdio: 'pipe', env: {...process.env, NODE_ENV: 'production'}});
   app = await startApiApp();
   seedStore(app.services.shopDbs.get(SHOP as never), BASE);
-  planted = seedExperiment(app.services.shopDbs.get(SHOP as never), {share: 0.1, visitors: 2600, lift: 0.3, firstOrderId: 9_000_000, orderedAt: '2026-11-05T15:00:00Z'});
+  planted = seedExperiment(app.services.shopDbs.get(SHOP as never), {share: 0.1, visitors: 2600, lift: 0.3, firstOrderId: 9_000_000, orderedAt: '2026-11-05T15:00:00Z', bundleDiscount: 0.1});
   const token = await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret, expiresInS: 600});
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -161,6 +161,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the embedded admin in Chromium', () => {
     // Relative uplift with its interval: "+30.1% (+12.0% to +51.0%)".
     expect(text).toMatch(/Revenue per visitor\s+[+-]?[\d.]+% \([+-]?[\d.]+% to [+-]?[\d.]+%\)/);
     expect(text).not.toContain('block displays were held out');
+    // The bundle discount: what it cost over the period, and per group inside the experiment.
+    const euros = (x: number) => new Intl.NumberFormat('en', {style: 'currency', currency: 'EUR'}).format(x).replace(/[.$]/g, '\\$&');
+    const bundle = planted.exposed.bundleDiscount + planted.holdout.bundleDiscount;
+    expect(text).toMatch(new RegExp(`Bundle discount given\\s+${euros(bundle)}\\s+Taken off ${count(planted.exposed.bundleOrders + planted.holdout.bundleOrders)} orders`));
+    for (const [label, arm] of [['Saw the blocks', planted.exposed], ['Held out', planted.holdout]] as const) {
+      expect(text).toMatch(new RegExp(`${label}\\s+${count(arm.bundleOrders)}\\s+${euros(arm.bundleDiscount)}\\s+${euros(arm.bundleDiscount / arm.visitors)}`));
+    }
+    expect(text).toMatch(/got \+€[\d.]+ per visitor in bundle discount beyond the held-out group's; the uplift of \+€[\d.]+ per visitor is what is left/);
     await shoot('analytics');
   });
 

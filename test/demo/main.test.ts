@@ -39,5 +39,13 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))('npm run demo -- --smoke', () 
     const [exposed, heldOut, , declined] = experiment!.slice(1).map(Number);
     expect(declined).toBeGreaterThan(0);
     expect(exposed + heldOut + declined).toBe(600);
+    // The bundle discount is on: the app's measure of it (from the orders' discount allocations) equals what the
+    // checked-out carts carried, printed beside the uplift it is already taken out of.
+    const discount = /bundle discount given: \$([\d,.]+) in (\d+) orders .*; uplift in revenue per visitor after it [+-]\$[\d,.]+ \(95% interval [+-]\$[\d,.]+ to [+-]\$[\d,.]+\) against [+-]\$[\d,.]+ per visitor of extra discount; the orders sent carried \$([\d,.]+)/.exec(stdout);
+    expect(discount, stdout).not.toBeNull();
+    const [measured, orders, sent] = discount!.slice(1).map((x) => Number(x.replace(/,/g, '')));
+    expect(orders).toBeGreaterThan(0);
+    expect(measured).toBeGreaterThan(0);
+    expect(measured).toBe(sent);
   }, 300_000);
 });

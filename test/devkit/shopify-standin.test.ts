@@ -196,7 +196,7 @@ describe('bulk operations', () => {
       id: `gid://shopify/LineItem/${first.lines[0].id}`, quantity: first.lines[0].quantity, currentQuantity: first.lines[0].quantity,
       product: {id: `gid://shopify/Product/${first.lines[0].productId}`},
       variant: {id: `gid://shopify/ProductVariant/${first.lines[0].variantId}`},
-      originalUnitPriceSet: {shopMoney: {amount: first.lines[0].price}}, customAttributes: [],
+      originalUnitPriceSet: {shopMoney: {amount: first.lines[0].price}}, customAttributes: [], discountAllocations: [],
       __parentId: `gid://shopify/Order/${first.id}`,
     });
     // Grouped: every child line is below its parent, with only its siblings in between.

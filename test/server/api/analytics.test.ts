@@ -21,7 +21,7 @@ describe('GET /api/analytics', () => {
     // rendered 21..27 over the week, viewed 16..22, 4 clicks and 2 adds a day.
     expect(json.totals.fbt).toEqual({rendered: 168, viewed: 133, clicked: 28, added: 14, ordered: 4, revenue: 29 + 9 + 29 + 9 + 4 + 29 + 9});
     expect(json.totals.cart).toMatchObject({rendered: 21, ordered: 0, revenue: 0});
-    expect(json.days[0]).toEqual({day: '2026-11-01', blocks: {fbt: {rendered: 21, viewed: 16, clicked: 4, added: 2, ordered: 1, revenue: 38}, cart: {rendered: 3, viewed: 0, clicked: 0, added: 0, ordered: 0, revenue: 0}}});
+    expect(json.days[0]).toEqual({day: '2026-11-01', blocks: {fbt: {rendered: 21, viewed: 16, clicked: 4, added: 2, ordered: 1, revenue: 38}, cart: {rendered: 3, viewed: 0, clicked: 0, added: 0, ordered: 0, revenue: 0}}, bundleDiscount: {orders: 0, cost: 0, revenue: 0}});
     expect(json.store.orders).toBe(10);
   });
 
