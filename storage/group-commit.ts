@@ -1,6 +1,7 @@
-import {open} from 'node:fs/promises';
 import type {Statement} from 'better-sqlite3';
-import type {Db} from '../../storage/open';
+import {fsyncLane} from './fsync-lane';
+import type {FsyncFailed} from './fsync-lane';
+import type {Db} from './open';
 
 type Outcome = {ok: true; value: unknown} | {ok: false; error: unknown};
 
@@ -8,20 +9,6 @@ interface Job {
   work: () => unknown;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
-}
-
-/**
- * Fsyncs a file from the thread pool. The WAL is opened by path each time rather than kept open: SQLite may
- * delete it and start a new one (when the last connection closes), and an fsync of a stale descriptor would
- * flush the wrong file.
- */
-async function datasync(path: string): Promise<void> {
-  const file = await open(path, 'r');
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
 }
 
 /** One shop file's deliveries: those waiting for the next transaction, and those committed but not yet on disk. */
@@ -114,10 +101,12 @@ class FileCommits {
     this.syncing = true;
     const batch = this.unsynced;
     this.unsynced = [];
-    datasync(`${this.db.name}-wal`)
-      .catch((err: NodeJS.ErrnoException) => {
+    // The WAL is opened by path each time rather than kept open: SQLite may delete it and start a new one (when
+    // the last connection closes), and an fsync of a stale descriptor would flush the wrong file.
+    fsyncLane.datasync(`${this.db.name}-wal`)
+      .catch((err: FsyncFailed) => {
         // No WAL any more: the last connection closed, which checkpoints into the main file first.
-        if (err.code === 'ENOENT') return datasync(this.db.name);
+        if (err.code === 'ENOENT') return fsyncLane.datasync(this.db.name);
         throw err;
       })
       .then(
@@ -132,7 +121,8 @@ class FileCommits {
 }
 
 /**
- * Group commit: concurrent deliveries to one shop share a transaction and an fsync instead of one each. Each
+ * Group commit: concurrent deliveries to one shop share a transaction and an fsync instead of one each (a
+ * merchant's settings save is committed the same way, so its fsync does not hold the event loop either). Each
  * caller's promise settles only after its transaction is committed and the WAL holding it is on disk, so a 200
  * still means what it meant with synchronous = FULL: the delivery survives a crash or a power loss.
  */

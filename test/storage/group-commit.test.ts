@@ -2,11 +2,11 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {GroupCommit} from '../../../server/webhooks/group-commit';
-import {ShopDbs} from '../../../storage/open';
-import type {Db} from '../../../storage/open';
-import {receiptsRepo} from '../../../storage/repos/receipts';
-import type {ShopDomain} from '../../../storage/shop-domain';
+import {GroupCommit} from '../../storage/group-commit';
+import {ShopDbs} from '../../storage/open';
+import type {Db} from '../../storage/open';
+import {receiptsRepo} from '../../storage/repos/receipts';
+import type {ShopDomain} from '../../storage/shop-domain';
 
 /** The group commit on a real shop file: what one delivery of a shared transaction does to the others. */
 describe('group commit', () => {
