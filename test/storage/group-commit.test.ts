@@ -36,6 +36,14 @@ describe('group commit', () => {
     for (const id of ids) expect(receiptsRepo(db).has(id)).toBe(true);
   });
 
+  it('leaves the handle at its own synchronous level, FULL, for the writes that are not group-committed', async () => {
+    const commits = new GroupCommit();
+    expect(db.pragma('synchronous', {simple: true})).toBe(2);
+    await commits.run(db, store('first'));
+    await commits.run(db, store('second'));
+    expect(db.pragma('synchronous', {simple: true})).toBe(2);
+  });
+
   it('rolls back a delivery that throws alone, after what it wrote, and keeps the others of its transaction', async () => {
     const commits = new GroupCommit();
     const results = await Promise.allSettled([
