@@ -48,11 +48,11 @@ export class FsyncFailed extends Error {
 /**
  * fdatasync on threads of its own. Through `fs/promises` a durable acknowledgement cost three trips through
  * libuv's thread pool (open, datasync, close), each answered only at the event loop's next turn: beside a shop
- * whose merchant keeps the loop busy (each turn 10-20 ms of republish slices and admin reads), a webhook's 200
- * waited three turns for its fsync. Here it is one message, answered at the next turn, and the pool's four
- * threads, shared with crypto and every other file operation, cannot hold it up. A few threads rather than
- * one, so one shop's slow disk does not hold up every other shop's acknowledgements; each file has at most one
- * fsync in flight (the group commit waits for it), so the queue is bounded by the open shop files.
+ * whose merchant keeps the loop busy, a webhook's 200 waited three turns for its fsync. Here it is one message,
+ * answered at the next turn, and the pool's four threads, shared with crypto and every other file operation,
+ * cannot hold it up. Up to as many threads as the pool, started as needed, and one at most per file, so a shop
+ * whose disk is slow holds one lane and every other shop's fsync takes another. A group commit keeps one fsync
+ * in flight per file, so the queue is bounded by the open shop files.
  */
 export class FsyncLane {
   private readonly lanes: Lane[] = [];
@@ -70,10 +70,13 @@ export class FsyncLane {
   }
 
   private dispatch(): void {
-    while (this.queue.length) {
+    for (;;) {
+      // One lane at most per file (its webhooks and its settings saves may each have an fsync waiting).
+      const next = this.queue.findIndex((job) => !this.lanes.some((l) => l.job?.path === job.path));
+      if (next < 0) return;
       const lane = this.lanes.find((l) => l.job === null) ?? (this.lanes.length < this.threads ? this.start() : undefined);
       if (!lane) return;
-      const job = this.queue.shift()!;
+      const [job] = this.queue.splice(next, 1);
       lane.job = job;
       // Held only while it works: an idle lane keeps no process alive.
       lane.worker.ref();
@@ -110,4 +113,4 @@ export class FsyncLane {
 }
 
 /** The process's lanes, started on first use: every shop file's durable acknowledgements go through them. */
-export const fsyncLane = new FsyncLane(2);
+export const fsyncLane = new FsyncLane(4);
