@@ -31,8 +31,8 @@ export function settingsRouter(ctx: Pick<Services, 'shopDbs' | 'republish' | 'pu
       if (missingProducts(db, bundle).length) return notFound(res, 'product');
     }
     // Saved as webhooks are: committed at once, answered once an fsync off the event loop has it on disk. With
-    // synchronous = FULL the commit waited for the disk on the loop (8 ms at the median, 30 at p90 on the shared
-    // bench machine), and every other shop's request with it.
+    // synchronous = FULL the commit waited for the disk on the loop (isolation bench, load 12-17 on 2 cores: 2-8 ms
+    // at the median, 12-30 ms at p90), and every other shop's request with it.
     const {before, settings} = await commits.run(db, () => ({before: settingsRepo(db).get(), settings: settingsRepo(db).update(patch)}));
     const changed = BLOCK_SETTINGS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
     // Every list: which products have one is worked out by the republish, in slices, not here on the request.
