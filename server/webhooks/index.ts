@@ -7,7 +7,7 @@ import {parseShopDomain} from '../../storage/shop-domain';
 import {appUninstalled, bulkOperationFinished} from './app';
 import {customerDataRequest, customerRedact, redactShop} from './compliance';
 import {deleteOrder, upsertOrder} from './orders';
-import {GroupCommit} from './group-commit';
+import {GroupCommit} from '../../storage/group-commit';
 import {deleteProduct, upsertProduct} from './products';
 import {updateInventoryItem} from './inventory';
 import {createRefund} from './refunds';

@@ -6,6 +6,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {orderPayload, sendWebhook, signedWebhook} from '../../../devkit/webhooks';
+import {sessionToken} from '../../../devkit/session-token';
 import {generateStore} from '../../../devkit/store-generator';
 
 /**
@@ -19,6 +20,8 @@ const SHOP = 'durable-ack.myshopify.com';
 const DELIVERIES = 12;
 
 interface Call {
+  /** The thread that made it (the server's pid: its event loop). */
+  tid: number;
   line: number;
   done: number;
   name: string;
@@ -42,7 +45,7 @@ function calls(log: string): Call[] {
     }
     const m = /^(\d+) +(\w+)\((\d+<([^>]*)>)?/.exec(text);
     if (!m) return;
-    const call = {line, done: line, name: m[2], fd: m[4] ?? '', text, result: / = (.+)$/.exec(text)?.[1] ?? ''};
+    const call = {tid: Number(m[1]), line, done: line, name: m[2], fd: m[4] ?? '', text, result: / = (.+)$/.exec(text)?.[1] ?? ''};
     if (text.endsWith('<unfinished ...>')) open.set(m[1], call);
     out.push(call);
   });
@@ -55,6 +58,7 @@ describe.skipIf(!HAS_STRACE)('a webhook is acknowledged only after its commit is
   let url: string;
   let serverPid: number;
   const secret = randomBytes(16).toString('hex');
+  const apiKey = `durable-ack-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pw-durable-ack-'));
@@ -62,7 +66,7 @@ describe.skipIf(!HAS_STRACE)('a webhook is acknowledged only after its commit is
       'strace',
       ['-f', '-y', '-s', '24', '-e', 'trace=write,writev,pwrite64,pwritev,fsync,fdatasync', '-o', join(dir, 'trace.log'),
         process.execPath, '--import', 'tsx', join(import.meta.dirname, 'fixtures', 'serve.ts')],
-      {env: {...process.env, PAIRWISE_DATA_DIR: join(dir, 'data'), SHOPIFY_API_SECRET: secret}, stdio: ['ignore', 'pipe', 'inherit']},
+      {env: {...process.env, PAIRWISE_DATA_DIR: join(dir, 'data'), SHOPIFY_API_KEY: apiKey, SHOPIFY_API_SECRET: secret}, stdio: ['ignore', 'pipe', 'inherit']},
     );
     [url, serverPid] = await new Promise<[string, number]>((resolve, reject) => {
       let out = '';
@@ -104,5 +108,28 @@ describe.skipIf(!HAS_STRACE)('a webhook is acknowledged only after its commit is
       expect(synced, 'an fsync of the WAL began after the writes and finished before the answer').toBe(true);
       previous = response.line;
     }
+  }, 60_000);
+
+  it('holds for a settings save, whose fsync runs off the event loop', async () => {
+    const save = async (maxItems: number) => {
+      const token = await sessionToken({shop: SHOP, apiKey, secret});
+      return fetch(`${url}/api/settings`, {method: 'PUT', headers: {Authorization: `Bearer ${token}`, 'Content-Type': 'application/json'}, body: JSON.stringify({maxItems})});
+    };
+    // The first save of a shop also starts its experiment period, a write of its own: not the one watched here.
+    expect((await save(7)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    const from = readFileSync(join(dir, 'trace.log'), 'utf8').split('\n').length;
+    expect((await save(6)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    const trace = calls(readFileSync(join(dir, 'trace.log'), 'utf8')).filter((c) => c.line >= from);
+    const isShopFile = (c: Call) => c.fd.endsWith(`${SHOP}.db-wal`) || c.fd.endsWith(`${SHOP}.db`);
+    const response = trace.find((c) => /^(write|writev)$/.test(c.name) && c.fd.startsWith('socket:') && c.text.includes('HTTP/1.1 200'))!;
+    expect(response).toBeDefined();
+    const walWrites = trace.filter((c) => isShopFile(c) && /^pwrite/.test(c.name) && c.line < response.line);
+    expect(walWrites.length, 'the setting was written to the WAL before its answer').toBeGreaterThan(0);
+    const syncs = trace.filter((c) => isShopFile(c) && /sync$/.test(c.name) && c.line < response.line);
+    // With synchronous = FULL the commit itself fsyncs, on the thread that serves every shop's requests.
+    expect(syncs.filter((c) => c.tid === serverPid), 'no fsync of the shop file on the event loop').toEqual([]);
+    expect(syncs.some((c) => c.result === '0' && c.line > walWrites.at(-1)!.done && c.done < response.line), 'an fsync of the WAL began after the write and finished before the answer').toBe(true);
   }, 60_000);
 });

@@ -1,6 +1,6 @@
-import {open} from 'node:fs/promises';
-import type {Statement} from 'better-sqlite3';
-import type {Db} from '../../storage/open';
+import {fsyncLane} from './fsync-lane';
+import type {FsyncFailed} from './fsync-lane';
+import type {Db} from './open';
 
 type Outcome = {ok: true; value: unknown} | {ok: false; error: unknown};
 
@@ -10,32 +10,17 @@ interface Job {
   reject: (err: unknown) => void;
 }
 
-/**
- * Fsyncs a file from the thread pool. The WAL is opened by path each time rather than kept open: SQLite may
- * delete it and start a new one (when the last connection closes), and an fsync of a stale descriptor would
- * flush the wrong file.
- */
-async function datasync(path: string): Promise<void> {
-  const file = await open(path, 'r');
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
-}
-
 /** One shop file's deliveries: those waiting for the next transaction, and those committed but not yet on disk. */
 class FileCommits {
   private pending: Job[] = [];
   private unsynced: {job: Job; value: unknown}[] = [];
   private scheduled = false;
   private syncing = false;
-  private readonly relaxed: Statement;
-  private readonly restored: Statement;
+  /** The handle's own level (FULL, storage/open.ts), put back after each group's commit for its other writers. */
+  private readonly level: number;
 
   constructor(private readonly db: Db) {
-    this.relaxed = db.prepare('PRAGMA synchronous = NORMAL');
-    this.restored = db.prepare(`PRAGMA synchronous = ${Number(db.pragma('synchronous', {simple: true}))}`);
+    this.level = Number(db.pragma('synchronous', {simple: true}));
   }
 
   add(job: Job): void {
@@ -62,7 +47,9 @@ class FileCommits {
     this.pending = [];
     let outcomes: Outcome[];
     try {
-      this.relaxed.run();
+      // Set by compiling the PRAGMA each time: SQLite applies it when the statement is prepared, so a prepared
+      // one run again changes nothing (the handle stayed at NORMAL after its first group, for every writer).
+      this.db.pragma('synchronous = NORMAL');
       try {
         // Savepoints cost about a third of the commit (measured: 80 against 48 µs a delivery in batches of 32), and
         // a delivery that throws is rare: try the batch without them, and only if one throws roll it all back and
@@ -73,7 +60,7 @@ class FileCommits {
           outcomes = this.transaction(jobs, true);
         }
       } finally {
-        this.restored.run();
+        this.db.pragma(`synchronous = ${this.level}`);
       }
     } catch (error) {
       // The handle closed, the disk refused the commit, or a transaction was already open: nothing is acknowledged.
@@ -114,10 +101,12 @@ class FileCommits {
     this.syncing = true;
     const batch = this.unsynced;
     this.unsynced = [];
-    datasync(`${this.db.name}-wal`)
-      .catch((err: NodeJS.ErrnoException) => {
+    // The WAL is opened by path each time rather than kept open: SQLite may delete it and start a new one (when
+    // the last connection closes), and an fsync of a stale descriptor would flush the wrong file.
+    fsyncLane.datasync(`${this.db.name}-wal`)
+      .catch((err: FsyncFailed) => {
         // No WAL any more: the last connection closed, which checkpoints into the main file first.
-        if (err.code === 'ENOENT') return datasync(this.db.name);
+        if (err.code === 'ENOENT') return fsyncLane.datasync(this.db.name);
         throw err;
       })
       .then(
@@ -132,7 +121,8 @@ class FileCommits {
 }
 
 /**
- * Group commit: concurrent deliveries to one shop share a transaction and an fsync instead of one each. Each
+ * Group commit: concurrent deliveries to one shop share a transaction and an fsync instead of one each (a
+ * merchant's settings save is committed the same way, so its fsync does not hold the event loop either). Each
  * caller's promise settles only after its transaction is committed and the WAL holding it is on disk, so a 200
  * still means what it meant with synchronous = FULL: the delivery survives a crash or a power loss.
  */

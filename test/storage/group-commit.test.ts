@@ -2,11 +2,11 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {GroupCommit} from '../../../server/webhooks/group-commit';
-import {ShopDbs} from '../../../storage/open';
-import type {Db} from '../../../storage/open';
-import {receiptsRepo} from '../../../storage/repos/receipts';
-import type {ShopDomain} from '../../../storage/shop-domain';
+import {GroupCommit} from '../../storage/group-commit';
+import {ShopDbs} from '../../storage/open';
+import type {Db} from '../../storage/open';
+import {receiptsRepo} from '../../storage/repos/receipts';
+import type {ShopDomain} from '../../storage/shop-domain';
 
 /** The group commit on a real shop file: what one delivery of a shared transaction does to the others. */
 describe('group commit', () => {
@@ -34,6 +34,14 @@ describe('group commit', () => {
     const ids = Array.from({length: 20}, (_, i) => `together-${i}`);
     expect(await Promise.all(ids.map((id) => commits.run(db, store(id))))).toEqual(ids);
     for (const id of ids) expect(receiptsRepo(db).has(id)).toBe(true);
+  });
+
+  it('leaves the handle at its own synchronous level, FULL, for the writes that are not group-committed', async () => {
+    const commits = new GroupCommit();
+    expect(db.pragma('synchronous', {simple: true})).toBe(2);
+    await commits.run(db, store('first'));
+    await commits.run(db, store('second'));
+    expect(db.pragma('synchronous', {simple: true})).toBe(2);
   });
 
   it('rolls back a delivery that throws alone, after what it wrote, and keeps the others of its transaction', async () => {
