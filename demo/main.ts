@@ -129,7 +129,9 @@ async function main(): Promise<void> {
   mkdirSync(WORK, {recursive: true});
   // A build older than the admin's sources or the lockfile is rebuilt, not served: a stale bundle shows old pages.
   if (adminBuildStale(ROOT)) {
-    await step('Build the admin page', async () => void execSync('npm run build', {cwd: ROOT, stdio: 'ignore'}));
+    // Always the production bundle: under vitest NODE_ENV is 'test', which made Vite bundle React's development
+    // build (1.22 MB against 0.99 MB), whose charts logged negative-height errors that failed the smoke.
+    await step('Build the admin page', async () => void execSync('npm run build', {cwd: ROOT, stdio: 'ignore', env: {...process.env, NODE_ENV: 'production'}}));
   }
 
   const store = await step('Generate the store', async () => loadStore(args));
