@@ -7,6 +7,7 @@ import {parseArgs} from 'node:util';
 import cliProgress from 'cli-progress';
 import express from 'express';
 import {offlineSession} from '../server/auth/offline-session';
+import {activateWebPixel} from '../server/publish/web-pixel';
 import {runBackfill} from '../server/backfill/bulk';
 import type {Config} from '../server/config';
 import {closeServices, createApp, createServices} from '../server/app';
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
   const standin = await ShopifyStandin.start({apiKey, apiSecret: secret, webhookUrl: `http://127.0.0.1:${args.port}/webhooks`, bulkStepDelayMs: 10});
   const shopState = standin.addShop(SHOP, {products: store.products, orders: history, name: 'Pairwise Demo Store'});
 
-  const config: Config = {apiKey, apiSecret: secret, appUrl: new URL(appUrl), scopes: ['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts'], port: args.port, dataDir: join(WORK, 'data'), adminOrigin: standin.origin};
+  const config: Config = {apiKey, apiSecret: secret, appUrl: new URL(appUrl), scopes: ['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts', 'write_pixels', 'read_customer_events'], port: args.port, dataDir: join(WORK, 'data'), adminOrigin: standin.origin};
   const ctx = createServices(config, createLogger(process.env.PAIRWISE_LOG_LEVEL === undefined ? 'error' : undefined));
   // Long-lived (App Bridge's live a minute) because the demo page has no App Bridge to mint fresh ones.
   const token = await sessionToken({shop: SHOP, apiKey, secret, expiresInS: 12 * 3600});
@@ -174,8 +175,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
 
-  await step('Install the app (token exchange) and backfill history (bulk operations)', async () => {
+  await step('Install the app (token exchange, web pixel) and backfill history (bulk operations)', async () => {
     await offlineSession(ctx, SHOP, token);
+    await activateWebPixel(ctx, SHOP);
     const b = bar('bulk objects', history.length + store.products.length);
     const timer = setInterval(() => {
       const repo = backfillsRepo(ctx.shopDbs.get(SHOP));
@@ -219,6 +221,9 @@ async function main(): Promise<void> {
       appMetafields: () => appDataMetafields(shopState.appMetafields.values()),
       // The shop's automatic app discounts: every cart runs the bundle discount function on them.
       discounts: () => standin.appDiscounts(SHOP),
+      // Checkout sends the app its orders/create; the web pixel the install activated runs on every page.
+      checkout: {webhookUrl: `http://127.0.0.1:${args.port}/webhooks`, secret, firstOrderId: 8_000_000_000},
+      webPixel: () => standin.webPixelSettings(SHOP),
     });
     await sf.listen(args.port + 1, '127.0.0.1');
     return sf;
@@ -231,13 +236,7 @@ async function main(): Promise<void> {
     await startExperiment(appUrl, token, 0.5, () => appDataMetafields(shopState.appMetafields.values()).pairwise?.experiment);
     const b = bar('shoppers', args.shoppers);
     const planted = await runShoppers({
-      storefront: storefront!.url, webhooks: `http://127.0.0.1:${args.port}/webhooks`, shop: SHOP, secret, handles: handlesWithBlock(standin, store.products),
-      shoppers: args.shoppers, seed: args.seed, firstOrderId: 8_000_000_000, currency: store.orders[0]?.currency ?? 'USD',
-      checkout: (cartToken, order) => {
-        const cart = storefront!.cartOf(cartToken);
-        if (!cart) throw new Error(`no preview cart ${cartToken}`);
-        return {order: cart.toOrder(order), noteAttributes: cart.noteAttributes()};
-      },
+      storefront: storefront!.url, handles: handlesWithBlock(standin, store.products), shoppers: args.shoppers, seed: args.seed,
     }, () => b.increment());
     b.stop();
     return {planted, read: await readExperiment(appUrl, token)};
@@ -326,6 +325,8 @@ async function startExperiment(appUrl: string, token: string, holdoutShare: numb
 interface ExperimentRead {
   currency: string | null;
   estimate: {
+    exposed: {orders: number};
+    holdout: {orders: number};
     revenuePerVisitor: {relative: {estimate: number; low: number; high: number}; absolute: {estimate: number; low: number; high: number}} | null;
     informative: boolean;
     power: {visitorsStillNeeded: number | null};
@@ -353,7 +354,7 @@ function experimentLine(planted: ShopperTotals, read: ExperimentRead): string {
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   const rpv = (arm: 'exposed' | 'holdout') => planted.revenue[arm] / Math.max(1, planted.visitors[arm]);
   const realized = rpv('exposed') / rpv('holdout') - 1;
-  const counted = `${planted.visitors.exposed} exposed and ${planted.visitors.holdout} held-out visitors, ${planted.orders.exposed + planted.orders.holdout} orders (${planted.declined.shoppers} shoppers declined analytics: not counted, their ${planted.declined.orders} orders outside the experiment)`;
+  const counted = `${planted.visitors.exposed} exposed and ${planted.visitors.holdout} held-out visitors, ${planted.orders.exposed + planted.orders.holdout} orders, ${read.estimate.exposed.orders + read.estimate.holdout.orders} in the server's groups (${planted.buyNow} by "Buy it now", attributed by the web pixel; ${planted.declined.shoppers} shoppers declined analytics: not counted, their ${planted.declined.orders} orders outside the experiment)`;
   const u = read.estimate.revenuePerVisitor?.relative;
   if (!u) return `${counted}; not enough data for an interval yet`;
   const more = read.estimate.informative ? '' : `; not informative yet, about ${read.estimate.power.visitorsStillNeeded ?? '?'} more visitors needed`;

@@ -2,15 +2,17 @@ import {randomUUID} from 'node:crypto';
 import {armFor} from '../domain/experiment';
 import type {Arm} from '../domain/experiment';
 import {seededRandom} from '../domain/random';
-import type {StoreOrder} from '../devkit/store-generator';
-import {orderPayload, sendWebhook, signedWebhook} from '../devkit/webhooks';
 
 /**
  * Synthetic shoppers for the holdout experiment, through the preview storefront over plain HTTP: each is on a
  * product page that has the block, is assigned by the real assignment from the salt and share the page
  * rendered (domain/experiment.ts, the hash the snippet runs), is counted through the app proxy as the block's
- * script counts it, and some buy: cart add, cart attributes, then the order as Shopify's checkout would send
- * it, a signed orders/create whose note_attributes are the cart's attributes. The order is the preview cart's own
+ * script counts it, and some buy, through the storefront's own checkout, which sends the app the signed
+ * orders/create: either through the cart (cart add, cart attributes, "Check out": the order's note_attributes
+ * carry the visitor) or, for about 30% of buyers who take no companion, by "Buy it now" on the product page
+ * (no cart, no attributes). On the Thank you page each consenting shopper's browser does what the web pixel does
+ * (extensions/pairwise-pixel): it sends the checkout's token, order id, visitor and period to
+ * /apps/pairwise/pixel, which is how a "Buy it now" order reaches its group. The order is the preview cart's own
  * checkout (Cart.toOrder): it carries the bundle discount exactly as the app's Discount Function gave it on that
  * cart, and its totals are after it.
  *
@@ -29,23 +31,15 @@ import {orderPayload, sendWebhook, signedWebhook} from '../devkit/webhooks';
 export const PLANTED_RPV_UPLIFT = 0.08;
 const BUY_PROBABILITY = 0.4;
 export const DECLINE_SHARE = 0.2;
+/** Buyers who take no companion and check out by "Buy it now" instead of the cart. */
+export const BUY_NOW_SHARE = 0.3;
 
 export interface ShopperOptions {
   storefront: string;
-  webhooks: string;
-  shop: string;
-  secret: string;
   /** Handles of products whose page shows the block. */
   handles: string[];
   shoppers: number;
   seed: number;
-  firstOrderId: number;
-  currency: string;
-  /**
-   * Checkout of the preview cart with this token: the order it becomes and the cart attributes Shopify copies into
-   * its note_attributes (PreviewStorefront.cartOf(token): toOrder, noteAttributes).
-   */
-  checkout(cartToken: string, order: {id: number; name: string; at: string; currency: string; firstLineId: number}): {order: StoreOrder; noteAttributes: {name: string; value: string}[]};
 }
 
 export interface ShopperTotals {
@@ -58,6 +52,8 @@ export interface ShopperTotals {
   /** The bundle discount the orders got, and how many got it. */
   discount: Record<Arm, number>;
   discountedOrders: Record<Arm, number>;
+  /** Orders placed by "Buy it now" (no cart attributes), by shoppers counted in a group. */
+  buyNow: number;
 }
 
 /** What a product page with the block tells the shopper's browser: the experiment and the block's rows. */
@@ -75,12 +71,14 @@ interface BlockPage {
 function client(storefront: string, shopper: number) {
   const ip = `10.${(shopper >> 16) & 255}.${(shopper >> 8) & 255}.${shopper & 255}`;
   let cookie = '';
+  // A form (URLSearchParams) posts as the storefront's forms do; anything else as JSON, as the scripts do.
   return async (path: string, body?: unknown): Promise<Response> => {
     for (;;) {
+      const form = body instanceof URLSearchParams;
       const res = await fetch(`${storefront}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: {cookie, 'X-Forwarded-For': ip, ...(body === undefined ? {} : {'content-type': 'application/json'})},
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: {cookie, 'X-Forwarded-For': ip, ...(body === undefined ? {} : {'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json'})},
+        body: body === undefined ? undefined : form ? body.toString() : JSON.stringify(body),
       });
       const set = res.headers.get('set-cookie');
       if (set) cookie = set.split(';')[0];
@@ -115,7 +113,7 @@ async function readPage(storefront: string, handle: string, shopper: number): Pr
  * One shopper: declines (one page, perhaps an order outside the experiment), or allows analytics after the first
  * page and is counted on the next one, perhaps with an order. `arm` is null for a shopper who declined.
  */
-async function visit(opts: ShopperOptions, page: BlockPage, shopper: number, random: () => number, orderId: number): Promise<{arm: Arm | null; revenue: number; discount: number}> {
+async function visit(opts: ShopperOptions, page: BlockPage, shopper: number, random: () => number): Promise<{arm: Arm | null; revenue: number; discount: number; buyNow: boolean}> {
   const call = client(opts.storefront, shopper);
   const declines = random() < DECLINE_SHARE;
   // The first page sends nothing (consent was not known before it painted; the block shows), so it costs no request here.
@@ -126,20 +124,36 @@ async function visit(opts: ShopperOptions, page: BlockPage, shopper: number, ran
     arm = armFor(page, visitor);
     await call('/apps/pairwise/experiment', {visitor, period: page.period});
   }
-  if (random() >= BUY_PROBABILITY) return {arm, revenue: 0, discount: 0};
+  if (random() >= BUY_PROBABILITY) return {arm, revenue: 0, discount: 0, buyNow: false};
 
   const items: object[] = [{id: page.own.variant, quantity: 1}];
   if (arm !== 'holdout' && page.companion && random() < (PLANTED_RPV_UPLIFT * page.own.cents) / page.companion.cents) {
     items.push({id: page.companion.variant, quantity: 1, properties: {_pairwise: `fbt:${page.anchor}`}});
   }
-  await call('/cart/add.js', {items});
-  if (visitor && arm) await call('/cart/update.js', {attributes: {_pairwise_visitor: visitor, _pairwise_period: String(page.period), _pairwise_arm: arm}});
-  const cart = (await (await call('/cart.js')).json()) as {token: string};
-  const {order, noteAttributes} = opts.checkout(cart.token, {id: orderId, name: `#D${orderId}`, at: new Date().toISOString(), currency: opts.currency, firstLineId: orderId * 10});
-  const payload = orderPayload(order, {note_attributes: noteAttributes});
-  const res = await sendWebhook(opts.webhooks, signedWebhook({topic: 'orders/create', shop: opts.shop, secret: opts.secret, body: payload}));
-  if (res.status !== 200) throw new Error(`orders/create for shopper ${shopper} answered ${res.status}`);
-  return {arm, revenue: Number(payload.total_price), discount: Number(payload.total_discounts)};
+  // Which way they check out changes nothing they pay: only a buyer without a companion may skip the cart.
+  const buyNow = items.length === 1 && random() < BUY_NOW_SHARE;
+  let revenue = page.own.cents / 100;
+  let discount = 0;
+  let thankYou: Response;
+  if (buyNow) {
+    thankYou = await call('/checkouts/buy-now', new URLSearchParams({id: String(page.own.variant), quantity: '1'}));
+  } else {
+    await call('/cart/add.js', {items});
+    if (visitor && arm) await call('/cart/update.js', {attributes: {_pairwise_visitor: visitor, _pairwise_period: String(page.period), _pairwise_arm: arm}});
+    // What the checkout will charge: the cart's total after the bundle discount the function gave it.
+    const cart = (await (await call('/cart.js')).json()) as {total_price: number; total_discount: number};
+    revenue = cart.total_price / 100;
+    discount = cart.total_discount / 100;
+    thankYou = await call('/cart', new URLSearchParams({checkout: ''}));
+  }
+  // The web pixel's checkout_completed, for a shopper with analytics consent (and so a kept id and period).
+  if (visitor) {
+    const events = /<script type="application\/json" id="pixel-events">(.*?)<\/script>/s.exec(await thankYou.text());
+    if (!events) throw new Error(`shopper ${shopper}: the Thank you page has no checkout_completed`);
+    const [{data}] = JSON.parse(events[1]) as {data: {checkout: {token: string; order: {id: string}}}}[];
+    await call('/apps/pairwise/pixel', {checkout: data.checkout.token, order: data.checkout.order.id, visitor, period: page.period});
+  }
+  return {arm, revenue, discount, buyNow};
 }
 
 /** Runs `tasks` 8 at a time. */
@@ -166,10 +180,10 @@ export async function runShoppers(opts: ShopperOptions, onEach: () => void): Pro
   pages.sort((a, b) => a.handle.localeCompare(b.handle));
   const totals: ShopperTotals = {
     declined: {shoppers: 0, orders: 0}, visitors: {exposed: 0, holdout: 0}, orders: {exposed: 0, holdout: 0}, revenue: {exposed: 0, holdout: 0},
-    discount: {exposed: 0, holdout: 0}, discountedOrders: {exposed: 0, holdout: 0},
+    discount: {exposed: 0, holdout: 0}, discountedOrders: {exposed: 0, holdout: 0}, buyNow: 0,
   };
   await eightAtATime(opts.shoppers, async (shopper) => {
-    const done = await visit(opts, pages[shopper % pages.length], shopper, random, opts.firstOrderId + shopper);
+    const done = await visit(opts, pages[shopper % pages.length], shopper, random);
     onEach();
     if (done.arm === null) {
       totals.declined.shoppers++;
@@ -178,6 +192,7 @@ export async function runShoppers(opts: ShopperOptions, onEach: () => void): Pro
     }
     totals.visitors[done.arm]++;
     if (done.revenue > 0) {
+      if (done.buyNow) totals.buyNow++;
       totals.orders[done.arm]++;
       totals.revenue[done.arm] += done.revenue;
       totals.discount[done.arm] += done.discount;

@@ -39,7 +39,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     apiKey,
     apiSecret: secret,
     appUrl: new URL('http://127.0.0.1'),
-    scopes: ['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts'],
+    scopes: ['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts', 'write_pixels', 'read_customer_events'],
     port: 0,
     dataDir,
     adminOrigin: opts.adminOrigin,

@@ -17,6 +17,7 @@ import {createLogger} from './log';
 import type {Logger} from './log';
 import {publishExperiment} from './publish/app-metafields';
 import {publishMetafields} from './publish/metafields';
+import {activateWebPixel} from './publish/web-pixel';
 import {ModelCache} from './recommend/model-cache';
 import {apiRouter} from './routes/api';
 import {extensionRouter} from './routes/extension-events';
@@ -79,6 +80,8 @@ export function createServices(config: Config, log: Logger = createLogger(), ove
       overrides.onInstalled ??
       ((shop) => {
         runBackfill(services, shop).catch(() => {}); // failures are logged and recorded in the backfills table
+        // Orders that skip the cart are attributed through the pixel; a failure leaves them unattributed, not lost.
+        activateWebPixel(services, shop).catch((err) => log('warn', 'web pixel activation failed', {shop, error: String(err)}));
       }),
   };
   return services;

@@ -32,6 +32,6 @@ export interface Services {
   republish(shop: ShopDomain, productIds?: number[]): void;
   /** The holdout experiment's running period changed: it is written to the app-data metafield in the background. */
   publishExperiment(shop: ShopDomain, period: ExperimentPeriod): void;
-  /** A shop installed (or re-installed) the app and we hold its offline token: its backfill starts. */
+  /** A shop installed (or re-installed) the app and we hold its offline token: its backfill starts and its web pixel is activated. */
   onInstalled(shop: ShopDomain): void;
 }

@@ -33,6 +33,7 @@ import type {BucketOptions, ThrottleStatus} from './cost';
 import {accessTokenEndpoint} from './oauth';
 import type {OAuthApp, TokenStore} from './oauth';
 import {discountStatus, discountsExtension} from './discounts';
+import {webPixelsExtension} from './web-pixels';
 import {buildAdminSchema, gid} from './resolvers';
 import type {RequestContext} from './resolvers';
 import {shopifyError} from './errors';
@@ -120,13 +121,13 @@ export class ShopifyStandin {
     this.app = {
       apiKey: options.apiKey,
       apiSecret: options.apiSecret,
-      scopes: options.scopes ?? ['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts'],
+      scopes: options.scopes ?? ['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts', 'write_pixels', 'read_customer_events'],
       accessTokenTtlS: options.accessTokenTtlS ?? 3600,
       refreshTokenTtlS: options.refreshTokenTtlS ?? 90 * 86_400,
     };
     this.bucket = {maximumAvailable: 2000, restoreRate: 100, ...options.bucket};
     this.dir = mkdtempSync(join(tmpdir(), 'pairwise-standin-'));
-    this.schema = buildAdminSchema([discountsExtension]);
+    this.schema = buildAdminSchema([discountsExtension, webPixelsExtension]);
     this.bulk = new BulkRunner(this.schema, {
       dir: this.dir,
       stepDelayMs: options.bulkStepDelayMs ?? 20,
@@ -200,6 +201,12 @@ export class ShopifyStandin {
       }
       return {id: d.id, title: d.title, status: discountStatus(d), functionHandle: d.functionHandle, discountClasses: [...d.discountClasses], combinesWith: {...d.combinesWith}, configuration};
     });
+  }
+
+  /** The settings of the app's web pixel on a shop (undefined until webPixelCreate): the preview storefront loads the pixel with them. */
+  webPixelSettings(domain: string): Record<string, string> | undefined {
+    const pixel = this.shops.get(domain)?.webPixel;
+    return pixel && {...pixel.settings};
   }
 
   /** What a merchant does on Shopify's Discounts page: deletes the discount, whoever created it. */

@@ -73,6 +73,8 @@ export class ShopState {
   bulkHold: Promise<void> | null = null;
   /** Automatic app discounts by id (the number in gid://shopify/DiscountAutomaticNode/<id>). */
   readonly discounts = new Map<number, AppDiscountRecord>();
+  /** The app's web pixel on this shop (webPixelCreate), which the storefront loads with these settings. */
+  webPixel: {id: number; settings: Record<string, string>} | undefined;
   readonly bucket: LeakyBucket;
 
   constructor(

@@ -18,6 +18,8 @@ export interface PageContext {
   drawer: boolean;
   /** What Shopify's content_for_header adds in the head (the Customer Privacy loader, the pixel sandbox). */
   headScripts?: string;
+  /** Whether the store checks out (the cart's "Check out", the product page's "Buy it now"). */
+  checkout?: boolean;
 }
 
 const money = (ctx: PageContext, cents: number) => esc(formatMoney(cents, ctx.moneyFormat));
@@ -58,14 +60,19 @@ export function productMain(ctx: PageContext, product: StoreProduct, block: stri
     ? `<img src="${esc(p.featured_image.src)}?width=600" alt="${esc(p.title)}" width="600" height="600">`
     : '';
   const buy = variant.available
-    ? `<form action="${ctx.root}cart/add" method="post"><input type="hidden" name="id" value="${variant.id}"><button type="submit" class="button">Add to cart</button></form>`
+    ? `<form action="${ctx.root}cart/add" method="post"><input type="hidden" name="id" value="${variant.id}"><button type="submit" class="button">Add to cart</button></form>${buyNow(ctx, variant.id)}`
     : '<p>Sold out</p>';
   return `<div class="product">${image}<div><h1>${esc(p.title)}</h1><p class="price">${money(ctx, variant.price)}</p>${buy}</div></div>
     <div class="app-block">${block}</div>`;
 }
 
+/** "Buy it now": straight to checkout with this variant, skipping the cart (a dynamic checkout button). */
+const buyNow = (ctx: PageContext, variantId: number) =>
+  ctx.checkout ? `<form action="${ctx.root}checkouts/buy-now" method="post"><input type="hidden" name="id" value="${variantId}"><button type="submit" class="button" data-buy-now>Buy it now</button></form>` : '';
+
 export function cartMain(ctx: PageContext, block: string): string {
-  return `<h1>Your cart</h1><cart-items>${section('main-cart', cartSection(ctx))}</cart-items><div class="app-block">${block}</div>`;
+  const checkout = ctx.checkout && ctx.cart.lines.length ? `<form action="${ctx.root}cart" method="post"><button type="submit" name="checkout" class="button">Check out</button></form>` : '';
+  return `<h1>Your cart</h1><cart-items>${section('main-cart', cartSection(ctx))}</cart-items>${checkout}<div class="app-block">${block}</div>`;
 }
 
 const themeCss = `

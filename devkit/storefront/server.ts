@@ -10,6 +10,7 @@
  */
 import {randomBytes} from 'node:crypto';
 import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import type {Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {join} from 'node:path';
@@ -20,6 +21,8 @@ import {Cart, CartError, parseAddJson, parseItemsForm} from './cart';
 import type {AddRequest} from './cart';
 import type {StorefrontDiscount} from './cart-discounts';
 import {Catalog, isPublished} from './catalog';
+import {Checkouts} from './checkout';
+import type {CheckoutOptions} from './checkout';
 import type {RecommendationsFor, StoreProduct} from './catalog';
 import {blockSchema, extensionRoot, renderBlock, renderProxyLiquid, storefrontLocales} from './liquid';
 import type {StorefrontGlobals, StorefrontLocale} from './liquid';
@@ -81,6 +84,16 @@ export interface PreviewStorefrontOptions {
    * runs the app's Discount Function with them as Shopify's cart and checkout do.
    */
   discounts?: () => StorefrontDiscount[];
+  /**
+   * Checkout: the cart page's "Check out" and the product page's "Buy it now" (no cart) place an order, send it
+   * to the app as a signed orders/create and show the Thank you page (checkout.ts).
+   */
+  checkout?: CheckoutOptions;
+  /**
+   * The app's web pixel settings as the stand-in holds them after webPixelCreate (undefined: no pixel), read on
+   * every page: when set, pages run the pixel in the sandbox (pixel-sandbox.js), behind the consent it declares.
+   */
+  webPixel?: () => Record<string, string> | undefined;
   /** Merchant settings per block, merged over each schema's defaults. */
   settings?: Partial<Record<'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed', Record<string, unknown>>>;
 }
@@ -99,6 +112,12 @@ export interface PreviewStorefront {
 const here = fileURLToPath(new URL('.', import.meta.url));
 const themeJs = readFileSync(join(here, 'theme.js'), 'utf8');
 const customerPrivacyJs = readFileSync(join(here, 'customer-privacy.js'), 'utf8');
+const pixelSandboxJs = readFileSync(join(here, 'pixel-sandbox.js'), 'utf8');
+const pixelWorkerJs = readFileSync(join(here, 'pixel-worker.js'), 'utf8');
+// The web pixel extension's source and the real package it imports (its ES module build), served to the sandbox;
+// the pixel's bare import is pointed at that build, as Shopify's bundler resolves it.
+const pixelSource = join(here, '..', '..', 'extensions', 'pairwise-pixel', 'src');
+const pixelPackage = join(createRequire(import.meta.url).resolve('@shopify/web-pixels-extension'), '..', 'build', 'esm');
 const proxyPrefix = '/apps/pairwise';
 
 /** Builds the preview storefront; nothing listens until `listen()`. */
@@ -126,6 +145,13 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
   };
 
   const headScripts = `<script src="/theme/customer-privacy.js" data-required="${opts.consent?.required === true}" data-delay="${opts.consent?.loadDelayMs ?? 20}"></script>`;
+  const checkouts = opts.checkout ? new Checkouts(opts.checkout, opts.shop, catalog) : undefined;
+  const attribute = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  /** The consent loader, then the pixel manager once the app's pixel is active. */
+  const pageHeadScripts = () => {
+    const pixel = opts.webPixel?.();
+    return pixel ? `${headScripts}\n<script src="/pixel-sandbox/manager.js" data-shop="${attribute(opts.shop)}" data-settings="${attribute(JSON.stringify(pixel))}"></script>` : headScripts;
+  };
 
   const localeOf = (req: Request): StorefrontLocale => (req.res?.locals.locale as StorefrontLocale | undefined) ?? 'en';
 
@@ -133,7 +159,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
   const context = (req: Request, cart: Cart): PageContext => {
     const locale = localeOf(req);
     const root = subfolder ? `${subfolder[0]}/` : locale === 'en' ? '/' : `/${locale}/`;
-    return {shop: opts.shop, locale, root, currency, moneyFormat, cart, catalog, drawer: opts.drawer ?? false, headScripts};
+    return {shop: opts.shop, locale, root, currency, moneyFormat, cart, catalog, drawer: opts.drawer ?? false, headScripts: pageHeadScripts(), checkout: !!checkouts};
   };
 
   const globals = (ctx: PageContext, product?: StoreProduct): StorefrontGlobals => ({
@@ -180,7 +206,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
   };
 
   const isLocale = (code: string) => (storefrontLocales as readonly string[]).includes(code);
-  const cdn = /^\/(assets|images|theme)\/|^\/favicon\.ico$/;
+  const cdn = /^\/(assets|images|theme|pixel-sandbox)\/|^\/favicon\.ico$/;
   // Localized storefronts serve every route under /<locale>/, a subfolder store only under its subfolder;
   // Shopify.routes.root tells scripts which one.
   app.use((req, response, next) => {
@@ -230,6 +256,24 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
   app.get('/favicon.ico', (_req, response) => void response.status(204).end());
   app.get('/theme/theme.js', (_req, response) => void response.type('js').send(themeJs));
   app.get('/theme/customer-privacy.js', (_req, response) => void response.type('js').send(customerPrivacyJs));
+  app.get('/pixel-sandbox/manager.js', (_req, response) => void response.type('js').send(pixelSandboxJs));
+  app.get('/pixel-sandbox/worker.js', (_req, response) => void response.type('js').send(pixelWorkerJs));
+  app.get('/pixel-sandbox/pixel/:file', (req, response) => {
+    const file = String(req.params.file);
+    if (!/^[\w-]+\.js$/.test(file)) return void response.status(404).end();
+    let source: string;
+    try {
+      source = readFileSync(join(pixelSource, file), 'utf8');
+    } catch {
+      return void response.status(404).end();
+    }
+    response.type('js').send(source.replace(/from '@shopify\/web-pixels-extension'/g, "from '/pixel-sandbox/web-pixels-extension/index.mjs'"));
+  });
+  app.get('/pixel-sandbox/web-pixels-extension/*path', (req, response) => {
+    const file = ([] as string[]).concat(req.params.path as unknown as string[]).join('/');
+    if (!/^[\w/-]+\.mjs$/.test(file) || file.includes('..')) return void response.status(404).end();
+    response.type('js').sendFile(join(pixelPackage, file), (err) => err && !response.headersSent && response.status(404).end());
+  });
   app.get('/assets/:file', (req, response) => {
     const file = String(req.params.file);
     if (!/^[\w.-]+\.(js|css)$/.test(file)) return void response.status(404).end();
@@ -286,6 +330,32 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
     const form = new URLSearchParams(text);
     return {requests: parseItemsForm(form), single: !form.has('items[][id]'), sections: form.get('sections') ?? undefined, sectionsUrl: form.get('sections_url') ?? undefined};
   };
+
+  // Checkout. The cart's "Check out" posts to /cart with `checkout`, as Shopify's cart form does; "Buy it now"
+  // posts the variant straight to checkout. Both end on the Thank you page, where the pixel hears checkout_completed.
+  const thankYou = (req: Request, response: Response, token: string) => response.redirect(303, `${context(req, cartOf(req, response)).root}checkouts/${token}/thank-you`);
+  app.post('/cart', body, async (req, response) => {
+    const cart = cartOf(req, response);
+    if (!checkouts || !new URLSearchParams(String(req.body ?? '')).has('checkout') || !cart.lines.length) return void response.redirect(303, `${context(req, cart).root}cart`);
+    const done = await checkouts.fromCart((o) => cart.toOrder(o), cart.noteAttributes(), currency);
+    carts.delete(cart.token);
+    thankYou(req, response, done.token);
+  });
+  app.post('/checkouts/buy-now', body, async (req, response) => {
+    const form = new URLSearchParams(String(req.body ?? ''));
+    if (!checkouts) return void response.status(404).end();
+    try {
+      thankYou(req, response, (await checkouts.buyNow(Number(form.get('id')), Number(form.get('quantity') ?? 1), currency)).token);
+    } catch {
+      response.status(422).type('text').send('cannot buy that variant');
+    }
+  });
+  app.get('/checkouts/:token/thank-you', async (req, response) => {
+    const checkout = checkouts?.get(String(req.params.token));
+    if (!checkout) return void response.status(404).type('html').send('<h1>Not found</h1>');
+    const events = JSON.stringify([{name: 'checkout_completed', data: {checkout}}]).replace(/</g, '\\u003c');
+    await page(req, response, 'Thank you', `<h1>Thank you!</h1><p>Order <span data-order-id>${checkout.order.id}</span> is confirmed.</p><script type="application/json" id="pixel-events">${events}</script>`, []);
+  });
 
   // Without JavaScript: a plain form post, then the cart page, as Shopify does.
   app.post('/cart/add', body, (req, response) => {

@@ -11,6 +11,7 @@ import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {proxyClient} from './proxy-client';
 import {experimentRouter} from './proxy-experiment';
+import {pixelRouter} from './proxy-pixel';
 import {beaconBody, spendBudgets} from './proxy-beacon';
 
 declare global {
@@ -77,6 +78,7 @@ export function proxyRouter(ctx: ProxyDeps): express.Router {
   const verify = appProxyVerifier(ctx.shopify.config.apiSecretKey);
   router.use((req, res, next) => verifyAppProxy(ctx, verify, req, res, next));
   router.use(experimentRouter((shop) => ctx.shopDbs.get(shop)));
+  router.use(pixelRouter((shop) => ctx.shopDbs.get(shop)));
 
   router.get('/recommendations', async (req, res) => {
     const parsed = recommendationsQuery.safeParse(req.query);

@@ -4,6 +4,7 @@ import {bundleDiscountOnLine} from '../../domain/bundle-discount';
 import type {OrderDiscountApplication} from '../../domain/bundle-discount';
 import {ordersRepo} from '../../storage/repos/orders';
 import type {OrderLineRecord, OrderRecord} from '../../storage/repos/orders';
+import {orderCheckout} from '../attribution/checkout-claims';
 import {recordExperimentOrder} from './experiment-order';
 import {refundsFromOrder, storeRefunds} from './refunds';
 import type {ShopifyId} from '../../domain/shopify-id';
@@ -102,15 +103,24 @@ export function orderFromWebhook(payload: unknown, customerSalt: string): OrderR
   };
 }
 
+// The checkout the order came from (same page: checkout_token), which the web pixel's checkout_completed names
+// as `checkout.token`; absent on orders made in the admin or by API.
+const checkoutToken = z.object({checkout_token: z.string().regex(/^[\w-]{1,100}$/).nullish()});
+
 /**
  * orders/create, orders/updated, orders/cancelled: all carry the whole order; cancelled_at marks a cancel, and
- * its `refunds` are stored as refunds/create stores them (one row per refund id, whichever arrives first).
+ * its `refunds` are stored as refunds/create stores them (one row per refund id, whichever arrives first). The
+ * experiment's visitor comes from the cart attributes, else from a web pixel claim for the same checkout.
  */
 export const upsertOrder: WebhookHandler = (db, delivery) => {
   const order = orderFromWebhook(delivery.payload, delivery.customerSalt);
   const outcome = ordersRepo(db).upsert(order);
   storeRefunds(db, refundsFromOrder(delivery.payload));
-  if (outcome === 'applied') recordExperimentOrder(db, order.orderId, delivery.payload);
+  if (outcome === 'applied') {
+    recordExperimentOrder(db, order.orderId, delivery.payload);
+    const token = checkoutToken.safeParse(delivery.payload).data?.checkout_token;
+    if (token) orderCheckout(db, order.orderId, token);
+  }
   return {outcome, resourceId: order.orderId};
 };
 

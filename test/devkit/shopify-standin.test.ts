@@ -52,7 +52,7 @@ describe('token exchange (through @shopify/shopify-api)', () => {
     expect(session.refreshToken).toMatch(/^shprt_/);
     expect(session.expires!.getTime() - Date.now()).toBeGreaterThan(3500_000);
     expect(session.refreshTokenExpires!.getTime()).toBeGreaterThan(Date.now() + 80 * 86_400_000);
-    expect(session.scope).toBe('read_orders,read_products,write_products,write_app_proxy,write_discounts');
+    expect(session.scope).toBe('read_orders,read_products,write_products,write_app_proxy,write_discounts,write_pixels,read_customer_events');
   });
 
   it('gives an online token for the staff member in `sub`', async () => {

@@ -117,7 +117,10 @@ async function asShopA(method: string, path: string): Promise<Response[]> {
     const q = signProxyQuery(new URLSearchParams({products: `${pid(BASE_B, 1)},${pid(BASE_B, 6)}`, shop_domain: B}), {shop: A, secret: app.secret, pathPrefix: '/apps/pairwise'});
     const beacon = path === '/proxy/experiment'
       ? {visitor: '0b7e4c1a-2f3d-4e5f-8a9b-0c1d2e3f4a5b', period: 1}
-      : {events: [{type: 'clicked', block: 'fbt', anchor: pid(BASE_B, 1), product: pid(BASE_B, 2)}]};
+      : path === '/proxy/pixel'
+        // The web pixel's claim, naming an id from shop B's range as its order.
+        ? {checkout: 'c0ffee'.repeat(5), order: String(pid(BASE_B, 1)), visitor: '0b7e4c1a-2f3d-4e5f-8a9b-0c1d2e3f4a5b', period: 1}
+        : {events: [{type: 'clicked', block: 'fbt', anchor: pid(BASE_B, 1), product: pid(BASE_B, 2)}]};
     const body = method === 'POST' ? JSON.stringify(beacon) : undefined;
     return [await fetch(`${url}?${q}`, {method, body})];
   }

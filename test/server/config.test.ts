@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3000);
     expect(c.dataDir).toBe('./data');
     expect(c.scopes).toEqual(scopesFromToml());
-    expect(c.scopes).toEqual(['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts']);
+    expect(c.scopes).toEqual(['read_orders', 'read_products', 'write_products', 'write_app_proxy', 'write_discounts', 'write_pixels', 'read_customer_events']);
   });
 
   it.each([

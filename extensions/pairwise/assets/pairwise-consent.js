@@ -27,7 +27,7 @@
       onAllowed.forEach((f) => f());
       return;
     }
-    storage((s) => s.removeItem('pairwise_visitor'));
+    storage((s) => (s.removeItem('pairwise_visitor'), s.removeItem('pairwise_period')));
     if (experiment) Object.assign(experiment, {visitor: null, arm: 'none'});
     document.documentElement.setAttribute('data-pairwise-arm', 'none');
     if (next === 'denied' || was === 'allowed') onDenied.forEach((f) => f());

@@ -1,7 +1,7 @@
 /**
  * The experiment's visitor, once analytics consent is given: counted on the server (which derives the arm) and
  * carried to the order as cart attributes (Shopify copies them into `note_attributes`); taken off the cart when
- * consent is declined or withdrawn. Loaded deferred after pairwise-core.js by the blocks with the snippet.
+ * consent is declined or withdrawn; the period is kept beside the id for the web pixel. Loaded deferred after pairwise-core.js by the blocks with the snippet.
  */
 (() => {
   const experiment = window.PairwiseExperiment;
@@ -34,6 +34,10 @@
   consent.whenAllowed(() => {
     if (!experiment.visitor || counted) return;
     counted = true;
+    // For the web pixel (extensions/pairwise-pixel): an order placed without the cart names its visitor by these.
+    try {
+      localStorage.setItem('pairwise_period', String(experiment.period));
+    } catch (e) {}
     setCartAttributes({_pairwise_visitor: experiment.visitor, _pairwise_period: String(experiment.period), _pairwise_arm: experiment.arm});
     const block = document.querySelector('[data-pairwise-experiment][data-proxy]');
     if (block) Pairwise.beacon(`${block.dataset.proxy}/experiment`, JSON.stringify({visitor: experiment.visitor, period: experiment.period}));

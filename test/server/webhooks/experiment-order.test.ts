@@ -47,7 +47,7 @@ describe('orders/create and the experiment', () => {
     while (armFor(period, exposed) !== 'exposed') exposed = randomUUID();
 
     expect(await placeOrder(0, noteAttributes({_pairwise_visitor: exposed, _pairwise_period: String(period.period), _pairwise_arm: 'exposed'})))
-      .toEqual({orderId: Number(orders[0].id), period: period.period, visitorId: exposed, arm: 'exposed'});
+      .toEqual({orderId: Number(orders[0].id), period: period.period, visitorId: exposed, arm: 'exposed', source: 'cart'});
     // The client claims holdout for a visitor the hash puts in the exposed arm.
     expect((await placeOrder(1, noteAttributes({_pairwise_visitor: exposed, _pairwise_period: String(period.period), _pairwise_arm: 'holdout'})))?.arm)
       .toBe('exposed');
