@@ -6,7 +6,7 @@ import type {PreviewStorefront} from '../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../devkit/storefront/fixture';
 import {standardEventsCdnUrl, standardEventsJs} from '../devkit/storefront/themes/pages';
 import {themeAvailable, themesRoot} from '../devkit/storefront/themes/theme-files';
-import {CHROME_FLAGS, CHROMIUM, lighthouse, median} from './storefront';
+import {CHROME_FLAGS, CHROMIUM, lighthouse, median, pageCls} from './storefront';
 import type {Bench, BenchRow} from './types';
 
 const THEMES = ['horizon', 'dawn'] as const;
@@ -42,18 +42,8 @@ async function measurePages(urls: string[]): Promise<PageFigures[]> {
         if (r.request().resourceType() !== 'script' || !r.ok()) return;
         scripts.set(r.url(), gzipSync(await r.body(), {level: 9}).length);
       });
-      await page.addInitScript(() => {
-        const w = window as unknown as {__cls: number};
-        w.__cls = 0;
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries() as (PerformanceEntry & {value: number; hadRecentInput: boolean})[]) if (!e.hadRecentInput) w.__cls += e.value;
-        }).observe({type: 'layout-shift', buffered: true});
-      });
-      await page.goto(url, {waitUntil: 'load'});
-      await page.waitForTimeout(1000);
-      await page.mouse.wheel(0, 2000);
-      await page.waitForTimeout(1000);
-      out.push({cls: await page.evaluate(() => (window as unknown as {__cls: number}).__cls), scripts});
+      const cls = await pageCls(page, url);
+      out.push({cls, scripts});
       await context.close();
     }
     return out;

@@ -3,6 +3,7 @@ import type {Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import express from 'express';
 import {chromium} from 'playwright-core';
+import type {Page} from 'playwright-core';
 import {blockBudgets, createPreviewStorefront} from '../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../devkit/storefront/fixture';
 import type {Bench, BenchRow} from './types';
@@ -58,24 +59,32 @@ async function measureCls(urls: string[]): Promise<number[]> {
     const out: number[] = [];
     for (const url of urls) {
       const page = await browser.newPage({viewport: {width: 412, height: 823}});
-      await page.addInitScript(() => {
-        const w = window as unknown as {__cls: number};
-        w.__cls = 0;
-        new PerformanceObserver((list) => {
-          for (const e of list.getEntries() as (PerformanceEntry & {value: number; hadRecentInput: boolean})[]) if (!e.hadRecentInput) w.__cls += e.value;
-        }).observe({type: 'layout-shift', buffered: true});
-      });
-      await page.goto(url, {waitUntil: 'load'});
-      await page.waitForTimeout(1000);
-      await page.mouse.wheel(0, 2000);
-      await page.waitForTimeout(1000);
-      out.push(await page.evaluate(() => (window as unknown as {__cls: number}).__cls));
+      out.push(await pageCls(page, url));
       await page.close();
     }
     return out;
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * Opens `url` and returns its cumulative layout shift (shifts without recent input), counted from the first paint,
+ * through a scroll that brings the blocks below the fold into view.
+ */
+export async function pageCls(page: Page, url: string): Promise<number> {
+  await page.addInitScript(() => {
+    const w = window as unknown as {__cls: number};
+    w.__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & {value: number; hadRecentInput: boolean})[]) if (!e.hadRecentInput) w.__cls += e.value;
+    }).observe({type: 'layout-shift', buffered: true});
+  });
+  await page.goto(url, {waitUntil: 'load'});
+  await page.waitForTimeout(1000);
+  await page.mouse.wheel(0, 2000);
+  await page.waitForTimeout(1000);
+  return page.evaluate(() => (window as unknown as {__cls: number}).__cls);
 }
 
 interface LighthouseRun {
