@@ -9,6 +9,7 @@ import express from 'express';
 import {offlineSession} from '../server/auth/offline-session';
 import {activateWebPixel} from '../server/publish/web-pixel';
 import {runBackfill} from '../server/backfill/bulk';
+import {companionsFor} from '../server/recommend/storefront';
 import type {Config} from '../server/config';
 import {closeServices, createApp, createServices} from '../server/app';
 import type {Services} from '../server/services';
@@ -245,7 +246,11 @@ async function main(): Promise<void> {
   console.log(`  ${discountLine(experiment.planted, experiment.read)}`);
 
   const featured = pickFeatured(standin, store.products);
-  checkout = await startDemoCheckout({standin, shop: SHOP, products: store.products, featured, currency: store.orders[0]?.currency ?? 'USD', app: {url: appUrl, apiKey, secret}});
+  const shopDb = ctx.shopDbs.get(SHOP);
+  checkout = await startDemoCheckout({
+    standin, shop: SHOP, products: store.products, featured, currency: store.orders[0]?.currency ?? 'USD', app: {url: appUrl, apiKey, secret},
+    serverOffers: async (lines) => companionsFor(shopDb, await ctx.models.get(SHOP, shopDb), lines, {block: 'cart', limit: 1}).map((c) => c.id),
+  });
   console.log(`\nPairwise demo is running:
   storefront   ${storefront.url}/products/${featured?.handle ?? ''}
   cart         ${storefront.url}/cart
