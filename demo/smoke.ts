@@ -73,7 +73,7 @@ export async function runSmoke(opts: {storefront: string; admin: string; product
       name: 'checkout (Plus): the extension offers a product below the lines, and the offer goes once "Add" added it',
       async run(p) {
         if (!opts.checkout) throw new Error('no product has cart-model companions');
-        await openHarnessPage(p, opts.checkout.checkout);
+        await openHarnessPage(p, opts.checkout.checkout, 's-button');
         if ((await p.locator('s-button').count()) !== 1) throw new Error('no offer below the checkout lines');
         const offer = (await p.locator('s-text').first().textContent())?.trim() ?? '';
         await p.locator('s-button').click();
@@ -86,7 +86,7 @@ export async function runSmoke(opts: {storefront: string; admin: string; product
       name: 'thank-you page: "Complete the set" links a new cart for products the order lacks',
       async run(p) {
         if (!opts.checkout) throw new Error('no product has cart-model companions');
-        await openHarnessPage(p, opts.checkout.thankYou);
+        await openHarnessPage(p, opts.checkout.thankYou, 's-link');
         const links = await p.locator('s-link').evaluateAll((els) => els.map((l) => l.getAttribute('href') ?? ''));
         if (!links.length || !links.every((h) => /\/cart\/\d+:1\?properties=[\w-]+$/.test(h))) throw new Error(`links: ${JSON.stringify(links)}`);
         await p.screenshot({path: join(SCREENSHOTS, 'thank-you-offers.png')});
@@ -131,13 +131,18 @@ export async function runSmoke(opts: {storefront: string; admin: string; product
   return ok;
 }
 
-/** Opens a page of the checkout extension harness and waits until the extension has rendered what its queries gave it. */
-async function openHarnessPage(p: Page, url: string): Promise<void> {
+/**
+ * Opens a page of the checkout extension harness and waits until the extension has rendered `shown` (its offer):
+ * the harness can be idle between the first render and the query an effect starts after it, so "no query pending"
+ * alone can come before the offer does.
+ */
+async function openHarnessPage(p: Page, url: string, shown: string): Promise<void> {
   await p.goto(url);
   await p.waitForFunction(() => {
     const h = (window as unknown as {__harness?: {booted?: boolean; pending: number}}).__harness;
     return h?.booted === true && h.pending === 0;
   }, undefined, {timeout: 15_000});
+  await p.locator(shown).first().waitFor({timeout: 10_000}).catch(() => undefined);
   const errors = await p.evaluate(() => (window as unknown as {__harness: {errors: string[]}}).__harness.errors);
   if (errors.length) throw new Error(`the extension threw: ${errors.join(' | ')}`);
 }
