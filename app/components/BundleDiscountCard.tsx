@@ -3,8 +3,9 @@ import {useEffect, useState} from 'react';
 import {bundleDiscountSchema} from '../../domain/bundle-discount';
 import type {BundleDiscountSettings, BundleDiscountStatus, BundleDiscountView} from '../../domain/bundle-discount';
 import {fieldErrors} from '../../domain/settings';
-import {api, ApiError} from '../api/client';
+import {api} from '../api/client';
 import {useApi} from '../api/useApi';
+import {useSave} from '../api/useSave';
 import {ErrorBanner} from './Loading';
 import {t} from '../i18n/t';
 
@@ -36,8 +37,7 @@ export function BundleDiscountCard() {
   const [view, setView] = useState<BundleDiscountView | null>(null);
   const [form, setForm] = useState<Form | null>(null);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [saveError, setSaveError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const {saving, saveError, clearError, run} = useSave();
 
   useEffect(() => {
     if (loaded.data) {
@@ -54,27 +54,21 @@ export function BundleDiscountCard() {
     setErrors({...errors, [key]: undefined});
   };
   const save = async () => {
-    setSaveError(null);
+    clearError();
     const checked = bundleDiscountSchema.safeParse(toSettings(form));
     if (!checked.success) {
       setErrors(Object.fromEntries(Object.keys(fieldErrors(checked.error)).map((k) => [k, t(`bundleDiscount.errors.${k}`)])));
       return;
     }
-    setSaving(true);
-    try {
-      const saved = await api<BundleDiscountView>('/bundle-discount', {method: 'PUT', body: checked.data});
-      setView(saved);
-      setForm(toForm(saved.settings));
-      shopify.toast.show(t('bundleDiscount.saved'));
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'invalid_input') {
-        setErrors(Object.fromEntries(Object.keys(err.fields).map((k) => [k, t(`bundleDiscount.errors.${k}`)])));
-      } else {
-        setSaveError(err instanceof Error ? err.message : String(err));
-      }
-    } finally {
-      setSaving(false);
-    }
+    await run(
+      () => api<BundleDiscountView>('/bundle-discount', {method: 'PUT', body: checked.data}),
+      (saved) => {
+        setView(saved);
+        setForm(toForm(saved.settings));
+        shopify.toast.show(t('bundleDiscount.saved'));
+      },
+      (fields) => setErrors(Object.fromEntries(fields.map((k) => [k, t(`bundleDiscount.errors.${k}`)]))),
+    );
   };
   const text = (name: 'percentage' | 'minimumItems' | 'message', extra: {type?: 'number' | 'text'; suffix?: string} = {}) => (
     <TextField

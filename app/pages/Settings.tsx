@@ -1,9 +1,10 @@
 import {Banner, BlockStack, Card, FormLayout, Layout, Page, Select, Text, TextField} from '@shopify/polaris';
 import {useEffect, useState} from 'react';
 import {fieldErrors, settingsPatchSchema} from '../../domain/settings';
-import {api, ApiError} from '../api/client';
+import {api} from '../api/client';
 import type {Settings as SettingsValues} from '../api/types';
 import {useApi} from '../api/useApi';
+import {useSave} from '../api/useSave';
 import {BundleDiscountCard} from '../components/BundleDiscountCard';
 import {ErrorBanner, PageSkeleton} from '../components/Loading';
 import {t} from '../i18n/t';
@@ -74,8 +75,7 @@ export function Settings() {
   const [form, setForm] = useState<Form | null>(null);
   const [saved, setSaved] = useState<Form | null>(null);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [saveError, setSaveError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const {saving, saveError, clearError, run} = useSave();
 
   useEffect(() => {
     if (loaded.data) {
@@ -93,26 +93,21 @@ export function Settings() {
     setErrors({...errors, [field]: undefined});
   };
   const save = async () => {
-    setSaveError(null);
+    clearError();
     const found = validate(form);
     setErrors(found);
     if (Object.keys(found).length) return;
-    setSaving(true);
-    try {
-      const {settings} = await api<{settings: SettingsValues}>('/settings', {method: 'PUT', body: toPatch(form)});
-      setForm(toForm(settings));
-      setSaved(toForm(settings));
-      shopify.toast.show(t('settings.saved'));
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'invalid_input') {
-        setErrors(Object.fromEntries(Object.keys(err.fields).map((k) => [k, t(`settings.errors.${k}`)])));
-      } else {
-        setSaveError(err instanceof Error ? err.message : String(err));
-      }
-    } finally {
-      setSaving(false);
-    }
+    await run(
+      () => api<{settings: SettingsValues}>('/settings', {method: 'PUT', body: toPatch(form)}),
+      ({settings}) => {
+        setForm(toForm(settings));
+        setSaved(toForm(settings));
+        shopify.toast.show(t('settings.saved'));
+      },
+      (fields) => setErrors(Object.fromEntries(fields.map((k) => [k, t(`settings.errors.${k}`)]))),
+    );
   };
+
   const field = (name: Field, extra: {type?: 'number' | 'text'; suffix?: string; step?: number} = {}) => (
     <TextField
       label={t(`settings.fields.${name}.label`)}
