@@ -7,8 +7,11 @@
  * https://shopify.dev/docs/api/web-pixels-api (strict sandbox), https://shopify.dev/docs/api/web-pixels-api/pixel-privacy
  * The worker gets the documented standard API (pixel-worker.js): `analytics.subscribe`, `browser` (cookie,
  * localStorage, sessionStorage of this top frame, asynchronous), `init` (context, data.shop, customerPrivacy),
- * `settings` and `customerPrivacy.subscribe('visitorConsentCollected')`. The events a page publishes are listed
- * in its `<script type="application/json" id="pixel-events">` (the Thank you page: checkout_completed).
+ * `settings` and `customerPrivacy.subscribe('visitorConsentCollected')`. The standard events a page publishes are
+ * listed in its `<script type="application/json" id="pixel-events">` (the Thank you page: checkout_completed).
+ * Custom events: `Shopify.analytics.publish(name, customData)`, which Shopify's manager defines on every Online
+ * Store page (https://shopify.dev/docs/api/web-pixels-api/emitting-data); the preview defines it where its
+ * manager runs, i.e. where the app's pixel is active (without one, a published event would reach nobody).
  * Configured by the script tag: data-settings (the pixel's settings JSON), data-shop (myshopify domain).
  */
 (() => {
@@ -18,6 +21,7 @@
   let worker = null;
   let ready = false;
   const waiting = [];
+  let seq = 0;
 
   const privacy = () => {
     const api = window.Shopify && Shopify.customerPrivacy;
@@ -78,11 +82,23 @@
     };
     worker.postMessage({type: 'start', module: '/pixel-sandbox/pixel/index.js', init, settings});
     const events = document.getElementById('pixel-events');
-    let seq = 0;
-    for (const e of events ? JSON.parse(events.textContent) : []) {
-      send({type: 'event', event: {id: `${Date.now()}-${seq}`, name: e.name, type: 'standard', seq: seq++, timestamp: new Date().toISOString(), clientId: 'preview', context: context(), data: e.data}});
-    }
+    for (const e of events ? JSON.parse(events.textContent) : []) deliver(e.name, 'standard', {data: e.data});
   };
+  /** One event as the pixel receives it: the fields every customer event has, and its own (`data` or `customData`). */
+  const deliver = (name, type, fields) =>
+    send({type: 'event', event: {id: `${Date.now()}-${seq}`, name, type, seq: seq++, timestamp: new Date().toISOString(), clientId: 'preview', context: context(), ...fields}});
+
+  // A custom event reaches a pixel only as its consent allows: this pixel declares analytics, so while analytics is
+  // not allowed a published event is dropped, as it would reach no pixel that is not loaded. Event shape
+  // (@shopify/web-pixels-extension's CustomEvent): id, name, type 'custom', seq, timestamp, clientId, context,
+  // customData (the object passed to publish, or null).
+  Shopify.analytics = Object.assign(Shopify.analytics || {}, {
+    publish(name, customData) {
+      if (typeof name !== 'string' || !privacy().analyticsProcessingAllowed) return;
+      start();
+      deliver(name, 'custom', {customData: customData === undefined ? null : JSON.parse(JSON.stringify(customData))});
+    },
+  });
 
   document.addEventListener('visitorConsentCollected', () => {
     const now = privacy();

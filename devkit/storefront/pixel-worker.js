@@ -48,7 +48,10 @@ onmessage = async ({data}) => {
     });
     postMessage({type: 'ready'});
   } else if (data.type === 'event') {
-    for (const callback of [...(subscribers.get(data.event.name) || []), ...(subscribers.get('all_events') || []), ...(subscribers.get('all_standard_events') || [])]) callback(data.event);
+    // https://shopify.dev/docs/api/web-pixels-api/standard-api/analytics: by name, all_events, and all_standard_events
+    // or all_custom_events by the event's type.
+    const group = data.event.type === 'custom' ? 'all_custom_events' : 'all_standard_events';
+    for (const callback of [...(subscribers.get(data.event.name) || []), ...(subscribers.get('all_events') || []), ...(subscribers.get(group) || [])]) callback(data.event);
   } else if (data.type === 'consent') {
     consentSubscribers.forEach((callback) => callback({customerPrivacy: data.customerPrivacy}));
   } else if (data.type === 'browser-result') {

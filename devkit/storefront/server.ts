@@ -37,6 +37,8 @@ export interface StorefrontEvent {
   block: string;
   anchor: number | null;
   product: number;
+  /** The page's UUID and the event's number on it (null where the browser has no crypto.randomUUID). */
+  id: string | null;
 }
 
 export interface PreviewStorefrontOptions {
@@ -102,7 +104,7 @@ export interface PreviewStorefront {
   /** Starts listening (port 0 picks a free one) and resolves with the store's URL. */
   listen(port?: number, host?: string): Promise<string>;
   readonly url: string;
-  /** Events the blocks sent to `/apps/pairwise/events`, in order (also when they were forwarded). */
+  /** Events the blocks sent to `/apps/pairwise/events` or the web pixel forwarded to `/pixel/events`, in order (also when they were forwarded to the app). */
   readonly events: StorefrontEvent[];
   /** A shopper's cart by its `cart` cookie, for checkout (`cart.toOrder`) in tests and the demo. */
   cartOf(token: string): Cart | undefined;
@@ -442,7 +444,8 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
   app.all(`${proxyPrefix}/*rest`, express.raw({type: () => true, limit: '64kb'}), async (req, response) => {
     const rest = req.path.slice(proxyPrefix.length);
     const bodyBuffer = Buffer.isBuffer(req.body) && req.body.length ? req.body : undefined;
-    if (rest === '/events' && req.method === 'POST' && bodyBuffer) {
+    // The blocks' funnel events, by either way a page sends them: straight, or forwarded by the web pixel.
+    if ((rest === '/events' || rest === '/pixel/events') && req.method === 'POST' && bodyBuffer) {
       try {
         const parsed = JSON.parse(bodyBuffer.toString('utf8')) as {events?: StorefrontEvent[]};
         if (Array.isArray(parsed.events)) events.push(...parsed.events);
@@ -476,7 +479,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
       }
       return;
     }
-    if (rest === '/events') return void response.status(204).end();
+    if (rest === '/events' || rest === '/pixel/events') return void response.status(204).end();
     if (rest === '/recommendations' && req.method === 'GET') return void response.json(standInRecommendations(catalog, req));
     response.status(404).json({error: 'not found'});
   });

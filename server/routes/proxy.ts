@@ -1,18 +1,15 @@
 import express from 'express';
 import type {NextFunction, Request, Response} from 'express';
-import {RateLimiterMemory} from 'rate-limiter-flexible';
 import {z} from 'zod';
 import type {Services} from '../services';
-import {eventsRepo} from '../../storage/repos/events';
 import {shopsRepo} from '../../storage/repos/shops';
 import {StorefrontLists} from '../recommend/storefront-lists';
 import {appProxyVerifier} from './proxy-signature';
 import {parseShopDomain} from '../../storage/shop-domain';
 import type {ShopDomain} from '../../storage/shop-domain';
-import {proxyClient} from './proxy-client';
 import {experimentRouter} from './proxy-experiment';
 import {pixelRouter} from './proxy-pixel';
-import {beaconBody, spendBudgets} from './proxy-beacon';
+import {funnelEventsRouter} from './proxy-funnel-events';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -26,15 +23,6 @@ declare global {
 
 /** A cart has far fewer distinct products; more is abuse, not a cart. */
 const MAX_IDS = 100;
-const MAX_EVENTS_PER_BATCH = 50;
-/** Events a shop may store per second, all its shoppers together. */
-const SHOP_EVENTS_PER_SECOND = 200;
-/**
- * Events one client (a logged-in customer, else an IP address) may send per 10 s: a shopper's page sends a
- * handful per view, so a client past this is a script, and it cannot use up its shop's budget for the others.
- */
-const CLIENT_EVENTS_PER_10S = 100;
-
 const idList = z
   .string()
   .max(MAX_IDS * 20)
@@ -48,21 +36,6 @@ const recommendationsQuery = z.object({
   products: idList,
   limit: z.coerce.number().int().min(1).max(20).optional(),
   format: z.enum(['json', 'liquid']).default('json'),
-});
-
-const eventsBody = z.object({
-  events: z
-    .array(
-      z.object({
-        type: z.enum(['rendered', 'viewed', 'clicked', 'added']),
-        block: z.enum(['fbt', 'cart']),
-        anchor: z.coerce.number().int().positive().nullish(),
-        product: z.coerce.number().int().positive().nullish(),
-        // No `holdout`: which arm a shopper is in is never the client's to say (zod drops the key if sent).
-      }),
-    )
-    .min(1)
-    .max(MAX_EVENTS_PER_BATCH),
 });
 
 /**
@@ -79,6 +52,7 @@ export function proxyRouter(ctx: ProxyDeps): express.Router {
   router.use((req, res, next) => verifyAppProxy(ctx, verify, req, res, next));
   router.use(experimentRouter((shop) => ctx.shopDbs.get(shop)));
   router.use(pixelRouter((shop) => ctx.shopDbs.get(shop)));
+  router.use(funnelEventsRouter((shop) => ctx.shopDbs.get(shop)));
 
   router.get('/recommendations', async (req, res) => {
     const parsed = recommendationsQuery.safeParse(req.query);
@@ -99,20 +73,6 @@ export function proxyRouter(ctx: ProxyDeps): express.Router {
     res.json({products: companions});
   });
 
-  // Fixed windows in memory; each key is deleted when its window ends, so the maps hold only the last window's clients.
-  const perShop = new RateLimiterMemory({points: SHOP_EVENTS_PER_SECOND, duration: 1});
-  const perClient = new RateLimiterMemory({points: CLIENT_EVENTS_PER_10S, duration: 10});
-  router.post('/events', express.text({type: () => true, limit: '32kb'}), async (req, res) => {
-    const shop = res.locals.proxyShop;
-    const body = beaconBody(req, res, eventsBody);
-    if (!body) return;
-    const budgets: [RateLimiterMemory, string][] = [[perClient, `${shop} ${proxyClient(req)}`], [perShop, shop]];
-    if (!(await spendBudgets(res, budgets, body.events.length, 'events'))) return;
-    eventsRepo(ctx.shopDbs.get(shop)).insertMany(
-      body.events.map((e) => ({type: e.type, block: e.block, anchorId: e.anchor ?? null, productId: e.product ?? null})),
-    );
-    res.status(204).end();
-  });
   return router;
 }
 

@@ -7,6 +7,12 @@ export interface StorefrontEvent {
   block: 'fbt' | 'cart' | 'checkout' | 'thank_you' | 'order_status';
   anchorId: number | null;
   productId: number | null;
+  /**
+   * The storefront's own id for this event (a page's random UUID and the event's number on that page), which
+   * makes one event count once whichever way it reached the app (the web pixel or the direct beacon); null where
+   * the sender has only one way (the checkout UI extension).
+   */
+  eventId?: string | null;
 }
 
 /**
@@ -16,18 +22,18 @@ export interface StorefrontEvent {
  */
 function createEventsRepo(db: Db) {
   const insert = db.prepare(
-    'INSERT INTO events (occurred_at, day, type, block, anchor_id, product_id) VALUES (?, ?, ?, ?, ?, ?)',
+    // An event whose id is already stored came the other way too: ignored (events_event_id, migration 031).
+    'INSERT OR IGNORE INTO events (occurred_at, day, type, block, anchor_id, product_id, event_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const deleteBefore = db.prepare('DELETE FROM events WHERE occurred_at < ?');
   return {
     /** Data retention. */
     deleteBefore: (iso: string): number => deleteBefore.run(iso).changes,
-    insertMany(events: StorefrontEvent[], at = new Date()): void {
+    /** Stores the events not stored before (by eventId); how many were new. */
+    insertMany(events: StorefrontEvent[], at = new Date()): number {
       const iso = at.toISOString();
       const day = iso.slice(0, 10);
-      db.transaction(() => {
-        for (const e of events) insert.run(iso, day, e.type, e.block, e.anchorId, e.productId);
-      })();
+      return db.transaction(() => events.reduce((n, e) => n + insert.run(iso, day, e.type, e.block, e.anchorId, e.productId, e.eventId ?? null).changes, 0))();
     },
   };
 }

@@ -1,20 +1,73 @@
 /**
- * Pairwise storefront helpers shared by the blocks (no custom element here): the event beacon, the cart add
- * (through pairwise-theme.js, the contract with the theme), and money formatting. Loaded deferred before each
- * block's element, after pairwise-consent.js: events wait for analytics consent and are dropped without it.
- * The guard keeps a second copy (two blocks on one page) from running again.
+ * Pairwise storefront helpers shared by the blocks (no custom element here), loaded deferred before each block's
+ * element, after pairwise-theme.js; the guard keeps a second copy (two blocks on one page) from running again.
+ * - Analytics consent for every Pairwise beacon (PairwiseConsent): the Customer Privacy API loaded with
+ *   Shopify.loadFeatures, and answers given or withdrawn later from `visitorConsentCollected`
+ *   (https://shopify.dev/docs/api/customer-privacy). What each answer does: README, "Consent, as Shopify loads it".
+ * - The funnel events: wait for consent, then published for the app's web pixel, or sent straight to the app
+ *   where the storefront has no pixel manager (README, "Funnel events through the web pixel").
+ * - The cart add (through pairwise-theme.js, the contract with the theme) and money formatting.
  */
 (() => {
   if (window.Pairwise) return;
-  // Events waiting to be sent, by the app proxy path of the block that made them (its data-proxy, built in
-  // Liquid from routes.root_url); every block on a page has the same one.
-  const queues = new Map();
-  // At most this many events wait for consent on one page.
+  const experiment = window.PairwiseExperiment;
+  let state = (experiment && experiment.consent) || 'pending';
+  const onAllowed = [];
+  const onDenied = [];
+  const storage = (f) => {
+    try {
+      return f(localStorage);
+    } catch (e) {
+      return null;
+    }
+  };
+
+  const settle = (next) => {
+    if (next === state) return;
+    const was = state;
+    state = next;
+    if (next === 'allowed') {
+      // An id for the pages that follow: this one was painted before consent was known.
+      if (experiment && !experiment.visitor && window.crypto && crypto.randomUUID) storage((s) => s.getItem('pairwise_visitor') || s.setItem('pairwise_visitor', crypto.randomUUID()));
+      onAllowed.forEach((f) => f());
+      return;
+    }
+    storage((s) => (s.removeItem('pairwise_visitor'), s.removeItem('pairwise_period')));
+    if (experiment) Object.assign(experiment, {visitor: null, arm: 'none'});
+    document.documentElement.setAttribute('data-pairwise-arm', 'none');
+    if (next === 'denied' || was === 'allowed') onDenied.forEach((f) => f());
+  };
+
+  const api = () => window.Shopify && Shopify.customerPrivacy;
+  // Not answered yet (a banner is up) is not a refusal: beacons wait for the answer.
+  const ask = () => (api().analyticsProcessingAllowed() ? 'allowed' : api().currentVisitorConsent?.().analytics === '' ? 'unanswered' : 'denied');
+
+  document.addEventListener('visitorConsentCollected', (e) => settle(e.detail?.analyticsAllowed === true ? 'allowed' : 'denied'));
+  if (state === 'pending') {
+    if (api()?.analyticsProcessingAllowed) settle(ask());
+    else if (window.Shopify?.loadFeatures) Shopify.loadFeatures([{name: 'consent-tracking-api', version: '0.1'}], (error) => settle(error || !api() ? 'denied' : ask()));
+    else settle('denied');
+  }
+
+  window.PairwiseConsent = {
+    /** 'allowed', 'denied', 'unanswered' or 'pending' (the API is loading). */
+    state: () => state,
+    whenAllowed(f) {
+      onAllowed.push(f);
+      if (state === 'allowed') f();
+    },
+    whenDenied: (f) => onDenied.push(f),
+  };
+
+  // Events waiting for consent and the next send: at most MAX_QUEUED before consent is known. Each carries ids
+  // only (which block showed which product for which anchor; no personal data) and its own id, this page's
+  // random UUID and its number here, so it counts once whichever way it reaches the app.
+  let queue = [];
+  let proxy;
   const MAX_QUEUED = 200;
-  let queued = 0;
   let timer;
-  const consent = window.PairwiseConsent;
-  const allowed = () => !!consent && consent.state() === 'allowed';
+  const page = window.crypto && crypto.randomUUID && crypto.randomUUID();
+  let sequence = 0;
 
   const root = () => (window.Shopify && Shopify.routes && Shopify.routes.root) || '/';
 
@@ -25,39 +78,34 @@
     }
   };
 
-  // Events carry ids only: which block showed which product for which anchor. No personal data.
+  // One way per page: where Shopify's pixel manager defines Shopify.analytics.publish, a custom event for the
+  // app's web pixel, which forwards it (https://shopify.dev/docs/api/web-pixels-api/emitting-data; the pixel is
+  // loaded only with analytics consent); elsewhere straight to the app proxy. In batches of 50, the app's limit.
   const flush = () => {
     clearTimeout(timer);
-    if (!allowed()) return;
-    queued = 0;
-    for (const [proxy, queue] of queues) {
-      queues.delete(proxy);
-      beacon(`${proxy}/events`, JSON.stringify({events: queue}));
+    if (state !== 'allowed') return;
+    const analytics = window.Shopify && Shopify.analytics;
+    while (queue.length) {
+      const events = queue.splice(0, 50);
+      if (analytics && typeof analytics.publish === 'function') analytics.publish('pairwise_funnel', {events});
+      else beacon(`${proxy}/events`, JSON.stringify({events}));
     }
   };
-  if (consent) {
-    consent.whenAllowed(flush);
-    consent.whenDenied(() => {
-      queues.clear();
-      queued = 0;
-    });
-  }
+  onAllowed.push(flush);
+  onDenied.push(() => (queue = []));
   addEventListener('pagehide', flush);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && flush());
-
 
   window.Pairwise = {
     /** True when this visitor is held out: the block is hidden and its shown-events are not sent. */
     heldOut: () => document.documentElement.getAttribute('data-pairwise-arm') === 'holdout',
     root,
     beacon,
-    /** Queues one event for the app proxy at `proxy` (the element's data-proxy). */
-    track(proxy, type, block, anchor, product) {
-      const state = consent ? consent.state() : 'denied';
-      if (state === 'denied' || (state !== 'allowed' && queued >= MAX_QUEUED)) return;
-      queued++;
-      if (!queues.has(proxy)) queues.set(proxy, []);
-      queues.get(proxy).push({type, block, anchor: Number(anchor) || null, product: Number(product)});
+    /** Queues one event; `at` is the block's app proxy path (its data-proxy, the same for every block on a page). */
+    track(at, type, block, anchor, product) {
+      if (state === 'denied' || (state !== 'allowed' && queue.length >= MAX_QUEUED)) return;
+      proxy = at;
+      queue.push({type, block, anchor: Number(anchor) || null, product: Number(product), id: page ? `${page}:${sequence++}` : null});
       clearTimeout(timer);
       timer = setTimeout(flush, 2000);
     },
