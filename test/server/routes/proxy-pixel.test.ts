@@ -18,6 +18,8 @@ import {parseShopDomain} from '../../../storage/shop-domain';
 // claim, with the arm derived here; the cart's attributes win; an order is attributed once.
 
 const SHOP = parseShopDomain('pixel-claims.myshopify.com')!;
+// Two more shops for the per-shop limit, so its spending decides no other case.
+const [BUSY, QUIET] = ['pixel-busy.myshopify.com', 'pixel-quiet.myshopify.com'].map((s) => parseShopDomain(s)!);
 const orders: StoreOrder[] = [...generateStore({seed: 5, orders: 12, products: 10}).orders()];
 let app: TestApp;
 let period: ExperimentPeriod;
@@ -25,7 +27,7 @@ let next = 0;
 
 beforeAll(async () => {
   app = await startTestApp({onInstalled: () => {}});
-  shopsRepo(app.services.appDb).recordInstall(SHOP, 'read_orders');
+  for (const shop of [SHOP, BUSY, QUIET]) shopsRepo(app.services.appDb).recordInstall(shop, 'read_orders');
   const {period: number, salt, share} = experimentPeriodsRepo(app.services.shopDbs.get(SHOP)).forShare(0.5);
   period = {period: number, salt, share};
 });
@@ -39,8 +41,8 @@ const visitorIn = (arm: Arm) => {
 };
 const token = () => randomBytes(16).toString('hex');
 
-function claim(body: Record<string, unknown>, ip = `203.0.113.${(next++ % 200) + 1}`) {
-  const query = signProxyQuery(new URLSearchParams(), {shop: SHOP, secret: app.secret, pathPrefix: '/apps/pairwise'});
+function claim(body: Record<string, unknown>, ip = `203.0.113.${(next++ % 200) + 1}`, shop = SHOP) {
+  const query = signProxyQuery(new URLSearchParams(), {shop, secret: app.secret, pathPrefix: '/apps/pairwise'});
   return fetch(`${app.url}/proxy/pixel?${query}`, {method: 'POST', headers: {'X-Forwarded-For': ip}, body: JSON.stringify(body)});
 }
 async function place(order: StoreOrder, overrides: Record<string, unknown>) {
@@ -133,5 +135,16 @@ describe('POST /proxy/pixel and orders/create', () => {
     const refused = await claim(body(), '198.51.100.7');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await claim(body(), '198.51.100.8')).status).toBe(204);
+  });
+
+  it("a shop's buyers together get 20 claims a second, then 429; another shop's claims are still heard", async () => {
+    const body = () => ({checkout: token(), order: '12345', visitor: randomUUID(), period: period.period});
+    // 45 buyers of one shop at once, one claim each (far within each client's 10 a minute): more than two of the
+    // shop's one-second windows could hold, however the requests fall across them.
+    const busy = (await Promise.all(Array.from({length: 45}, (_, i) => claim(body(), `198.51.100.${i + 20}`, BUSY)))).map((r) => r.status);
+    const quiet = (await Promise.all(Array.from({length: 5}, (_, i) => claim(body(), `198.51.100.${i + 20}`, QUIET)))).map((r) => r.status);
+    expect(busy.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(busy.filter((s) => s === 204).length).toBeGreaterThanOrEqual(20);
+    expect(quiet).toEqual(Array(5).fill(204));
   });
 });
