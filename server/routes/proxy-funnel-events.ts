@@ -5,7 +5,6 @@ import type {Db} from '../../storage/open';
 import {eventsRepo} from '../../storage/repos/events';
 import {knownProductsRepo} from '../../storage/repos/known-products';
 import type {ShopDomain} from '../../storage/shop-domain';
-import {declaredWithin} from '../declared-length';
 import {proxyClient} from './proxy-client';
 import {beaconBody, spendBudgets} from './proxy-beacon';
 
@@ -18,12 +17,13 @@ import {beaconBody, spendBudgets} from './proxy-beacon';
  * A page uses one way; each event carries the page's id and its number there, stored unique, so an event that
  * reached the app both ways still counts once. Both come through the app proxy, so the shop is the one Shopify
  * signed; the rest is the browser's word: bounded per client and per shop (both ways spend the same budgets),
- * a declared body past the limit is refused before it is read, and an event naming a product this shop does not
- * have is dropped. Which arm a shopper is in is never the client's to say (zod drops a `holdout` key if sent).
+ * a declared body past 32 KiB is refused before it is read (app.ts), and an event naming a product this shop does
+ * not have is dropped. Which arm a shopper is in is never the client's to say (zod drops a `holdout` key if sent).
  * Mounted behind the app-proxy signature check, which sets res.locals.proxyShop.
  */
 
 const MAX_EVENTS_PER_BATCH = 50;
+/** Read up to this; a body declared longer is refused before it is read, for every /proxy route (app.ts). */
 const BODY_BYTES = 32 * 1024;
 /** Events a shop may store per second, all its shoppers together. */
 const SHOP_EVENTS_PER_SECOND = 200;
@@ -56,7 +56,7 @@ export function funnelEventsRouter(shopDb: (shop: ShopDomain) => Db): express.Ro
   // Fixed windows in memory; each key is deleted when its window ends, so the maps hold only the last window's clients.
   const perShop = new RateLimiterMemory({points: SHOP_EVENTS_PER_SECOND, duration: 1});
   const perClient = new RateLimiterMemory({points: CLIENT_EVENTS_PER_10S, duration: 10});
-  router.post(['/events', '/pixel/events'], declaredWithin(BODY_BYTES), express.text({type: () => true, limit: BODY_BYTES}), async (req, res) => {
+  router.post(['/events', '/pixel/events'], express.text({type: () => true, limit: BODY_BYTES}), async (req, res) => {
     const shop = res.locals.proxyShop;
     const body = beaconBody(req, res, funnelEventsBody);
     if (!body) return;

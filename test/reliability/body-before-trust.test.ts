@@ -73,6 +73,8 @@ describe('the public port: /webhooks, /proxy/*, /api/*', () => {
     ['/proxy/events', 'a malformed signature', 'POST', () => proxy('events')().replace(/signature=[0-9a-f]+/, 'signature=zz'), () => ({}), 16 * 1024, 401],
     ['/proxy/events', 'past 32 KiB', 'POST', proxy('events'), () => ({}), 33 * 1024, 413],
     ['/proxy/events', 'unsigned, past 32 KiB', 'POST', () => `/proxy/events?shop=${SHOP}`, () => ({}), MiB, 413],
+    ['/proxy/pixel/events', 'unsigned', 'POST', () => `/proxy/pixel/events?shop=${SHOP}`, () => ({}), 16 * 1024, 401],
+    ['/proxy/pixel/events', 'past 32 KiB', 'POST', proxy('pixel/events'), () => ({}), 33 * 1024, 413],
     ['/proxy/experiment', 'unsigned', 'POST', () => `/proxy/experiment?shop=${SHOP}`, () => ({}), 16 * 1024, 401],
     ['/proxy/experiment', 'past 32 KiB', 'POST', proxy('experiment'), () => ({}), 33 * 1024, 413],
     // /api/* (100 KiB JSON): session token (401), declared length (413), body read, JSON (400), fields (400).
