@@ -84,11 +84,11 @@ describe.skipIf(!existsSync(chromiumPath))('funnel events through the web pixel 
     await standin?.close();
   });
 
-  /** A visitor who answered the banner on an earlier visit; every request to Pairwise and for the pixel's code, by path. */
-  async function visitor(consent: boolean) {
+  /** A visitor who answered the banner on an earlier visit (or has not answered yet); every request to Pairwise and for the pixel's code, by path. */
+  async function visitor(consent?: boolean) {
     const context = await browser.newContext({viewport: {width: 1100, height: 900}});
     const value = encodeURIComponent(JSON.stringify({analytics: consent, marketing: consent, preferences: consent, sale_of_data: consent}));
-    await context.addCookies([{name: 'pairwise_preview_consent', value, url: store.url}]);
+    if (consent !== undefined) await context.addCookies([{name: 'pairwise_preview_consent', value, url: store.url}]);
     const pairwise: string[] = [];
     const pixelCode: string[] = [];
     context.on('request', (r) => {
@@ -148,6 +148,21 @@ describe.skipIf(!existsSync(chromiumPath))('funnel events through the web pixel 
     expect(pixelCode).toEqual([]);
     expect(pairwise).toEqual([]);
     expect(stored().length).toBe(before);
+    await context.close();
+  });
+
+  it('consent given late: nothing leaves before the answer; then what waited goes through the pixel, once', async () => {
+    const before = stored().length;
+    const {context, page, pairwise, pixelCode} = await visitor();
+    await page.goto(`${store.url}${PRODUCT}`);
+    await page.locator('pairwise-bundle').scrollIntoViewIfNeeded();
+    await new Promise((r) => setTimeout(r, 2500)); // past the blocks' 2 s timer: still nothing may leave
+    expect(pairwise).toEqual([]);
+    expect(pixelCode).toEqual([]);
+    await page.getByRole('button', {name: 'Accept'}).click();
+    const expected = ['rendered 1002', 'rendered 1003', 'viewed 1002', 'viewed 1003'];
+    await expect.poll(() => stored().slice(before).map((e) => `${e.type} ${e.product}`).sort(), {timeout: 15_000}).toEqual(expected);
+    expect(pairwise.filter((p) => p.endsWith('/events'))).toEqual(['/apps/pairwise/pixel/events']);
     await context.close();
   });
 });
