@@ -56,7 +56,7 @@ export function funnelEventsRouter(shopDb: (shop: ShopDomain) => Db): express.Ro
   // Fixed windows in memory; each key is deleted when its window ends, so the maps hold only the last window's clients.
   const perShop = new RateLimiterMemory({points: SHOP_EVENTS_PER_SECOND, duration: 1});
   const perClient = new RateLimiterMemory({points: CLIENT_EVENTS_PER_10S, duration: 10});
-  router.post(['/events', '/pixel/events'], express.text({type: () => true, limit: BODY_BYTES}), async (req, res) => {
+  const store: express.RequestHandler = async (req, res) => {
     const shop = res.locals.proxyShop;
     const body = beaconBody(req, res, funnelEventsBody);
     if (!body) return;
@@ -71,6 +71,7 @@ export function funnelEventsRouter(shopDb: (shop: ShopDomain) => Db): express.Ro
     );
     // 204 whatever was kept: a sender learns nothing about the shop's catalogue.
     res.status(204).end();
-  });
+  };
+  for (const path of ['/events', '/pixel/events']) router.post(path, express.text({type: () => true, limit: BODY_BYTES}), store);
   return router;
 }
