@@ -35,7 +35,14 @@ export interface StoreProduct {
   status: 'active' | 'draft' | 'archived';
   giftCard: boolean;
   inventory: number;
-  /** Whether any variant can be bought: in stock, or a gift card. */
+  /**
+   * Whether the variant's inventory item counts stock (InventoryItem.tracked); unset: every product but a gift
+   * card. An untracked item (print on demand, digital goods) sells at any quantity.
+   */
+  tracked?: boolean;
+  /** What happens once the variant is out of stock (ProductVariant.inventoryPolicy); unset: 'deny'. */
+  inventoryPolicy?: 'deny' | 'continue';
+  /** Whether any variant can be bought: in stock, untracked, allowed to oversell, or a gift card. */
   available: boolean;
   /** False for the few products shown without an image. */
   hasImage: boolean;
@@ -275,6 +282,9 @@ function product(id: number, title: string, productType: string, vendor: string,
     hasImage: true,
   };
 }
+
+/** Whether the product's one inventory item is tracked: as set, else every product but a gift card. */
+export const isTracked = (p: StoreProduct): boolean => p.tracked ?? !p.giftCard;
 
 const DESCRIPTION_LINES = [
   'Small-batch and made to last.', 'A favourite gift that is easy to wrap.', 'Pairs well with the rest of the range.',

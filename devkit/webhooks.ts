@@ -8,6 +8,7 @@
  * the InventoryItem), in their 2026-10 shapes, trimmed to realistic but fake values.
  */
 import {createHmac, randomUUID} from 'node:crypto';
+import {isTracked} from './store-generator';
 import type {StoreOrder, StoreProduct} from './store-generator';
 
 export const WEBHOOK_API_VERSION = '2026-10';
@@ -236,7 +237,7 @@ export function productPayload(p: StoreProduct, overrides: Record<string, unknow
       sku: `SKU-${p.variantId % 1_000_000}`,
       position: 1,
       // No inventory_management since 2024-07: whether stock is tracked is the inventory item's (inventoryItemPayload).
-      inventory_policy: 'deny',
+      inventory_policy: p.inventoryPolicy ?? 'deny',
       inventory_item_id: inventoryItemId(p),
       inventory_quantity: p.inventory,
       old_inventory_quantity: p.inventory,
@@ -263,7 +264,7 @@ export const inventoryItemId = (p: StoreProduct): number => 40_000_000_000_000 +
 
 /**
  * The InventoryItem of inventory_items/create and inventory_items/update: the only word on whether a variant's
- * stock is tracked since product webhooks dropped `inventory_management` (2024-07). Gift cards are untracked.
+ * stock is tracked since product webhooks dropped `inventory_management` (2024-07) (isTracked: gift cards are not).
  * https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-inventory_items/update
  */
 export function inventoryItemPayload(p: StoreProduct, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -278,7 +279,7 @@ export function inventoryItemPayload(p: StoreProduct, overrides: Record<string, 
     country_code_of_origin: null,
     province_code_of_origin: null,
     harmonized_system_code: null,
-    tracked: !p.giftCard,
+    tracked: isTracked(p),
     country_harmonized_system_codes: [],
     admin_graphql_api_id: `gid://shopify/InventoryItem/${id}`,
     ...overrides,

@@ -3,8 +3,9 @@
  * and https://shopify.dev/docs/api/admin-graphql/2026-10/mutations/bulkOperationRunQuery:
  * `bulkOperationRunQuery` checks the query (one top-level connection, at most five connections, nested at most
  * two levels deep), answers CREATED, moves to RUNNING, writes the result as JSONL (one object per line; a nested
- * connection's nodes become their own lines carrying `__parentId`) and ends COMPLETED with `objectCount`,
- * `fileSize` and a `url` the result is downloaded from (null when nothing matched).
+ * connection's nodes become their own lines carrying `__parentId`, while a nested object that is not a connection,
+ * such as a variant's `inventoryItem { id tracked updatedAt }`, stays inside its node's line) and ends COMPLETED
+ * with `objectCount`, `fileSize` and a `url` the result is downloaded from (null when nothing matched).
  *
  * Grouping: since 2026-01 `groupObjects` defaults to false
  * (https://shopify.dev/changelog/bulk-operations-group-objects-default-changed-to-false), and then a child line

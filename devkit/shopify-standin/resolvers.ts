@@ -5,7 +5,9 @@
  */
 import {GraphQLError, buildSchema} from 'graphql';
 import type {GraphQLFieldResolver, GraphQLObjectType, GraphQLSchema} from 'graphql';
+import {isTracked} from '../store-generator';
 import type {StoreOrder, StoreOrderLine, StoreProduct} from '../store-generator';
+import {inventoryItemId} from '../webhooks';
 import {ADMIN_SDL} from './schema.graphql';
 import {newId} from './state';
 import type {AccessToken, BulkOperationRecord, MetafieldRecord, ShopState} from './state';
@@ -329,7 +331,7 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
     id: (p) => gid('Product', (p as StoreProduct).id),
     status: (p) => (p as StoreProduct).status.toUpperCase(),
     totalInventory: (p) => (p as StoreProduct).inventory,
-    tracksInventory: (p) => !(p as StoreProduct).giftCard,
+    tracksInventory: (p) => isTracked(p as StoreProduct),
     isGiftCard: (p) => (p as StoreProduct).giftCard,
     description: (p, args) => {
       const text = (p as StoreProduct).description;
@@ -375,7 +377,22 @@ const RESOLVERS: Record<string, Record<string, Resolver>> = {
       return p.available && p.status === 'active';
     },
     inventoryQuantity: (v) => (v as {product: StoreProduct}).product.inventory,
+    // https://shopify.dev/docs/api/admin-graphql/2026-10/enums/ProductVariantInventoryPolicy
+    inventoryPolicy: (v) => ((v as {product: StoreProduct}).product.inventoryPolicy ?? 'deny').toUpperCase(),
+    inventoryItem: (v) => ({__typename: 'InventoryItem', product: (v as {product: StoreProduct}).product}),
     product: (v) => productNode((v as {product: StoreProduct}).product),
+    createdAt: (v) => (v as {product: StoreProduct}).product.createdAt,
+    updatedAt: (v) => (v as {product: StoreProduct}).product.updatedAt,
+  },
+  // The variant's one inventory item, with the id and `tracked` the inventory_items webhooks carry (devkit/webhooks.ts):
+  // https://shopify.dev/docs/api/admin-graphql/2026-10/objects/InventoryItem
+  InventoryItem: {
+    id: (i) => gid('InventoryItem', inventoryItemId((i as {product: StoreProduct}).product)),
+    sku: (i) => `SKU-${(i as {product: StoreProduct}).product.variantId % 1_000_000}`,
+    tracked: (i) => isTracked((i as {product: StoreProduct}).product),
+    requiresShipping: (i) => !(i as {product: StoreProduct}).product.giftCard,
+    createdAt: (i) => (i as {product: StoreProduct}).product.createdAt,
+    updatedAt: (i) => (i as {product: StoreProduct}).product.updatedAt,
   },
   Order: {
     id: (o) => gid('Order', (o as StoreOrder).id),

@@ -22,6 +22,7 @@ enum BulkOperationUserErrorCode { INVALID LIMIT_REACHED OPERATION_IN_PROGRESS }
 enum MediaContentType { EXTERNAL_VIDEO IMAGE MODEL_3D VIDEO }
 enum OrderSortKeys { CREATED_AT ID PROCESSED_AT UPDATED_AT }
 enum ProductSortKeys { CREATED_AT ID TITLE UPDATED_AT }
+enum ProductVariantInventoryPolicy { CONTINUE DENY }
 
 interface Node { id: ID! }
 
@@ -92,7 +93,19 @@ type ProductVariant implements Node {
   price: Money!
   availableForSale: Boolean!
   inventoryQuantity: Int
+  inventoryPolicy: ProductVariantInventoryPolicy!
+  inventoryItem: InventoryItem!
   product: Product!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+type InventoryItem implements Node {
+  id: ID!
+  sku: String
+  tracked: Boolean!
+  requiresShipping: Boolean!
+  createdAt: DateTime!
+  updatedAt: DateTime!
 }
 type ProductVariantEdge { cursor: String! node: ProductVariant! }
 type ProductVariantConnection { edges: [ProductVariantEdge!]! nodes: [ProductVariant!]! pageInfo: PageInfo! }

@@ -242,7 +242,8 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
       blockGlobals: (req, cart, product) => globals(context(req, cart), product),
       blockSettings: (name) => opts.settings?.[name],
       embed: true,
-      headScripts,
+      headScripts: pageHeadScripts,
+      checkout: !!checkouts,
     }) : null;
 
   // The Section Rendering API: any page answers `?sections=a,b` (JSON) and `?section_id=a` (HTML).

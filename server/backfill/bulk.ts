@@ -10,11 +10,11 @@ import type {BackfillKind, BackfillRow} from '../../storage/repos/backfills';
 import {bulkStagingRepo} from '../../storage/repos/bulk-staging';
 import type {StagedLine} from '../../storage/repos/bulk-staging';
 import {ordersRepo} from '../../storage/repos/orders';
-import {productsRepo} from '../../storage/repos/products';
 import {shopsRepo} from '../../storage/repos/shops';
 import type {ShopDomain} from '../../storage/shop-domain';
 import {BULK_OPERATION_STATUS, ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY, RUN_BULK_QUERY} from './queries';
 import {orderRecords, productRecords} from './records';
+import {storeProduct} from '../webhooks/products';
 import type {BulkRecords} from './records';
 import {BackfillError} from '../../domain/errors';
 
@@ -145,7 +145,7 @@ interface Kind {
 function kindOf(deps: BackfillDeps, shop: ShopDomain, kind: BackfillKind): Kind {
   const db = deps.shopDbs.get(shop);
   if (kind === 'orders') return bind(orderRecords(shopsRepo(deps.appDb).ensure(shop).customerSalt), ordersRepo(db).upsert);
-  return bind(productRecords, productsRepo(db).upsert);
+  return bind(productRecords, (r) => storeProduct(db, r.product, r.stock, r.items));
 }
 
 function bind<P, C, R>(records: BulkRecords<P, C, R>, upsert: (record: R) => unknown): Kind {

@@ -28,12 +28,21 @@ export const ORDERS_BULK_QUERY = `{
   }
 }`;
 
+// Each variant with what decides whether it can be bought, the same facts the webhooks store (products/update:
+// inventory_item_id, inventory_quantity, inventory_policy; inventory_items/update: tracked, updated_at), so the
+// product_variants and inventory_items rows, and availability from them, are the same after either path:
+// https://shopify.dev/docs/api/admin-graphql/2026-10/objects/ProductVariant (inventoryPolicy, inventoryQuantity,
+// inventoryItem), https://shopify.dev/docs/api/admin-graphql/2026-10/objects/InventoryItem (tracked, updatedAt;
+// readable with read_products). `inventoryItem` is an object, not a connection: it stays inside its variant's line.
 export const PRODUCTS_BULK_QUERY = `{
   products {
     edges { node {
       id title handle status productType vendor tags description isGiftCard createdAt updatedAt
       featuredMedia { preview { image { url } } }
-      variants { edges { node { id price availableForSale } } }
+      variants { edges { node {
+        id price inventoryPolicy inventoryQuantity
+        inventoryItem { id tracked updatedAt }
+      } } }
     } }
   }
 }`;

@@ -1,7 +1,9 @@
 import {z} from 'zod';
 import {bundleDiscountOnLine} from '../../domain/bundle-discount';
 import type {OrderLineRecord, OrderRecord} from '../../storage/repos/orders';
+import type {VariantStock} from '../../storage/repos/inventory';
 import type {ProductRecord} from '../../storage/repos/products';
+import type {InventoryItemState} from '../webhooks/products';
 import {customerHash, parseAttribution} from '../webhooks/orders';
 import {lowestPrice, money, parsePayload, productStatus, shopifyId, timestamp} from '../webhooks/payload';
 
@@ -109,13 +111,29 @@ const productNode = z.object({
   featuredMedia: z.object({preview: z.object({image: z.object({url: z.string()}).nullish()}).nullish()}).nullish(),
 });
 
-const variantNode = z.object({price: money.nullish(), availableForSale: z.boolean()});
+// A variant line of PRODUCTS_BULK_QUERY (queries.ts cites the pages). `availableForSale` is what the query read
+// before it read the stock facts: a line from an operation an earlier version started, resumed after a deploy.
+const variantNode = z.object({
+  id: shopifyId,
+  price: money.nullish(),
+  inventoryPolicy: z.string().nullish(),
+  inventoryQuantity: z.number().int().nullish(),
+  inventoryItem: z.object({id: shopifyId, tracked: z.boolean(), updatedAt: timestamp}).nullish(),
+  availableForSale: z.boolean().nullish(),
+});
 
 type ProductFields = Omit<ProductRecord, 'available' | 'price'>;
-type Variant = {price: number | null; available: boolean};
+type Variant = {price: number | null; stock: VariantStock; item: InventoryItemState | null; availableForSale: boolean | null};
+
+/** A product with its variants' stock and their inventory items, stored as the webhooks store them (storeProduct). */
+export interface BackfilledProduct {
+  product: ProductRecord;
+  stock: VariantStock[];
+  items: InventoryItemState[];
+}
 
 /** Products with their variants, which decide the product's price and whether it can be bought. */
-export const productRecords: BulkRecords<ProductFields, Variant, ProductRecord> = {
+export const productRecords: BulkRecords<ProductFields, Variant, BackfilledProduct> = {
   parentType: 'Product',
   parent(line) {
     const p = parsePayload(productNode, line, 'bulk product');
@@ -136,7 +154,22 @@ export const productRecords: BulkRecords<ProductFields, Variant, ProductRecord> 
   },
   child(line) {
     const v = parsePayload(variantNode, line, 'bulk variant');
-    return {price: v.price ?? null, available: v.availableForSale};
+    return {
+      price: v.price ?? null,
+      // The webhooks' words: inventory_policy 'deny' | 'continue'.
+      stock: {variantId: v.id, inventoryItemId: v.inventoryItem?.id ?? null, inventoryQuantity: v.inventoryQuantity ?? null, inventoryPolicy: v.inventoryPolicy?.toLowerCase() ?? null},
+      item: v.inventoryItem ?? null,
+      availableForSale: v.availableForSale ?? null,
+    };
   },
-  assemble: (product, variants) => ({...product, available: variants.some((v) => v.available), price: lowestPrice(variants)}),
+  assemble: (product, variants) => ({
+    // What the variants alone show, as productFromWebhook reads a payload; the stored rows decide the rest.
+    product: {
+      ...product,
+      available: variants.some((v) => v.availableForSale === true || v.stock.inventoryPolicy === 'continue' || (v.stock.inventoryQuantity ?? 0) > 0),
+      price: lowestPrice(variants),
+    },
+    stock: variants.map((v) => v.stock),
+    items: variants.flatMap((v) => (v.item ? [v.item] : [])),
+  }),
 };

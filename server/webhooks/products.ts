@@ -88,26 +88,43 @@ function productAndStock(payload: unknown): {product: ProductRecord; stock: Vari
   return {product, stock};
 }
 
-/**
- * Stores a products/create|update payload: the product, its variants' stock, and whether it can be bought as
- * the variant and inventory item rows decide. When they cannot yet (no variant in stock and some item never
- * described), the stored answer stays (the backfill's `availableForSale`, or an earlier decision), and a new
- * product counts as available until its inventory_items delivery says otherwise. Call inside a transaction.
- */
+/** An inventory item as inventory_items/create|update and the backfill's `inventoryItem { id tracked updatedAt }` carry it. */
+export interface InventoryItemState {
+  id: number;
+  tracked: boolean;
+  updatedAt: string;
+}
+
+/** Stores a products/create|update payload (storeProduct). Call inside a transaction. */
 export function storeProductWebhook(db: Db, payload: unknown): {outcome: UpsertOutcome; productId: number} {
   const {product, stock} = productAndStock(payload);
+  return {outcome: storeProduct(db, product, stock, []), productId: product.productId};
+}
+
+/**
+ * Stores a product, its variants' stock and their inventory items (from a webhook, or from the backfill, which
+ * reads all three), and decides whether it can be bought from the variant and inventory item rows. The same
+ * staleness rules hold for both sources: a product older than the stored one changes neither it nor its variant
+ * rows, and an item older than the stored one changes nothing (each carries its own updated_at), so a webhook
+ * newer than a backfill's snapshot keeps what it said. When the rows cannot decide (no variant in stock and some
+ * item never described), the stored answer stays, and a new product counts as available until an
+ * inventory_items delivery says otherwise. `product.available` is what the variants alone show (in stock or
+ * allowed to oversell): available whatever the rows say. Call inside a transaction.
+ */
+export function storeProduct(db: Db, product: ProductRecord, stock: VariantStock[] | null, items: InventoryItemState[]): UpsertOutcome {
   const products = productsRepo(db);
   const inventory = inventoryRepo(db);
-  const before = products.get(product.productId)?.available ?? true;
-  const outcome = products.upsert({...product, available: before});
-  if (outcome === 'applied') {
-    // A payload without `variants` (Shopify sends some) says nothing about them: the stored rows stay.
-    if (stock) inventory.replaceVariants(product.productId, stock);
-    // In stock or allowed to oversell by the payload itself: available whatever the rows say.
-    const decided = product.available || inventory.availability(product.productId);
-    if (decided !== null && decided !== before) products.setAvailable(product.productId, decided);
-  }
-  return {outcome, productId: product.productId};
+  const outcome = products.upsert({...product, available: products.get(product.productId)?.available ?? true});
+  for (const item of items) inventory.setTracked(item.id, item.tracked, item.updatedAt);
+  const applied = outcome === 'applied';
+  // A payload without `variants` (Shopify sends some) says nothing about them: the stored rows stay.
+  if (applied && stock) inventory.replaceVariants(product.productId, stock);
+  const stored = products.get(product.productId)?.available;
+  // A stale product with no item news, or one deleted since (tombstoned): nothing to decide again.
+  if (stored === undefined || (!applied && items.length === 0)) return outcome;
+  const decided = (applied && product.available) || inventory.availability(product.productId);
+  if (decided !== null && decided !== stored) products.setAvailable(product.productId, decided);
+  return outcome;
 }
 
 export const upsertProduct: WebhookHandler = (db, delivery) => {

@@ -4,6 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {RequestedTokenType, Session} from '@shopify/shopify-api';
 import type {Shopify} from '@shopify/shopify-api';
 import {generateStore} from '../../devkit/store-generator';
+import {inventoryItemId} from '../../devkit/webhooks';
 import {ORDERS_BULK_QUERY, PRODUCTS_BULK_QUERY, RUN_BULK_QUERY, BULK_OPERATION_STATUS} from '../../server/backfill/queries';
 import {createShopify} from '../../server/shopify';
 import {sessionToken} from '../../devkit/session-token';
@@ -231,16 +232,28 @@ describe('bulk operations', () => {
     expect(new Set(lines.map((l) => l.id)).size).toBe(lines.length);
   });
 
-  it('runs the products query with variants as child lines', async () => {
+  it('runs the products query with variants as child lines, each with its inventory item inside', async () => {
     const {lines} = await runToCompletion(PRODUCTS_BULK_QUERY, true);
     expect(lines).toHaveLength(store.products.length * 2);
     const p = store.products.find((x) => x.status === 'draft') ?? store.products[3];
     const i = lines.findIndex((l) => l.id === `gid://shopify/Product/${p.id}`);
     expect(lines[i]).toMatchObject({title: p.title, handle: p.handle, status: p.status.toUpperCase(), tags: p.tags, isGiftCard: false});
     expect(lines[i + 1]).toEqual({
-      id: `gid://shopify/ProductVariant/${p.variantId}`, price: p.price, availableForSale: p.available && p.status === 'active',
+      id: `gid://shopify/ProductVariant/${p.variantId}`, price: p.price, inventoryPolicy: 'DENY', inventoryQuantity: p.inventory,
+      inventoryItem: {id: `gid://shopify/InventoryItem/${inventoryItemId(p)}`, tracked: true, updatedAt: p.updatedAt},
       __parentId: lines[i].id,
     });
+    // A gift card's item is untracked, as its inventory_items webhook says.
+    const card = store.products.find((x) => x.giftCard)!;
+    expect(lines.find((l) => l.id === `gid://shopify/ProductVariant/${card.variantId}`)!.inventoryItem).toMatchObject({tracked: false});
+  });
+
+  it('writes ungrouped variant lines with the inventory item inside, never as a line of its own (an object, not a connection)', async () => {
+    const {lines} = await runToCompletion(PRODUCTS_BULK_QUERY, false);
+    expect(lines).toHaveLength(store.products.length * 2);
+    expect(lines.filter((l) => String(l.id).includes('/InventoryItem/'))).toEqual([]);
+    const variants = lines.filter((l) => l.__parentId !== undefined);
+    expect(variants.every((l) => typeof (l.inventoryItem as {tracked?: unknown} | undefined)?.tracked === 'boolean')).toBe(true);
   });
 
   it.each([

@@ -28,6 +28,8 @@ export interface ThemeRenderHooks {
   currency: string;
   locale: string;
   assetUrl(name: string): string;
+  /** Whether the store checks out: only then does `payment_button` host an accelerated checkout button. */
+  checkout: boolean;
 }
 
 /** A section or block as Liquid sees it: `id`, `type`, `settings`, `blocks`, `shopify_attributes`. */
@@ -205,6 +207,31 @@ function readSource(path: string): string {
 
 /** The scope key holding the section or block whose `content_for 'blocks'` is being rendered. */
 const nodeKey = '__pairwise_preview_node';
+/** The product a `{% form 'product', product %}` is for, kept on its `form` object for `payment_button` (not a Liquid field). */
+const formProduct = Symbol('form product');
+
+/**
+ * `{{ form | payment_button }}` as https://shopify.dev/docs/api/liquid/filters/payment_button documents its output:
+ * the `shopify-payment-button` container holding a `<shopify-accelerated-checkout>` element with its
+ * recommended wallet, the `buy_it_now` fallback and the product's variants, and a skeleton until Shopify's
+ * script (content_for_header) renders the button. The preview offers no wallet, so the element falls back to the
+ * unbranded "Buy it now" (its script: injected/accelerated-checkout.js). A store that does not check out gets
+ * nothing: no accelerated checkout to offer.
+ */
+function paymentButton(form: unknown, hooks: ThemeRenderHooks): string {
+  const product = (form as {[formProduct]?: {id?: unknown; variants?: {id: unknown}[]; 'gift_card?'?: unknown}} | null)?.[formProduct];
+  if (!hooks.checkout || !product) return '';
+  const variants = (product.variants ?? []).map((v) => ({id: v.id, requiresShipping: product['gift_card?'] !== true}));
+  const attrs = {
+    recommended: 'null',
+    fallback: JSON.stringify({supports_subs: true, supports_def_opts: true, name: 'buy_it_now', wallet_params: {}}),
+    'buyer-country': 'US',
+    'buyer-locale': hooks.locale,
+    'buyer-currency': hooks.currency,
+    'variant-params': JSON.stringify(variants),
+  };
+  return `<div data-shopify="payment-button" class="shopify-payment-button"><shopify-accelerated-checkout ${Object.entries(attrs).map(([k, v]) => `${k}="${escapeAttr(v)}"`).join(' ')}><div class="shopify-payment-button__button" role="button" disabled aria-hidden="true"><div class="shopify-payment-button__skeleton">&nbsp;</div></div></shopify-accelerated-checkout></div>`;
+}
 
 export interface ThemeEngine {
   liquid: Liquid;
@@ -460,9 +487,7 @@ export function createThemeEngine(files: ThemeFiles, hooks: ThemeRenderHooks): T
     return index < 0 ? null : index;
   });
   liquid.registerFilter('md5', (v: unknown) => createHash('md5').update(String(v ?? '')).digest('hex'));
-  // Shopify renders an empty container that its injected checkout script fills with wallet and "Buy it now"
-  // buttons; the preview has no checkout and injects no such script, so the container stays empty.
-  liquid.registerFilter('payment_button', () => '<div data-shopify="payment-button" class="shopify-payment-button"></div>');
+  liquid.registerFilter('payment_button', (form: unknown) => paymentButton(form, hooks));
   liquid.registerFilter('link_to', (text: unknown, url: unknown, title?: unknown) =>
     `<a href="${escapeAttr(url)}"${title ? ` title="${escapeAttr(title)}"` : ''}>${String(text ?? '')}</a>`,
   );
@@ -564,7 +589,7 @@ export function createThemeEngine(files: ThemeFiles, hooks: ThemeRenderHooks): T
         if (v !== false && v !== null && v !== undefined) attrs[k] = v === true ? '' : v;
       }
       emitter.write(`<form ${Object.entries(attrs).map(([k, v]) => `${k}="${escapeAttr(v)}"`).join(' ')}><input type="hidden" name="form_type" value="${escapeAttr(type)}"><input type="hidden" name="utf8" value="✓">`);
-      ctx.push({form: {errors: null, 'posted_successfully?': false, id: named.id ?? null}});
+      ctx.push({form: {errors: null, 'posted_successfully?': false, id: named.id ?? null, ...(type === 'product' ? {[formProduct]: positional[1]} : {})}});
       yield liquid.renderer.renderTemplates(this.templates as Template[], ctx, emitter);
       ctx.pop();
       emitter.write('</form>');

@@ -20,6 +20,8 @@ export const standardActionsJs = readFileSync(join(injectedDir, 'standard-action
 /** The standard events module the themes import from `https://cdn.shopify.com/storefront/standard-events.js`. */
 export const standardEventsJs = readFileSync(join(injectedDir, 'standard-events.js'), 'utf8');
 export const standardEventsCdnUrl = 'https://cdn.shopify.com/storefront/standard-events.js';
+/** What renders the accelerated checkout buttons `payment_button` hosts (served at `/cdn/shopify/accelerated-checkout.js`). */
+export const acceleratedCheckoutJs = readFileSync(join(injectedDir, 'accelerated-checkout.js'), 'utf8');
 
 /** The app block id the preview gives the Pairwise product block inside a theme's product section. */
 export const pairwiseProductBlockId = 'pairwise_fbt';
@@ -29,13 +31,14 @@ const pairwiseBlockType = (name: string) => `shopify://apps/pairwise/blocks/${na
  * Puts the Pairwise product block into the template's product section as the theme editor saves it: Horizon
  * nests blocks (the `_product-details` static block takes `@app`), Dawn lists them in the section.
  */
-export function withProductBlock(template: TemplateData): TemplateData {
+export function withProductBlock(template: TemplateData, checkout: boolean): TemplateData {
   const copy = structuredClone(template);
   const main = copy.sections.main;
-  // Dynamic checkout buttons (`payment_button`) need Shopify's checkout, which the preview does not have: the
-  // merchant setting that shows them is turned off, as a merchant can in the theme editor.
+  // Dynamic checkout buttons (`payment_button`) need a checkout. Where the preview store has none, the merchant
+  // setting that shows them is turned off, as a merchant can in the theme editor; where it has one, the theme's
+  // own setting stays (Dawn's product template turns them on).
   for (const block of Object.values(main.blocks ?? {})) {
-    if (block.settings && 'show_dynamic_checkout' in block.settings) block.settings.show_dynamic_checkout = false;
+    if (!checkout && block.settings && 'show_dynamic_checkout' in block.settings) block.settings.show_dynamic_checkout = false;
   }
   const block: NodeData = {type: pairwiseBlockType('frequently-bought-together'), settings: {}};
   const details = main.blocks?.['product-details'];
@@ -78,7 +81,9 @@ export class ThemeRenderer {
 
   constructor(
     readonly name: RealThemeName,
-    private readonly hooks: (locale: string) => ThemeRenderHooks,
+    private readonly hooks: (locale: string) => Omit<ThemeRenderHooks, 'checkout'>,
+    /** Whether the store checks out: the product page then offers the theme's dynamic checkout button. */
+    private readonly checkout = false,
   ) {
     this.files = new ThemeFiles(name);
   }
@@ -86,7 +91,7 @@ export class ThemeRenderer {
   engine(locale: string): ThemeEngine {
     let engine = this.engines.get(locale);
     if (!engine) {
-      engine = createThemeEngine(this.files, this.hooks(locale));
+      engine = createThemeEngine(this.files, {...this.hooks(locale), checkout: this.checkout});
       this.engines.set(locale, engine);
     }
     return engine;
@@ -94,7 +99,7 @@ export class ThemeRenderer {
 
   /** Section ids of the page's template (`template--1__<key>`), as the Section Rendering API knows them. */
   templateSections(template: 'product' | 'cart'): Record<string, NodeData> {
-    const data = template === 'product' ? withProductBlock(this.files.template(template)) : withCartBlock(this.files.template(template));
+    const data = template === 'product' ? withProductBlock(this.files.template(template), this.checkout) : withCartBlock(this.files.template(template));
     return Object.fromEntries(data.order.filter((k) => !data.sections[k].disabled).map((k) => [`template--1__${k}`, data.sections[k]]));
   }
 

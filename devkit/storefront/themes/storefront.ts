@@ -14,7 +14,7 @@ import {isPublished} from '../catalog';
 import type {StorefrontGlobals, StorefrontLocale} from '../liquid';
 import {blockSchema, extensionRoot, renderBlock} from '../liquid';
 import {cartObject, productObject} from './objects';
-import {ThemeRenderer, standardActionsJs, standardEventsJs} from './pages';
+import {ThemeRenderer, acceleratedCheckoutJs, standardActionsJs, standardEventsJs} from './pages';
 import type {RealThemeName} from './theme-files';
 
 export const themeAssetBase = '/cdn/shop/t/1/assets/';
@@ -34,8 +34,13 @@ export interface RealThemeDeps {
   blockSettings(name: 'frequently-bought-together' | 'cart-upsell' | 'cart-upsell-embed'): Record<string, unknown> | undefined;
   /** Whether the cart upsell app embed is on. */
   embed: boolean;
-  /** What Shopify's content_for_header adds besides `window.Shopify` (the Customer Privacy loader). */
-  headScripts: string;
+  /**
+   * What Shopify's content_for_header adds besides `window.Shopify` on each page: the Customer Privacy loader,
+   * and the web pixel manager once the app's pixel is active.
+   */
+  headScripts(): string;
+  /** Whether the store checks out: product pages then offer the theme's own dynamic checkout ("Buy it now"). */
+  checkout: boolean;
 }
 
 const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -55,7 +60,7 @@ export function mountRealTheme(app: Express, deps: RealThemeDeps): MountedTheme 
     moneyWithCurrencyFormat: moneyWithCurrency,
     currency: deps.currency,
     assetUrl: (name) => `${themeAssetBase}${name}`,
-  }));
+  }), deps.checkout);
 
   /** The theme's Liquid globals on a page; `template` picks what the Section Rendering API renders against. */
   const themeGlobals = async (req: Request, res: Response, product?: StoreProduct) => {
@@ -154,7 +159,8 @@ export function mountRealTheme(app: Express, deps: RealThemeDeps): MountedTheme 
     return [
       `<script>window.Shopify = ${JSON.stringify(shopify).replace(/</g, '\\u003c')};</script>`,
       `<script type="module" src="/cdn/shopify/standard-actions.js"></script>`,
-      deps.headScripts,
+      ...(deps.checkout ? [`<script src="/cdn/shopify/accelerated-checkout.js" defer></script>`] : []),
+      deps.headScripts(),
       `<link rel="stylesheet" href="${compiledBase}styles.css">`,
       `<script src="${compiledBase}scripts.js" defer></script>`,
       ...[...new Set(stylesheets)].map((s) => `<link rel="stylesheet" href="/assets/${esc(s)}">`),
@@ -218,6 +224,7 @@ export function mountRealTheme(app: Express, deps: RealThemeDeps): MountedTheme 
   app.get(`${compiledBase}styles.css`, (_req, res) => void res.type('css').send(renderer.files.compiledCss));
   app.get(`${compiledBase}scripts.js`, (_req, res) => void res.type('js').send(renderer.files.compiledJs));
   app.get('/cdn/shopify/standard-actions.js', (_req, res) => void res.type('js').send(standardActionsJs));
+  app.get('/cdn/shopify/accelerated-checkout.js', (_req, res) => void res.type('js').send(acceleratedCheckoutJs));
   app.get('/cdn/shopify/standard-events.js', (_req, res) => void res.type('js').set('Access-Control-Allow-Origin', '*').send(standardEventsJs));
   app.get('/assets/:file', (req, res, next) => {
     const file = String(req.params.file);

@@ -5,7 +5,8 @@
 // the configured handler or the default one, and resolves with {cart, userErrors, warnings}.
 // Where the preview differs from Shopify: the default handler writes through the stand-in's Ajax Cart API
 // (the preview has no Storefront API), and it treats a theme as recognised only when that theme configured the
-// action (Horizon does), so on every other theme (Dawn included) the default ends in a full page reload.
+// action (Horizon does), so on every other theme (Dawn included) a change of lines ends in a full page reload;
+// and it does not fire `shopify:cart:attributes-update` for a change of attributes.
 import {CartLinesUpdateEvent} from 'https://cdn.shopify.com/storefront/standard-events.js';
 
 const root = () => (window.Shopify && Shopify.routes && Shopify.routes.root) || '/';
@@ -19,7 +20,7 @@ async function getCart() {
   return {cart: CartLinesUpdateEvent.createCartFromAjaxResponse(cart)};
 }
 
-/** Writes the lines (add: merchandiseId; update/remove: id of a cart line) and answers like updateCart. */
+/** Writes the lines (add: merchandiseId; update/remove: id of a cart line) and the attributes, and answers like updateCart. */
 async function writeLines(input) {
   const userErrors = [];
   const adds = (input.lines || []).filter((l) => l.merchandiseId);
@@ -36,6 +37,16 @@ async function writeLines(input) {
   for (const l of changes) {
     const answer = await post('cart/change.js', {id: decodeURIComponent(idOf(l.id)), quantity: l.quantity});
     if (answer.status) userErrors.push({code: 'INVALID', field: ['lines'], message: answer.description || answer.message});
+  }
+  if (input.attributes) {
+    // The cart's whole new set of attributes, which updateCart writes since 2026-08
+    // (https://shopify.dev/changelog/events-and-actions-cart-attributes-support): the Ajax API merges, so a key
+    // left out is sent blank, which removes it.
+    const held = (await fetch(root() + 'cart.js').then(json)).attributes || {};
+    const attributes = Object.fromEntries(Object.keys(held).map((key) => [key, '']));
+    for (const a of input.attributes) attributes[a.key] = a.value;
+    const answer = await post('cart/update.js', {attributes});
+    if (answer.status) userErrors.push({code: 'INVALID', field: ['attributes'], message: answer.description || answer.message});
   }
   const ajax = await fetch(root() + 'cart.js').then(json);
   return {ajax, result: {cart: CartLinesUpdateEvent.createCartFromAjaxResponse(ajax), userErrors, warnings: []}};
@@ -69,8 +80,9 @@ const updateCart = action('updateCart', null, async (input = {}, config) => {
     }
     const {result} = await writeLines(input);
     deferred.resolve(result);
-    // Not a theme that told the runtime how it shows the cart: reload, so the page shows the new cart.
-    if (!config && !result.userErrors.length) setTimeout(() => location.reload(), 0);
+    // Not a theme that told the runtime how it shows the cart: reload, so the page shows the new lines. Attributes
+    // alone change nothing a page shows, and reloading for them would run the caller's page load again.
+    if (!config && lines.length && !result.userErrors.length) setTimeout(() => location.reload(), 0);
     return result;
   } catch (error) {
     deferred.reject(error);
