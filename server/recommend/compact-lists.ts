@@ -28,6 +28,19 @@ export class CompactLists<T> implements ReadonlyMap<number, readonly T[]> {
     this.count += 1;
   }
 
+  /** Appends a page of entries held as columns (entry `i`: `productIds[i]`, `columns[c][i]`), in list order. */
+  append(productIds: Float64Array, columns: readonly Float64Array[]): void {
+    for (let i = 0; i < productIds.length; i++) {
+      const productId = productIds[i];
+      if (!this.at.has(productId)) {
+        if (this.at.size > 0) this.starts.push(this.count);
+        this.at.set(productId, this.starts.length - 1);
+      }
+      for (let c = 0; c < this.width; c++) this.pending[c].push(columns[c][i]);
+      this.count += 1;
+    }
+  }
+
   /** Packs what was pushed into typed columns. */
   seal(): this {
     this.starts.push(this.count);
