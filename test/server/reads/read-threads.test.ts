@@ -81,7 +81,7 @@ describe('admin reads on read threads, beside another shop', () => {
     const queued = [0, 1, 2].map(() => watch(call(app, HEAVY, 'GET', '/api/products?query=tea')));
     await new Promise((r) => setTimeout(r, 200));
     const token = await sessionToken({shop: HEAVY, apiKey: app.apiKey, secret: app.secret});
-    const refused = await fetch(`${app.url}/api/products?query=tea`, {headers: {authorization: `Bearer ${token}`}});
+    const refused = await fetch(`${app.url}/api/products?query=tea`, {headers: {authorization: `Bearer ${token}`}, signal: AbortSignal.timeout(5_000)});
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect((await refused.json()).error.code).toBe('busy');
