@@ -9,6 +9,7 @@ import type {StoreOrder} from '../devkit/store-generator';
 import {seedShopFile} from '../devkit/seed';
 import {startServerProcess} from '../devkit/server-process';
 import type {ServerProcess} from '../devkit/server-process';
+import {sessionToken} from '../devkit/session-token';
 import {signProxyQuery} from '../devkit/storefront/sign';
 import {trainerCommand} from '../devkit/trainer-command';
 import {orderPayload, signedWebhook} from '../devkit/webhooks';
@@ -132,8 +133,13 @@ export const benchIsolation: Bench = async ({quick}) => {
     // PAIRWISE_BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile of the run there when the bench ends.
     const profiled: Record<string, string> = process.env.PAIRWISE_BENCH_CPU_PROF ? {NODE_OPTIONS: `--import=${join(process.cwd(), 'bench', 'cpu-profile.mjs')}`} : {};
     server = await startServerProcess({dataDir, env: profiled});
-    // Warm-up (JIT, both shops' files and models) without recording.
+    // Warm-up (JIT, both shops' files and models, the read threads' code and handles) without recording.
     await smallShopTraffic(server, 1, newOrders, anchors);
+    for (const [shop, path] of [[SMALL, '/api/products?query='], [HEAVY, '/api/insights'], [HEAVY, '/api/products?query=a']] as const) {
+      const auth = {Authorization: `Bearer ${await sessionToken({shop, apiKey: server.apiKey, secret: server.secret})}`};
+      const res = await fetch(`${server.url}${path}`, {headers: auth});
+      if (res.status !== 200) throw new Error(`warm-up ${path} for ${shop} answered ${res.status}`);
+    }
     const reference = await smallShopTraffic(server, seconds, newOrders, anchors);
     const referenceLoad = loadavg()[0];
 

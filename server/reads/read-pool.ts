@@ -43,7 +43,7 @@ const RETRY_AFTER_S = 1;
  * Fair between shops: each shop has its own queue, served in turn, and one shop has at most `threads - 1` reads
  * running, so another shop's read always finds a thread within one read. Bounded: a read beyond `maxWaiting`
  * (or `maxWaitingPerShop` for its shop) is refused with ReadsBusy (503, Retry-After) rather than queued.
- * Threads start on first use and keep the process alive only while they work. A thread that dies fails its
+ * Threads start on first use (or `start`) and keep the process alive only while they work. A thread that dies fails its
  * read; the next read starts another.
  */
 export class ReadPool {
@@ -87,6 +87,15 @@ export class ReadPool {
     });
   }
 
+  /**
+   * Starts every thread now rather than at the first read. Each loads the server's TypeScript through tsx:
+   * 1.5 s of CPU a thread on the shared 2-core machine, which, paid at the first admin read, stalled every shop
+   * (isolation bench: small shop webhook p99 4.3 s in the run that paid it). The server starts them at start-up.
+   */
+  start(): void {
+    while (this.threads.length < this.maxThreads) this.spawn();
+  }
+
   /** Closes every thread's handle on the shop's file (it was replaced, failed or removed: ShopDbs' `dropped`). */
   forget(shop: ShopDomain): void {
     const request: ReadRequest = {forget: shop};
@@ -110,7 +119,7 @@ export class ReadPool {
     for (;;) {
       const shop = [...this.waiting.keys()].find((s) => (this.running.get(s) ?? 0) < this.perShopRunning);
       if (shop === undefined) return;
-      const thread = this.threads.find((t) => t.job === null) ?? (this.threads.length < this.maxThreads ? this.start() : undefined);
+      const thread = this.threads.find((t) => t.job === null) ?? (this.threads.length < this.maxThreads ? this.spawn() : undefined);
       if (!thread) return;
       const queue = this.waiting.get(shop)!;
       const job = queue.shift()!;
@@ -137,7 +146,7 @@ export class ReadPool {
     return job;
   }
 
-  private start(): Thread {
+  private spawn(): Thread {
     const thread: Thread = {worker: new Worker(this.entry, {workerData: {dataDir: this.dataDir, maxHandles: this.maxHandles}}), job: null};
     thread.worker.unref();
     thread.worker.on('message', (reply: ReadReply) => {
