@@ -1,4 +1,4 @@
-import {mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -118,6 +118,24 @@ describe('the read pool', () => {
       rmSync(join(dataDir, 'hold-reads'));
       await Promise.all(all);
       expect(done.indexOf('b1')).toBeLessThan(done.indexOf('a3'));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('runs its threads at a lower priority than the event loop (Linux)', async () => {
+    const nice = (tid: string | number) => Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16]);
+    const loop = nice(process.pid);
+    const lowered = Math.min(19, loop + 10);
+    const count = () => readdirSync('/proc/self/task').filter((tid) => nice(tid) === lowered).length;
+    const before = count();
+    const pool = new ReadPool(dataDir, {threads: 2});
+    try {
+      shopFile('nice.myshopify.com', ['Calm'], 1);
+      pool.start();
+      await Promise.all([pool.run('nice.myshopify.com' as ShopDomain, 'productSearch', '', 10, 0), pool.run('other-nice.myshopify.com' as ShopDomain, 'productSearch', '', 10, 0).catch(() => null)]);
+      expect(count()).toBe(before + 2);
+      expect(nice(process.pid)).toBe(loop);
     } finally {
       await pool.close();
     }
