@@ -1,7 +1,9 @@
 import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
+import {createInterface} from 'node:readline';
+import {fileURLToPath} from 'node:url';
 import {generateStore} from '../devkit/store-generator';
 import type {StoreOrder} from '../devkit/store-generator';
 import {seedShopFile} from '../devkit/seed';
@@ -14,14 +16,15 @@ import {orderPayload, signedWebhook} from '../devkit/webhooks';
 import {activeModelVersion} from '../storage/repos/model-serving';
 import {openShopDb} from '../storage/open';
 import type {ShopDomain} from '../storage/shop-domain';
+import {REQUEST_TIMEOUT_MS, summarise, timed} from './latency';
+import type {Latencies} from './latency';
 import type {Bench, BenchRow} from './types';
 
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const HEAVY = 'bench-heavy.myshopify.com' as ShopDomain;
 const SMALL = 'bench-small.myshopify.com' as ShopDomain;
 const WEBHOOKS_PER_S = 20;
 const PROXY_PER_S = 50;
-/** No single request may hang the bench: a blocked loop shows up as a long latency, capped here. */
-const REQUEST_TIMEOUT_MS = 30_000;
 
 /** The trainer CLI in DB mode, as the server's training job runs it; stats mode (full is minutes on 300k orders). */
 async function train(dataDir: string, shop: ShopDomain): Promise<void> {
@@ -32,38 +35,6 @@ async function train(dataDir: string, shop: ShopDomain): Promise<void> {
   const version = activeModelVersion(check);
   check.close();
   if (version === null) throw new Error(`the trainer published no model for ${shop}`);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-interface Latencies {
-  p50: number;
-  p99: number;
-  max: number;
-  count: number;
-  failed: number;
-}
-
-function summarise(ms: number[], failed: number): Latencies {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return {p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, count: ms.length, failed};
-}
-
-/** One timed request; a non-2xx answer or a network error counts as failed (its time is still recorded). */
-async function timed(url: string, init: RequestInit, ok: (status: number) => boolean, ms: number[]): Promise<boolean> {
-  const t0 = performance.now();
-  try {
-    const res = await fetch(url, {...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)});
-    await res.arrayBuffer();
-    ms.push(performance.now() - t0);
-    return ok(res.status);
-  } catch {
-    ms.push(performance.now() - t0);
-    return false;
-  }
 }
 
 /**
@@ -104,35 +75,26 @@ async function smallShopTraffic(server: ServerProcess, seconds: number, orders: 
 }
 
 /**
- * The heavy shop's merchant at work: saving a setting that republishes every list, opening Insights and
- * searching the catalogue, each in its own back-to-back loop, until `stop` resolves.
+ * Starts the heavy shop's merchant at work (bench/heavy-admin.ts) in a process of its own: its Insights, search
+ * and settings loops have their own client event loop, so the small shop's requests, timed in this process, do
+ * not queue behind the heavy admin's responses here. Resolves once its loops run; `stop` ends them and gives
+ * their latencies.
  */
-async function heavyAdminLoops(server: ServerProcess, stop: Promise<void>, searchWords: string[]) {
-  let stopped = false;
-  void stop.then(() => (stopped = true));
-  const auth = async () => ({Authorization: `Bearer ${await sessionToken({shop: HEAVY, apiKey: server.apiKey, secret: server.secret})}`});
-  const ok = (s: number) => s === 200;
-  const loop = async (call: (i: number) => Promise<boolean>) => {
-    let failed = 0;
-    for (let i = 0; !stopped; i++) if (!(await call(i))) failed += 1;
-    return failed;
-  };
-  const settingsMs: number[] = [];
-  const insightsMs: number[] = [];
-  const searchMs: number[] = [];
-  const [settingsFailed, insightsFailed, searchFailed] = await Promise.all([
-    loop(async (i) => timed(`${server.url}/api/settings`, {
-      method: 'PUT',
-      headers: {...(await auth()), 'Content-Type': 'application/json'},
-      body: JSON.stringify({maxItems: i % 2 ? 4 : 5}),
-    }, ok, settingsMs)),
-    loop(async () => timed(`${server.url}/api/insights`, {headers: await auth()}, ok, insightsMs)),
-    loop(async (i) => timed(`${server.url}/api/products?${new URLSearchParams({query: searchWords[i % searchWords.length]})}`, {headers: await auth()}, ok, searchMs)),
-  ]);
+async function startHeavyAdmin(server: ServerProcess, searchWords: string[]): Promise<{stop(): Promise<{settings: Latencies; insights: Latencies; search: Latencies}>}> {
+  const config = JSON.stringify({url: server.url, apiKey: server.apiKey, secret: server.secret, shop: HEAVY, searchWords});
+  const driver = spawn(process.execPath, ['--import', 'tsx', join(BENCH_DIR, 'heavy-admin.ts'), config], {stdio: ['pipe', 'pipe', 'inherit']});
+  const exited = new Promise<number | null>((resolve) => driver.once('exit', resolve));
+  const lines = createInterface({input: driver.stdout})[Symbol.asyncIterator]();
+  const first = await Promise.race([lines.next(), exited.then(() => null)]);
+  if (first?.value !== 'started') throw new Error('the heavy-admin driver did not start');
   return {
-    settings: summarise(settingsMs, settingsFailed),
-    insights: summarise(insightsMs, insightsFailed),
-    search: summarise(searchMs, searchFailed),
+    async stop() {
+      driver.stdin.end('stop\n');
+      const result = await lines.next();
+      const code = await exited;
+      if (code !== 0 || result.done) throw new Error(`the heavy-admin driver exited with ${code}`);
+      return JSON.parse(result.value);
+    },
   };
 }
 
@@ -171,20 +133,22 @@ export const benchIsolation: Bench = async ({quick}) => {
     // PAIRWISE_BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile of the run there when the bench ends.
     const profiled: Record<string, string> = process.env.PAIRWISE_BENCH_CPU_PROF ? {NODE_OPTIONS: `--import=${join(process.cwd(), 'bench', 'cpu-profile.mjs')}`} : {};
     server = await startServerProcess({dataDir, env: profiled});
-    // Warm-up (JIT, both shops' files and models) without recording.
+    // Warm-up (JIT, both shops' files and models, the read threads' code and handles) without recording.
     await smallShopTraffic(server, 1, newOrders, anchors);
+    for (const [shop, path] of [[SMALL, '/api/products?query='], [HEAVY, '/api/insights'], [HEAVY, '/api/products?query=a']] as const) {
+      const auth = {Authorization: `Bearer ${await sessionToken({shop, apiKey: server.apiKey, secret: server.secret})}`};
+      const res = await fetch(`${server.url}${path}`, {headers: auth});
+      if (res.status !== 200) throw new Error(`warm-up ${path} for ${shop} answered ${res.status}`);
+    }
     const reference = await smallShopTraffic(server, seconds, newOrders, anchors);
     const referenceLoad = loadavg()[0];
 
-    let release!: () => void;
-    const stop = new Promise<void>((r) => (release = r));
-    const admin = heavyAdminLoops(server, stop, searchWords);
+    const admin = await startHeavyAdmin(server, searchWords);
     // Let the first republish start before the small shop's traffic does.
     await new Promise((r) => setTimeout(r, 500));
     const loaded = await smallShopTraffic(server, seconds, newOrders, anchors);
     const loadedLoad = loadavg()[0];
-    release();
-    const heavyCalls = await admin;
+    const heavyCalls = await admin.stop();
     // The machine may be shared: its 1-minute load average beside each phase's figures.
     const machine = `load average ${referenceLoad.toFixed(2)} alone, ${loadedLoad.toFixed(2)} beside the heavy admin`;
 

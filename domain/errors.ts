@@ -91,3 +91,16 @@ export class AppDbRefused extends PairwiseError {
   readonly status = 503;
   readonly code = 'app_db_refused';
 }
+
+/**
+ * The server's read threads hold as many waiting reads as they may (in all, or for this shop): the request is
+ * answered 503 with `Retry-After` instead of joining a queue that would only grow.
+ */
+export class ReadsBusy extends PairwiseError {
+  readonly status = 503;
+  readonly code = 'busy';
+
+  constructor(message: string, readonly retryAfterS: number) {
+    super(message);
+  }
+}

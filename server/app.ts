@@ -19,6 +19,8 @@ import {publishExperiment} from './publish/app-metafields';
 import {publishMetafields} from './publish/metafields';
 import {activateWebPixel} from './publish/web-pixel';
 import {ModelCache} from './recommend/model-cache';
+import {readThreadModelReader} from './reads/model-reader';
+import {ReadPool} from './reads/read-pool';
 import {apiRouter} from './routes/api';
 import {extensionRouter} from './routes/extension-events';
 import {internalRouter} from './routes/internal';
@@ -29,7 +31,6 @@ import {WEBHOOK_BODY_LIMIT, webhooksRouter} from './webhooks';
 import {webhookPreRead} from './webhooks/pre-read';
 import {openAppDb, ShopDbs} from '../storage/open';
 import {trainingQueueRepo} from '../storage/repos/training-queue';
-import {activeModelVersion, modelCartPage, modelCompanionPage} from '../storage/repos/model-serving';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
 
@@ -47,9 +48,11 @@ export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled
  */
 export function createServices(config: Config, log: Logger = createLogger(), overrides: ServiceOverrides = {}): Services {
   const appDb = openAppDb(config.dataDir);
-  const shopDbs = new ShopDbs(config.dataDir);
+  const reads = new ReadPool(config.dataDir);
+  // A shop file replaced or removed under the server is closed on the read threads too.
+  const shopDbs = new ShopDbs(config.dataDir, undefined, (shop) => reads.forget(shop));
   const shopify = createShopify(config);
-  const models = new ModelCache({activeVersion: activeModelVersion, companionPage: modelCompanionPage, cartPage: modelCartPage}, config.modelCacheBytes ?? DEFAULT_MODEL_CACHE_MB * 1024 * 1024);
+  const models = new ModelCache(readThreadModelReader(reads), config.modelCacheBytes ?? DEFAULT_MODEL_CACHE_MB * 1024 * 1024);
   const publishing = {config, appDb, shopDbs, shopify, log, models};
   // PAIRWISE_QUEUE: trainings go to BullMQ workers elsewhere, and this host trains nothing itself.
   const workers = config.queueUrl
@@ -57,6 +60,7 @@ export function createServices(config: Config, log: Logger = createLogger(), ove
     : undefined;
   const services: Services = {
     ...publishing,
+    reads,
     workers,
     // A published model reaches the storefront's first paint through the metafields.
     training: createTraining({
@@ -87,8 +91,9 @@ export function createServices(config: Config, log: Logger = createLogger(), ove
   return services;
 }
 
-export function closeServices(services: Pick<Services, 'appDb' | 'shopDbs'> & Partial<Pick<Services, 'workers'>>): void {
+export function closeServices(services: Pick<Services, 'appDb' | 'shopDbs'> & Partial<Pick<Services, 'workers' | 'reads'>>): void {
   void services.workers?.queue.close();
+  void services.reads?.close();
   services.shopDbs.closeAll();
   services.appDb.close();
 }

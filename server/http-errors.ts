@@ -1,5 +1,5 @@
 import type {ErrorRequestHandler} from 'express';
-import {PairwiseError} from '../domain/errors';
+import {PairwiseError, ReadsBusy} from '../domain/errors';
 import type {Logger} from './log';
 import {fileFault} from '../storage/faults';
 import {shopFileName} from '../storage/open';
@@ -12,7 +12,9 @@ import {shopFileName} from '../storage/open';
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: Error & {status?: number; type?: string}, _req, res, _next) => {
     if (err instanceof PairwiseError) {
-      if (err.status >= 500) log('error', 'request failed', {error: String(err)});
+      // Busy is expected under load, not a fault: the client is told when to come back.
+      if (err instanceof ReadsBusy) res.setHeader('Retry-After', String(err.retryAfterS));
+      else if (err.status >= 500) log('error', 'request failed', {error: String(err)});
       res.status(err.status).json({error: {code: err.code, message: err.message}});
       return;
     }

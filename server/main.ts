@@ -38,6 +38,8 @@ function main(): void {
     }
     throw err;
   }
+  // The read threads load their code now, not at the first admin read, where every shop would wait on it.
+  services.reads.start();
   const stopSchedule = startSchedule(services);
   resumeBackfills(services);
   // Trainings queued or running when the last server stopped: queued ones run in order, interrupted ones once more.

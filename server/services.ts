@@ -5,6 +5,7 @@ import type {RemoteRuns} from './jobs/remote-runs';
 import type {Training} from './jobs/train';
 import type {Logger} from './log';
 import type {ModelCache} from './recommend/model-cache';
+import type {ReadPool} from './reads/read-pool';
 import type {ExperimentPeriod} from '../domain/experiment';
 import type {Db, ShopDbs} from '../storage/open';
 import type {ShopDomain} from '../storage/shop-domain';
@@ -19,6 +20,8 @@ export interface Services {
   shopDbs: ShopDbs;
   shopify: Shopify;
   log: Logger;
+  /** Worker threads with read-only handles for the reads that can touch a whole catalogue or model (server/reads). */
+  reads: ReadPool;
   /** The storefront's in-memory copy of each shop's active model. */
   models: ModelCache;
   /** The one way a training starts, whoever starts it ("Retrain now", the schedule); a published model is pushed to the metafields. */

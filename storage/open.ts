@@ -165,6 +165,42 @@ export function openShopDbUnmigrated(dataDir: string, shop: string): Db {
   return db;
 }
 
+/**
+ * Opens an existing, migrated shop file read-only: for the server's read threads (server/reads), which read
+ * what the server's own handle wrote and never write. The server migrates the file before it asks them.
+ */
+export function openShopDbReadOnly(dataDir: string, shop: string): {db: Db; dev: number; ino: number} {
+  const path = shopDbPath(dataDir, shop);
+  const db = asShopFault(shop, () => {
+    let opened: Db | undefined;
+    try {
+      opened = new Database(path, {readonly: true, fileMustExist: true});
+      opened.pragma('busy_timeout = 5000');
+      opened.pragma(`cache_size = ${SHOP_PAGE_CACHE_KIB}`);
+      const version = opened.pragma('user_version', {simple: true}) as number;
+      if (version !== SHOP_SCHEMA_VERSION) throw new SchemaMismatch(`${path} has schema version ${version}, this server reads version ${SHOP_SCHEMA_VERSION}`);
+      return opened;
+    } catch (err) {
+      opened?.close();
+      if ((err as {code?: string}).code === 'SQLITE_CANTOPEN' && !statOrNull(path)) throw new ShopGone(`no data for ${shop}: never installed, or redacted`);
+      throw err;
+    }
+  });
+  // The file it opened, not the one at the path a moment later: a file replaced meanwhile is seen as replaced.
+  const opened = statOrNull(path);
+  if (!opened) {
+    db.close();
+    throw new ShopGone(`no data for ${shop}: never installed, or redacted`);
+  }
+  return {db, dev: opened.dev, ino: opened.ino};
+}
+
+/** Whether the file at the shop's path is (device, inode) `file`: false once it was deleted or replaced. */
+export function isShopFile(dataDir: string, shop: string, file: {dev: number; ino: number}): boolean {
+  const onDisk = statOrNull(shopDbPath(dataDir, shop));
+  return onDisk !== null && onDisk.dev === file.dev && onDisk.ino === file.ino;
+}
+
 interface OpenShop {
   db: Db;
   /** The file the handle has open: a file deleted or replaced at the path no longer matches. */
@@ -182,9 +218,14 @@ interface OpenShop {
 export class ShopDbs {
   private readonly open = new Map<ShopDomain, OpenShop>();
 
+  /**
+   * `dropped` is told each time a shop's file stops being the one to read: replaced under the server (a restore),
+   * failed, or removed (shop/redact). Other handles on that shop (the read threads', server/reads) close with it.
+   */
   constructor(
     readonly dataDir: string,
     private readonly max = 256,
+    private readonly dropped: (shop: ShopDomain) => void = () => {},
   ) {}
 
   /** The shop's handle, opening (creating, migrating) its file when needed; ShopUnavailable when the file cannot be used. */
@@ -201,6 +242,7 @@ export class ShopDbs {
       }
       // Deleted or replaced under us: the handle writes to a file nobody will read again.
       cached.db.close();
+      this.dropped(shop);
     }
     const db = openShopDb(this.dataDir, shop);
     const opened = statSync(path);
@@ -234,6 +276,7 @@ export class ShopDbs {
     const cached = this.open.get(shop);
     this.open.delete(shop);
     cached?.db.close();
+    this.dropped(shop);
     return new ShopUnavailable(shop, shopFileName(shop), fault);
   }
 
@@ -245,6 +288,7 @@ export class ShopDbs {
   remove(shop: ShopDomain): void {
     this.open.get(shop)?.db.close();
     this.open.delete(shop);
+    this.dropped(shop);
     const path = shopDbPath(this.dataDir, shop);
     for (const suffix of SIDECARS) rmSync(path + suffix, {force: true});
   }

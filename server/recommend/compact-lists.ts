@@ -18,17 +18,23 @@ export class CompactLists<T> implements ReadonlyMap<number, readonly T[]> {
     this.columns = [];
   }
 
-  /** Appends one entry to `productId`'s list; a product's entries must arrive together, in list order. */
-  push(productId: number, values: readonly number[]): void {
-    if (!this.at.has(productId)) {
-      if (this.at.size > 0) this.starts.push(this.count);
-      this.at.set(productId, this.starts.length - 1);
+  /**
+   * Appends a page of entries held as columns (entry `i`: `productIds[i]`, `columns[c][i]`), in list order: a
+   * product's entries arrive together (a page may end inside a list; the next page continues it).
+   */
+  append(productIds: Float64Array, columns: readonly Float64Array[]): void {
+    for (let i = 0; i < productIds.length; i++) {
+      const productId = productIds[i];
+      if (!this.at.has(productId)) {
+        if (this.at.size > 0) this.starts.push(this.count);
+        this.at.set(productId, this.starts.length - 1);
+      }
+      for (let c = 0; c < this.width; c++) this.pending[c].push(columns[c][i]);
+      this.count += 1;
     }
-    for (let c = 0; c < this.width; c++) this.pending[c].push(values[c]);
-    this.count += 1;
   }
 
-  /** Packs what was pushed into typed columns. */
+  /** Packs what was appended into typed columns. */
   seal(): this {
     this.starts.push(this.count);
     this.columns = this.pending.map((values) => Float64Array.from(values));

@@ -2,7 +2,7 @@ import {LRUCache} from 'lru-cache';
 import type {Db} from '../../storage/open';
 import type {Candidate, CartWeight} from '../../domain/model';
 import {CompactLists} from './compact-lists';
-import type {CartRow, CompanionRow} from '../../storage/repos/model-serving';
+import type {ModelPage} from '../../storage/repos/model-serving';
 
 /** One shop's active model held in memory: companions by anchor product, best first, and the cart model's weights. */
 export interface ModelSnapshot {
@@ -14,13 +14,18 @@ export interface ModelSnapshot {
 const candidateLists = () => new CompactLists<Candidate>(4, (c, i) => ({id: c[0][i], score: c[1][i], confidence: c[2][i], lift: c[3][i]}));
 const cartLists = () => new CompactLists<CartWeight>(2, (c, i) => ({id: c[0][i], weight: c[1][i]}));
 
-/** How the cache reads the model tables: the pointer, and each table of a version in keyset pages. */
+/**
+ * How the cache reads the model tables: the pointer (on the shop's handle: one keyed read), and each table of a
+ * version in keyset pages of `rowsPerPage`, which the server reads on its read threads (server/reads), so the
+ * event loop only joins the pages.
+ */
 export interface ModelReader {
   activeVersion(db: Db): number | null;
-  /** Up to `limit` rows of the version's lists after (product, rank) `after`, in (product, rank) order. */
-  companionPage(db: Db, version: number, after: readonly [number, number], limit: number): CompanionRow[];
+  /** Up to `limit` entries of the version's lists after (product, rank) `after`, in (product, rank) order. */
+  companionPage(shop: string, db: Db, version: number, after: readonly [number, number], limit: number): ModelPage | Promise<ModelPage>;
   /** Up to `limit` cart weights of the version after (product, companion) `after`, in that order. */
-  cartPage(db: Db, version: number, after: readonly [number, number], limit: number): CartRow[];
+  cartPage(shop: string, db: Db, version: number, after: readonly [number, number], limit: number): ModelPage | Promise<ModelPage>;
+  rowsPerPage: number;
 }
 
 const EMPTY: ModelSnapshot = {version: 0, companions: candidateLists().seal(), cart: cartLists().seal()};
@@ -37,11 +42,12 @@ export function snapshotBytes(s: ModelSnapshot): number {
 }
 
 /**
- * Rows read between two turns of the event loop. A page of 500 rows costs 1-5 ms on this 2-core machine
- * (1-4 us a row, more when it is busy), so another shop's request waits at most that long behind a load; a
- * whole 20k-product model (400k rows) read in one go held every shop 0.6-1.6 s.
+ * Rows of a page read on a read thread (server/reads). Reading rows from SQLite cost 1-4 us a row on this 2-core
+ * machine, on the event loop until [T] round 3: in pages of 500 a 10k-product shop's load held each turn 1-5 ms
+ * and did not finish within the isolation bench's 5 s. On a read thread the loop only appends a page's columns
+ * (well under 1 ms for 5,000 rows), and a page is short enough that another shop's read waits at most one.
  */
-export const ROWS_PER_PAGE = 500;
+export const ROWS_PER_PAGE = 5_000;
 /**
  * How long a read of the active-version pointer is trusted. The trainer is another process that flips the
  * pointer in the shop file; a request serves the version read at most this long ago (and the training job
@@ -121,7 +127,7 @@ export class ModelCache {
   private load(shop: string, db: Db, version: number): Promise<ModelSnapshot> {
     const running = this.loading.get(shop);
     if (running && running.version === version && running.db === db) return running.done;
-    const done = this.read(db, version).then(
+    const done = this.read(shop, db, version).then(
       (snapshot) => {
         if (this.loading.get(shop)?.done === done) {
           this.loading.delete(shop);
@@ -139,33 +145,34 @@ export class ModelCache {
     return done;
   }
 
-  private async read(db: Db, version: number): Promise<ModelSnapshot> {
+  private async read(shop: string, db: Db, version: number): Promise<ModelSnapshot> {
+    const limit = this.reader.rowsPerPage;
     const companions = candidateLists();
     for (let after: readonly [number, number] = [-1, -1]; ; ) {
-      const rows = this.page(() => this.reader.companionPage(db, version, after, ROWS_PER_PAGE), db);
-      for (const r of rows) companions.push(r.productId, [r.companionId, r.score, r.confidence, r.lift]);
-      if (rows.length < ROWS_PER_PAGE) break;
-      const last = rows[rows.length - 1];
-      after = [last.productId, last.rank];
+      const page = await this.page(() => this.reader.companionPage(shop, db, version, after, limit), db);
+      companions.append(page.productIds, page.values);
+      const n = page.productIds.length;
+      if (n < limit) break;
+      after = [page.productIds[n - 1], page.keys[n - 1]];
       await yieldToLoop();
     }
     const cart = cartLists();
     for (let after: readonly [number, number] = [-1, -1]; ; ) {
-      const rows = this.page(() => this.reader.cartPage(db, version, after, ROWS_PER_PAGE), db);
-      for (const r of rows) cart.push(r.productId, [r.companionId, r.weight]);
-      if (rows.length < ROWS_PER_PAGE) break;
-      const last = rows[rows.length - 1];
-      after = [last.productId, last.companionId];
+      const page = await this.page(() => this.reader.cartPage(shop, db, version, after, limit), db);
+      cart.append(page.productIds, page.values);
+      const n = page.productIds.length;
+      if (n < limit) break;
+      after = [page.productIds[n - 1], page.keys[n - 1]];
       await yieldToLoop();
     }
-    // The scan filled the connection's page cache (2 MiB a shop handle, storage/open.ts) with pages only the
-    // load needed: handed back, each of up to 256 open shop handles holds only what its requests use.
-    if (db.open) db.pragma('shrink_memory');
     return {version, companions: companions.seal(), cart: cart.seal()};
   }
 
-  private page<R>(read: () => R, db: Db): R {
+  private async page(read: () => ModelPage | Promise<ModelPage>, db: Db): Promise<ModelPage> {
     if (!db.open) throw new LoadAbandoned('the shop file was closed during a model load');
-    return read();
+    const page = await read();
+    // Read elsewhere (a read thread) while the shop's handle was closed: what it read may be a file since replaced.
+    if (!db.open) throw new LoadAbandoned('the shop file was closed during a model load');
+    return page;
   }
 }

@@ -6,19 +6,16 @@ import {perDb} from '../per-db';
 // version, its lists and its cart weights, in keyset pages so a big model is read in slices that let the event
 // loop turn between them.
 
-export interface CompanionRow {
-  productId: number;
-  rank: number;
-  companionId: number;
-  score: number;
-  confidence: number;
-  lift: number;
-}
-
-export interface CartRow {
-  productId: number;
-  companionId: number;
-  weight: number;
+/**
+ * One keyset page of a version's lists, as columns of doubles: the row for entry `i` is `productIds[i]`, `keys[i]`
+ * (the rank of a companion list entry, the companion of a cart weight) and `values[c][i]`. Columns, not row
+ * objects, so a page read on a read thread (server/reads) is handed to the event loop by transfer, not copied
+ * and rebuilt object by object.
+ */
+export interface ModelPage {
+  productIds: Float64Array;
+  keys: Float64Array;
+  values: Float64Array[];
 }
 
 const activeStatements = new WeakMap<Db, Statement<[], {version: number}>>();
@@ -30,26 +27,39 @@ export function activeModelVersion(db: Db): number | null {
   return stmt.get()?.version ?? null;
 }
 
-// Row values compare against the primary key's columns, so each page is one range scan of the index.
+// Row values compare against the primary key's columns, so each page is one range scan of the index. Raw rows:
+// each becomes a column entry, never an object.
 const pages = perDb((db: Db) => ({
-  companions: db.prepare<[number, number, number, number], CompanionRow>(
-    `SELECT product_id AS productId, rank, companion_id AS companionId, score, confidence, lift FROM model_pairs
+  companions: db.prepare<[number, number, number, number], number[]>(
+    `SELECT product_id, rank, companion_id, score, confidence, lift FROM model_pairs
      WHERE version = ? AND (product_id, rank) > (?, ?) ORDER BY product_id, rank LIMIT ?`,
-  ),
-  cart: db.prepare<[number, number, number, number], CartRow>(
-    `SELECT product_id AS productId, companion_id AS companionId, weight FROM model_cart
+  ).raw(true),
+  cart: db.prepare<[number, number, number, number], number[]>(
+    `SELECT product_id, companion_id, companion_id, weight FROM model_cart
      WHERE version = ? AND (product_id, companion_id) > (?, ?) ORDER BY product_id, companion_id LIMIT ?`,
-  ),
+  ).raw(true),
 }));
 
-/** Up to `limit` rows of a version's companion lists after (product, rank) `after`, best first within a product. */
-export function modelCompanionPage(db: Db, version: number, after: readonly [number, number], limit: number): CompanionRow[] {
-  return pages(db).companions.all(version, after[0], after[1], limit);
+function columns(rows: number[][], width: number): ModelPage {
+  const productIds = new Float64Array(rows.length);
+  const keys = new Float64Array(rows.length);
+  const values = Array.from({length: width}, () => new Float64Array(rows.length));
+  rows.forEach((row, i) => {
+    productIds[i] = row[0];
+    keys[i] = row[1];
+    for (let c = 0; c < width; c++) values[c][i] = row[2 + c];
+  });
+  return {productIds, keys, values};
 }
 
-/** Up to `limit` cart-model weights of a version after (product, companion) `after` (none for a version without a cart model). */
-export function modelCartPage(db: Db, version: number, after: readonly [number, number], limit: number): CartRow[] {
-  return pages(db).cart.all(version, after[0], after[1], limit);
+/** Up to `limit` entries of a version's companion lists after (product, rank) `after`, best first within a product: values companion, score, confidence, lift. */
+export function modelCompanionPage(db: Db, version: number, after: readonly [number, number], limit: number): ModelPage {
+  return columns(pages(db).companions.all(version, after[0], after[1], limit), 4);
+}
+
+/** Up to `limit` cart-model weights of a version after (product, companion) `after` (none for a version without a cart model): values companion, weight. */
+export function modelCartPage(db: Db, version: number, after: readonly [number, number], limit: number): ModelPage {
+  return columns(pages(db).cart.all(version, after[0], after[1], limit), 2);
 }
 
 const changesStatements = new WeakMap<Db, Statement<[], {n: number}>>();

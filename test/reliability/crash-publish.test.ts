@@ -45,7 +45,7 @@ function rotatedModel(shift: number, filler = 0): Iterable<ModelPairRow> {
 
 /** What the storefront must show for each anchor under the model active in the file: the proxy's own selection, run here. */
 async function servedFrom(db: Db): Promise<string[]> {
-  const model = await new ModelCache({activeVersion: activeModelVersion, companionPage: modelCompanionPage, cartPage: modelCartPage}, 64 * 1024 * 1024).get(SHOP, db);
+  const model = await new ModelCache({activeVersion: activeModelVersion, companionPage: (_shop, d, ...page) => modelCompanionPage(d, ...page), cartPage: (_shop, d, ...page) => modelCartPage(d, ...page), rowsPerPage: 500}, 64 * 1024 * 1024).get(SHOP, db);
   return ANCHORS.map((a) => JSON.stringify(companionsFor(db, model, a.split(',').map(Number), {limit: 6, block: 'cart'}).map((c) => c.id)));
 }
 

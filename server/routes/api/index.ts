@@ -16,7 +16,7 @@ import {trainingRouter} from './training';
  * `res.locals.shop`; every handler reads the shop from there and nowhere else.
  */
 export function apiRouter(
-  ctx: Pick<Services, 'shopDbs' | 'models' | 'republish' | 'publishExperiment' | 'training' | 'config' | 'appDb' | 'shopify' | 'log'>,
+  ctx: Pick<Services, 'shopDbs' | 'reads' | 'models' | 'republish' | 'publishExperiment' | 'training' | 'config' | 'appDb' | 'shopify' | 'log'>,
 ): express.Router {
   const router = express.Router();
   router.use(statusRouter(ctx));

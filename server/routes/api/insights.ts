@@ -1,54 +1,16 @@
 import express from 'express';
 import type {Services} from '../../services';
-import {catalogRepo} from '../../../storage/repos/catalog';
-import {settingsRepo} from '../../../storage/repos/settings';
-import {isForSale} from '../../recommend/companions';
-import {adminModelReads} from '../../../storage/repos/model-admin';
-import {modelInsights} from '../../../storage/repos/model-insights';
-import {COMMUNITIES_SHOWN, TOP_PAIRS} from '../../../domain/insights';
-
-/** Best sellers checked for a good companion, and the most shown without one. */
-const BEST_SELLERS_CHECKED = 500;
-const WITHOUT_COMPANIONS_SHOWN = 20;
 
 /**
- * `GET /api/insights`: communities of products bought together (named from their shared type and tags), the
- * strongest pairs by lift, and best sellers for sale that have no companion good enough to show. The first two
- * were worked out when the version was published (model-insights.ts) and are read by key; the third depends on
- * the merchant's thresholds, so it is read per request from the version's best-seller index with a LIMIT. At any
- * catalogue size a request reads at most COMMUNITIES_SHOWN x SHOWN_PER_COMMUNITY + 2 x TOP_PAIRS +
- * BEST_SELLERS_CHECKED catalogue rows by key.
+ * `GET /api/insights`: communities, strongest pairs and best sellers without a good companion (server/reads/
+ * insights.ts), read on a read thread so no other shop's request waits behind it.
  */
-export function insightsRouter(ctx: Pick<Services, 'shopDbs'>): express.Router {
+export function insightsRouter(ctx: Pick<Services, 'shopDbs' | 'reads'>): express.Router {
   const router = express.Router();
-  router.get('/insights', (_req, res) => {
-    const db = ctx.shopDbs.get(res.locals.shop);
-    const model = adminModelReads(db);
-    const active = model.active();
-    if (!active) return void res.json({model: null, communities: [], topPairs: [], withoutCompanions: []});
-    const catalog = catalogRepo(db);
-    const insights = modelInsights(db);
-    const settings = settingsRepo(db).get();
-
-    const communities = insights.communities(active.version, COMMUNITIES_SHOWN).map((c) => {
-      const products = catalog.getMany(c.productIds);
-      return {communityId: c.communityId, name: c.name, size: c.size, purchases: c.purchases, products: c.productIds.flatMap((id) => products.get(id) ?? [])};
-    });
-
-    const pairs = insights.strongestPairs(active.version, TOP_PAIRS);
-    const pairProducts = catalog.getMany(pairs.flatMap((p) => [p.productId, p.companionId]));
-    const topPairs = pairs.map((p) => ({...p, product: pairProducts.get(p.productId) ?? null, companion: pairProducts.get(p.companionId) ?? null}));
-
-    // Only what a shopper can buy needs a companion: not a gift card, a draft, an archived, deleted or sold-out product.
-    const withoutCompanions = [];
-    for (const p of model.lonelyBestSellers(active.version, settings.minConfidence, settings.minLift, BEST_SELLERS_CHECKED)) {
-      const product = catalog.get(p.productId);
-      if (!isForSale(product)) continue;
-      withoutCompanions.push({...p, product});
-      if (withoutCompanions.length === WITHOUT_COMPANIONS_SHOWN) break;
-    }
-
-    res.json({model: {version: active.version}, communities, topPairs, withoutCompanions});
+  router.get('/insights', async (_req, res) => {
+    // The shop's own handle first: it creates and migrates the file the read thread opens read-only.
+    ctx.shopDbs.get(res.locals.shop);
+    res.json(await ctx.reads.run(res.locals.shop, 'insights'));
   });
   return router;
 }

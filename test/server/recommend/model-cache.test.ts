@@ -48,16 +48,17 @@ const shops = Array.from({length: 12}, (_, i) => shopWithModel(i + 1));
 const big = shopWithModel(99, 5_000);
 afterAll(() => [...shops, big].forEach(({db}) => db.close()));
 
-/** The real reader, counting how many loads start (a load reads its first page from the start of the key). */
+/** The storage reads on this thread in pages of 500, counting how many loads start (a load reads its first page from the start of the key). */
 function countingReader(): ModelReader & {loads: number} {
   const reader = {
     loads: 0,
     activeVersion: activeModelVersion,
-    companionPage: (db: Db, version: number, after: readonly [number, number], limit: number) => {
+    companionPage: (_shop: string, db: Db, version: number, after: readonly [number, number], limit: number) => {
       if (after[0] === -1) reader.loads += 1;
       return modelCompanionPage(db, version, after, limit);
     },
-    cartPage: modelCartPage,
+    cartPage: (_shop: string, db: Db, version: number, after: readonly [number, number], limit: number) => modelCartPage(db, version, after, limit),
+    rowsPerPage: 500,
   };
   return reader;
 }
