@@ -23,7 +23,7 @@ import type {ProductText, TextNeighbours} from './text';
 import {textNeighbours} from './text';
 import {sharedArray} from './shared';
 import type {Orders, Slice, Validation} from './training-set';
-import {trainingSet} from './training-set';
+import {trainingOrders, trainingValidation} from './training-set';
 
 /**
  * From baskets to published companions and cart weights. `full` picks the scoring parameters on a validation
@@ -479,16 +479,19 @@ async function mineStructure({baskets, freq}: Orders, companions: Companions, se
  * The stages in order, over one training set built first (training-set.ts: the orders' counts, best sellers and
  * item index, and in full mode the rolling-origin slices with theirs): in full mode chooseModel (backend,
  * validation, gate, cart model, cold start, embeddings); then, in both modes, the final lists ranked on all the
- * orders and published; in full mode, bundles and communities.
+ * orders and published; in full mode, bundles and communities. Only chooseModel holds the slices, so their
+ * item indexes are freed before the final lists.
  */
 export async function train(baskets: Baskets, opts: TrainOptions, progress: Progress): Promise<TrainResult> {
   const k = opts.listSize ?? 20;
   const timings: Record<string, number> = {};
   const pool = opts.pool ?? new TrainerThreads(1);
   const full = opts.model === 'full';
-  const {orders, validation} = trainingSet(baskets, full ? {slices: GATE_SLICES, share: VALIDATION_SHARE, coverageShare: COVERAGE_SHARE} : null);
+  const orders = trainingOrders(baskets);
 
-  const {embeddings, text, ...decided} = validation ? await chooseModel(orders, validation, opts, pool, progress, timings) : STATS_CHOICE;
+  const {embeddings, text, ...decided} = full
+    ? await chooseModel(orders, trainingValidation(baskets, {slices: GATE_SLICES, share: VALIDATION_SHARE, coverageShare: COVERAGE_SHARE}), opts, pool, progress, timings)
+    : STATS_CHOICE;
 
   progress.stage('pairs', 0.75, 0.9);
   // The item index of all the orders is built on first read: here in stats mode, by the cart stage in full mode.

@@ -5,8 +5,8 @@ import {transpose} from './pairs';
 
 /**
  * The training set: the orders and what every stage reads from them, each computed once when a run starts
- * (pipeline.ts's train), so the stages share one copy instead of each counting the same orders again. The
- * rolling-origin slices are cut once too, each slice's training part carrying its own counts.
+ * (pipeline.ts's train), so the stages share one copy instead of each counting the same orders again. In full
+ * mode the rolling-origin slices are cut once too, each slice's training part carrying its own counts.
  */
 
 /** A run of orders and what the stages read from them. */
@@ -23,15 +23,13 @@ export type Orders = {
 /** A rolling-origin slice: a model fitted on `train` (everything before the slice) is judged on `test`. */
 export type Slice = {train: Orders; test: Baskets};
 
-/** What full mode validates on; stats mode has none. */
+/** What full mode validates on. */
 export type Validation = {
   /** The rolling-origin slices, oldest first; the last is the validation slice. */
   slices: Slice[];
   /** The orders whose products validation coverage asks for (pipeline.ts's COVERAGE_SHARE). */
   coverageQueries: Baskets;
 };
-
-export type TrainingSet = {orders: Orders; validation: Validation | null};
 
 /** Products by number of orders, most first; ties keep first-seen order; products never ordered are left out. */
 export function popularityOrder(freq: Uint32Array): Uint32Array {
@@ -77,16 +75,9 @@ export function trainingSlices(baskets: Baskets, slices: number, share: number):
 }
 
 /**
- * The training set of a run. `validation` (full mode): how many rolling-origin slices of which share of the
- * orders, and the share of the most recent orders whose products coverage asks for; without it (stats mode)
- * only the orders themselves.
+ * Full mode's validation data: `slices` rolling-origin slices of `share` of the orders each, and the most recent
+ * `coverageShare` of the orders, whose products coverage asks for.
  */
-export function trainingSet(baskets: Baskets, validation: {slices: number; share: number; coverageShare: number} | null): TrainingSet {
-  return {
-    orders: trainingOrders(baskets),
-    validation: validation && {
-      slices: trainingSlices(baskets, validation.slices, validation.share),
-      coverageQueries: timeSplit(baskets, validation.coverageShare).test,
-    },
-  };
+export function trainingValidation(baskets: Baskets, {slices, share, coverageShare}: {slices: number; share: number; coverageShare: number}): Validation {
+  return {slices: trainingSlices(baskets, slices, share), coverageQueries: timeSplit(baskets, coverageShare).test};
 }

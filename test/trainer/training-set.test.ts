@@ -5,7 +5,7 @@ import {transpose} from '../../trainer/pairs';
 import {COVERAGE_SHARE, GATE_SLICES, VALIDATION_SHARE, train} from '../../trainer/pipeline';
 import {createProgress} from '../../trainer/progress';
 import type {ProductText} from '../../trainer/text';
-import {rollingSlices, timeSplit, trainingSet} from '../../trainer/training-set';
+import {rollingSlices, timeSplit, trainingValidation} from '../../trainer/training-set';
 import {randomBaskets} from './helpers';
 
 // The two passes over the orders every stage used to redo for itself, counted as the trainer calls them.
@@ -35,14 +35,13 @@ function titledStore(): {baskets: Baskets; texts: ProductText[]} {
 describe('the training set', () => {
   it('cuts the same rolling-origin slices the gate always judged, each with its own counts and best sellers', () => {
     const {baskets} = titledStore();
-    const set = trainingSet(baskets, {slices: GATE_SLICES, share: VALIDATION_SHARE, coverageShare: COVERAGE_SHARE});
+    const validation = trainingValidation(baskets, {slices: GATE_SLICES, share: VALIDATION_SHARE, coverageShare: COVERAGE_SHARE});
     const cut = rollingSlices(baskets, GATE_SLICES, VALIDATION_SHARE);
-    expect(set.validation!.slices.map((s) => [s.train.baskets.count, s.test.count])).toEqual(cut.map((s) => [s.train.count, s.test.count]));
-    const last = set.validation!.slices[GATE_SLICES - 1].train;
+    expect(validation.slices.map((s) => [s.train.baskets.count, s.test.count])).toEqual(cut.map((s) => [s.train.count, s.test.count]));
+    const last = validation.slices[GATE_SLICES - 1].train;
     expect(Array.from(last.freq)).toEqual(Array.from(itemFrequencies(cut[GATE_SLICES - 1].train)));
     expect(last.popular[0]).toBe(last.freq.indexOf(Math.max(...last.freq)));
-    expect(set.validation!.coverageQueries.count).toBe(timeSplit(baskets, COVERAGE_SHARE).test.count);
-    expect(trainingSet(baskets, null).validation).toBeNull();
+    expect(validation.coverageQueries.count).toBe(timeSplit(baskets, COVERAGE_SHARE).test.count);
   });
 
   it('is counted and indexed once per run: every stage of a full run reads the one training set', async () => {
