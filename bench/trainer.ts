@@ -4,10 +4,12 @@ import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {basketWeights} from '../trainer/score';
-import {BASELINES, TAIL_BUCKETS, backfill, baseline, evaluate, popularityOrder, tailBuckets} from '../trainer/evaluate';
+import {BASELINES, TAIL_BUCKETS, backfill, baseline, evaluate, tailBuckets} from '../trainer/evaluate';
 import {rankPartners} from '../trainer/pairs';
 import type {Baskets} from '../trainer/load';
-import {BasketBuilder, itemFrequencies, readOrdersCsv, sliceBaskets} from '../trainer/load';
+import {BasketBuilder, readOrdersCsv, sliceBaskets} from '../trainer/load';
+import type {Orders} from '../trainer/training-set';
+import {trainingOrders} from '../trainer/training-set';
 import {trainerCommand} from '../devkit/trainer-command';
 import type {BenchOptions, BenchRow} from './types';
 
@@ -101,11 +103,11 @@ function catalogue(set: string): string | null {
  * Protocol-A NDCG@10 of a baseline on the test anchors seen in training and on those that are not (new products),
  * as `eval.mjs --anchors seen|unseen` computes it (the same queries, split by the anchor's training orders).
  */
-function byAnchors(tr: Baskets, te: Baskets, recommend: (a: number) => ArrayLike<number>): Record<'seen' | 'unseen', number> {
+function byAnchors(tr: Orders, te: Baskets, recommend: (a: number) => ArrayLike<number>): Record<'seen' | 'unseen', number> {
   const perQuery: number[] = [];
   const anchors: number[] = [];
   evaluate(tr, te, recommend, 10, {perQuery, anchors});
-  const freq = itemFrequencies(tr);
+  const {freq} = tr;
   const mean = (seen: boolean) => {
     const qs = perQuery.filter((_q, i) => (freq[anchors[i]] > 0) === seen);
     return qs.length ? Number((qs.reduce((a, b) => a + b, 0) / qs.length).toFixed(4)) : NaN;
@@ -127,7 +129,7 @@ async function baselines(set: string) {
   const nTrain = builder.build().count;
   await readOrdersCsv(join(d, 'test.csv.gz'), builder);
   const all = builder.build();
-  const tr = sliceBaskets(all, 0, nTrain);
+  const tr = trainingOrders(sliceBaskets(all, 0, nTrain));
   const te = sliceBaskets(all, nTrain, all.count);
   const results = Object.fromEntries(BASELINES.map((b) => [b, evaluate(tr, te, baseline(tr, b))]));
   const best = rankPartners(te, 10, (_a, _b, _count, w) => w, {basketWeight: basketWeights(te, {sizeWeight: 'ndcg', halfLifeDays: 0})});
@@ -139,15 +141,14 @@ async function baselines(set: string) {
  * Protocol-A NDCG@10 on the test orders by the anchor's training orders (TAIL_BUCKETS), for a recommendations.csv
  * and for co-count, both back-filled by popularity as the widgets do.
  */
-function tailOnTest(tr: Baskets, te: Baskets, builder: BasketBuilder, recsFile: string) {
+function tailOnTest(tr: Orders, te: Baskets, builder: BasketBuilder, recsFile: string) {
   const lists = new Map<number, number[]>();
   for (const line of readFileSync(recsFile, 'utf8').trim().split('\n').slice(1)) {
     const [p, , q] = line.split(',');
     const a = builder.item(p);
     lists.set(a, [...(lists.get(a) ?? []), builder.item(q)]);
   }
-  const popular = popularityOrder(itemFrequencies(tr));
-  const freq = itemFrequencies(tr);
+  const {freq, popular} = tr;
   const buckets = (recommend: (a: number) => ArrayLike<number>) => {
     const perQuery: number[] = [];
     const anchors: number[] = [];

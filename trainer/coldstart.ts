@@ -1,15 +1,13 @@
 import type {Companions} from './companions';
 import {CompanionsBuilder, SOURCES} from './companions';
-import {backfill, evaluate, popularityOrder} from './evaluate';
+import {backfill, evaluate} from './evaluate';
 import type {GainVerdict} from './gate';
 import {gainHolds} from './gate';
 import type {Baskets} from './load';
-import {itemFrequencies} from './load';
-import type {ItemBaskets} from './pairs';
-import {transpose} from './pairs';
 import {recencyWeights} from './recency';
 import type {TextNeighbours} from './text';
 import {NO_NEIGHBOUR} from './text';
+import type {Orders, Slice} from './training-set';
 
 /**
  * Cold start: a product nobody has ordered yet (a new product) gets the products bought with the products whose
@@ -50,19 +48,11 @@ export type ColdLists = Map<number, {items: number[]; scores: number[]; similar:
 export const COLD_NEIGHBOURS = 10;
 
 /**
- * Each cold product's list (products with no orders in `baskets` and a text neighbour that has orders):
- * the k best by the blended score, ties to the better seller. `popular` is the best-seller order.
+ * Each cold product's list (products with no orders in `orders` and a text neighbour that has orders):
+ * the k best by the blended score, ties to the better seller.
  */
-export function coldLists(
-  baskets: Baskets,
-  index: ItemBaskets,
-  freq: Uint32Array,
-  popular: Uint32Array,
-  text: TextNeighbours,
-  params: ColdStartParams,
-  k: number,
-  products: Iterable<number>,
-): ColdLists {
+export function coldLists(orders: Orders, text: TextNeighbours, params: ColdStartParams, k: number, products: Iterable<number>): ColdLists {
+  const {baskets, freq, popular, index} = orders;
   const nItems = freq.length;
   const pi = orderShare(baskets, params.recency);
   // π's order: the best sellers by share, ties to the plain order.
@@ -166,7 +156,8 @@ export type ColdStartReport = {
  * Protocol A on a slice's new products only (anchors with no orders in `train`): each such query's NDCG@10 with
  * `lists` back-filled by the best sellers, in a fixed order.
  */
-export function newProductQueries(train: Baskets, test: Baskets, freq: Uint32Array, popular: Uint32Array, lists: ColdLists | null, k = 10): number[] {
+export function newProductQueries(train: Orders, test: Baskets, lists: ColdLists | null, k = 10): number[] {
+  const {freq, popular} = train;
   const perQuery: number[] = [];
   const anchors: number[] = [];
   evaluate(train, test, (a) => (freq[a] === 0 ? backfill([...(lists?.get(a)?.items ?? [])], a, popular, k) : []), k, {perQuery, anchors});
@@ -194,13 +185,11 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
  * and its mean is above theirs by COLD_MARGIN (textWins); otherwise new products get the best sellers. With no new product in any slice
  * there is nothing to judge, and the first setting is published (a far neighbour leaves the best sellers anyway).
  */
-export function coldStartGate(slices: {train: Baskets; test: Baskets}[], text: TextNeighbours, k = 10): ColdStartReport {
+export function coldStartGate(slices: Slice[], text: TextNeighbours, k = 10): ColdStartReport {
   const prepared = slices.map(({train, test}) => {
-    const freq = itemFrequencies(train);
-    const popular = popularityOrder(freq);
     const fresh = new Set<number>();
-    for (let t = 0; t < test.offsets[test.count]; t++) if (freq[test.items[t]] === 0) fresh.add(test.items[t]);
-    return {train, test, freq, popular, fresh, index: transpose(train), base: newProductQueries(train, test, freq, popular, null, k)};
+    for (let t = 0; t < test.offsets[test.count]; t++) if (train.freq[test.items[t]] === 0) fresh.add(test.items[t]);
+    return {train, test, fresh, base: newProductQueries(train, test, null, k)};
   });
   const queries = prepared.map((p) => p.base.length);
   const bestSellers = prepared.map((p) => Number(mean(p.base).toFixed(4)));
@@ -208,7 +197,7 @@ export function coldStartGate(slices: {train: Baskets; test: Baskets}[], text: T
     return {published: 'text', params: COLD_GRID[0], reason: 'no product was new in the validation slices, so nothing to judge: new products get their text neighbours\' companions, blended with the best sellers by closeness', best_sellers: bestSellers, queries, tuning: [], verdict: null};
   }
   const tuning = COLD_GRID.map((params) => {
-    const perQuery = prepared.map((p) => newProductQueries(p.train, p.test, p.freq, p.popular, coldLists(p.train, p.index, p.freq, p.popular, text, params, k, p.fresh), k));
+    const perQuery = prepared.map((p) => newProductQueries(p.train, p.test, coldLists(p.train, text, params, k, p.fresh), k));
     return {params, perQuery, ndcg: perQuery.map((q) => Number(mean(q).toFixed(4)))};
   });
   const overall = (t: {perQuery: number[][]}) => mean(t.perQuery.map(mean));

@@ -1,8 +1,7 @@
 import type {Baskets} from './load';
-import {itemFrequencies, sliceBaskets} from './load';
-import type {ItemBaskets} from './pairs';
-import {rankPartners, transpose} from './pairs';
+import {rankPartners} from './pairs';
 import {idealDcg} from './stats';
+import type {Orders} from './training-set';
 
 /**
  * The contracts' held-out protocol, the one `../shared/bench/eval.mjs` implements, on integer baskets: for
@@ -29,7 +28,8 @@ export type EvaluateOptions = {
   anchors?: number[];
 };
 
-export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, k = 10, opts: EvaluateOptions = {}): Metrics {
+/** Protocol A of `recommend` on `test`, coverage over `train`'s products. */
+export function evaluate(train: Orders, test: Baskets, recommend: Recommender, k = 10, opts: EvaluateOptions = {}): Metrics {
   const {perQuery, anchors} = opts;
   const inTest = new Uint8Array(test.itemIds.length);
   let n = 0, hr = 0, precision = 0, recall = 0, ndcg = 0;
@@ -72,7 +72,7 @@ export function evaluate(train: Baskets, test: Baskets, recommend: Recommender, 
  * order of 2+ products in `queries`. It grows with the number of orders queried, so only figures over equally
  * many orders compare.
  */
-export function coverage(train: Baskets, queries: Baskets, recommend: Recommender, k = 10): number {
+export function coverage(train: Orders, queries: Baskets, recommend: Recommender, k = 10): number {
   const asked = new Uint8Array(queries.itemIds.length);
   const shown = new Uint8Array(queries.itemIds.length);
   for (let b = 0; b < queries.count; b++) {
@@ -89,7 +89,7 @@ export function coverage(train: Baskets, queries: Baskets, recommend: Recommende
       }
     }
   }
-  const freq = itemFrequencies(train);
+  const {freq} = train;
   let catalog = 0, covered = 0;
   for (let i = 0; i < freq.length; i++) {
     if (freq[i] > 0) catalog++;
@@ -117,12 +117,6 @@ export function pairedGain(candidate: number[], base: number[]): {mean: number; 
   return {mean, se: Math.sqrt(variance / n)};
 }
 
-/** Items by number of orders, most first; ties keep first-seen order. */
-export function popularityOrder(freq: Uint32Array): Uint32Array {
-  const order = Uint32Array.from({length: freq.length}, (_, i) => i).filter((i) => freq[i] > 0);
-  return order.sort((x, y) => freq[y] - freq[x] || x - y);
-}
-
 /** Appends popular items the list lacks, up to `k`, as every shipped widget back-fills. */
 export function backfill(list: number[], anchor: number, popular: Uint32Array, k: number): number[] {
   for (let p = 0; p < popular.length && list.length < k; p++) {
@@ -140,26 +134,13 @@ export function baselineScorer(kind: Exclude<BaselineName, 'popularity'>, freq: 
 }
 
 /** One of the four baselines of the protocol, trained on `train`, with popularity back-fill. */
-export function baseline(train: Baskets, kind: BaselineName, k = 10, index: ItemBaskets = transpose(train)): Recommender {
-  const freq = itemFrequencies(train);
-  const popular = popularityOrder(freq);
-  const lists = kind === 'popularity' ? null : rankPartners(train, k, baselineScorer(kind, freq, train.count), {}, index);
+export function baseline(train: Orders, kind: BaselineName, k = 10): Recommender {
+  const {baskets, freq, popular} = train;
+  const lists = kind === 'popularity' ? null : rankPartners(baskets, k, baselineScorer(kind, freq, baskets.count), {}, train.index);
   return (a) => {
     const list = lists && a < lists.offsets.length - 1 ? Array.from(lists.items.subarray(lists.offsets[a], lists.offsets[a + 1])) : [];
     return backfill(list, a, popular, k);
   };
-}
-
-/**
- * Rolling-origin slices for the gate: `slices` consecutive blocks of `share` of the orders at the end of the
- * period, each held out from a model trained on everything before it. The last is timeSplit(baskets, share).
- */
-export function rollingSlices(baskets: Baskets, slices = 3, share = 0.1): {train: Baskets; test: Baskets}[] {
-  return Array.from({length: slices}, (_, f) => {
-    const cut = Math.floor(baskets.count * (1 - (slices - f) * share));
-    const end = f === slices - 1 ? baskets.count : Math.floor(baskets.count * (1 - (slices - f - 1) * share));
-    return {train: sliceBaskets(baskets, 0, cut), test: sliceBaskets(baskets, cut, end)};
-  });
 }
 
 /** The anchor buckets of the tail report: the anchor's orders in training, [from, to]. */
@@ -186,12 +167,6 @@ export function tailBuckets(freq: Uint32Array, anchors: number[], perQuery: numb
     out[b.name] = {queries: n, ndcg: n > 0 ? round4(sum / n) : 0};
   }
   return out;
-}
-
-/** Splits baskets in time order: the first `1 - holdout` share trains, the rest is held out (protocol: 20%). */
-export function timeSplit(baskets: Baskets, holdout = 0.2): {train: Baskets; test: Baskets} {
-  const cut = Math.floor(baskets.count * (1 - holdout));
-  return {train: sliceBaskets(baskets, 0, cut), test: sliceBaskets(baskets, cut, baskets.count)};
 }
 
 /**

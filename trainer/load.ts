@@ -369,9 +369,9 @@ export function sliceBaskets(baskets: Baskets, from: number, to: number): Basket
   };
 }
 
-/** Number of baskets each item appears in. */
+/** Number of baskets each item appears in (on shared memory: the kernel passes' worker threads read it). */
 export function itemFrequencies(baskets: Baskets): Uint32Array {
-  const freq = new Uint32Array(baskets.itemIds.length);
+  const freq = sharedArray(Uint32Array, baskets.itemIds.length);
   for (let k = 0; k < baskets.offsets[baskets.count]; k++) freq[baskets.items[k]]++;
   return freq;
 }

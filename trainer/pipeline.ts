@@ -10,19 +10,20 @@ import type {Bundle} from './bundles';
 import {mineBundles} from './bundles';
 import type {Community} from './communities';
 import type {BaselineName, Metrics, Recommender} from './evaluate';
-import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, evaluate, pairedGain, popularityOrder, rollingSlices, tailBuckets, timeSplit} from './evaluate';
+import {BASELINES, alternateSplit, backfill, baseline, baselineScorer, evaluate, pairedGain, tailBuckets} from './evaluate';
 import type {CartResult} from './cart/stage';
 import type {ListGate, ListSlice} from './gate';
 import {listGate} from './gate';
 import type {Baskets} from './load';
-import {itemFrequencies} from './load';
-import type {ItemBaskets, RankedLists} from './pairs';
-import {rankPartners, transpose} from './pairs';
+import type {RankedLists} from './pairs';
+import {rankPartners} from './pairs';
 import type {Progress} from './progress';
 import {TrainerThreads} from './threads';
 import type {ProductText, TextNeighbours} from './text';
 import {textNeighbours} from './text';
 import {sharedArray} from './shared';
+import type {Orders, Slice, Validation} from './training-set';
+import {trainingOrders, trainingValidation} from './training-set';
 
 /**
  * From baskets to published companions and cart weights. `full` picks the scoring parameters on a validation
@@ -167,16 +168,14 @@ async function timedAsync<T>(timings: Record<string, number>, stage: string, f: 
  * a weight is kept only when it beats the pick, so the embeddings never cost NDCG there.
  */
 async function tune(
-  baskets: Baskets,
-  {train, test}: {train: Baskets; test: Baskets},
+  {train, test}: Slice,
+  coverageQueries: Baskets,
   pool: TrainerThreads,
   progress: Progress,
   timings: Record<string, number>,
   validationEmbeddings: Promise<Embeddings> | null,
 ) {
-  const coverageQueries = timeSplit(baskets, COVERAGE_SHARE).test;
-  const index = transpose(train);
-  const popular = popularityOrder(itemFrequencies(train));
+  const {popular} = train;
   /** NDCG and the rest on `heldOut`; coverage over the coverage queries. */
   const score = (recommend: Recommender, heldOut: Baskets, perQuery?: number[]): Metrics => evaluate(train, heldOut, recommend, EVAL_K, {perQuery, coverageQueries});
   const results = {} as Record<'model' | BaselineName, Metrics>;
@@ -186,7 +185,7 @@ async function tune(
   timed(timings, 'baselines_s', () => {
     BASELINES.forEach((b, i) => {
       const perQuery: number[] = [];
-      results[b] = score(baseline(train, b, EVAL_K, index), test, perQuery);
+      results[b] = score(baseline(train, b, EVAL_K), test, perQuery);
       lastSlice[b] = {metrics: results[b], perQuery};
       progress.update((i + 1) / steps);
     });
@@ -198,8 +197,8 @@ async function tune(
   /** `params`' lists ranked on the validation's training part, scored on `heldOut` (the slice, or half of it). */
   const measure: Measure = async (params, embeddings, heldOut = test, perQuery) => {
     const key = `${params.sizeWeight}/${params.halfLifeDays}`;
-    if (params.discoverySlots > 0 && !mostBought.has(key)) mostBought.set(key, await pool.rank(train, {kind: 'mostBought', params}, EVAL_K, index));
-    const lists = await pool.rankCompanions(train, params, EVAL_K, {index, embeddings, mostBought: mostBought.get(key)});
+    if (params.discoverySlots > 0 && !mostBought.has(key)) mostBought.set(key, await pool.rank(train, {kind: 'mostBought', params}, EVAL_K));
+    const lists = await pool.rankCompanions(train, params, EVAL_K, {embeddings, mostBought: mostBought.get(key)});
     return score((a) => backfill(listOf(lists, a), a, popular, EVAL_K), heldOut, perQuery);
   };
   const consider = async (params: ScoreParams, embeddings?: Embeddings) => {
@@ -229,7 +228,7 @@ async function tune(
   }
   const chosen = best ?? {params: {...DEFAULT_SCORE, ...SCORE_GRID[0]}, metrics: results.cocount};
   results.model = chosen.metrics;
-  const ranker = await timedAsync(timings, 'ranker_s', () => tryRanker(train, test, chosen.params, {embeddings, index, measure, cocountCoverage: results.cocount.coverage}));
+  const ranker = await timedAsync(timings, 'ranker_s', () => tryRanker(train, test, chosen.params, {embeddings, measure, cocountCoverage: results.cocount.coverage}));
   const perQuery: number[] = [];
   lastSlice.model = {metrics: await measure(ranker.params, embeddings, test, perQuery), perQuery};
   return {params: ranker.params, results, tuning, ranker: ranker.report, embeddings, lastSlice};
@@ -266,14 +265,14 @@ export const RANKER_GAIN_SE = 2;
  * weights that were judged.
  */
 async function tryRanker(
-  train: Baskets,
+  train: Orders,
   validation: Baskets,
   params: ScoreParams,
-  o: {embeddings?: Embeddings; index: ItemBaskets; measure: Measure; cocountCoverage: number},
+  o: {embeddings?: Embeddings; measure: Measure; cocountCoverage: number},
 ): Promise<{params: ScoreParams; report: RankerReport}> {
   const {fitRanker} = await import('./ranker');
   const [fitHalf, judgeHalf] = alternateSplit(validation);
-  const weights = await fitRanker(train, fitHalf, params, {embeddings: o.embeddings, index: o.index});
+  const weights = await fitRanker(train, fitHalf, params, {embeddings: o.embeddings});
   const report: RankerReport = {features: RANKER_FEATURES, weights, judged: null, chosen: false};
   if (!weights) return {params, report};
   const judge = async (p: ScoreParams, perQuery: number[]) => {
@@ -304,20 +303,18 @@ export type GateReport = ListGate & {slices: Record<'model' | BaselineName, Metr
  * of the last slice, and embeddings (when on) were trained on the orders before the last slice, which hold the
  * earlier ones.
  */
-async function listSlices(slices: {train: Baskets; test: Baskets}[], last: ListSlice, params: ScoreParams, pool: TrainerThreads, embeddings: Embeddings | undefined) {
+async function listSlices(slices: Slice[], last: ListSlice, params: ScoreParams, pool: TrainerThreads, embeddings: Embeddings | undefined) {
   const out: ListSlice[] = [];
   for (const {train, test} of slices.slice(0, -1)) {
-    const index = transpose(train);
-    const popular = popularityOrder(itemFrequencies(train));
-    const lists = await pool.rankCompanions(train, params, EVAL_K, {index, embeddings});
+    const lists = await pool.rankCompanions(train, params, EVAL_K, {embeddings});
     const slice = {} as ListSlice;
     const run = (recommend: Recommender) => {
       const perQuery: number[] = [];
       const metrics = evaluate(train, test, recommend, EVAL_K, {perQuery});
       return {metrics, perQuery};
     };
-    slice.model = run((a) => backfill(listOf(lists, a), a, popular, EVAL_K));
-    for (const b of BASELINES) slice[b] = run(baseline(train, b, EVAL_K, index));
+    slice.model = run((a) => backfill(listOf(lists, a), a, train.popular, EVAL_K));
+    for (const b of BASELINES) slice[b] = run(baseline(train, b, EVAL_K));
     out.push(slice);
   }
   out.push(last);
@@ -325,7 +322,7 @@ async function listSlices(slices: {train: Baskets; test: Baskets}[], last: ListS
   const {train, test} = slices[slices.length - 1];
   const anchors: number[] = [];
   evaluate(train, test, () => [], EVAL_K, {anchors});
-  const freq = itemFrequencies(train);
+  const {freq} = train;
   const tail = {model: tailBuckets(freq, anchors, last.model.perQuery), cocount: tailBuckets(freq, anchors, last.cocount.perQuery)};
   return {slices: out, tail};
 }
@@ -383,7 +380,7 @@ async function finishEmbeddings(runs: EmbeddingRuns, timings: Record<string, num
 
 /** The gate over the rolling-origin slices: what is published (the model or a baseline), and the figures it judged. */
 async function gateLists(
-  slices: {train: Baskets; test: Baskets}[],
+  slices: Slice[],
   tuned: Awaited<ReturnType<typeof tune>>,
   pool: TrainerThreads,
   timings: Record<string, number>,
@@ -395,25 +392,24 @@ async function gateLists(
   return {kind: decision.kind, gate: decision.gate, gateSlices: {...decision, slices: slicesMetrics}, tail: judged.tail};
 }
 
-/** Full mode's decisions, stage by stage: backend, validation (tuning, ranker), gate, cart model, embeddings. */
-async function chooseModel(baskets: Baskets, opts: TrainOptions, pool: TrainerThreads, progress: Progress, timings: Record<string, number>): Promise<Choice> {
+/** Full mode's decisions, stage by stage: backend, validation (tuning, ranker), gate, cart model, cold start, embeddings. */
+async function chooseModel(orders: Orders, {slices, coverageQueries}: Validation, opts: TrainOptions, pool: TrainerThreads, progress: Progress, timings: Record<string, number>): Promise<Choice> {
   const backend = await pickBackend(opts.backend);
-  const slices = rollingSlices(baskets, GATE_SLICES, VALIDATION_SHARE);
-  const split = slices[slices.length - 1];
-  const embeddingRuns = opts.embeddings !== false ? await startEmbeddings(baskets, split.train, opts, pool, progress) : null;
+  const validation = slices[slices.length - 1];
+  const embeddingRuns = opts.embeddings !== false ? await startEmbeddings(orders.baskets, validation.train.baskets, opts, pool, progress) : null;
 
   progress.stage('validate', 0.05, 0.4);
-  const tuned = await tune(baskets, split, pool, progress, timings, embeddingRuns?.validation ?? null);
+  const tuned = await tune(validation, coverageQueries, pool, progress, timings, embeddingRuns?.validation ?? null);
 
   progress.stage('gate', 0.4, 0.5);
   const gated = await gateLists(slices, tuned, pool, timings);
 
   progress.stage('cart', 0.5, 0.7);
   const {trainCart} = await import('./cart/stage');
-  const cart = await timedAsync(timings, 'cart_s', () => trainCart(baskets, slices, (f) => progress.update(f)));
+  const cart = await timedAsync(timings, 'cart_s', () => trainCart(orders, slices, (f) => progress.update(f)));
 
   progress.stage('cold start', 0.7, 0.72);
-  const cold = timed(timings, 'cold_start_s', () => chooseColdStart(baskets, slices, opts.texts));
+  const cold = timed(timings, 'cold_start_s', () => chooseColdStart(orders, slices, opts.texts));
 
   let embeddings: Embeddings | undefined;
   if (embeddingRuns) {
@@ -427,9 +423,8 @@ async function chooseModel(baskets: Baskets, opts: TrainOptions, pool: TrainerTh
  * Text neighbours and the cold-start gate (coldstart.ts), when some product with a text has no orders: those are
  * the products whose lists the decision changes.
  */
-function chooseColdStart(baskets: Baskets, slices: {train: Baskets; test: Baskets}[], texts: ProductText[] | undefined): Pick<Choice, 'coldStart' | 'text'> {
+function chooseColdStart({freq}: Orders, slices: Slice[], texts: ProductText[] | undefined): Pick<Choice, 'coldStart' | 'text'> {
   const titled = texts?.filter((t) => t.title);
-  const freq = itemFrequencies(baskets);
   if (!titled?.length || !titled.some((t) => freq[t.index] === 0)) return {coldStart: null};
   const text = textNeighbours(titled, {k: COLD_NEIGHBOURS});
   return {coldStart: coldStartGate(slices, text), text};
@@ -437,11 +432,12 @@ function chooseColdStart(baskets: Baskets, slices: {train: Baskets; test: Basket
 
 /** The final lists on all the orders, ranked by what the gate chose: the model's score or a baseline's. */
 function rankFinalLists(
-  baskets: Baskets,
+  orders: Orders,
   {kind, params}: Pick<Choice, 'kind' | 'params'>,
   embeddings: Embeddings | undefined,
-  freq: Uint32Array, index: ItemBaskets, pool: TrainerThreads, k: number): Promise<RankedLists> | RankedLists {
-  if (kind === 'model') return pool.rankCompanions(baskets, params, k, {index, embeddings});
+  pool: TrainerThreads, k: number): Promise<RankedLists> | RankedLists {
+  const {baskets, freq, index} = orders;
+  if (kind === 'model') return pool.rankCompanions(orders, params, k, {embeddings});
   if (kind === 'popularity') return rankPartners(baskets, 0, () => 0, {}, index);
   return rankPartners(baskets, k, baselineScorer(kind, freq, baskets.count), {}, index);
 }
@@ -451,25 +447,25 @@ function rankFinalLists(
  * text, products never ordered get their text neighbours' companions (coldstart.ts); every pair gets its
  * co-purchase counts.
  */
-function publishCompanions(baskets: Baskets, lists: RankedLists, freq: Uint32Array, index: ItemBaskets, cold: Pick<Choice, 'coldStart' | 'text'>, k: number): {companions: Companions; coldStarted: number} {
-  const popular = popularityOrder(freq);
-  let companions = publishLists(lists, popular, () => true, k);
+function publishCompanions(orders: Orders, lists: RankedLists, cold: Pick<Choice, 'coldStart' | 'text'>, k: number): {companions: Companions; coldStarted: number} {
+  const {freq} = orders;
+  let companions = publishLists(lists, orders.popular, () => true, k);
   let coldStarted = 0;
   const params = cold.coldStart?.params;
   if (params && cold.text) {
     // Measured: borrowing lists also for products with 1-4 orders lowered validation NDCG on instacart-subset,
     // so only products never ordered borrow.
     const never = Array.from(freq.keys()).filter((a) => freq[a] === 0);
-    const published = withColdLists(companions, coldLists(baskets, index, freq, popular, cold.text, params, k, never));
+    const published = withColdLists(companions, coldLists(orders, cold.text, params, k, never));
     companions = published.companions;
     coldStarted = published.cold;
   }
-  fillCounts(baskets, companions, index);
+  fillCounts(orders.baskets, companions, orders.index);
   return {companions, coldStarted};
 }
 
 /** Full mode's views for the admin: bundles of 3+ products and communities of products bought together. */
-async function mineStructure(baskets: Baskets, companions: Companions, freq: Uint32Array, seed: number | undefined, progress: Progress, timings: Record<string, number>) {
+async function mineStructure({baskets, freq}: Orders, companions: Companions, seed: number | undefined, progress: Progress, timings: Record<string, number>) {
   progress.stage('bundles', 0.9, 0.96);
   const bundles = timed(timings, 'bundles_s', () => mineBundles(baskets));
   progress.stage('communities', 0.96, 0.99);
@@ -480,25 +476,31 @@ async function mineStructure(baskets: Baskets, companions: Companions, freq: Uin
 }
 
 /**
- * The stages in order: in full mode chooseModel (backend, validation, gate, cart model, embeddings); then, in both
- * modes, the final lists ranked on all the orders and published; in full mode, bundles and communities.
+ * The stages in order, over one training set built first (training-set.ts: the orders' counts, best sellers and
+ * item index, and in full mode the rolling-origin slices with theirs): in full mode chooseModel (backend,
+ * validation, gate, cart model, cold start, embeddings); then, in both modes, the final lists ranked on all the
+ * orders and published; in full mode, bundles and communities. Only chooseModel holds the slices, so their
+ * item indexes are freed before the final lists.
  */
 export async function train(baskets: Baskets, opts: TrainOptions, progress: Progress): Promise<TrainResult> {
   const k = opts.listSize ?? 20;
   const timings: Record<string, number> = {};
   const pool = opts.pool ?? new TrainerThreads(1);
   const full = opts.model === 'full';
+  const orders = trainingOrders(baskets);
 
-  const {embeddings, text, ...decided} = full ? await chooseModel(baskets, opts, pool, progress, timings) : STATS_CHOICE;
+  const {embeddings, text, ...decided} = full
+    ? await chooseModel(orders, trainingValidation(baskets, {slices: GATE_SLICES, share: VALIDATION_SHARE, coverageShare: COVERAGE_SHARE}), opts, pool, progress, timings)
+    : STATS_CHOICE;
 
   progress.stage('pairs', 0.75, 0.9);
-  const freq = itemFrequencies(baskets);
-  const index = timed(timings, 'index_s', () => transpose(baskets));
-  const lists = await timedAsync(timings, 'pairs_s', async () => rankFinalLists(baskets, decided, embeddings, freq, index, pool, k));
-  const {companions, coldStarted} = timed(timings, 'publish_s', () => publishCompanions(baskets, lists, freq, index, {coldStart: decided.coldStart, text}, k));
+  // The item index of all the orders is built on first read: here in stats mode, by the cart stage in full mode.
+  timed(timings, 'index_s', () => orders.index);
+  const lists = await timedAsync(timings, 'pairs_s', async () => rankFinalLists(orders, decided, embeddings, pool, k));
+  const {companions, coldStarted} = timed(timings, 'publish_s', () => publishCompanions(orders, lists, {coldStart: decided.coldStart, text}, k));
   const embeddingSim = embeddings ? pairSimilarities(companions, embeddings) : null;
 
-  const {bundles, communities} = full ? await mineStructure(baskets, companions, freq, opts.seed, progress, timings) : {bundles: [], communities: []};
+  const {bundles, communities} = full ? await mineStructure(orders, companions, opts.seed, progress, timings) : {bundles: [], communities: []};
 
-  return {...decided, companions, freq, bundles, communities, timings, coldStarted, embeddingSim};
+  return {...decided, companions, freq: orders.freq, bundles, communities, timings, coldStarted, embeddingSim};
 }

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type {ScoreParams} from './score';
+import type {KernelOrders, ScoreParams} from './score';
 import {RANKER_FEATURES, basketWeights, rankBySpec, rankerFeaturizer} from './score';
 import type {Embeddings} from './embed';
 import type {Baskets} from './load';
-import type {ItemBaskets} from './pairs';
-import {transpose} from './pairs';
 import {seededRandom} from '../domain/random';
 
 /**
@@ -18,7 +16,6 @@ import {seededRandom} from '../domain/random';
 
 export type RankerOptions = {
   embeddings?: Embeddings;
-  index?: ItemBaskets;
   /** Candidates per anchor, best first under the analytic score. */
   candidates?: number;
   /** Full-batch Adam steps and their learning rate. */
@@ -32,12 +29,12 @@ export type RankerOptions = {
 const DEFAULTS = {candidates: 50, steps: 100, learningRate: 0.03, maxLists: 20_000, seed: 1};
 
 /** Weights over RANKER_FEATURES fitted on `heldOut` orders with features from `train`; null when they hold no usable list. */
-export async function fitRanker(train: Baskets, heldOut: Baskets, params: ScoreParams, opts: RankerOptions = {}): Promise<number[] | null> {
+export async function fitRanker(train: KernelOrders, heldOut: Baskets, params: ScoreParams, opts: RankerOptions = {}): Promise<number[] | null> {
   const o = {...DEFAULTS, ...opts};
   const C = o.candidates;
   const F = RANKER_FEATURES.length;
-  const lists = rankBySpec(train, {kind: 'companions', params: {...params, ranker: null}, embeddings: o.embeddings}, C, o.index ?? transpose(train));
-  const gains = heldOutGains(heldOut, train.itemIds.length);
+  const lists = rankBySpec(train, {kind: 'companions', params: {...params, ranker: null}, embeddings: o.embeddings}, C);
+  const gains = heldOutGains(heldOut, train.baskets.itemIds.length);
   // Anchors whose candidates earned any held-out gain: the only lists with something to learn.
   let anchors: number[] = [];
   for (const [a, g] of gains) {

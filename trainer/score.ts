@@ -1,9 +1,9 @@
 import type {Embeddings} from './embed';
 import type {Baskets} from './load';
-import {itemFrequencies} from './load';
-import type {ItemBaskets, RankedLists} from './pairs';
-import {RankedListsBuilder, rankPartners, transpose} from './pairs';
+import type {RankedLists} from './pairs';
+import {RankedListsBuilder, rankPartners} from './pairs';
 import {idealDcg} from './stats';
+import type {Orders} from './training-set';
 
 /**
  * The companion score: P(b | a) with evidence-weighted counts, shrunk toward b's popularity. Shrinkage lets a
@@ -91,8 +91,10 @@ export function topItems(freq: Float64Array, n: number): Uint32Array {
   return ids.sort((x, y) => freq[y] - freq[x] || x - y).subarray(0, n);
 }
 
+/** What the kernel passes read of the training set (training-set.ts); threads.ts hands exactly this to a worker thread. */
+export type KernelOrders = Pick<Orders, 'baskets' | 'freq' | 'index'>;
+
 export type RankCompanionsOptions = {
-  index?: ItemBaskets;
   /** Read only when `params.embeddingWeight` is not 0. */
   embeddings?: Embeddings;
   /** `mostBoughtLists` for the same baskets and basket weights, when the caller ranks several times (tuning). */
@@ -107,12 +109,12 @@ export type RankCompanionsOptions = {
 export type RankSpec = {kind: 'companions'; params: ScoreParams; embeddings?: Embeddings} | {kind: 'mostBought'; params: Pick<ScoreParams, 'sizeWeight' | 'halfLifeDays'>};
 
 /** Ranks every anchor (or only `anchors`) by `spec`: the kernel pass that threads.ts splits across threads. */
-export function rankBySpec(baskets: Baskets, spec: RankSpec, k: number, index: ItemBaskets, anchors?: Iterable<number>): RankedLists {
+export function rankBySpec(orders: KernelOrders, spec: RankSpec, k: number, anchors?: Iterable<number>): RankedLists {
+  const {baskets, freq, index} = orders;
   if (spec.kind === 'mostBought') {
-    const orders = itemFrequencies(baskets);
-    return rankPartners(baskets, k, (_a, b, count) => count + 1 / (2 + orders[b]), {basketWeight: basketWeights(baskets, spec.params), anchors}, index);
+    return rankPartners(baskets, k, (_a, b, count) => count + 1 / (2 + freq[b]), {basketWeight: basketWeights(baskets, spec.params), anchors}, index);
   }
-  const scorer = companionScorer(baskets, spec.params, spec.embeddings);
+  const scorer = companionScorer(orders, spec.params, spec.embeddings);
   return rankPartners(baskets, k, scorer.score, {basketWeight: scorer.weights, extraCandidates: topItems(scorer.freq, spec.params.popularCandidates), anchors}, index);
 }
 
@@ -131,12 +133,12 @@ function scoreBasis(baskets: Baskets, params: Pick<ScoreParams, 'sizeWeight' | '
  * The companion score of (anchor a, partner b) with co-count `count` and weighted count w, and the basket
  * weights it was built on: the analytic score, or with `params.ranker` the learned one over it.
  */
-export function companionScorer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings) {
-  const basis = scoreBasis(baskets, params);
+export function companionScorer(orders: Pick<Orders, 'baskets' | 'freq'>, params: ScoreParams, embeddings?: Embeddings) {
+  const basis = scoreBasis(orders.baskets, params);
   const {weights, freq, prior} = basis;
   const learned = params.ranker;
   if (learned) {
-    const features = pairFeaturizer(baskets, params, basis, embeddings);
+    const features = pairFeaturizer(orders, params, basis, embeddings);
     const x = new Float64Array(RANKER_FEATURES.length);
     const score = (a: number, b: number, count: number, w: number): number => {
       features(a, b, count, w, x);
@@ -162,16 +164,16 @@ export type PairFeaturizer = (a: number, b: number, count: number, w: number, x:
 const LOG1P = Float64Array.from({length: 4096}, (_, c) => Math.log1p(c));
 
 /** The featurizer of `params` (ranker.ts builds its training rows with it; the learned score reads the same). */
-export function rankerFeaturizer(baskets: Baskets, params: ScoreParams, embeddings?: Embeddings): PairFeaturizer {
-  return pairFeaturizer(baskets, params, scoreBasis(baskets, params), embeddings);
+export function rankerFeaturizer(orders: Pick<Orders, 'baskets' | 'freq'>, params: ScoreParams, embeddings?: Embeddings): PairFeaturizer {
+  return pairFeaturizer(orders, params, scoreBasis(orders.baskets, params), embeddings);
 }
 
-function pairFeaturizer(baskets: Baskets, params: ScoreParams, basis: ReturnType<typeof scoreBasis>, embeddings?: Embeddings): PairFeaturizer {
+/** `orders`: each product's orders, unweighted (the basis holds the weighted counts). */
+function pairFeaturizer({baskets, freq: orders}: Pick<Orders, 'baskets' | 'freq'>, params: ScoreParams, basis: ReturnType<typeof scoreBasis>, embeddings?: Embeddings): PairFeaturizer {
   const {freq, total, prior} = basis;
   const nItems = baskets.itemIds.length;
   const m = params.shrink;
   const ew = params.embeddingWeight && embeddings ? params.embeddingWeight : 0;
-  const orders = itemFrequencies(baskets);
   // The trend compares two shares of demand independent of params' own half-life: were it measured against the
   // decayed popularity, a 30-day score half-life would make it 0 for every product.
   const recent = scoreBasis(baskets, {sizeWeight: 'ndcg', halfLifeDays: TREND_HALF_LIFE_DAYS}).prior;
@@ -209,16 +211,15 @@ function pairFeaturizer(baskets: Baskets, params: ScoreParams, basis: ReturnType
 }
 
 /** Top-k companions of every product under `params`. */
-export function rankCompanions(baskets: Baskets, params: ScoreParams, k: number, opts: RankCompanionsOptions = {}): RankedLists {
-  const index = opts.index ?? transpose(baskets);
-  const primary = rankBySpec(baskets, {kind: 'companions', params, embeddings: opts.embeddings}, k, index);
+export function rankCompanions(orders: KernelOrders, params: ScoreParams, k: number, opts: RankCompanionsOptions = {}): RankedLists {
+  const primary = rankBySpec(orders, {kind: 'companions', params, embeddings: opts.embeddings}, k);
   if (params.discoverySlots <= 0) return primary;
-  return addDiscovery(baskets, params, k, primary, opts.mostBought ?? mostBoughtLists(baskets, params, k, index), opts.embeddings);
+  return addDiscovery(orders, params, k, primary, opts.mostBought ?? mostBoughtLists(orders, params, k), opts.embeddings);
 }
 
 /** The discovery places of `params` over score-ranked `primary` lists; each pick keeps its companion score. */
-export function addDiscovery(baskets: Baskets, params: ScoreParams, k: number, primary: RankedLists, mostBought: RankedLists, embeddings?: Embeddings): RankedLists {
-  const {score} = companionScorer(baskets, params, embeddings);
+export function addDiscovery(orders: Pick<Orders, 'baskets' | 'freq'>, params: ScoreParams, k: number, primary: RankedLists, mostBought: RankedLists, embeddings?: Embeddings): RankedLists {
+  const {score} = companionScorer(orders, params, embeddings);
   return withDiscovery(primary, mostBought, params.discoverySlots, k, (a, t) => score(a, mostBought.items[t], mostBought.counts[t], mostBought.weights[t]));
 }
 
@@ -227,8 +228,8 @@ export function addDiscovery(baskets: Baskets, params: ScoreParams, k: number, p
  * lift): on sparse stores most pairs are seen once, and this tie-break is what spreads discovery places across
  * the catalogue. The lists carry the weighted counts under `params`' basket weights, so each pick can be scored.
  */
-export function mostBoughtLists(baskets: Baskets, params: Pick<ScoreParams, 'sizeWeight' | 'halfLifeDays'>, k: number, index: ItemBaskets = transpose(baskets)): RankedLists {
-  return rankBySpec(baskets, {kind: 'mostBought', params}, k, index);
+export function mostBoughtLists(orders: KernelOrders, params: Pick<ScoreParams, 'sizeWeight' | 'halfLifeDays'>, k: number): RankedLists {
+  return rankBySpec(orders, {kind: 'mostBought', params}, k);
 }
 
 /**

@@ -11,6 +11,7 @@ export type Job =
   | {
       type: 'rank';
       baskets: Pick<Baskets, 'offsets' | 'items' | 'timestamps' | 'prices' | 'count'> & {nItems: number};
+      freq: Uint32Array;
       index: ItemBaskets;
       spec: RankSpec;
       k: number;

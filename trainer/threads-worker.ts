@@ -13,7 +13,7 @@ async function run(job: Job): Promise<RankedLists | undefined> {
   }
   // Only the arrays cross threads; ranking reads no ids or titles.
   const baskets: Baskets = {...job.baskets, itemIds: new Array<string>(job.baskets.nItems), titles: []};
-  return rankBySpec(baskets, job.spec, job.k, job.index, range(job.from, job.to));
+  return rankBySpec({baskets, freq: job.freq, index: job.index}, job.spec, job.k, range(job.from, job.to));
 }
 
 parentPort?.on('message', ({id, job}: Request) => {

@@ -1,11 +1,11 @@
 import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
-import type {RankSpec, ScoreParams} from './score';
+import type {KernelOrders, RankSpec, ScoreParams} from './score';
 import {addDiscovery, rankBySpec} from './score';
 import type {Embeddings} from './embed';
 import type {Baskets} from './load';
 import type {ItemBaskets, RankedLists} from './pairs';
-import {equalCuts, range, transpose} from './pairs';
+import {equalCuts, range} from './pairs';
 import type {Job, Reply} from './thread-protocol';
 import type {ListData} from './list-files';
 import {writeListRows} from './list-files';
@@ -72,30 +72,30 @@ export class TrainerThreads {
   }
 
   /** rankBySpec over every anchor. */
-  async rank(baskets: Baskets, spec: RankSpec, k: number, index: ItemBaskets = transpose(baskets)): Promise<RankedLists> {
+  async rank(orders: KernelOrders, spec: RankSpec, k: number): Promise<RankedLists> {
+    const {baskets, freq, index} = orders;
     // The calling thread takes the first range, unless a task runs alongside on it and workers can take all.
     const inline = this.busy === 0 || this.workers.length === 0 ? 1 : 0;
     const cuts = shardCuts(baskets, index, this.workers.length + inline);
     const shared = {offsets: baskets.offsets, items: baskets.items, timestamps: baskets.timestamps, prices: baskets.prices, count: baskets.count, nItems: baskets.itemIds.length};
     const remote = this.workers.map((worker, i) => {
       const [from, to] = [cuts[i + inline], cuts[i + inline + 1]];
-      return this.request(worker, {type: 'rank', baskets: shared, index, spec, k, from, to}).then(
+      return this.request(worker, {type: 'rank', baskets: shared, freq, index, spec, k, from, to}).then(
         (lists) => lists!,
-        () => rankBySpec(baskets, spec, k, index, range(from, to)),
+        () => rankBySpec(orders, spec, k, range(from, to)),
       );
     });
-    const local = inline ? [rankBySpec(baskets, spec, k, index, range(cuts[0], cuts[1]))] : [];
+    const local = inline ? [rankBySpec(orders, spec, k, range(cuts[0], cuts[1]))] : [];
     this.localJobs += inline;
     return concatShards([...local, ...(await Promise.all(remote))], cuts);
   }
 
   /** rankCompanions (score.ts), its kernel passes split across the pool. */
-  async rankCompanions(baskets: Baskets, params: ScoreParams, k: number, opts: {index?: ItemBaskets; embeddings?: Embeddings; mostBought?: RankedLists} = {}): Promise<RankedLists> {
-    const index = opts.index ?? transpose(baskets);
-    const primary = await this.rank(baskets, {kind: 'companions', params, embeddings: opts.embeddings}, k, index);
+  async rankCompanions(orders: KernelOrders, params: ScoreParams, k: number, opts: {embeddings?: Embeddings; mostBought?: RankedLists} = {}): Promise<RankedLists> {
+    const primary = await this.rank(orders, {kind: 'companions', params, embeddings: opts.embeddings}, k);
     if (params.discoverySlots <= 0) return primary;
-    const mostBought = opts.mostBought ?? (await this.rank(baskets, {kind: 'mostBought', params}, k, index));
-    return addDiscovery(baskets, params, k, primary, mostBought, opts.embeddings);
+    const mostBought = opts.mostBought ?? (await this.rank(orders, {kind: 'mostBought', params}, k));
+    return addDiscovery(orders, params, k, primary, mostBought, opts.embeddings);
   }
 
   /**

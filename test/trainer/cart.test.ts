@@ -8,9 +8,10 @@ import {invertSpd} from '../../trainer/cart/solve';
 import {invertSpdTf} from '../../trainer/cart/solve-tf';
 import type {CartWeights} from '../../trainer/cart/weights';
 import {CartRowsBuilder} from '../../trainer/cart/weights';
-import {timeSplit} from '../../trainer/evaluate';
 import type {Baskets} from '../../trainer/load';
 import {itemFrequencies, sliceBaskets} from '../../trainer/load';
+import type {Orders} from '../../trainer/training-set';
+import {timeSplit, trainingOrders} from '../../trainer/training-set';
 import {seededRandom} from '../../domain/random';
 import {basketsOf, randomBaskets} from './helpers';
 
@@ -90,7 +91,7 @@ describe('EASE', () => {
   it('is B = I - P diag(1/diag P) with P = (XᵀX + λI)⁻¹ over the dense products, zero diagonal', () => {
     const baskets = basketsOf(randomBaskets(5, 300, 12, 5));
     const lambda = 3;
-    const ease = fitEase(baskets, {dense: 12, lambda});
+    const ease = fitEase(trainingOrders(baskets), {dense: 12, lambda});
     const n = ease.items.length;
     const g = new Float64Array(n * n);
     for (let b = 0; b < baskets.count; b++) {
@@ -106,7 +107,7 @@ describe('EASE', () => {
 
   it('covers only the most-ordered products when the dense part is smaller than the catalogue', () => {
     const baskets = basketsOf(randomBaskets(6, 300, 30, 5));
-    const ease = fitEase(baskets, {dense: 10, lambda: 5});
+    const ease = fitEase(trainingOrders(baskets), {dense: 10, lambda: 5});
     const freq = itemFrequencies(baskets);
     const least = Math.min(...Array.from(ease.items, (x) => freq[x]));
     expect(ease.items.length).toBe(10);
@@ -130,7 +131,7 @@ describe('cart model version 2', () => {
   it("EDLAE's dropout adds p/(1-p)·diag(XᵀX) to EASE's ridge before the one inverse", () => {
     const baskets = basketsOf(randomBaskets(5, 300, 12, 5));
     const [lambda, dropout] = [3, 0.25];
-    const fit = fitDense(baskets, {dense: 12, lambda, dropout, tailScale: 0});
+    const fit = fitDense(trainingOrders(baskets), {dense: 12, lambda, dropout, tailScale: 0});
     const want = naiveB(baskets, fit.position, fit.items.length, lambda, dropout / (1 - dropout));
     const n = fit.items.length;
     for (let i = 0; i < n; i++) for (let x = 0; x < n; x++) expect(fit.b[i * n + x]).toBeCloseTo(want[i][x], 5);
@@ -144,7 +145,7 @@ describe('cart model version 2', () => {
     const w = recencyWeights(baskets.count, 0.25);
     expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(baskets.count, 6);
     expect(w[baskets.count - 1] / w[baskets.count - 1 - 100]).toBeCloseTo(2, 6);
-    const fit = fitDense(baskets, {dense: 10, lambda: 2, tailScale: 0, recency: 0.25});
+    const fit = fitDense(trainingOrders(baskets), {dense: 10, lambda: 2, tailScale: 0, recency: 0.25});
     const n = fit.items.length;
     const plain = naiveB(baskets, fit.position, n, 2, 0);
     const recent = naiveB(baskets, fit.position, n, 2, 0, w);
@@ -154,9 +155,10 @@ describe('cart model version 2', () => {
   it('scales every weight for x by orders(x)^-β', () => {
     const baskets = basketsOf(randomBaskets(9, 300, 15, 5));
     const params = {dense: 10, lambda: 2, tailScale: 0.3};
-    const freq = itemFrequencies(baskets);
-    const plain = cartRows(baskets, fitDense(baskets, params), params, undefined, 200);
-    const scaled = cartRows(baskets, fitDense(baskets, params), {...params, beta: 0.2}, undefined, 200);
+    const orders = trainingOrders(baskets);
+    const {freq} = orders;
+    const plain = cartRows(orders, fitDense(orders, params), params, 200);
+    const scaled = cartRows(orders, fitDense(orders, params), {...params, beta: 0.2}, 200);
     const weightOf = (c: CartWeights, i: number, x: number) => {
       for (let r = c.offsets[i]; r < c.offsets[i + 1]; r++) if (c.items[r] === x) return c.weights[r];
       return 0;
@@ -207,13 +209,13 @@ describe('cart weights', () => {
   });
 
   it.each([
-    ['the EASE cart model', (b: Baskets) => fitCart(b, {dense: 25, lambda: 10, tailScale: 0.3}, undefined, 15)],
-    ['summed co-count', (b: Baskets) => fitCocountCart(b, undefined, 15)],
+    ['the EASE cart model', (b: Orders) => fitCart(b, {dense: 25, lambda: 10, tailScale: 0.3}, 15)],
+    ['summed co-count', (b: Orders) => fitCocountCart(b, 15)],
   ])('%s scores held-out carts as a brute-force ranking of the catalogue does (protocol B)', (_name, fit) => {
     const baskets = basketsOf(randomBaskets(11, 600, 60, 6));
     const {train, test} = timeSplit(baskets, 0.2);
-    const w = fit(train);
-    const got = evaluateCart(train, test, w);
+    const w = fit(trainingOrders(train));
+    const got = evaluateCart(trainingOrders(train), test, w);
     const want = naiveCartNdcg(train, test, w);
     expect(got.queries).toBe(want.queries);
     expect(got.ndcg).toBe(want.ndcg);
@@ -231,14 +233,14 @@ describe('cart weights', () => {
     w.offsets.fill(1, id('coffee') + 1);
     // tea from {coffee}: behind milk and sugar (rank 2); coffee from {tea}: behind milk (rank 1).
     const expected = (1 / Math.log2(4) + 1 / Math.log2(3)) / 2;
-    expect(evaluateCart(train, test, w).ndcg).toBe(Number(expected.toFixed(4)));
+    expect(evaluateCart(trainingOrders(train), test, w).ndcg).toBe(Number(expected.toFixed(4)));
     expect(naiveCartNdcg(train, test, w).ndcg).toBe(Number(expected.toFixed(4)));
   });
 
   it('are the same on every run (determinism)', () => {
     const baskets = basketsOf(randomBaskets(12, 400, 80, 6));
     const params = {dense: 30, lambda: 10, tailScale: 0.3};
-    expect(fitCart(baskets, params)).toEqual(fitCart(baskets, params));
+    expect(fitCart(trainingOrders(baskets), params)).toEqual(fitCart(trainingOrders(baskets), params));
   });
 
   it("beat summed co-count where a product's companions depend on the rest of the cart", () => {
@@ -246,7 +248,7 @@ describe('cart weights', () => {
     const orders = [...Array.from({length: 60}, (_, i) => (i % 2 ? ['base', 'x', 'a'] : ['base', 'y', 'b'])), ...Array.from({length: 30}, () => ['base', 'b', 'z'])];
     const baskets = basketsOf(orders);
     const id = (s: string) => baskets.itemIds.indexOf(s);
-    const w = fitCart(baskets, {dense: 10, lambda: 1, tailScale: 0});
+    const w = fitCart(trainingOrders(baskets), {dense: 10, lambda: 1, tailScale: 0});
     const score = (cart: string[], x: string) => cart.reduce((s, i) => {
       for (let r = w.offsets[id(i)]; r < w.offsets[id(i) + 1]; r++) if (w.items[r] === id(x)) return s + w.weights[r];
       return s;

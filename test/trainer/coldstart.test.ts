@@ -1,9 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {COLD_MARGIN, coldLists, coldStartGate, textWins} from '../../trainer/coldstart';
-import {popularityOrder, rollingSlices} from '../../trainer/evaluate';
 import type {Baskets} from '../../trainer/load';
-import {itemFrequencies} from '../../trainer/load';
-import {transpose} from '../../trainer/pairs';
+import {trainingOrders, trainingSlices} from '../../trainer/training-set';
 import type {TextNeighbours} from '../../trainer/text';
 import {NO_NEIGHBOUR} from '../../trainer/text';
 import {seededRandom} from '../../domain/random';
@@ -47,10 +45,10 @@ describe('cold start', () => {
   it("puts a close neighbour's companion first and leaves the best sellers' order when the neighbour is far", () => {
     const b = store(true);
     const train = {...b, count: 270, offsets: b.offsets.subarray(0, 271)} as Baskets;
-    const freq = itemFrequencies(train);
-    const popular = popularityOrder(freq);
+    const orders = trainingOrders(train);
+    const {popular} = orders;
     const a = b.itemIds.indexOf('new0');
-    const list = (sim: number) => coldLists(train, transpose(train), freq, popular, neighbours(b, sim), params, 10, [a]).get(a)!;
+    const list = (sim: number) => coldLists(orders, neighbours(b, sim), params, 10, [a]).get(a)!;
     const close = list(0.9);
     expect(b.itemIds[close.items[0]]).toBe('comp0');
     expect(close.similar[0]).toBe(true);
@@ -62,12 +60,12 @@ describe('cold start', () => {
 
   it('publishes text lists for new products when they win the validation slices, best sellers when they do not', () => {
     const good = store(true);
-    const won = coldStartGate(rollingSlices(good, 3, 0.1), neighbours(good, 0.9));
+    const won = coldStartGate(trainingSlices(good, 3, 0.1), neighbours(good, 0.9));
     expect(won.queries.every((q) => q > 0)).toBe(true);
     expect(won.published).toBe('text');
     expect(won.params).not.toBeNull();
     const bad = store(false);
-    const lost = coldStartGate(rollingSlices(bad, 3, 0.1), neighbours(bad, 0.9));
+    const lost = coldStartGate(trainingSlices(bad, 3, 0.1), neighbours(bad, 0.9));
     expect(lost.published).toBe('best sellers');
     expect(lost.params).toBeNull();
     expect(lost.reason).toMatch(/new products get the best sellers/);

@@ -4,6 +4,7 @@ import {resolve} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {BASELINES, baseline, coverage, evaluate, pairedGain} from '../../trainer/evaluate';
 import {BasketBuilder, readOrdersCsv, sliceBaskets} from '../../trainer/load';
+import {trainingOrders} from '../../trainer/training-set';
 import {basketsOf} from './helpers';
 
 const SHARED = resolve(__dirname, '../../../shared');
@@ -13,7 +14,7 @@ const shared = (p: string) => resolve(SHARED, p);
 describe('evaluation protocol', () => {
   // Train: a-b twice, a-c once. Test order {a, b, c}.
   const all = basketsOf([['a', 'b'], ['a', 'b'], ['a', 'c'], ['a', 'b', 'c']]);
-  const train = sliceBaskets(all, 0, 3);
+  const train = trainingOrders(sliceBaskets(all, 0, 3));
   const test = sliceBaskets(all, 3, 4);
   const [a, b, c] = [0, 1, 2];
 
@@ -73,7 +74,7 @@ describe('evaluation protocol', () => {
     const nTrain = builder.build().count;
     await readOrdersCsv(shared(`${GROCERIES}/test.csv.gz`), builder);
     const both = builder.build();
-    const tr = sliceBaskets(both, 0, nTrain);
+    const tr = trainingOrders(sliceBaskets(both, 0, nTrain));
     const te = sliceBaskets(both, nTrain, both.count);
     for (const kind of BASELINES) {
       const script = execFileSync(process.execPath, [shared('bench/eval.mjs'), '--train', shared(`${GROCERIES}/train.csv.gz`), '--test', shared(`${GROCERIES}/test.csv.gz`), '--baseline', kind === 'cocount' ? 'cooc' : kind]);

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {baseline, coverage as coverageOf, timeSplit} from '../../trainer/evaluate';
+import {baseline, coverage as coverageOf} from '../../trainer/evaluate';
+import {timeSplit, trainingOrders} from '../../trainer/training-set';
 import {COVERAGE_SHARE, RANKER_GAIN_SE, VALIDATION_SHARE, train} from '../../trainer/pipeline';
 import {createProgress} from '../../trainer/progress';
 import {TrainerThreads} from '../../trainer/threads';
@@ -65,7 +66,8 @@ describe('pipeline', () => {
     const baskets = basketsOf(randomBaskets(3, 500, 300, 6));
     const a = await train(baskets, {model: 'full', seed: 2}, quiet);
     // Co-count's figure is its coverage over the last quarter, with lists from the validation's training part.
-    const {train: fit, test: slice} = timeSplit(baskets, VALIDATION_SHARE);
+    const split = timeSplit(baskets, VALIDATION_SHARE);
+    const [fit, slice] = [trainingOrders(split.train), split.test];
     const cocount = baseline(fit, 'cocount');
     const overQuarter = coverageOf(fit, timeSplit(baskets, COVERAGE_SHARE).test, cocount);
     expect(overQuarter).not.toBe(coverageOf(fit, slice, cocount));

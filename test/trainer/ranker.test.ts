@@ -6,6 +6,7 @@ import {fitRanker} from '../../trainer/ranker';
 import {basketsOf, randomBaskets} from './helpers';
 import {selectBackend} from '../../trainer/backend';
 import {seededRandom} from '../../domain/random';
+import {trainingOrders} from '../../trainer/training-set';
 
 /** Baskets of [product, price] lines, an hour apart. */
 function pricedBaskets(orders: [string, number][][]) {
@@ -36,8 +37,8 @@ describe('learned ranker', () => {
     const embeddings = withEmbeddings ? {vectors, dim, seconds: 0} : undefined;
     const start = RANKER_FEATURES.map((_, f) => (f === 0 ? 1 : 0));
     const params = {...DEFAULT_SCORE, discoverySlots: 2, ...partial};
-    const analytic = rankCompanions(baskets, params, 10, {embeddings});
-    const learned = rankCompanions(baskets, {...params, ranker: start}, 10, {embeddings});
+    const analytic = rankCompanions(trainingOrders(baskets), params, 10, {embeddings});
+    const learned = rankCompanions(trainingOrders(baskets), {...params, ranker: start}, 10, {embeddings});
     expect(learned.items).toEqual(analytic.items);
     for (let t = 0; t < analytic.scores.length; t++) expect(learned.scores[t]).toBeCloseTo(analytic.scores[t], 9);
   });
@@ -57,12 +58,12 @@ describe('learned ranker', () => {
     const remap = Uint32Array.from(heldOut.itemIds, (id) => train.itemIds.indexOf(id));
     const held = {...train, offsets: heldOut.offsets, items: Uint32Array.from(heldOut.items, (i) => remap[i]), timestamps: heldOut.timestamps, count: heldOut.count};
     const params = {...DEFAULT_SCORE, shrink: 0, popularCandidates: 0};
-    const weights = await fitRanker(train, held, params, {steps: 300, learningRate: 0.05});
+    const weights = await fitRanker(trainingOrders(train), held, params, {steps: 300, learningRate: 0.05});
     expect(weights).not.toBeNull();
     expect(weights![RANKER_FEATURES.indexOf('price_gap')]).toBeLessThan(-0.1);
     const id = (name: string) => train.itemIds.indexOf(name);
-    const before = rankCompanions(train, params, 5);
-    const after = rankCompanions(train, {...params, ranker: weights}, 5);
+    const before = rankCompanions(trainingOrders(train), params, 5);
+    const after = rankCompanions(trainingOrders(train), {...params, ranker: weights}, 5);
     expect(listOf(before, id('tea'))[0]).toBe(id('hamper'));
     expect(listOf(after, id('tea'))[0]).toBe(id('biscuit'));
     expect(listOf(after, id('jam'))[0]).toBe(id('scone'));
@@ -78,7 +79,7 @@ describe('learned ranker', () => {
       if (day < 100) builder.line(order, builder.item('sandals'));
     }
     const baskets = builder.build();
-    const featurize = rankerFeaturizer(baskets, {...DEFAULT_SCORE, halfLifeDays});
+    const featurize = rankerFeaturizer(trainingOrders(baskets), {...DEFAULT_SCORE, halfLifeDays});
     const trendOf = (name: string) => {
       const x = new Float64Array(RANKER_FEATURES.length);
       featurize(baskets.itemIds.indexOf('tea'), baskets.itemIds.indexOf(name), 1, 1, x);
@@ -92,7 +93,7 @@ describe('learned ranker', () => {
     await selectBackend('cpu');
     const train = basketsOf([['a', 'b'], ['a', 'b'], ['c', 'd']]);
     const held = {...train, offsets: Uint32Array.from([0, 1]), items: Uint32Array.from([0]), timestamps: Float64Array.from([0]), count: 1};
-    expect(await fitRanker(train, held, DEFAULT_SCORE)).toBeNull();
+    expect(await fitRanker(trainingOrders(train), held, DEFAULT_SCORE)).toBeNull();
   });
 });
 

@@ -6,6 +6,7 @@ import {itemFrequencies} from '../../trainer/load';
 import type {Embeddings} from '../../trainer/embed';
 import {pairSimilarities} from '../../trainer/pipeline';
 import {basketsOf, randomBaskets} from './helpers';
+import {trainingOrders} from '../../trainer/training-set';
 
 /** tea is bought with cup 12 times and with jam 10 times; the embeddings put jam next to tea. */
 const baskets = basketsOf([...Array.from({length: 12}, () => ['tea', 'cup']), ...Array.from({length: 10}, () => ['tea', 'jam']), ['cup'], ['jam']]);
@@ -19,7 +20,7 @@ const embeddings: Embeddings = {vectors, dim, seconds: 0};
 const plain = {...DEFAULT_SCORE, shrink: 0, sizeWeight: 'order' as const, popularCandidates: 0};
 
 function firstFor(anchor: string, weight: number, e?: Embeddings): string {
-  const lists = rankCompanions(baskets, {...plain, embeddingWeight: weight}, 5, {embeddings: e});
+  const lists = rankCompanions(trainingOrders(baskets), {...plain, embeddingWeight: weight}, 5, {embeddings: e});
   return baskets.itemIds[lists.items[lists.offsets[id(anchor)]]];
 }
 
@@ -132,7 +133,7 @@ describe('discovery places in the companion lists', () => {
   const b = basketsOf(orders);
   const at = (name: string) => b.itemIds.indexOf(name);
   const names = (l: RankedLists, anchor: string) => listOf(l, at(anchor)).map((i) => b.itemIds[i]);
-  const top = (slots: number) => names(rankCompanions(b, {...DEFAULT_SCORE, shrink: 50, discoverySlots: slots}, 10), 'fig');
+  const top = (slots: number) => names(rankCompanions(trainingOrders(b), {...DEFAULT_SCORE, shrink: 50, discoverySlots: slots}, 10), 'fig');
 
   it('strong shrinkage fills a rare anchor with best sellers and pushes its real companion out', () => {
     expect(top(0)).not.toContain('brie');
@@ -143,7 +144,7 @@ describe('discovery places in the companion lists', () => {
   });
 
   it('mostBoughtLists ranks by count and breaks ties toward the less popular product', () => {
-    const l = names(mostBoughtLists(b, DEFAULT_SCORE, 10), 'fig');
+    const l = names(mostBoughtLists(trainingOrders(b), DEFAULT_SCORE, 10), 'fig');
     expect(l[0]).toBe('brie');
     expect(l.at(-1)).toBe('y0');
   });

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 import {DEFAULT_SCORE, rankCompanions} from '../../trainer/score';
 import {fillCounts, publishLists} from '../../trainer/companions';
-import {timeSplit} from '../../trainer/evaluate';
+import {timeSplit, trainingOrders} from '../../trainer/training-set';
 import {itemFrequencies} from '../../trainer/load';
 import {pairSimilarities} from '../../trainer/pipeline';
 import {writeOutputs} from '../../trainer/write';
@@ -27,8 +27,8 @@ describe('TrainerThreads', () => {
     const params = {...DEFAULT_SCORE, ...partial};
     expect(pool.threads).toBe(4);
     const before = pool.remoteJobs;
-    const split = await pool.rankCompanions(baskets, params, 10);
-    expect(split).toEqual(rankCompanions(baskets, params, 10));
+    const split = await pool.rankCompanions(trainingOrders(baskets), params, 10);
+    expect(split).toEqual(rankCompanions(trainingOrders(baskets), params, 10));
     expect(pool.remoteJobs - before).toBeGreaterThanOrEqual(3);
   });
 
@@ -36,20 +36,20 @@ describe('TrainerThreads', () => {
     const baskets = basketsOf(randomBaskets(8, 600, 80, 9));
     const params = {...DEFAULT_SCORE, shrink: 5, discoverySlots: 1};
     const [local, remote] = [pool.localJobs, pool.remoteJobs];
-    const lists = await pool.alongside(async () => pool.rankCompanions(baskets, params, 10));
-    expect(lists).toEqual(rankCompanions(baskets, params, 10));
+    const lists = await pool.alongside(async () => pool.rankCompanions(trainingOrders(baskets), params, 10));
+    expect(lists).toEqual(rankCompanions(trainingOrders(baskets), params, 10));
     // Two passes (companions, then the discovery lists), three ranges each, none on the calling thread.
     expect(pool.localJobs - local).toBe(0);
     expect(pool.remoteJobs - remote).toBe(6);
     // Once the task is over, the calling thread takes its range again.
-    await pool.rankCompanions(baskets, params, 10);
+    await pool.rankCompanions(trainingOrders(baskets), params, 10);
     expect(pool.localJobs - local).toBe(2);
   });
 
   it('ranks inline alongside a task when it has no workers', async () => {
     const single = new TrainerThreads(1);
     const baskets = basketsOf(randomBaskets(8, 300, 40, 6));
-    expect(await single.alongside(() => single.rank(baskets, {kind: 'companions', params: DEFAULT_SCORE}, 10))).toEqual(rankCompanions(baskets, DEFAULT_SCORE, 10));
+    expect(await single.alongside(() => single.rank(trainingOrders(baskets), {kind: 'companions', params: DEFAULT_SCORE}, 10))).toEqual(rankCompanions(trainingOrders(baskets), DEFAULT_SCORE, 10));
     expect(single.localJobs).toBe(1);
   });
 
@@ -72,9 +72,9 @@ describe('TrainerThreads', () => {
     const broken = new TrainerThreads(3, new URL('./fixtures/broken-worker.mjs', import.meta.url));
     const baskets = basketsOf(randomBaskets(6, 400, 50, 7));
     const params = {...DEFAULT_SCORE, discoverySlots: 2};
-    expect(await broken.rankCompanions(baskets, params, 10)).toEqual(rankCompanions(baskets, params, 10));
+    expect(await broken.rankCompanions(trainingOrders(baskets), params, 10)).toEqual(rankCompanions(trainingOrders(baskets), params, 10));
     const freq = itemFrequencies(baskets);
-    const companions = publishLists(rankCompanions(baskets, params, 10), Array.from(freq.keys()), () => true, 10);
+    const companions = publishLists(rankCompanions(trainingOrders(baskets), params, 10), Array.from(freq.keys()), () => true, 10);
     const dir = mkdtempSync(join(tmpdir(), 'pairwise-write-broken-'));
     await writeOutputs(dir, baskets, companions, freq, [], null, broken);
     expect(readFileSync(join(dir, 'pairs.csv'), 'utf8').trim().split('\n')).toHaveLength(companions.items.length + 1);
@@ -86,7 +86,7 @@ describe('TrainerThreads', () => {
     const lonely = new TrainerThreads(2);
     await lonely.close();
     const baskets = basketsOf(randomBaskets(3, 200, 30, 6));
-    expect(await lonely.rankCompanions(baskets, DEFAULT_SCORE, 5)).toEqual(rankCompanions(baskets, DEFAULT_SCORE, 5));
+    expect(await lonely.rankCompanions(trainingOrders(baskets), DEFAULT_SCORE, 5)).toEqual(rankCompanions(trainingOrders(baskets), DEFAULT_SCORE, 5));
     expect(lonely.remoteJobs).toBe(0);
   });
 });
@@ -96,17 +96,18 @@ describe('what the workers read', () => {
   // the 1M-order store from 1.9 to 2.1 GiB peak RSS.
   it('is on shared memory, so each job hands over the same memory instead of a copy', () => {
     const baskets = basketsOf(randomBaskets(4, 400, 50, 8));
-    const {train} = timeSplit(baskets, 0.2);
-    const index = transpose(train);
+    const train = trainingOrders(timeSplit(baskets, 0.2).train);
+    const {index} = train;
     const freq = itemFrequencies(baskets);
-    const companions = publishLists(rankCompanions(baskets, DEFAULT_SCORE, 10), Array.from(freq.keys()), () => true, 10);
+    const companions = publishLists(rankCompanions(trainingOrders(baskets), DEFAULT_SCORE, 10), Array.from(freq.keys()), () => true, 10);
     const sim = pairSimilarities(companions, {vectors: new Float32Array(freq.length * 2).fill(1), dim: 2, seconds: 0});
     const arrays = {
       'baskets.offsets': baskets.offsets,
       'baskets.items': baskets.items,
       'baskets.timestamps': baskets.timestamps,
-      'train.offsets': train.offsets,
-      'train.items': train.items,
+      'train.offsets': train.baskets.offsets,
+      'train.items': train.baskets.items,
+      'train.freq': train.freq,
       'index.offsets': index.offsets,
       'index.baskets': index.baskets,
       ...Object.fromEntries(Object.entries(companions).map(([k, v]) => [`companions.${k}`, v])),
@@ -121,7 +122,7 @@ describe('writeOutputs on threads', () => {
     const baskets = basketsOf(randomBaskets(8, 1500, 120, 8));
     const freq = itemFrequencies(baskets);
     const popular = Array.from(freq.keys()).sort((x, y) => freq[y] - freq[x]);
-    const companions = publishLists(rankCompanions(baskets, DEFAULT_SCORE, 20), popular, () => true, 20);
+    const companions = publishLists(rankCompanions(trainingOrders(baskets), DEFAULT_SCORE, 20), popular, () => true, 20);
     fillCounts(baskets, companions);
     const one = mkdtempSync(join(tmpdir(), 'pairwise-write-one-'));
     const split = mkdtempSync(join(tmpdir(), 'pairwise-write-split-'));

@@ -1,6 +1,5 @@
 import type {Baskets} from '../load';
-import {itemFrequencies} from '../load';
-import {popularityOrder} from '../evaluate';
+import type {Orders} from '../training-set';
 import {invertSpdTf} from './solve-tf';
 
 /**
@@ -20,8 +19,8 @@ export type EaseModel = {
 };
 
 /** The `size` most-ordered products (ties to the first seen), as EASE's dense part. */
-export function denseProducts(freq: Uint32Array, size: number): Uint32Array {
-  return popularityOrder(freq).slice(0, size);
+export function denseProducts(orders: Orders, size: number): Uint32Array {
+  return orders.popular.slice(0, size);
 }
 
 /** XᵀX over `items` (the dense products), row-major in double precision; `weights` (one per order) gives XᵀWX. */
@@ -61,13 +60,12 @@ export type EaseParams = {
  * Fits EASE (EDLAE with `dropout`) on the `dense` most-ordered products of `baskets`; `orderWeights` (one per
  * order) fits it on XᵀWX instead, over the same dense products.
  */
-export function fitEase(baskets: Baskets, {dense: size, lambda, dropout = 0}: EaseParams, orderWeights?: Float64Array): EaseModel {
-  const freq = itemFrequencies(baskets);
-  const items = denseProducts(freq, size);
+export function fitEase(orders: Orders, {dense: size, lambda, dropout = 0}: EaseParams, orderWeights?: Float64Array): EaseModel {
+  const items = denseProducts(orders, size);
   const n = items.length;
-  const position = new Int32Array(freq.length).fill(-1);
+  const position = new Int32Array(orders.freq.length).fill(-1);
   items.forEach((x, p) => (position[x] = p));
-  const p = gram(baskets, items, position, orderWeights);
+  const p = gram(orders.baskets, items, position, orderWeights);
   const extra = dropout / (1 - dropout);
   for (let i = 0; i < n; i++) p[i * n + i] += lambda + extra * p[i * n + i];
   const b = invertSpdTf(p, n);

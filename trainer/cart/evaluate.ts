@@ -1,6 +1,5 @@
 import type {Baskets} from '../load';
-import {itemFrequencies} from '../load';
-import {popularityOrder} from '../evaluate';
+import type {Orders} from '../training-set';
 import type {CartWeights} from './weights';
 
 /**
@@ -14,10 +13,9 @@ export type CartMetrics = {hr: number; ndcg: number; mrr: number; queries: numbe
 
 const round4 = (x: number): number => Number(x.toFixed(4));
 
-export function evaluateCart(train: Baskets, test: Baskets, w: CartWeights, k = 10, perQuery?: number[]): CartMetrics {
+export function evaluateCart(train: Orders, test: Baskets, w: CartWeights, k = 10, perQuery?: number[]): CartMetrics {
   const nItems = test.itemIds.length;
-  const freq = itemFrequencies(train);
-  const popular = popularityOrder(freq);
+  const {popular} = train;
   const poprank = new Int32Array(nItems).fill(-1);
   popular.forEach((x, r) => (poprank[x] = r));
   const total = new Float64Array(nItems);

@@ -1,7 +1,6 @@
-import type {Baskets} from '../load';
-import {itemFrequencies} from '../load';
-import {rankPartners, transpose} from '../pairs';
-import type {ItemBaskets, RankedLists} from '../pairs';
+import {rankPartners} from '../pairs';
+import type {RankedLists} from '../pairs';
+import type {Orders} from '../training-set';
 import type {EaseModel, EaseParams} from './ease';
 import {fitEase} from './ease';
 import {recencyWeights} from '../recency';
@@ -31,24 +30,24 @@ export type CartParams = EaseParams & {
 };
 
 /** The dense part of the cart model: EASE (or EDLAE) on the orders, averaged with its recency-weighted fit when `recency` > 0. */
-export function fitDense(baskets: Baskets, params: CartParams): EaseModel {
-  const ease = fitEase(baskets, params);
+export function fitDense(orders: Orders, params: CartParams): EaseModel {
+  const ease = fitEase(orders, params);
   if (!(params.recency && params.recency > 0)) return ease;
-  const recent = fitEase(baskets, params, recencyWeights(baskets.count, params.recency));
+  const recent = fitEase(orders, params, recencyWeights(orders.baskets.count, params.recency));
   for (let t = 0; t < ease.b.length; t++) ease.b[t] = (ease.b[t] + recent.b[t]) / 2;
   return ease;
 }
 
-export function fitCart(baskets: Baskets, params: CartParams, index: ItemBaskets = transpose(baskets), rows = CART_ROWS): CartWeights {
-  return cartRows(baskets, fitDense(baskets, params), params, index, rows);
+export function fitCart(orders: Orders, params: CartParams, rows = CART_ROWS): CartWeights {
+  return cartRows(orders, fitDense(orders, params), params, rows);
 }
 
 /** The published rows from a dense fit (`fitDense` with the same `params`): tail weights and the popularity scale added. */
-export function cartRows(baskets: Baskets, ease: EaseModel, params: CartParams, index: ItemBaskets = transpose(baskets), rows = CART_ROWS): CartWeights {
+export function cartRows(orders: Orders, ease: EaseModel, params: CartParams, rows = CART_ROWS): CartWeights {
   const n = ease.items.length;
-  const nItems = baskets.itemIds.length;
-  const tail = params.tailScale > 0 ? mostCoBought(baskets, rows, index) : null;
-  const freq = itemFrequencies(baskets);
+  const {freq} = orders;
+  const nItems = freq.length;
+  const tail = params.tailScale > 0 ? mostCoBought(orders, rows) : null;
   const beta = params.beta ?? 0;
   const scale = new Float64Array(nItems).fill(1);
   if (beta !== 0) for (let x = 0; x < nItems; x++) if (freq[x] > 0) scale[x] = freq[x] ** -beta;
@@ -69,12 +68,12 @@ export function cartRows(baskets: Baskets, ease: EaseModel, params: CartParams, 
 }
 
 /** Each product's `rows` most co-bought products (ties to the larger count, then the first met). */
-function mostCoBought(baskets: Baskets, rows: number, index: ItemBaskets): RankedLists {
+function mostCoBought({baskets, index}: Orders, rows: number): RankedLists {
   return rankPartners(baskets, rows, (_a, _b, count) => count, {}, index);
 }
 
 /** Summed co-count as cart weights (protocol B's baseline, top `rows` per product): what the gate falls back to. */
-export function fitCocountCart(baskets: Baskets, index: ItemBaskets = transpose(baskets), rows = CART_ROWS): CartWeights {
-  const lists = mostCoBought(baskets, rows, index);
+export function fitCocountCart(orders: Orders, rows = CART_ROWS): CartWeights {
+  const lists = mostCoBought(orders, rows);
   return {offsets: lists.offsets, items: lists.items, weights: Float32Array.from(lists.counts)};
 }

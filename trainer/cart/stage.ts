@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type {Baskets} from '../load';
-import {itemFrequencies} from '../load';
 import type {GainVerdict} from '../gate';
 import {gainHolds} from '../gate';
-import {transpose} from '../pairs';
-import type {ItemBaskets} from '../pairs';
+import type {Orders, Slice} from '../training-set';
 import type {CartMetrics} from './evaluate';
 import {evaluateCart} from './evaluate';
 import type {EaseModel} from './ease';
@@ -101,28 +98,24 @@ const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 const tunedOf = (p: CartParams): Tuned => ({lambda: p.lambda, tailScale: p.tailScale, dropout: p.dropout ?? 0, beta: p.beta ?? 0, recency: p.recency ?? 0});
 
-type Slice = {train: Baskets; test: Baskets};
-
 /**
  * Protocol B of parameter sets on the slices, at JUDGE_DENSE_PRODUCTS: each slice's dense fits are kept by the
- * settings that change them (the popularity scale and the tail weight only change the rows), and its item index once.
+ * settings that change them (the popularity scale and the tail weight only change the rows).
  */
 function sliceJudge(slices: Slice[]) {
   const fits = slices.map(() => new Map<string, EaseModel>());
-  const indexes = new Map<number, ItemBaskets>();
   return (si: number, p: CartParams, perQuery?: number[]) => {
     const s = slices[si];
     const params = {...p, dense: JUDGE_DENSE_PRODUCTS};
     const key = `${params.lambda}/${params.dropout ?? 0}/${params.recency ?? 0}`;
     let ease = fits[si].get(key);
     if (!ease) fits[si].set(key, (ease = fitDense(s.train, params)));
-    let index = indexes.get(si);
-    if (!index) indexes.set(si, (index = transpose(s.train)));
-    return evaluateCart(s.train, s.test, cartRows(s.train, ease, params, index), 10, perQuery);
+    return evaluateCart(s.train, s.test, cartRows(s.train, ease, params), 10, perQuery);
   };
 }
 
-export async function trainCart(baskets: Baskets, slices: Slice[], onProgress: (f: number) => void = () => undefined): Promise<CartResult> {
+/** The cart stage on the training set's orders and rolling-origin slices (training-set.ts). */
+export async function trainCart(orders: Orders, slices: Slice[], onProgress: (f: number) => void = () => undefined): Promise<CartResult> {
   const lastAt = slices.length - 1;
   const judge = sliceJudge(slices);
   const gridSteps = CART_GRID.lambda.length + CART_GRID.tailScale.length - 1 + V2_GRID.dropout.length + V2_GRID.beta.length + V2_GRID.recency.length;
@@ -177,11 +170,10 @@ export async function trainCart(baskets: Baskets, slices: Slice[], onProgress: (
   }
   const verdict = gainHolds(comparisons);
   const t0 = performance.now();
-  const index = transpose(baskets);
-  const weights = verdict.holds ? fitCart(baskets, chosen.params, index) : fitCocountCart(baskets, index);
+  const weights = verdict.holds ? fitCart(orders, chosen.params) : fitCocountCart(orders);
   const fitS = Number(((performance.now() - t0) / 1000).toFixed(3));
   await step();
-  const freq = itemFrequencies(baskets);
+  const {freq} = orders;
   const dense = verdict.holds ? Math.min(chosen.params.dense, freq.filter((f) => f > 0).length) : 0;
   const kind = verdict.holds ? 'model' : 'cocount';
   const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(4);
