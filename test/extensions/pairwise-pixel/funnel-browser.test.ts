@@ -1,20 +1,14 @@
-import {randomBytes} from 'node:crypto';
 import {existsSync} from 'node:fs';
 import {chromium} from 'playwright-core';
 import type {Browser} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
-import {sessionToken} from '../../../devkit/session-token';
 import type {StoreProduct} from '../../../devkit/store-generator';
 import {createPreviewStorefront} from '../../../devkit/storefront';
 import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
-import {startTestApp} from '../../../devkit/test-app';
-import type {TestApp} from '../../../devkit/test-app';
 import {productPayload, sendWebhook, signedWebhook} from '../../../devkit/webhooks';
-import {offlineSession} from '../../../server/auth/offline-session';
-import {activateWebPixel} from '../../../server/publish/web-pixel';
-import {parseShopDomain} from '../../../storage/shop-domain';
+import {chromiumPath, pixelShop as shop, startPixelApp, visit} from './pixel-shop';
+import type {PixelApp} from './pixel-shop';
 
 // The blocks' funnel events the way a Shopify storefront carries them, in Chromium against the real app: the
 // product block publishes them with Shopify.analytics.publish (defined by the preview's pixel manager, as
@@ -23,9 +17,7 @@ import {parseShopDomain} from '../../../storage/shop-domain';
 // The pixel was activated by the app's own webPixelCreate against the stand-in; the catalogue came by signed
 // products/create webhooks, so the app knows the products the events name.
 
-const chromiumPath = '/usr/bin/chromium';
 const PRODUCT = '/products/pour-over-kettle';
-const shop = parseShopDomain(fixtureShop)!;
 
 /** A preview fixture product as the generator's StoreProduct, for its products/create payload. */
 const asStoreProduct = (p: (typeof fixtureProducts)[number]): StoreProduct => ({
@@ -49,18 +41,12 @@ const asStoreProduct = (p: (typeof fixtureProducts)[number]): StoreProduct => ({
 
 describe.skipIf(!existsSync(chromiumPath))('funnel events through the web pixel in Chromium', () => {
   let browser: Browser;
-  let standin: ShopifyStandin;
-  let app: TestApp;
+  let pixel: PixelApp;
   let store: PreviewStorefront;
 
   beforeAll(async () => {
-    const apiKey = `key-${randomBytes(4).toString('hex')}`;
-    const secret = randomBytes(16).toString('hex');
-    standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-    standin.addShop(shop);
-    app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}});
-    await offlineSession(app.services, shop, await sessionToken({shop, apiKey, secret}));
-    await activateWebPixel(app.services, shop);
+    pixel = await startPixelApp();
+    const {app, standin} = pixel;
     for (const p of fixtureProducts) {
       const res = await sendWebhook(`${app.url}/webhooks`, signedWebhook({topic: 'products/create', shop, secret: app.secret, body: productPayload(asStoreProduct(p))}));
       expect(res.status).toBe(200);
@@ -80,27 +66,14 @@ describe.skipIf(!existsSync(chromiumPath))('funnel events through the web pixel 
   afterAll(async () => {
     await browser?.close();
     await store?.close();
-    await app?.close();
-    await standin?.close();
+    await pixel?.close();
   });
 
-  /** A visitor who answered the banner on an earlier visit (or has not answered yet); every request to Pairwise and for the pixel's code, by path. */
-  async function visitor(consent?: boolean) {
-    const context = await browser.newContext({viewport: {width: 1100, height: 900}});
-    const value = encodeURIComponent(JSON.stringify({analytics: consent, marketing: consent, preferences: consent, sale_of_data: consent}));
-    if (consent !== undefined) await context.addCookies([{name: 'pairwise_preview_consent', value, url: store.url}]);
-    const pairwise: string[] = [];
-    const pixelCode: string[] = [];
-    context.on('request', (r) => {
-      const path = new URL(r.url()).pathname;
-      if (path.startsWith('/apps/pairwise/')) pairwise.push(path);
-      if (path.startsWith('/pixel-sandbox/pixel/')) pixelCode.push(path);
-    });
-    return {context, page: await context.newPage(), pairwise, pixelCode};
-  }
+  /** A visitor who answered the banner on an earlier visit (or has not answered yet). */
+  const visitor = (consent?: boolean) => visit(browser, store, {consent});
 
   const stored = () =>
-    app.services.shopDbs.get(shop).prepare('SELECT type, anchor_id AS anchor, product_id AS product, event_id AS id FROM events ORDER BY events.id').all() as {
+    pixel.app.services.shopDbs.get(shop).prepare('SELECT type, anchor_id AS anchor, product_id AS product, event_id AS id FROM events ORDER BY events.id').all() as {
       type: string;
       anchor: number;
       product: number;

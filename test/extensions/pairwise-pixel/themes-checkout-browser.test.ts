@@ -1,23 +1,15 @@
-import {randomBytes, randomUUID} from 'node:crypto';
 import {existsSync} from 'node:fs';
 import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {armFor} from '../../../domain/experiment';
-import type {Arm, ExperimentPeriod} from '../../../domain/experiment';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
-import {sessionToken} from '../../../devkit/session-token';
+import type {ExperimentPeriod} from '../../../domain/experiment';
 import {createPreviewStorefront} from '../../../devkit/storefront';
 import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
 import {standardEventsCdnUrl, standardEventsJs} from '../../../devkit/storefront/themes/pages';
 import {themeAvailable} from '../../../devkit/storefront/themes/theme-files';
-import {startTestApp} from '../../../devkit/test-app';
-import type {TestApp} from '../../../devkit/test-app';
-import {offlineSession} from '../../../server/auth/offline-session';
-import {activateWebPixel} from '../../../server/publish/web-pixel';
-import {experimentPeriodsRepo} from '../../../storage/repos/experiment-periods';
-import {parseShopDomain} from '../../../storage/shop-domain';
+import {attributed, chromiumPath, halfHeldOut, pixelClaim, pixelShop as shop, startPixelApp, thankYouOrderId, visit, visitorIn} from './pixel-shop';
+import type {PixelApp} from './pixel-shop';
 
 // "Buy it now" on the product pages of the themes merchants run, Horizon and Dawn rendered from their own source:
 // the theme's `{{ form | payment_button }}` hosts Shopify's accelerated checkout element, whose unbranded button
@@ -26,30 +18,21 @@ import {parseShopDomain} from '../../../storage/shop-domain';
 // consent, can put it in the visitor's group. Chromium, the real app, the pixel activated by the app's own
 // webPixelCreate against the stand-in.
 
-const chromiumPath = '/usr/bin/chromium';
 const PRODUCT = '/products/pour-over-kettle';
-const shop = parseShopDomain(fixtureShop)!;
 const themes = (['horizon', 'dawn'] as const).filter(themeAvailable);
 /** A product with two variants: "Buy it now" buys the one selected. */
 const scale = {id: 1011, handle: 'drip-scale', title: 'Drip Scale', price: 3900, options: ['Colour'], variants: [{id: 10111, values: ['Black']}, {id: 10112, values: ['White']}]};
 
 describe.skipIf(!existsSync(chromiumPath) || themes.length === 0)('"Buy it now" on real themes, attributed by the web pixel, in Chromium', {timeout: 60_000}, () => {
   let browser: Browser;
-  let standin: ShopifyStandin;
-  let app: TestApp;
+  let pixel: PixelApp;
   let period: ExperimentPeriod;
   const stores = new Map<string, PreviewStorefront>();
 
   beforeAll(async () => {
-    const apiKey = `key-${randomBytes(4).toString('hex')}`;
-    const secret = randomBytes(16).toString('hex');
-    standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-    standin.addShop(shop);
-    app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}});
-    await offlineSession(app.services, shop, await sessionToken({shop, apiKey, secret}));
-    await activateWebPixel(app.services, shop);
-    const {salt, share, period: number} = experimentPeriodsRepo(app.services.shopDbs.get(shop)).forShare(0.5);
-    period = {period: number, salt, share};
+    pixel = await startPixelApp();
+    const {app, standin} = pixel;
+    period = halfHeldOut(app);
     for (const theme of themes) {
       const store = createPreviewStorefront({
         products: [...fixtureProducts, scale],
@@ -72,73 +55,38 @@ describe.skipIf(!existsSync(chromiumPath) || themes.length === 0)('"Buy it now" 
   afterAll(async () => {
     await browser?.close();
     await Promise.all([...stores.values()].map((s) => s.close()));
-    await app?.close();
-    await standin?.close();
+    await pixel?.close();
   });
 
-  const visitorIn = (arm: Arm) => {
-    for (;;) {
-      const id = randomUUID();
-      if (armFor(period, id) === arm) return id;
-    }
-  };
-
-  /**
-   * A returning visitor who answered the banner (`consent`) on an earlier visit and kept a Pairwise id then.
-   * `keepSeeding`: the id and period are written on every page (as if another script restored them), so only
-   * consent itself can stop the pixel. Outside requests other than the standard events module are refused.
-   */
-  async function returning(store: PreviewStorefront, visitor: string, consent: boolean, keepSeeding = false) {
-    const context = await browser.newContext({viewport: {width: 1200, height: 900}});
-    await context.route(
-      (url) => !url.href.startsWith(store.url),
-      (route) => (route.request().url() === standardEventsCdnUrl
-        ? route.fulfill({contentType: 'text/javascript', headers: {'Access-Control-Allow-Origin': '*'}, body: standardEventsJs})
-        : route.abort()),
-    );
-    const value = encodeURIComponent(JSON.stringify({analytics: consent, marketing: consent, preferences: consent, sale_of_data: consent}));
-    await context.addCookies([{name: 'pairwise_preview_consent', value, url: store.url}]);
-    await context.addInitScript(
-      ([id, again]) => {
-        if (again || !sessionStorage.getItem('seeded')) {
-          localStorage.setItem('pairwise_visitor', id as string);
-          sessionStorage.setItem('seeded', '1');
-        }
-        if (again) localStorage.setItem('pairwise_period', '1');
-      },
-      [visitor, keepSeeding] as const,
-    );
-    const pairwise: string[] = [];
-    const pixelCode: string[] = [];
-    const errors: string[] = [];
-    context.on('request', (r) => {
-      const path = new URL(r.url()).pathname;
-      if (path.startsWith('/apps/pairwise/')) pairwise.push(path);
-      if (path.startsWith('/pixel-sandbox/pixel/')) pixelCode.push(path);
+  /** A visitor of `store` (see `visit`); outside requests other than the standard events module are refused. */
+  const returning = (store: PreviewStorefront, visitor: string, consent: boolean, keepSeeding = false) =>
+    visit(browser, store, {
+      consent,
+      returning: visitor,
+      keepSeeding,
+      prepare: (context) =>
+        context.route(
+          (url) => !url.href.startsWith(store.url),
+          (route) => (route.request().url() === standardEventsCdnUrl
+            ? route.fulfill({contentType: 'text/javascript', headers: {'Access-Control-Allow-Origin': '*'}, body: standardEventsJs})
+            : route.abort()),
+        ),
     });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    return {context, page, pairwise, pixelCode, errors};
-  }
 
   /** Clicks the theme's own dynamic checkout button (inside the product section) and ends on the Thank you page. */
   async function buyItNow(page: Page): Promise<number> {
     const button = page.locator('[id="shopify-section-template--1__main"] .shopify-payment-button shopify-accelerated-checkout');
     await expect(button.count()).resolves.toBe(1);
     await button.click();
-    await page.waitForURL(/\/checkouts\/[0-9a-f]+\/thank-you$/);
-    return Number(await page.locator('[data-order-id]').textContent());
+    return thankYouOrderId(page);
   }
-  const pixelClaim = (page: Page) => page.waitForResponse((r) => new URL(r.url()).pathname === '/apps/pairwise/pixel' && r.request().method() === 'POST');
-  const db = () => app.services.shopDbs.get(shop);
-  const attributed = (id: number) =>
-    db().prepare('SELECT visitor_id AS visitor, arm, source FROM experiment_orders WHERE order_id = ?').get(id) as {visitor: string; arm: Arm; source: string} | undefined;
+  const db = () => pixel.app.services.shopDbs.get(shop);
   const orderLines = (id: number) => db().prepare('SELECT product_id, variant_id, quantity FROM order_lines WHERE order_id = ?').all(id);
 
   for (const theme of themes) {
     it.each(['exposed', 'holdout'] as const)(`${theme}: a %s visitor buys once by the theme's "Buy it now"; the order lands in their group through the pixel`, async (arm) => {
       const store = stores.get(theme)!;
-      const visitor = visitorIn(arm);
+      const visitor = visitorIn(period, arm);
       const {context, page, errors, pixelCode} = await returning(store, visitor, true);
       let productLoads = 0;
       page.on('framenavigated', (frame) => void (frame === page.mainFrame() && new URL(frame.url()).pathname === PRODUCT && productLoads++));
@@ -156,7 +104,7 @@ describe.skipIf(!existsSync(chromiumPath) || themes.length === 0)('"Buy it now" 
       const claim = pixelClaim(page);
       const id = await buyItNow(page);
       expect((await claim).status()).toBe(204);
-      await expect.poll(() => attributed(id)).toEqual({visitor, arm, source: 'pixel'});
+      await expect.poll(() => attributed(pixel.app, id)).toEqual({visitor, arm, source: 'pixel'});
       expect(orderLines(id)).toEqual([{product_id: 1001, variant_id: 10011, quantity: 1}]);
       expect(((await (await page.request.get(`${store.url}/cart.js`)).json()) as {item_count: number}).item_count).toBe(0);
       expect(errors).toEqual([]);
@@ -165,7 +113,7 @@ describe.skipIf(!existsSync(chromiumPath) || themes.length === 0)('"Buy it now" 
 
     it(`${theme}: "Buy it now" buys the variant selected and the quantity chosen in the theme's product form`, async () => {
       const store = stores.get(theme)!;
-      const {context, page, errors} = await returning(store, visitorIn('exposed'), false);
+      const {context, page, errors} = await returning(store, visitorIn(period, 'exposed'), false);
       await page.goto(`${store.url}/products/${scale.handle}?variant=10112`);
       await page.waitForLoadState('networkidle');
       await page.locator('[id="shopify-section-template--1__main"] input[name="quantity"]').fill('2');
@@ -177,14 +125,14 @@ describe.skipIf(!existsSync(chromiumPath) || themes.length === 0)('"Buy it now" 
 
     it(`${theme}: a visitor who declined buys by "Buy it now": the order is placed, the pixel never loads and no Pairwise request leaves`, async () => {
       const store = stores.get(theme)!;
-      const {context, page, pairwise, pixelCode, errors} = await returning(store, visitorIn('exposed'), false, true);
+      const {context, page, pairwise, pixelCode, errors} = await returning(store, visitorIn(period, 'exposed'), false, true);
       await page.goto(`${store.url}${PRODUCT}`);
       await page.waitForLoadState('networkidle');
       const id = await buyItNow(page);
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(300);
       expect(db().prepare('SELECT count(*) AS n FROM orders WHERE order_id = ?').get(id)).toEqual({n: 1});
-      expect(attributed(id)).toBeUndefined();
+      expect(attributed(pixel.app, id)).toBeUndefined();
       expect(pixelCode).toEqual([]);
       expect(pairwise).toEqual([]);
       expect(errors).toEqual([]);

@@ -1,0 +1,116 @@
+import {randomBytes, randomUUID} from 'node:crypto';
+import type {Browser, BrowserContext, Page} from 'playwright-core';
+import {armFor} from '../../../domain/experiment';
+import type {Arm, ExperimentPeriod} from '../../../domain/experiment';
+import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import {sessionToken} from '../../../devkit/session-token';
+import type {PreviewStorefront} from '../../../devkit/storefront';
+import {fixtureShop} from '../../../devkit/storefront/fixture';
+import {startTestApp} from '../../../devkit/test-app';
+import type {TestApp} from '../../../devkit/test-app';
+import {offlineSession} from '../../../server/auth/offline-session';
+import {activateWebPixel} from '../../../server/publish/web-pixel';
+import {experimentPeriodsRepo} from '../../../storage/repos/experiment-periods';
+import {parseShopDomain} from '../../../storage/shop-domain';
+
+// What the web pixel's browser tests share: the real app installed on the preview's shop with its pixel activated
+// by the app's own webPixelCreate against the stand-in, and a visitor whose every request to Pairwise and for the
+// pixel's code is recorded by path.
+
+export const chromiumPath = '/usr/bin/chromium';
+export const pixelShop = parseShopDomain(fixtureShop)!;
+
+export type PixelApp = {standin: ShopifyStandin; app: TestApp; close(): Promise<void>};
+
+/** The app, installed (offline session) on the preview's shop, with its web pixel activated. */
+export async function startPixelApp(): Promise<PixelApp> {
+  const apiKey = `key-${randomBytes(4).toString('hex')}`;
+  const secret = randomBytes(16).toString('hex');
+  const standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
+  standin.addShop(pixelShop);
+  const app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}});
+  await offlineSession(app.services, pixelShop, await sessionToken({shop: pixelShop, apiKey, secret}));
+  await activateWebPixel(app.services, pixelShop);
+  return {
+    standin,
+    app,
+    close: async () => {
+      await app.close();
+      await standin.close();
+    },
+  };
+}
+
+/** The shop's running experiment period with half the visitors held out, as the storefront reads it. */
+export function halfHeldOut(app: TestApp): ExperimentPeriod {
+  const {salt, share, period} = experimentPeriodsRepo(app.services.shopDbs.get(pixelShop)).forShare(0.5);
+  return {period, salt, share};
+}
+
+/** A fresh visitor id that the period puts in `arm`. */
+export function visitorIn(period: ExperimentPeriod, arm: Arm): string {
+  for (;;) {
+    const id = randomUUID();
+    if (armFor(period, id) === arm) return id;
+  }
+}
+
+export type Visit = {context: BrowserContext; page: Page; pairwise: string[]; pixelCode: string[]; errors: string[]};
+
+/**
+ * A visitor who answered the consent banner (`consent`) on an earlier visit, or has not answered yet (undefined).
+ * `returning`: the Pairwise id they kept then; with `keepSeeding` the id and period are written on every page (as
+ * if another script restored them), so only consent itself can stop the pixel.
+ */
+export async function visit(
+  browser: Browser,
+  store: PreviewStorefront,
+  options: {consent?: boolean; returning?: string; keepSeeding?: boolean; prepare?: (context: BrowserContext) => Promise<unknown>} = {},
+): Promise<Visit> {
+  const {consent, returning, keepSeeding = false} = options;
+  const context = await browser.newContext({viewport: {width: 1200, height: 900}});
+  await options.prepare?.(context);
+  if (consent !== undefined) {
+    const value = encodeURIComponent(JSON.stringify({analytics: consent, marketing: consent, preferences: consent, sale_of_data: consent}));
+    await context.addCookies([{name: 'pairwise_preview_consent', value, url: store.url}]);
+  }
+  if (returning) {
+    await context.addInitScript(
+      ([id, again]) => {
+        if (again || !sessionStorage.getItem('seeded')) {
+          localStorage.setItem('pairwise_visitor', id as string);
+          sessionStorage.setItem('seeded', '1');
+        }
+        if (again) localStorage.setItem('pairwise_period', '1');
+      },
+      [returning, keepSeeding] as const,
+    );
+  }
+  const pairwise: string[] = [];
+  const pixelCode: string[] = [];
+  const errors: string[] = [];
+  context.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/apps/pairwise/')) pairwise.push(path);
+    if (path.startsWith('/pixel-sandbox/pixel/')) pixelCode.push(path);
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  return {context, page, pairwise, pixelCode, errors};
+}
+
+/** The pixel's checkout claim as the page posts it. */
+export const pixelClaim = (page: Page) =>
+  page.waitForResponse((r) => new URL(r.url()).pathname === '/apps/pairwise/pixel' && r.request().method() === 'POST');
+
+/** The Thank you page's order id, once the checkout ends there. */
+export async function thankYouOrderId(page: Page): Promise<number> {
+  await page.waitForURL(/\/checkouts\/[0-9a-f]+\/thank-you$/);
+  return Number(await page.locator('[data-order-id]').textContent());
+}
+
+/** The experiment's record of an order: whose, which group, and by which path it was attributed. */
+export const attributed = (app: TestApp, orderId: number) =>
+  app.services.shopDbs.get(pixelShop).prepare('SELECT visitor_id AS visitor, arm, source FROM experiment_orders WHERE order_id = ?').get(orderId) as
+    | {visitor: string; arm: Arm; source: string}
+    | undefined;
