@@ -3,7 +3,9 @@ import {itemFrequencies} from '../load';
 import {rankPartners, transpose} from '../pairs';
 import type {ItemBaskets, RankedLists} from '../pairs';
 import type {EaseModel, EaseParams} from './ease';
-import {fitEase} from './ease';
+import {denseProducts, fitEase} from './ease';
+import type {BlockFit, BlockLayout, BlockParams} from './blocks';
+import {blockLayout, fitBlocks} from './blocks';
 import {recencyWeights} from '../recency';
 import type {CartWeights} from './weights';
 import {CART_ROWS, CartRowsBuilder} from './weights';
@@ -13,6 +15,8 @@ import {CART_ROWS, CartRowsBuilder} from './weights';
  * outside its dense part) a single-product ridge weight, count(i, x) / (orders(i) + λ), scaled by `tailScale`:
  * what EASE itself gives x from i when i is the only product that explains x. Those tail candidates are each
  * product's CART_ROWS most co-bought, so a dense product's tail rows come from the non-dense ones among them.
+ *
+ * Past the dense part, `blocks` fits the other products seen twice or more in blocks (blocks.ts).
  *
  * Version 2 adds three settings, each neutral at 0 (issue 29): EDLAE's dropout ridge (ease.ts), a popularity
  * scale (every weight for x times orders(x)^-β: β > 0 favours the tail, β < 0 the best sellers), and averaging
@@ -28,23 +32,47 @@ export type CartParams = EaseParams & {
    * (counted back from the newest: orders come in time order, so this needs no dates).
    */
   recency?: number;
+  /** When set, the products past the dense part get EASE weights from blocks (blocks.ts). */
+  blocks?: BlockParams;
 };
 
-/** The dense part of the cart model: EASE (or EDLAE) on the orders, averaged with its recency-weighted fit when `recency` > 0. */
-export function fitDense(baskets: Baskets, params: CartParams): EaseModel {
-  const ease = fitEase(baskets, params);
-  if (!(params.recency && params.recency > 0)) return ease;
-  const recent = fitEase(baskets, params, recencyWeights(baskets.count, params.recency));
-  for (let t = 0; t < ease.b.length; t++) ease.b[t] = (ease.b[t] + recent.b[t]) / 2;
+/** The fitted part of the cart model: the dense EASE and, with `blocks`, the block fits past it. */
+export type CartFit = EaseModel & {blocks?: BlockFit};
+
+/** The block layout `fitDense` uses for these params (the communities are found once and reused across ridges). */
+export function layoutFor(baskets: Baskets, params: CartParams, index: ItemBaskets = transpose(baskets)): BlockLayout | undefined {
+  if (!params.blocks) return undefined;
+  const freq = itemFrequencies(baskets);
+  return blockLayout(baskets, freq, denseProducts(freq, params.dense), params.blocks, index);
+}
+
+/**
+ * The fitted part of the cart model: EASE (or EDLAE) on the orders, averaged with its recency-weighted fit when
+ * `recency` > 0; with `blocks`, the blocks past the dense part fitted the same way (`layout` as layoutFor gives it).
+ */
+export function fitDense(baskets: Baskets, params: CartParams, index?: ItemBaskets, layout?: BlockLayout, rows = CART_ROWS): CartFit {
+  const recent = params.recency && params.recency > 0 ? recencyWeights(baskets.count, params.recency) : null;
+  const ease: CartFit = fitEase(baskets, params);
+  if (recent) {
+    const other = fitEase(baskets, params, recent);
+    for (let t = 0; t < ease.b.length; t++) ease.b[t] = (ease.b[t] + other.b[t]) / 2;
+  }
+  if (params.blocks) {
+    const items = index ?? transpose(baskets);
+    ease.blocks = fitBlocks(baskets, ease, layout ?? layoutFor(baskets, params, items)!, params, recent ? [undefined, recent] : [undefined], items, rows);
+  }
   return ease;
 }
 
 export function fitCart(baskets: Baskets, params: CartParams, index: ItemBaskets = transpose(baskets), rows = CART_ROWS): CartWeights {
-  return cartRows(baskets, fitDense(baskets, params), params, index, rows);
+  return cartRows(baskets, fitDense(baskets, params, index, undefined, rows), params, index, rows);
 }
 
-/** The published rows from a dense fit (`fitDense` with the same `params`): tail weights and the popularity scale added. */
-export function cartRows(baskets: Baskets, ease: EaseModel, params: CartParams, index: ItemBaskets = transpose(baskets), rows = CART_ROWS): CartWeights {
+/**
+ * The published rows from a fit (`fitDense` with the same `params`): tail weights and the popularity scale added.
+ * The tail weight fills only the pairs no fit holds: outside the dense part, and, with blocks, outside every block.
+ */
+export function cartRows(baskets: Baskets, ease: CartFit, params: CartParams, index: ItemBaskets = transpose(baskets), rows = CART_ROWS): CartWeights {
   const n = ease.items.length;
   const nItems = baskets.itemIds.length;
   const tail = params.tailScale > 0 ? mostCoBought(baskets, rows, index) : null;
@@ -53,14 +81,17 @@ export function cartRows(baskets: Baskets, ease: EaseModel, params: CartParams, 
   const scale = new Float64Array(nItems).fill(1);
   if (beta !== 0) for (let x = 0; x < nItems; x++) if (freq[x] > 0) scale[x] = freq[x] ** -beta;
   const out = new CartRowsBuilder(nItems, rows);
+  const blocks = ease.blocks;
   for (let i = 0; i < nItems; i++) {
     const pi = ease.position[i];
     if (pi >= 0) for (let x = 0; x < n; x++) out.set(ease.items[x], ease.b[pi * n + x] * scale[ease.items[x]]);
+    const own = blocks?.rows[i];
+    if (own) for (let r = 0; r < own.items.length; r++) out.set(own.items[r], own.weights[r] * scale[own.items[r]]);
     if (tail) {
       const tailScale = params.tailScale / (freq[i] + params.lambda);
       for (let t = tail.offsets[i]; t < tail.offsets[i + 1]; t++) {
         const x = tail.items[t];
-        if (pi < 0 || ease.position[x] < 0) out.set(x, tail.counts[t] * tailScale * scale[x]);
+        if ((pi < 0 || ease.position[x] < 0) && !blocks?.holds(i, x)) out.set(x, tail.counts[t] * tailScale * scale[x]);
       }
     }
     out.end(i);

@@ -1,0 +1,76 @@
+import {describe, expect, it} from 'vitest';
+import {blockLayout} from '../../trainer/cart/blocks';
+import {denseProducts, fitEase} from '../../trainer/cart/ease';
+import {fitCart, fitDense} from '../../trainer/cart/model';
+import type {CartWeights} from '../../trainer/cart/weights';
+import {itemFrequencies} from '../../trainer/load';
+import {transpose} from '../../trainer/pairs';
+import {basketsOf, randomBaskets} from './helpers';
+
+/** Product i's rows as a map from product to weight. */
+const rowOf = (w: CartWeights, i: number) => new Map(Array.from(w.items.subarray(w.offsets[i], w.offsets[i + 1]), (x, r) => [x, w.weights[w.offsets[i] + r]]));
+
+describe('cart model blocks past the dense part', () => {
+  // 90 products, skewed popularity: every product ordered twice or more is fitted, whatever the dense part.
+  const orders = randomBaskets(7, 600, 90, 6);
+  const baskets = basketsOf(orders);
+  const freq = itemFrequencies(baskets);
+  const twice = Array.from(freq.keys()).filter((x) => freq[x] >= 2);
+
+  it('give products outside the dense part weights from their block: EASE over the core, the block and its context', () => {
+    const dense = 20;
+    const blocks = {size: 40, core: 10, context: 8};
+    const params = {dense, lambda: 20, tailScale: 0};
+    const plain = fitCart(baskets, params);
+    const blocked = fitCart(baskets, {...params, blocks});
+    const top = new Set(denseProducts(freq, dense));
+    const outside = twice.filter((x) => !top.has(x));
+    expect(outside.length).toBeGreaterThan(3 * (blocks.size - blocks.core - blocks.context));
+    // Without blocks and without the tail weight, the products past the dense part have no rows at all.
+    expect(outside.filter((x) => plain.offsets[x + 1] > plain.offsets[x])).toEqual([]);
+    expect(outside.filter((x) => blocked.offsets[x + 1] === blocked.offsets[x])).toEqual([]);
+
+    // Each member's row is the EASE fit of the orders restricted to its block's products.
+    const layout = blockLayout(baskets, freq, denseProducts(freq, dense), blocks, transpose(baskets));
+    expect(layout.blocks.length).toBeGreaterThan(2);
+    for (const {members, context} of layout.blocks) {
+      const kept = new Set([...denseProducts(freq, blocks.core), ...members, ...context]);
+      const sub = basketsOf(orders.map((o) => o.filter((id) => kept.has(baskets.itemIds.indexOf(id)))));
+      const ease = fitEase(sub, {dense: kept.size, lambda: 20});
+      const n = ease.items.length;
+      expect(n).toBe(kept.size);
+      const subIndex = (x: number) => sub.itemIds.indexOf(baskets.itemIds[x]);
+      for (const i of members) {
+        const row = rowOf(blocked, i);
+        const pi = ease.position[subIndex(i)];
+        // A member votes for the core and its block's members (a context product's column is not this block's).
+        for (const x of [...denseProducts(freq, blocks.core), ...members]) {
+          if (x === i) continue;
+          expect(row.get(x) ?? 0).toBeCloseTo(ease.b[pi * n + ease.position[subIndex(x)]], 4);
+        }
+      }
+    }
+  });
+
+  it('equal the dense fit of every product ordered twice when one block holds them all', () => {
+    const params = {lambda: 20, tailScale: 0};
+    const full = fitCart(baskets, {...params, dense: twice.length});
+    const dense = 25;
+    // One block: the whole dense part as core, every other product ordered twice as its members.
+    const blocked = fitDense(baskets, {...params, dense, blocks: {size: twice.length, core: dense, context: 0}});
+    expect(blocked.blocks!.layout.blocks.length).toBe(1);
+    const weights = fitCart(baskets, {...params, dense, blocks: {size: twice.length, core: dense, context: 0}});
+    const top = new Set(denseProducts(freq, dense));
+    let compared = 0;
+    for (const i of twice) {
+      const mine = rowOf(weights, i), theirs = rowOf(full, i);
+      for (const [x, w] of theirs) {
+        // Pairs within the dense part come from its own (smaller) fit; every pair with a member is the block's.
+        if (top.has(i) && top.has(x)) continue;
+        expect(mine.get(x) ?? 0).toBeCloseTo(w, 4);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+});

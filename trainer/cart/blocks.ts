@@ -1,0 +1,238 @@
+import type {Baskets} from '../load';
+import {rankPartners} from '../pairs';
+import type {ItemBaskets} from '../pairs';
+import type {EaseModel} from './ease';
+import {gram} from './ease';
+import {invertSpdTf} from './solve-tf';
+import {selectFirst} from './weights';
+
+/**
+ * EASE past the dense part (issue 29, large catalogues). The dense solve is O(n³), so a catalogue of 16k products
+ * would leave most of its products to shrunk co-count. Here every product outside the dense part that was ordered
+ * at least twice gets EASE weights from a block: the `core` most-ordered products (shared by every block) plus up
+ * to `size - core` of the others, grouped by the communities of the co-purchase graph among them (Louvain, as the
+ * trainer's insights use). Each block is its own EASE (or EDLAE) fit, so a block member's row is its regression on
+ * the core and its community, and a core product's row gains the block members it predicts. A pair that no block
+ * holds (two members of different blocks) keeps the shrunk co-count tail weight. With B blocks of s products the
+ * cost is B·s³ instead of n³: 100k products in blocks of 1,000 cost about a tenth of one 3,000 dense solve each.
+ */
+
+export type BlockParams = {
+  /** Products per block: the core, the members and their context. */
+  size: number;
+  /** The most-ordered products shared by every block (the first `core` of the dense part). */
+  core: number;
+  /** Per block, products outside the core and the members that the members are most bought with. */
+  context: number;
+  /** At most this many blocks (the most-ordered products first); all of them when absent. */
+  most?: number;
+};
+
+/** A product needs this many orders to get a block: once gives EASE nothing to regress on. */
+export const BLOCK_MIN_ORDERS = 2;
+
+/** Partners per member whose co-purchase counts pick the block's context. */
+const CONTEXT_PARTNERS = 20;
+
+export type BlockLayout = {
+  /** Core size (the first `core` products of the dense part). */
+  core: number;
+  /** Each block's members (outside the dense part, most ordered first) and its context products. */
+  blocks: {members: Uint32Array; context: Uint32Array}[];
+  /** Item -> the block it is a member of, -1 when in none. */
+  blockOf: Int32Array;
+};
+
+/**
+ * Cuts the products outside `dense` (the dense part's products, most ordered first) ordered BLOCK_MIN_ORDERS+
+ * times into blocks of `size - core - context` members in popularity order, and gives each block as context the
+ * `context` products (dense or not, core excluded) its members were most bought with (summed co-purchase counts
+ * over each member's CONTEXT_PARTNERS most co-bought).
+ */
+export function blockLayout(baskets: Baskets, freq: Uint32Array, dense: Uint32Array, params: BlockParams, index: ItemBaskets): BlockLayout {
+  const nItems = freq.length;
+  const core = Math.min(params.core, dense.length);
+  const room = params.size - core - params.context;
+  const blockOf = new Int32Array(nItems).fill(-1);
+  if (room <= 0) return {core, blocks: [], blockOf};
+  const inDense = new Uint8Array(nItems);
+  for (const x of dense) inDense[x] = 1;
+  const inCore = new Uint8Array(nItems);
+  for (const x of dense.subarray(0, core)) inCore[x] = 1;
+  const byOrders = (x: number, y: number) => freq[y] - freq[x] || x - y;
+  let outside = Array.from(freq.keys()).filter((x) => !inDense[x] && freq[x] >= BLOCK_MIN_ORDERS).sort(byOrders);
+  if (params.most !== undefined) outside = outside.slice(0, params.most * room);
+  if (outside.length === 0) return {core, blocks: [], blockOf};
+  const partners = rankPartners(baskets, CONTEXT_PARTNERS, (_a, b, count) => (inCore[b] ? 0 : count), {anchors: outside}, index);
+  const blocks: BlockLayout['blocks'] = [];
+  const summed = new Float64Array(nItems);
+  for (let s = 0; s < outside.length; s += room) {
+    const members = Uint32Array.from(outside.slice(s, s + room));
+    members.forEach((x) => (blockOf[x] = blocks.length));
+    const touched: number[] = [];
+    for (const x of members) {
+      for (let t = partners.offsets[x]; t < partners.offsets[x + 1]; t++) {
+        const y = partners.items[t];
+        if (blockOf[y] === blocks.length) continue;
+        if (summed[y] === 0) touched.push(y);
+        summed[y] += partners.counts[t];
+      }
+    }
+    touched.sort((x, y) => summed[y] - summed[x] || x - y);
+    const context = Uint32Array.from(touched.slice(0, params.context));
+    for (const y of touched) summed[y] = 0;
+    blocks.push({members, context});
+  }
+  return {core, blocks, blockOf};
+}
+
+/** One product's candidate rows from the blocks, largest |weight| first. */
+export type BlockRow = {items: Uint32Array; weights: Float32Array};
+
+export type BlockFit = {
+  layout: BlockLayout;
+  /**
+   * Item -> its rows from the blocks: a member's weights for its block's core and members, and any product's
+   * weights for the members of the blocks it is core or context of (the `rows` largest); undefined for none.
+   */
+  rows: (BlockRow | undefined)[];
+  /** Whether a block holds the pair (i, x), so that the tail weight stays off it. */
+  holds: (i: number, x: number) => boolean;
+};
+
+/**
+ * Fits every block of `layout` with EASE's ridge and EDLAE's dropout on XᵀX, averaged over the order weightings
+ * in `weightings` (undefined = unweighted) as fitDense averages the dense part. A member's column (what the
+ * block's products vote for it) comes from its own block only; a context product's column from its own fit.
+ */
+export function fitBlocks(
+  baskets: Baskets,
+  dense: EaseModel,
+  layout: BlockLayout,
+  {lambda, dropout = 0}: {lambda: number; dropout?: number},
+  weightings: (Float64Array | undefined)[],
+  index: ItemBaskets,
+  rows: number,
+): BlockFit {
+  const nItems = baskets.itemIds.length;
+  const out: (BlockRow | undefined)[] = new Array(nItems);
+  const {core, blockOf} = layout;
+  const contexts = layout.blocks.map((b) => new Set(b.context));
+  const inCore = (x: number) => dense.position[x] >= 0 && dense.position[x] < core;
+  const holds = (i: number, x: number) => {
+    const bi = blockOf[i], bx = blockOf[x];
+    return (bi >= 0 && (bx === bi || inCore(x))) || (bx >= 0 && (inCore(i) || contexts[bx].has(i)));
+  };
+  if (layout.blocks.length === 0) return {layout, rows: out, holds};
+  const coreItems = dense.items.slice(0, core);
+  const corePosition = new Int32Array(nItems).fill(-1);
+  coreItems.forEach((x, p) => (corePosition[x] = p));
+  const coreGrams = weightings.map((w) => gram(baskets, coreItems, corePosition, w));
+  // Weights for other blocks' members, gathered block by block (trimmed as they grow).
+  const gathered = new Map<number, {items: number[]; weights: number[]}>();
+  const local = corePosition.slice();
+  const visited = new Int32Array(baskets.count).fill(-1);
+  for (const [g, {members, context}] of layout.blocks.entries()) {
+    const items = Uint32Array.from([...coreItems, ...members, ...context]);
+    const s = items.length, m = core + members.length;
+    for (let p = core; p < s; p++) local[items[p]] = p;
+    const b = new Float32Array(s * s);
+    for (const [v, weights] of weightings.entries()) {
+      const a = blockGram(baskets, index, items.subarray(core), local, core, coreGrams[v], weights, visited, g * weightings.length + v);
+      const extra = dropout / (1 - dropout);
+      for (let i = 0; i < s; i++) a[i * s + i] += lambda + extra * a[i * s + i];
+      addEaseWeights(invertSpdTf(a, s), s, b, 1 / weightings.length);
+    }
+    for (let p = core; p < m; p++) out[items[p]] = topRow(b, p * s, 0, m, items, p, rows);
+    for (let p = 0; p < s; p++) {
+      if (p >= core && p < m) continue;
+      let kept = gathered.get(items[p]);
+      if (!kept) gathered.set(items[p], (kept = {items: [], weights: []}));
+      for (let q = core; q < m; q++) {
+        kept.items.push(items[q]);
+        kept.weights.push(b[p * s + q]);
+      }
+      if (kept.items.length > 2 * rows) trimRow(kept, rows);
+    }
+    for (let p = core; p < s; p++) local[items[p]] = -1;
+  }
+  for (const [x, kept] of gathered) {
+    const own = out[x];
+    if (own) {
+      kept.items.push(...own.items);
+      kept.weights.push(...own.weights);
+    }
+    trimRow(kept, rows);
+    out[x] = {items: Uint32Array.from(kept.items), weights: Float32Array.from(kept.weights)};
+  }
+  return {layout, rows: out, holds};
+}
+
+/**
+ * XᵀWX over one block (`local` maps an item to its position, -1 outside; the core first, then `others`): the
+ * core's part is `coreGram`, the rest comes from the orders holding one of `others` (`visited` marks them with `stamp`).
+ */
+function blockGram(
+  baskets: Baskets, index: ItemBaskets, others: Uint32Array, local: Int32Array, core: number,
+  coreGram: Float64Array, weights: Float64Array | undefined, visited: Int32Array, stamp: number,
+): Float64Array {
+  const s = core + others.length;
+  const a = new Float64Array(s * s);
+  for (let i = 0; i < core; i++) a.set(coreGram.subarray(i * core, (i + 1) * core), i * s);
+  const inBasket: number[] = [];
+  for (const x of others) {
+    for (let t = index.offsets[x]; t < index.offsets[x + 1]; t++) {
+      const bk = index.baskets[t];
+      if (visited[bk] === stamp) continue;
+      visited[bk] = stamp;
+      for (let k = baskets.offsets[bk]; k < baskets.offsets[bk + 1]; k++) {
+        const p = local[baskets.items[k]];
+        if (p >= 0) inBasket.push(p);
+      }
+      const w = weights ? weights[bk] : 1;
+      // Non-core rows in full; a core row only at non-core columns (its core columns are coreGram's).
+      for (const u of inBasket) {
+        if (u < core) continue;
+        for (const v of inBasket) {
+          a[u * s + v] += w;
+          if (v < core) a[v * s + u] += w;
+        }
+      }
+      inBasket.length = 0;
+    }
+  }
+  return a;
+}
+
+/** b += share · (I - P diag(1/diag P)) with a zero diagonal: EASE's B from the inverse P, as fitEase computes it. */
+function addEaseWeights(p: Float32Array, s: number, b: Float32Array, share: number): void {
+  for (let i = 0; i < s; i++) {
+    const row = i * s;
+    for (let x = 0; x < s; x++) if (x !== i) b[row + x] += (-p[row + x] / p[x * s + x]) * share;
+  }
+}
+
+/** The `rows` largest |weight| of b[start + from .. start + to) (skipping position `self`), as item ids. */
+function topRow(b: Float32Array, start: number, from: number, to: number, items: Uint32Array, self: number, rows: number): BlockRow {
+  const kept = {items: [] as number[], weights: [] as number[]};
+  for (let q = from; q < to; q++) {
+    if (q === self || b[start + q] === 0) continue;
+    kept.items.push(items[q]);
+    kept.weights.push(b[start + q]);
+  }
+  trimRow(kept, rows);
+  return {items: Uint32Array.from(kept.items), weights: Float32Array.from(kept.weights)};
+}
+
+/** Keeps the `rows` entries of largest |weight| (ties to the lower item), largest first. */
+function trimRow(kept: {items: number[]; weights: number[]}, rows: number): void {
+  const order = kept.items.map((_x, t) => t);
+  const before = (s: number, t: number) => Math.abs(kept.weights[t]) - Math.abs(kept.weights[s]) || kept.items[s] - kept.items[t];
+  if (order.length > rows) {
+    selectFirst(order, rows, before);
+    order.length = rows;
+  }
+  order.sort(before);
+  kept.items = order.map((t) => kept.items[t]);
+  kept.weights = order.map((t) => kept.weights[t]);
+}
