@@ -9,7 +9,7 @@
  * product's published rows with the full fit's (shared row items / rows of the full fit), overall and for the
  * products outside the dense part.
  *   npx tsx bench/cart-blocks.ts --train ../shared/datasets/online-retail/train.csv.gz --test ...test.csv.gz \
- *     --dense 1000 --block 1000 --core 250 --context 250 --lambda 30 --tail 0 [--variants full,dense,blocked] [--slices]
+ *     --dense 1000 (or --orders orders.csv.gz: its first 80% train, the rest test) --block 1000 --core 250 --context 250 --lambda 30 --tail 0 [--variants full,dense,blocked] [--slices]
  */
 import {parseArgs} from 'node:util';
 import {selectBackend} from '../trainer/backend';
@@ -17,20 +17,24 @@ import type {CartParams} from '../trainer/cart/model';
 import {fitCart} from '../trainer/cart/model';
 import {evaluateCart} from '../trainer/cart/evaluate';
 import type {CartWeights} from '../trainer/cart/weights';
-import {rollingSlices} from '../trainer/evaluate';
+import {rollingSlices, timeSplit} from '../trainer/evaluate';
 import {BasketBuilder, itemFrequencies, readOrdersCsv} from '../trainer/load';
 import type {Baskets} from '../trainer/load';
 
 const {values: args} = parseArgs({
   options: {
-    train: {type: 'string'}, test: {type: 'string'}, dense: {type: 'string', default: '1000'}, block: {type: 'string', default: '1000'},
-    core: {type: 'string', default: '250'}, context: {type: 'string', default: '0'}, lambda: {type: 'string', default: '100'}, tail: {type: 'string', default: '0'},
+    train: {type: 'string'}, test: {type: 'string'}, orders: {type: 'string'}, dense: {type: 'string', default: '1000'}, block: {type: 'string', default: '1000'},
+    core: {type: 'string', default: '250'}, context: {type: 'string', default: '0'}, lambda: {type: 'string', default: '100'}, tail: {type: 'string', default: '0'}, beta: {type: 'string', default: '0'}, recency: {type: 'string', default: '0'}, dropout: {type: 'string', default: '0'},
     variants: {type: 'string', default: 'full,dense,blocked'}, slices: {type: 'boolean', default: false},
   },
 });
 
 async function load(): Promise<{train: Baskets; test: Baskets}> {
   const builder = new BasketBuilder();
+  if (args.orders) {
+    await readOrdersCsv(args.orders, builder);
+    return timeSplit(builder.build(), 0.2);
+  }
   await readOrdersCsv(args.train!, builder);
   const cut = builder.build().count;
   await readOrdersCsv(args.test!, builder);
@@ -60,14 +64,14 @@ async function main() {
   const freq = itemFrequencies(train);
   const twice = freq.filter((f) => f >= 2).length;
   const dense = Number(args.dense);
-  const base = {lambda: Number(args.lambda), tailScale: Number(args.tail)};
+  const base = {lambda: Number(args.lambda), tailScale: Number(args.tail), beta: Number(args.beta), recency: Number(args.recency), dropout: Number(args.dropout)};
   const variants: Record<string, CartParams> = {
     full: {...base, dense: twice},
     dense: {...base, dense},
     blocked: {...base, dense, blocks: {size: Number(args.block), core: Number(args.core), context: Number(args.context)}},
   };
   const names = args.variants!.split(',');
-  console.log(`products ordered twice or more: ${twice}; dense ${dense}, block ${args.block}, core ${args.core}, context ${args.context}, λ ${base.lambda}, tail ${base.tailScale}`);
+  console.log(`products ordered twice or more: ${twice}; dense ${dense}, block ${args.block}, core ${args.core}, context ${args.context}, λ ${base.lambda}, tail ${base.tailScale}, β ${base.beta}, recency ${base.recency}, dropout ${base.dropout}`);
   const slices = args.slices ? rollingSlices(train, 3, 0.1) : [];
   const fits: Record<string, CartWeights> = {};
   const top = new Set(Array.from(freq.keys()).sort((x, y) => freq[y] - freq[x] || x - y).slice(0, dense));

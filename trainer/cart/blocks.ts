@@ -8,13 +8,18 @@ import {selectFirst} from './weights';
 
 /**
  * EASE past the dense part (issue 29, large catalogues). The dense solve is O(n³), so a catalogue of 16k products
- * would leave most of its products to shrunk co-count. Here every product outside the dense part that was ordered
- * at least twice gets EASE weights from a block: the `core` most-ordered products (shared by every block) plus up
- * to `size - core` of the others, grouped by the communities of the co-purchase graph among them (Louvain, as the
- * trainer's insights use). Each block is its own EASE (or EDLAE) fit, so a block member's row is its regression on
- * the core and its community, and a core product's row gains the block members it predicts. A pair that no block
- * holds (two members of different blocks) keeps the shrunk co-count tail weight. With B blocks of s products the
- * cost is B·s³ instead of n³: 100k products in blocks of 1,000 cost about a tenth of one 3,000 dense solve each.
+ * would leave most of its products to shrunk co-count. Here the products outside the dense part that were ordered
+ * at least twice get EASE weights from blocks: each block is its own EASE (or EDLAE) fit over the `core`
+ * most-ordered products (shared by every block), its members (the next products in popularity order) and its
+ * context (the products its members were most bought with). A member's row is its regression on the core, its
+ * block and the context; the core and context products' rows gain the members they predict. A pair no block holds
+ * keeps the shrunk co-count tail weight. With B blocks of s products the cost is B·s³ instead of n³.
+ *
+ * Measured on online-retail with the dense part lowered to 1,000 and blocks of 1,000 with a core of 250 (test
+ * NDCG@10; the dense part alone 0.1115, every product ordered twice in one dense fit 0.1257): members grouped by
+ * Louvain communities of their co-purchase graph (as the trainer's insights find them) 0.1132, in popularity
+ * order 0.1145; on instacart-subset (dense part 3,000) both 0.0612, the communities costing 10 s more. Context
+ * helps where members alone do not reach: 750 members with 250 context products 0.1163 against 0.1145 without.
  */
 
 export type BlockParams = {

@@ -14,7 +14,7 @@ import type {CartWeights} from './weights';
 
 /**
  * The cart stage of full mode: picks EASE's ridge and the tail weight on the last validation slice, then the
- * version-2 settings (V2_GRID) from there; the version-2 candidate replaces the EASE fit only when it beats it
+ * version-2 settings (V2_GRID) from there, then whether to fit blocks past the dense part (BLOCKS); the version-2 candidate replaces the EASE fit only when it beats it
  * over the rolling-origin slices by KEEP_EASE_MARGIN. The chosen fit is checked against summed co-count on the
  * same slices (gate.ts), and the published weights are fitted on every order; when the gain does not hold,
  * co-count's weights are published instead.
@@ -44,13 +44,20 @@ export const JUDGE_DENSE_PRODUCTS = 1000;
 export const CART_GRID = {lambda: [30, 100, 300], tailScale: [0, 0.3]};
 
 /**
- * Blocks past the dense part (blocks.ts), tried on the last slice after the tail weight. Measured on online-retail
- * with the dense part lowered to 1,000 (test NDCG@10: dense 0.1115, every product ordered twice in one dense fit
- * 0.1257): blocks of 1,500 with a core of 500 and 250 context products kept 0.1189, half the gap, at a cost per
- * product a fifth of 2,000-product blocks (0.1203). The judge fits at most JUDGE_BLOCKS of them past its dense part.
+ * Blocks past the dense part (blocks.ts), tried on the last slice after the version-2 settings and, when they win
+ * there, fitted for both the EASE fit and the candidate. Measured on online-retail with the dense part lowered to
+ * 1,000 (test NDCG@10: dense 0.1115, every product ordered twice in one dense fit 0.1257): blocks of 1,500 with a
+ * core of 500 and 250 context products kept 0.1189, half the gap, at a cost per product about half that of
+ * 2,000-product blocks (0.1203). At most 24 blocks (18,000 products past the dense part, the most ordered first):
+ * each costs about an eighth of the 3,000-product dense solve, which bounds the stage on a 100k-product store.
  */
-export const BLOCKS: BlockParams = {size: 1500, core: 500, context: 250};
-export const JUDGE_BLOCKS = 4;
+export const BLOCKS: BlockParams = {size: 1500, core: 500, context: 250, most: 24};
+
+/**
+ * The blocks of the fits that judge (beside JUDGE_DENSE_PRODUCTS): a third of BLOCKS' size, at most four past
+ * the judge's dense part, which costs about half its dense solve.
+ */
+export const JUDGE_BLOCKS: BlockParams = {size: 500, core: 170, context: 80, most: 4};
 
 /**
  * Version 2's settings (model.ts), tried on the last validation slice after the EASE fit, in this order, each
@@ -80,6 +87,8 @@ export type CartReport = {
   dense_products: number;
   /** The published fit's blocks past the dense part; null when the grid kept none (or co-count was published). */
   blocks: BlockReport | null;
+  /** Why the blocks were fitted or left out (the last slice, with and without them). */
+  blocks_choice: string;
   dense_line_share: number;
   fit_s: number;
   backend: string;
@@ -127,7 +136,7 @@ function sliceJudge(slices: Slice[]) {
   const layouts = new Map<number, BlockLayout>();
   return (si: number, p: CartParams, perQuery?: number[]) => {
     const s = slices[si];
-    const params = {...p, dense: JUDGE_DENSE_PRODUCTS, blocks: p.blocks && {...p.blocks, most: JUDGE_BLOCKS}};
+    const params = {...p, dense: JUDGE_DENSE_PRODUCTS, blocks: p.blocks && JUDGE_BLOCKS};
     const key = `${params.lambda}/${params.dropout ?? 0}/${params.recency ?? 0}/${!!params.blocks}`;
     let index = indexes.get(si);
     if (!index) indexes.set(si, (index = transpose(s.train)));
@@ -142,7 +151,7 @@ function sliceJudge(slices: Slice[]) {
 export async function trainCart(baskets: Baskets, slices: Slice[], onProgress: (f: number) => void = () => undefined): Promise<CartResult> {
   const lastAt = slices.length - 1;
   const judge = sliceJudge(slices);
-  const gridSteps = CART_GRID.lambda.length + CART_GRID.tailScale.length - 1 + 1 + V2_GRID.dropout.length + V2_GRID.beta.length + V2_GRID.recency.length;
+  const gridSteps = CART_GRID.lambda.length + CART_GRID.tailScale.length - 1 + V2_GRID.dropout.length + V2_GRID.beta.length + V2_GRID.recency.length + 2;
   // The grid, the EASE fit and the candidate on the other slices, co-count on each slice, the final fit.
   const steps = gridSteps + 2 + slices.length + 1;
   let done = 0;
@@ -152,22 +161,28 @@ export async function trainCart(baskets: Baskets, slices: Slice[], onProgress: (
   };
   type Tried = {params: CartParams; metrics: CartMetrics; perQuery: number[]};
   const tried: Tried[] = [];
-  const attempt = async (params: CartParams) => {
+  const attempt = async (params: CartParams): Promise<Tried> => {
     const perQuery: number[] = [];
-    tried.push({params, metrics: judge(lastAt, params, perQuery), perQuery});
+    const t = {params, metrics: judge(lastAt, params, perQuery), perQuery};
+    tried.push(t);
     await step();
+    return t;
   };
   // Ties keep the earlier (smaller ridge, no tail weight, then the EASE fit over a version-2 setting).
   const bestOf = (xs: Tried[]) => xs.reduce((x, y) => (y.metrics.ndcg > x.metrics.ndcg ? y : x));
   for (const lambda of CART_GRID.lambda) await attempt({...CART_DEFAULTS, lambda});
   for (const tailScale of CART_GRID.tailScale.slice(1)) await attempt({...bestOf(tried).params, tailScale});
-  await attempt({...bestOf(tried).params, blocks: BLOCKS});
-  const ease = bestOf(tried);
+  const easeFit = bestOf(tried);
   for (const dropout of V2_GRID.dropout) await attempt({...bestOf(tried).params, dropout});
   for (const beta of V2_GRID.beta) await attempt({...bestOf(tried).params, beta});
   for (const recency of V2_GRID.recency) await attempt({...bestOf(tried).params, recency});
-  const best = bestOf(tried);
-  const candidate = best === ease ? null : best;
+  const v2 = bestOf(tried);
+  // Blocks last, so that the settings above are chosen as without them; kept for both fits when they win.
+  const blocked = await attempt({...v2.params, blocks: BLOCKS});
+  const withBlocks = blocked.metrics.ndcg > v2.metrics.ndcg;
+  const blocksChoice = `blocks past the dense part NDCG@10 ${blocked.metrics.ndcg.toFixed(4)} against ${v2.metrics.ndcg.toFixed(4)} without on the last slice: ${withBlocks ? 'fitted' : 'left out'}`;
+  const ease = !withBlocks ? easeFit : v2 === easeFit ? blocked : await attempt({...easeFit.params, blocks: BLOCKS});
+  const candidate = v2 === easeFit ? null : withBlocks ? blocked : v2;
   const tuning = tried.map((t) => ({params: tunedOf(t.params), ndcg: t.metrics.ndcg}));
 
   // The EASE fit and the candidate on every slice (the last one's figures are the search's).
@@ -215,6 +230,7 @@ export async function trainCart(baskets: Baskets, slices: Slice[], onProgress: (
       dense_products: dense,
       dense_line_share: lineShare(freq, dense),
       blocks: layout ? blockReport(layout) : null,
+      blocks_choice: blocksChoice,
       fit_s: fitS,
       backend: tf.getBackend(),
       tuning,
