@@ -52,6 +52,15 @@ describe('cart model blocks past the dense part', () => {
     }
   });
 
+  it('are the same added to a dense part fitted before (as the judge reuses it) as fitted with it', () => {
+    const params = {dense: 20, lambda: 20, tailScale: 0, recency: 0.25, blocks: {size: 40, core: 10, context: 8}};
+    const fresh = fitDense(baskets, params);
+    const reused = fitDense(baskets, params, undefined, undefined, undefined, fitDense(baskets, {...params, blocks: undefined}));
+    expect(reused.b).toEqual(fresh.b);
+    expect(reused.blocks!.rows).toEqual(fresh.blocks!.rows);
+    expect(reused.blocks!.layout).toEqual(fresh.blocks!.layout);
+  });
+
   it('equal the dense fit of every product ordered twice when one block holds them all', () => {
     // Past 384 products the solve recurses on 2x2 blocks (solve-tf.ts) and reads both off-diagonal parts.
     const large = basketsOf(randomBaskets(11, 2500, 420, 8));

@@ -49,19 +49,24 @@ export function layoutFor(baskets: Baskets, params: CartParams, index: ItemBaske
 /**
  * The fitted part of the cart model: EASE (or EDLAE) on the orders, averaged with its recency-weighted fit when
  * `recency` > 0; with `blocks`, the blocks past the dense part fitted the same way (`layout` as layoutFor gives it).
+ * `dense`, the dense part of a fit with the same params but no blocks, is reused instead of fitted again.
  */
-export function fitDense(baskets: Baskets, params: CartParams, index?: ItemBaskets, layout?: BlockLayout, rows = CART_ROWS): CartFit {
+export function fitDense(baskets: Baskets, params: CartParams, index?: ItemBaskets, layout?: BlockLayout, rows = CART_ROWS, dense?: EaseModel): CartFit {
   const recent = params.recency && params.recency > 0 ? recencyWeights(baskets.count, params.recency) : null;
+  if (dense) return {...dense, blocks: blocksOf(baskets, dense, params, index, layout, rows, recent)};
   const ease: CartFit = fitEase(baskets, params);
   if (recent) {
     const other = fitEase(baskets, params, recent);
     for (let t = 0; t < ease.b.length; t++) ease.b[t] = (ease.b[t] + other.b[t]) / 2;
   }
-  if (params.blocks) {
-    const items = index ?? transpose(baskets);
-    ease.blocks = fitBlocks(baskets, ease, layout ?? layoutFor(baskets, params, items)!, params, recent ? [undefined, recent] : [undefined], items, rows);
-  }
+  ease.blocks = blocksOf(baskets, ease, params, index, layout, rows, recent);
   return ease;
+}
+
+function blocksOf(baskets: Baskets, ease: EaseModel, params: CartParams, index: ItemBaskets | undefined, layout: BlockLayout | undefined, rows: number, recent: Float64Array | null): BlockFit | undefined {
+  if (!params.blocks) return undefined;
+  const items = index ?? transpose(baskets);
+  return fitBlocks(baskets, ease, layout ?? layoutFor(baskets, params, items)!, params, recent ? [undefined, recent] : [undefined], items, rows);
 }
 
 export function fitCart(baskets: Baskets, params: CartParams, index: ItemBaskets = transpose(baskets), rows = CART_ROWS): CartWeights {

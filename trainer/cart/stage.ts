@@ -143,7 +143,9 @@ function sliceJudge(slices: Slice[]) {
     let layout = layouts.get(si);
     if (params.blocks && !layout) layouts.set(si, (layout = layoutFor(s.train, params, index)!));
     let ease = fits[si].get(key);
-    if (!ease) fits[si].set(key, (ease = fitDense(s.train, params, index, layout)));
+    // The blocks add to the dense part of the same settings without them, when that was fitted.
+    const plain = params.blocks ? fits[si].get(key.replace(/true$/, 'false')) : undefined;
+    if (!ease) fits[si].set(key, (ease = fitDense(s.train, params, index, layout, undefined, plain)));
     return evaluateCart(s.train, s.test, cartRows(s.train, ease, params, index), 10, perQuery);
   };
 }
