@@ -11,15 +11,18 @@ import {selectFirst} from './weights';
  * would leave most of its products to shrunk co-count. Here the products outside the dense part that were ordered
  * at least twice get EASE weights from blocks: each block is its own EASE (or EDLAE) fit over the `core`
  * most-ordered products (shared by every block), its members (the next products in popularity order) and its
- * context (the products its members were most bought with). A member's row is its regression on the core, its
- * block and the context; the core and context products' rows gain the members they predict. A pair no block holds
- * keeps the shrunk co-count tail weight. With B blocks of s products the cost is B·s³ instead of n³.
+ * context (the products its members were most bought with). A member's column is its regression on the core, its
+ * block and the context, and gives the weights of those products for it. A pair no fit holds keeps the shrunk
+ * co-count tail weight. With B blocks of s products the cost is B·s³ instead of n³.
  *
  * Measured on online-retail with the dense part lowered to 1,000 and blocks of 1,000 with a core of 250 (test
  * NDCG@10; the dense part alone 0.1115, every product ordered twice in one dense fit 0.1257): members grouped by
  * Louvain communities of their co-purchase graph (as the trainer's insights find them) 0.1132, in popularity
  * order 0.1145; on instacart-subset (dense part 3,000) both 0.0612, the communities costing 10 s more. Context
  * helps where members alone do not reach: 750 members with 250 context products 0.1163 against 0.1145 without.
+ * Members' weights for the core products taken from the block lose: with blocks of 1,500 (core 500, context 250)
+ * 0.1189 with them against 0.1226 without (a column regressed on one block gives its members too large a share);
+ * on a synthetic 16k-product store (dense part 3,000) 0.2148 against 0.2139, both below the full fit's 0.2181.
  */
 
 export type BlockParams = {
@@ -97,18 +100,18 @@ export type BlockRow = {items: Uint32Array; weights: Float32Array};
 export type BlockFit = {
   layout: BlockLayout;
   /**
-   * Item -> its rows from the blocks: a member's weights for its block's core and members, and any product's
-   * weights for the members of the blocks it is core or context of (the `rows` largest); undefined for none.
+   * Item -> its rows from the blocks: its weights for the members of the blocks it is a member, core or context
+   * product of (the `rows` largest); undefined for none.
    */
   rows: (BlockRow | undefined)[];
-  /** Whether a block holds the pair (i, x), so that the tail weight stays off it. */
+  /** Whether x's block holds i (x's column comes from it), so that the tail weight stays off the pair. */
   holds: (i: number, x: number) => boolean;
 };
 
 /**
  * Fits every block of `layout` with EASE's ridge and EDLAE's dropout on XᵀX, averaged over the order weightings
- * in `weightings` (undefined = unweighted) as fitDense averages the dense part. A member's column (what the
- * block's products vote for it) comes from its own block only; a context product's column from its own fit.
+ * in `weightings` (undefined = unweighted) as fitDense averages the dense part. Each product's column (what the
+ * others vote for it) comes from one fit: a member's from its block, a dense product's from the dense part.
  */
 export function fitBlocks(
   baskets: Baskets,
@@ -126,7 +129,7 @@ export function fitBlocks(
   const inCore = (x: number) => dense.position[x] >= 0 && dense.position[x] < core;
   const holds = (i: number, x: number) => {
     const bi = blockOf[i], bx = blockOf[x];
-    return (bi >= 0 && (bx === bi || inCore(x))) || (bx >= 0 && (inCore(i) || contexts[bx].has(i)));
+    return bx >= 0 && (bx === bi || inCore(i) || contexts[bx].has(i));
   };
   if (layout.blocks.length === 0) return {layout, rows: out, holds};
   const coreItems = dense.items.slice(0, core);
@@ -148,7 +151,9 @@ export function fitBlocks(
       for (let i = 0; i < s; i++) a[i * s + i] += lambda + extra * a[i * s + i];
       addEaseWeights(invertSpdTf(a, s), s, b, 1 / weightings.length);
     }
-    for (let p = core; p < m; p++) out[items[p]] = topRow(b, p * s, 0, m, items, p, rows);
+    // A member votes only for its block's members: the core's columns come from the dense part's fit. Here they
+    // would be regressed on this block alone, which inflates the members' share (see the measurement above).
+    for (let p = core; p < m; p++) out[items[p]] = topRow(b, p * s, core, m, items, p, rows);
     for (let p = 0; p < s; p++) {
       if (p >= core && p < m) continue;
       let kept = gathered.get(items[p]);
