@@ -1,15 +1,19 @@
 /**
  * What the block fit (trainer/cart/blocks.ts) keeps of the full dense fit (issue 29, large catalogues), on one
  * orders file split 80/20 in time order (the shared sets' train/test) and on the training part's rolling-origin
- * validation slices. Each variant is fitted with the same ridge and tail weight:
+ * validation slices (--slices). Each variant is fitted with the same settings (--lambda, --tail, --beta,
+ * --recency, --dropout):
  *   full       every product ordered twice or more in the dense part (the reference the block fit approximates);
  *   dense      the `--dense` most-ordered products, shrunk co-count past them (the cart model before blocks);
- *   blocked    the same dense part plus blocks of `--block` products sharing the `--core` most ordered.
- * Prints protocol B NDCG@10 per variant on each validation slice and on test, fit time, and the overlap of each
- * product's published rows with the full fit's (shared row items / rows of the full fit), overall and for the
- * products outside the dense part.
- *   npx tsx bench/cart-blocks.ts --train ../shared/datasets/online-retail/train.csv.gz --test ...test.csv.gz \
- *     --dense 1000 (or --orders orders.csv.gz: its first 80% train, the rest test) --block 1000 --core 250 --context 250 --lambda 30 --tail 0 [--variants full,dense,blocked] [--slices]
+ *   blocked    the same dense part plus blocks of `--block` products: the `--core` most ordered, members and
+ *              `--context` products (no limit on the number of blocks).
+ * Prints protocol B NDCG@10 per variant on each validation slice and on test, the final fit's time and the process
+ * RSS after it, and the overlap of each product's rows with the full fit's (shared row items / rows of the full
+ * fit), overall and for the products outside the dense part.
+ *   npx tsx bench/cart-blocks.ts --train ../shared/datasets/online-retail/train.csv.gz \
+ *     --test ../shared/datasets/online-retail/test.csv.gz --dense 1000 --block 1500 --core 500 --context 250 \
+ *     --lambda 30 [--variants full,dense,blocked] [--slices]
+ *   (--orders orders.csv.gz instead of --train/--test: its first 80% of orders train, the rest test)
  */
 import {parseArgs} from 'node:util';
 import {selectBackend} from '../trainer/backend';
