@@ -46,10 +46,11 @@ export const CART_GRID = {lambda: [30, 100, 300], tailScale: [0, 0.3]};
 /**
  * Blocks past the dense part (blocks.ts), tried on the last slice after the version-2 settings and, when they win
  * there, fitted for both the EASE fit and the candidate. Measured on online-retail with the dense part lowered to
- * 1,000 (test NDCG@10: dense 0.1115, every product ordered twice in one dense fit 0.1257): blocks of 1,500 with a
- * core of 500 and 250 context products kept 0.1189, half the gap, at a cost per product about half that of
- * 2,000-product blocks (0.1203). At most 24 blocks (18,000 products past the dense part, the most ordered first):
- * each costs about an eighth of the 3,000-product dense solve, which bounds the stage on a 100k-product store.
+ * 1,000 (test NDCG@10: dense part alone 0.1115, every product ordered twice in one dense fit 0.1257): blocks of
+ * 1,500 with a core of 500 and 250 context products 0.1226, three quarters of the gap. On a synthetic
+ * 16k-product store they lost to the dense part alone and validation left them out (issue 29's note). At most
+ * 24 blocks (18,000 products past the dense part, the most ordered first): each costs about an eighth of the
+ * 3,000-product dense solve, which bounds the stage on a 100k-product store.
  */
 export const BLOCKS: BlockParams = {size: 1500, core: 500, context: 250, most: 24};
 
