@@ -34,6 +34,11 @@ export type BlockParams = {
   context: number;
   /** At most this many blocks (the most-ordered products first); all of them when absent. */
   most?: number;
+  /**
+   * Members start at this popularity rank (default: right after the dense part). The judge's fits, with a smaller
+   * dense part, use the published fit's dense size here so that they measure what the blocks add to that fit.
+   */
+  from?: number;
 };
 
 /** A product needs this many orders to get a block: once gives EASE nothing to regress on. */
@@ -68,7 +73,7 @@ export function blockLayout(baskets: Baskets, freq: Uint32Array, dense: Uint32Ar
   const inCore = new Uint8Array(nItems);
   for (const x of dense.subarray(0, core)) inCore[x] = 1;
   const byOrders = (x: number, y: number) => freq[y] - freq[x] || x - y;
-  let outside = Array.from(freq.keys()).filter((x) => !inDense[x] && freq[x] >= BLOCK_MIN_ORDERS).sort(byOrders);
+  let outside = Array.from(freq.keys()).filter((x) => freq[x] >= BLOCK_MIN_ORDERS).sort(byOrders).slice(params.from ?? 0).filter((x) => !inDense[x]);
   if (params.most !== undefined) outside = outside.slice(0, params.most * room);
   if (outside.length === 0) return {core, blocks: [], blockOf};
   const partners = rankPartners(baskets, CONTEXT_PARTNERS, (_a, b, count) => (inCore[b] ? 0 : count), {anchors: outside}, index);
