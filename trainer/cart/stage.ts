@@ -14,8 +14,8 @@ import type {CartWeights} from './weights';
 
 /**
  * The cart stage of full mode: picks EASE's ridge and the tail weight on the last validation slice, then the
- * version-2 settings (V2_GRID) from there, then whether to fit blocks past the dense part (BLOCKS); the version-2 candidate replaces the EASE fit only when it beats it
- * over the rolling-origin slices by KEEP_EASE_MARGIN. The chosen fit is checked against summed co-count on the
+ * version-2 settings (V2_GRID) from there, then whether to fit blocks past the dense part (BLOCKS); the version-2
+ * candidate replaces the EASE fit only when it beats it over the rolling-origin slices by KEEP_EASE_MARGIN. The chosen fit is checked against summed co-count on the
  * same slices (gate.ts), and the published weights are fitted on every order; when the gain does not hold,
  * co-count's weights are published instead.
  */
@@ -45,12 +45,12 @@ export const CART_GRID = {lambda: [30, 100, 300], tailScale: [0, 0.3]};
 
 /**
  * Blocks past the dense part (blocks.ts), tried after the version-2 settings and, when they beat the same fit
- * without them by KEEP_EASE_MARGIN over the slices, fitted for both the EASE fit and the candidate. Measured on online-retail with the dense part lowered to
- * 1,000 (test NDCG@10: dense part alone 0.1115, every product ordered twice in one dense fit 0.1257): blocks of
- * 1,500 with a core of 500 and 250 context products 0.1226, three quarters of the gap. On a synthetic
- * 16k-product store they lost to the dense part alone and validation left them out (issue 29's note). At most
- * 24 blocks (18,000 products past the dense part, the most ordered first): each costs about an eighth of the
- * 3,000-product dense solve, which bounds the stage on a 100k-product store.
+ * without them by KEEP_EASE_MARGIN over the slices, fitted for both the EASE fit and the candidate. Measured on
+ * online-retail with the dense part lowered to 1,000 (test NDCG@10: dense part alone 0.1115, every product ordered
+ * twice in one dense fit 0.1257): blocks of 1,500 with a core of 500 and 250 context products 0.1226, three
+ * quarters of the gap. At the real dense size they gained nothing measurable on any set (on a synthetic
+ * 16k-product store 0.2148 against 0.2185 for the dense part alone on test). At most 24 blocks (18,000 products
+ * past the dense part, the most ordered first): each costs about an eighth of the 3,000-product dense solve.
  */
 export const BLOCKS: BlockParams = {size: 1500, core: 500, context: 250, most: 24};
 
@@ -90,7 +90,7 @@ export type CartReport = {
   dense_products: number;
   /** The published fit's blocks past the dense part; null when the grid kept none (or co-count was published). */
   blocks: BlockReport | null;
-  /** Why the blocks were fitted or left out (the last slice, with and without them). */
+  /** Why the blocks were fitted or left out (the slices' mean NDCG@10 with and without them). */
   blocks_choice: string;
   dense_line_share: number;
   fit_s: number;
