@@ -26,9 +26,10 @@ import type {BenchOptions, BenchRow} from './types';
  *   for the published lists and co-count;
  * - the cart model's NDCG@10 (eval-cart.mjs, protocol B) against summed co-count and the EASE reference of issue J
  *   (full-catalogue EASE written as top-100 weights, measured when the issue was filed);
+ * - a synthetic 70k-order, 16k-product store (the cart model's blocks past its dense part): time and peak RSS;
  * - a synthetic 1M-order, 100k-product store (demo/generate.ts): time and peak RSS, with this machine's threads and
  *   with four as on a 4-core host (skipped with --quick).
- * Full-mode rows name the TensorFlow.js backend, the cart model's dense size and fit time.
+ * Full-mode rows name the TensorFlow.js backend, the cart model's dense size, its blocks past it and fit time.
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,9 +65,10 @@ function train(orders: string, out: string, model: 'stats' | 'full', extra: stri
 
 /** What a full run's report.json says about its backend, cart model and (with --embeddings) embedding stage, for the row's note. */
 function runNote(out: string): string {
-  const r = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {backend: string; timings: Record<string, number>; cart: {method: string; dense_products: number; fit_s: number} | null};
+  const r = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {backend: string; timings: Record<string, number>; cart: {method: string; dense_products: number; fit_s: number; blocks: {blocks: number; products: number} | null} | null};
   const t = r.timings;
-  const cart = r.cart ? `, cart ${r.cart.method} over ${r.cart.dense_products} dense products (final fit ${r.cart.fit_s} s, stage ${t.cart_s} s)` : '';
+  const blocks = r.cart?.blocks ? ` and ${r.cart.blocks.products} in ${r.cart.blocks.blocks} blocks` : '';
+  const cart = r.cart ? `, cart ${r.cart.method} over ${r.cart.dense_products} dense products${blocks} (final fit ${r.cart.fit_s} s, stage ${t.cart_s} s)` : '';
   const embed = t.embed_s === undefined ? ', no embeddings' : `, embeddings ${t.embed_s} s + ${t.embed_validation_s} s alongside the validation`;
   return `backend ${r.backend}${cart}${embed}`;
 }
@@ -74,14 +76,14 @@ function runNote(out: string): string {
 /** The EASE reference of issue J (protocol B NDCG@10): full-catalogue EASE on train.csv.gz as top-100 weights. */
 const EASE_REFERENCE: Record<string, number> = {'online-retail': 0.1251, groceries: 0.2288, 'instacart-subset': 0.061};
 
-/** The synthetic store, generated once and kept under .bench/ (git-ignored); truth.json is written last, so its presence marks a complete copy. */
-function syntheticStore(): string {
-  const dir = join(ROOT, '.bench/synthetic-1m');
+/** A synthetic store, generated once and kept under .bench/ (git-ignored); truth.json is written last, so its presence marks a complete copy. */
+function syntheticStore(name: string, orders: number, products: number): string {
+  const dir = join(ROOT, '.bench', name);
   if (existsSync(join(dir, 'truth.json'))) return dir;
   const partial = `${dir}.partial`;
   rmSync(partial, {recursive: true, force: true});
   mkdirSync(dirname(dir), {recursive: true});
-  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'demo/generate.ts'), '--seed', '1', '--orders', '1000000', '--products', '100000', '--out', partial], {stdio: 'ignore'});
+  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'demo/generate.ts'), '--seed', '1', '--orders', String(orders), '--products', String(products), '--out', partial], {stdio: 'ignore'});
   rmSync(dir, {recursive: true, force: true});
   renameSync(partial, dir);
   return dir;
@@ -258,7 +260,11 @@ export async function benchTrainer(opts: BenchOptions): Promise<BenchRow[]> {
   rows.push({name: 'cart NDCG@10 / EASE reference, geometric mean', value: geo(cartRatios), unit: 'x', target: '>= 1.014'});
 
   if (!opts.quick) {
-    const synth = syntheticStore();
+    // Issue 29's large catalogue: 16k products, most of them past the cart model's dense part (its blocks' time and memory).
+    const wide = syntheticStore('synthetic-16k', 70_000, 16_000);
+    const wideRun = train(join(wide, 'orders.csv.gz'), join(work, 'synthetic-16k-out'), 'full');
+    rows.push({name: 'synthetic 70k orders / 16k products (wall)', value: wideRun.wall, unit: 's', note: `CPU ${wideRun.cpu.toFixed(1)} s, peak RSS ${wideRun.rssMiB.toFixed(0)} MiB, ${runNote(join(work, 'synthetic-16k-out'))}`});
+    const synth = syntheticStore('synthetic-1m', 1_000_000, 100_000);
     const big = train(join(synth, 'orders.csv.gz'), join(work, 'synthetic-out'), 'full');
     rows.push({name: 'synthetic 1M orders / 100k products (wall)', value: big.wall, unit: 's', target: '<= 300 s', note: `CPU ${big.cpu.toFixed(1)} s, ${runNote(join(work, 'synthetic-out'))}`});
     rows.push({name: 'synthetic 1M orders / 100k products peak RSS', value: big.rssMiB, unit: 'MiB', target: '<= 2048 MiB'});
