@@ -5,6 +5,7 @@ import type {Db} from '../../storage/open';
 import {eventsRepo} from '../../storage/repos/events';
 import {knownProductsRepo} from '../../storage/repos/known-products';
 import type {ShopDomain} from '../../storage/shop-domain';
+import {productId} from './api/http';
 import {proxyClient} from './proxy-client';
 import {beaconBody, spendBudgets} from './proxy-beacon';
 
@@ -33,16 +34,14 @@ const SHOP_EVENTS_PER_SECOND = 200;
  */
 const CLIENT_EVENTS_PER_10S = 100;
 
-const shopifyProductId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-
 export const funnelEventsBody = z.object({
   events: z
     .array(
       z.object({
         type: z.enum(['rendered', 'viewed', 'clicked', 'added']),
         block: z.enum(['fbt', 'cart']),
-        anchor: shopifyProductId.nullish(),
-        product: shopifyProductId.nullish(),
+        anchor: productId.nullish(),
+        product: productId.nullish(),
         // `<the page's random UUID>:<the event's number on that page>` (extensions/pairwise/assets/pairwise-core.js).
         id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:\d{1,6}$/, 'id is not a storefront event id').nullish(),
       }),
