@@ -6,8 +6,8 @@ import type {ExperimentPeriod} from '../../../domain/experiment';
 import {createPreviewStorefront} from '../../../devkit/storefront';
 import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import {attributed, chromiumPath, halfHeldOut, pixelClaim, pixelShop as shop, startPixelApp, thankYouOrderId, visit, visitorIn} from './pixel-shop';
-import type {PixelApp} from './pixel-shop';
 
 // Every checkout path, in Chromium, against the real app: the preview storefront checks out through the cart
 // (the cart's attributes reach the order) and by "Buy it now" (no cart: only the web pixel, run by the preview's
@@ -19,7 +19,7 @@ const PRODUCT = '/products/pour-over-kettle';
 
 describe.skipIf(!existsSync(chromiumPath))('checkout paths attributed in Chromium', () => {
   let browser: Browser;
-  let pixel: PixelApp;
+  let pixel: InstalledApp;
   let store: PreviewStorefront;
   let period: ExperimentPeriod;
 

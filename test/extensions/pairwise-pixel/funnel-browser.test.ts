@@ -7,8 +7,8 @@ import {createPreviewStorefront} from '../../../devkit/storefront';
 import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
 import {productPayload, sendWebhook, signedWebhook} from '../../../devkit/webhooks';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import {chromiumPath, pixelShop as shop, startPixelApp, visit} from './pixel-shop';
-import type {PixelApp} from './pixel-shop';
 
 // The blocks' funnel events the way a Shopify storefront carries them, in Chromium against the real app: the
 // product block publishes them with Shopify.analytics.publish (defined by the preview's pixel manager, as
@@ -41,7 +41,7 @@ const asStoreProduct = (p: (typeof fixtureProducts)[number]): StoreProduct => ({
 
 describe.skipIf(!existsSync(chromiumPath))('funnel events through the web pixel in Chromium', () => {
   let browser: Browser;
-  let pixel: PixelApp;
+  let pixel: InstalledApp;
   let store: PreviewStorefront;
 
   beforeAll(async () => {

@@ -1,14 +1,12 @@
-import {randomBytes, randomUUID} from 'node:crypto';
+import {randomUUID} from 'node:crypto';
 import type {Browser, BrowserContext, Page} from 'playwright-core';
 import {armFor} from '../../../domain/experiment';
 import type {Arm, ExperimentPeriod} from '../../../domain/experiment';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
-import {sessionToken} from '../../../devkit/session-token';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureShop} from '../../../devkit/storefront/fixture';
-import {startTestApp} from '../../../devkit/test-app';
 import type {TestApp} from '../../../devkit/test-app';
-import {offlineSession} from '../../../server/auth/offline-session';
 import {activateWebPixel} from '../../../server/publish/web-pixel';
 import {experimentPeriodsRepo} from '../../../storage/repos/experiment-periods';
 import {parseShopDomain} from '../../../storage/shop-domain';
@@ -20,25 +18,12 @@ import {parseShopDomain} from '../../../storage/shop-domain';
 export const chromiumPath = '/usr/bin/chromium';
 export const pixelShop = parseShopDomain(fixtureShop)!;
 
-export type PixelApp = {standin: ShopifyStandin; app: TestApp; close(): Promise<void>};
-
 /** The app, installed (offline session) on the preview's shop, with its web pixel activated. */
-export async function startPixelApp(): Promise<PixelApp> {
-  const apiKey = `key-${randomBytes(4).toString('hex')}`;
-  const secret = randomBytes(16).toString('hex');
-  const standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-  standin.addShop(pixelShop);
-  const app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}});
-  await offlineSession(app.services, pixelShop, await sessionToken({shop: pixelShop, apiKey, secret}));
-  await activateWebPixel(app.services, pixelShop);
-  return {
-    standin,
-    app,
-    close: async () => {
-      await app.close();
-      await standin.close();
-    },
-  };
+export async function startPixelApp(): Promise<InstalledApp> {
+  const pixel = await startInstalledApp({app: {onInstalled: () => {}}});
+  await pixel.install(pixelShop);
+  await activateWebPixel(pixel.app.services, pixelShop);
+  return pixel;
 }
 
 /** The shop's running experiment period with half the visitors held out, as the storefront reads it. */

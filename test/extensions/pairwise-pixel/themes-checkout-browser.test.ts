@@ -8,8 +8,8 @@ import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
 import {standardEventsCdnUrl, standardEventsJs} from '../../../devkit/storefront/themes/pages';
 import {themeAvailable} from '../../../devkit/storefront/themes/theme-files';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import {attributed, chromiumPath, halfHeldOut, pixelClaim, pixelShop as shop, startPixelApp, thankYouOrderId, visit, visitorIn} from './pixel-shop';
-import type {PixelApp} from './pixel-shop';
 
 // "Buy it now" on the product pages of the themes merchants run, Horizon and Dawn rendered from their own source:
 // the theme's `{{ form | payment_button }}` hosts Shopify's accelerated checkout element, whose unbranded button
@@ -25,7 +25,7 @@ const scale = {id: 1011, handle: 'drip-scale', title: 'Drip Scale', price: 3900,
 
 describe.skipIf(!existsSync(chromiumPath) || themes.length === 0)('"Buy it now" on real themes, attributed by the web pixel, in Chromium', {timeout: 60_000}, () => {
   let browser: Browser;
-  let pixel: PixelApp;
+  let pixel: InstalledApp;
   let period: ExperimentPeriod;
   const stores = new Map<string, PreviewStorefront>();
 

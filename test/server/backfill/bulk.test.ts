@@ -1,4 +1,3 @@
-import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../../devkit/store-generator';
 import type {StoreOrder} from '../../../devkit/store-generator';
@@ -8,10 +7,9 @@ import {backfillsRepo} from '../../../storage/repos/backfills';
 import {ordersRepo} from '../../../storage/repos/orders';
 import {productsRepo} from '../../../storage/repos/products';
 import {parseShopDomain} from '../../../storage/shop-domain';
-import {startTestApp} from '../../../devkit/test-app';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import type {TestApp} from '../../../devkit/test-app';
-import {sessionToken} from '../../../devkit/session-token';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
 import {orderPayload, sendWebhook, signedWebhook} from '../../../devkit/webhooks';
 
 // The backfill against the Shopify stand-in (bulk operations and JSONL as Shopify documents them).
@@ -19,21 +17,15 @@ import {orderPayload, sendWebhook, signedWebhook} from '../../../devkit/webhooks
 const SHOP = parseShopDomain('backfill.myshopify.com')!;
 const store = generateStore({seed: 3, orders: 300, products: 60});
 const orders: StoreOrder[] = [...store.orders()];
-let standin: ShopifyStandin;
+let installed: InstalledApp;
 let app: TestApp;
 
 beforeAll(async () => {
-  const apiKey = `key-${randomBytes(4).toString('hex')}`;
-  const secret = randomBytes(16).toString('hex');
-  standin = await ShopifyStandin.start({apiKey, apiSecret: secret, bulkStepDelayMs: 5});
-  standin.addShop(SHOP, {products: store.products, orders});
-  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret});
-  await offlineSession(app.services, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
+  installed = await startInstalledApp({standin: {bulkStepDelayMs: 5}});
+  app = installed.app;
+  await installed.install(SHOP, {products: store.products, orders});
 });
-afterAll(async () => {
-  await app?.close();
-  await standin?.close();
-});
+afterAll(() => installed?.close());
 
 const db = () => app.services.shopDbs.get(SHOP);
 

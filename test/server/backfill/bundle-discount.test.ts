@@ -1,16 +1,13 @@
-import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {BUNDLE_DISCOUNT_TITLE} from '../../../domain/bundle-discount';
 import {generateStore} from '../../../devkit/store-generator';
 import type {StoreOrder} from '../../../devkit/store-generator';
-import {offlineSession} from '../../../server/auth/offline-session';
 import {runBackfill} from '../../../server/backfill/bulk';
 import {ordersRepo} from '../../../storage/repos/orders';
 import {parseShopDomain} from '../../../storage/shop-domain';
-import {startTestApp} from '../../../devkit/test-app';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import type {TestApp} from '../../../devkit/test-app';
-import {sessionToken} from '../../../devkit/session-token';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
 
 // Past orders' bundle discount, through the bulk backfill against the stand-in: LineItem.discountAllocations with
 // their AutomaticDiscountApplication's title (GraphQL 2026-10), stored as the webhook path stores it.
@@ -37,21 +34,15 @@ const orders: StoreOrder[] = [
     lines: [{id: 1, productId: a.id, variantId: a.variantId, title: a.title, quantity: 1, price: '40.00'}],
   },
 ];
-let standin: ShopifyStandin;
+let installed: InstalledApp;
 let app: TestApp;
 
 beforeAll(async () => {
-  const apiKey = `key-${randomBytes(4).toString('hex')}`;
-  const secret = randomBytes(16).toString('hex');
-  standin = await ShopifyStandin.start({apiKey, apiSecret: secret, bulkStepDelayMs: 5});
-  standin.addShop(SHOP, {products: store.products, orders});
-  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret});
-  await offlineSession(app.services, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
+  installed = await startInstalledApp({standin: {bulkStepDelayMs: 5}});
+  app = installed.app;
+  await installed.install(SHOP, {products: store.products, orders});
 });
-afterAll(async () => {
-  await app?.close();
-  await standin?.close();
-});
+afterAll(() => installed?.close());
 
 describe('bulk backfill of discounted orders', () => {
   it('stores each line\'s bundle discount (ours only, not the other automatic discount) and the total after discounts', async () => {

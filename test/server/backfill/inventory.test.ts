@@ -1,15 +1,12 @@
-import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../../devkit/store-generator';
 import type {StoreProduct} from '../../../devkit/store-generator';
-import {offlineSession} from '../../../server/auth/offline-session';
 import {runBackfill} from '../../../server/backfill/bulk';
 import {parseShopDomain} from '../../../storage/shop-domain';
 import type {ShopDomain} from '../../../storage/shop-domain';
-import {startTestApp} from '../../../devkit/test-app';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import type {TestApp} from '../../../devkit/test-app';
-import {sessionToken} from '../../../devkit/session-token';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
 import {inventoryItemPayload, productPayload, sendWebhook, signedWebhook} from '../../../devkit/webhooks';
 
 // The backfill's stock facts against the webhooks': the stand-in's ungrouped bulk output (each variant line with
@@ -37,21 +34,15 @@ const products = [untrackedNone, trackedNone, oversold, inStock, itemNewer, prod
 
 const BACKFILLED = parseShopDomain('stock-backfill.myshopify.com')!;
 const WEBHOOKED = parseShopDomain('stock-webhooks.myshopify.com')!;
-let standin: ShopifyStandin;
+let installed: InstalledApp;
 let app: TestApp;
 
 beforeAll(async () => {
-  const apiKey = `key-${randomBytes(4).toString('hex')}`;
-  const secret = randomBytes(16).toString('hex');
-  standin = await ShopifyStandin.start({apiKey, apiSecret: secret, bulkStepDelayMs: 5});
-  standin.addShop(BACKFILLED, {products, orders: []});
-  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret});
-  await offlineSession(app.services, BACKFILLED, await sessionToken({shop: BACKFILLED, apiKey, secret}));
+  installed = await startInstalledApp({standin: {bulkStepDelayMs: 5}});
+  app = installed.app;
+  await installed.install(BACKFILLED, {products, orders: []});
 });
-afterAll(async () => {
-  await app?.close();
-  await standin?.close();
-});
+afterAll(() => installed?.close());
 
 const webhook = async (shop: ShopDomain, topic: string, body: Record<string, unknown>) =>
   expect((await sendWebhook(`${app.url}/webhooks`, signedWebhook({topic, shop, secret: app.secret, body}))).status).toBe(200);

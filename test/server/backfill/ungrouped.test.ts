@@ -1,20 +1,15 @@
-import {randomBytes} from 'node:crypto';
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {setImmediate as nextTurn} from 'node:timers/promises';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../../devkit/store-generator';
 import type {Store, StoreOrder} from '../../../devkit/store-generator';
-import {sessionToken} from '../../../devkit/session-token';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
+import type {ShopifyStandin} from '../../../devkit/shopify-standin';
+import type {TestApp} from '../../../devkit/test-app';
 import {offlineSession} from '../../../server/auth/offline-session';
 import {runBackfill} from '../../../server/backfill/bulk';
 import type {BackfillDeps} from '../../../server/backfill/bulk';
 import {PRODUCTS_BULK_QUERY, RUN_BULK_QUERY} from '../../../server/backfill/queries';
-import type {Config} from '../../../server/config';
-import {createShopify} from '../../../server/shopify';
-import {openAppDb, ShopDbs} from '../../../storage/open';
 import type {Db} from '../../../storage/open';
 import {backfillsRepo} from '../../../storage/repos/backfills';
 import type {BackfillKind} from '../../../storage/repos/backfills';
@@ -27,37 +22,27 @@ import {expectAppliedThrough, expectImported} from './imported';
 // line carries `__parentId` but may come anywhere in the file. What lands in the shop database is compared
 // with the generator's own orders and products, line by line.
 
-const apiKey = `key-${randomBytes(4).toString('hex')}`;
-const apiSecret = randomBytes(16).toString('hex');
-const dataDir = mkdtempSync(join(tmpdir(), 'pairwise-ungrouped-'));
-const logs: {level: string; msg: string; fields?: Record<string, unknown>}[] = [];
+let installed: InstalledApp;
 let standin: ShopifyStandin;
 let deps: BackfillDeps;
+let logs: TestApp['logs'];
 
 beforeAll(async () => {
   // Each step of an operation takes 100 ms, so five operations started by a test are still running when the
   // backfill asks for a sixth.
-  standin = await ShopifyStandin.start({apiKey, apiSecret, bulkStepDelayMs: 100});
-  const config: Config = {
-    apiKey, apiSecret, appUrl: new URL('http://127.0.0.1'), scopes: ['read_orders', 'read_products', 'write_products', 'write_app_proxy'],
-    port: 0, dataDir, adminOrigin: standin.origin,
-  };
-  deps = {config, appDb: openAppDb(dataDir), shopDbs: new ShopDbs(dataDir), shopify: createShopify(config), log: (level, msg, fields) => void logs.push({level, msg, fields})};
+  installed = await startInstalledApp({standin: {bulkStepDelayMs: 100}});
+  standin = installed.standin;
+  deps = installed.app.services;
+  logs = installed.app.logs;
 });
-afterAll(async () => {
-  deps?.shopDbs.closeAll();
-  deps?.appDb.close();
-  await standin?.close();
-  rmSync(dataDir, {recursive: true, force: true});
-});
+afterAll(() => installed?.close());
 
 /** A shop in the stand-in holding a generated store, installed (offline token) in the app. */
 async function installedShop(name: string, seed: number): Promise<{shop: ShopDomain; store: Store; orders: StoreOrder[]; db: Db}> {
   const shop = parseShopDomain(`${name}.myshopify.com`)!;
   const store = generateStore({seed, orders: 800, products: 120, customItemRate: 0.05, cancelRate: 0.05});
   const orders = [...store.orders()];
-  standin.addShop(shop, {products: store.products, orders});
-  await offlineSession(deps, shop, await sessionToken({shop, apiKey, secret: apiSecret}));
+  await installed.install(shop, {products: store.products, orders});
   return {shop, store, orders, db: deps.shopDbs.get(shop)};
 }
 
