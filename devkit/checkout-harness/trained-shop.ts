@@ -7,11 +7,9 @@ import {generateStore} from '../store-generator';
 import type {Store, StoreProduct} from '../store-generator';
 import {seedShopFile} from '../seed';
 import {trainerCommand} from '../trainer-command';
-import {startTestApp} from '../test-app';
+import {startInstalledApp} from '../installed-app';
 import type {TestApp} from '../test-app';
-import {sessionToken} from '../session-token';
-import {ShopifyStandin} from '../shopify-standin';
-import {offlineSession} from '../../server/auth/offline-session';
+import type {ShopifyStandin} from '../shopify-standin';
 import {publishMetafields} from '../../server/publish/metafields';
 import {CART_MODEL_KEY} from '../../server/publish/cart-model-value';
 import {companionsFor} from '../../server/recommend/storefront';
@@ -47,12 +45,9 @@ export async function trainedShop(seed = 11): Promise<TrainedShop> {
   seedShopFile(dataDir, shop, store).close();
   await run(...trainerCommand(['--shop', shop, '--data-dir', dataDir, '--model', 'full']));
 
-  const apiKey = `key-${seed}`;
-  const secret = `secret-${seed}-0123456789abcdef`;
-  const standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-  standin.addShop(shop, {products: store.products});
-  const app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, dataDir});
-  await offlineSession(app.services, shop, await sessionToken({shop, apiKey, secret}));
+  const installed = await startInstalledApp({apiKey: `key-${seed}`, secret: `secret-${seed}-0123456789abcdef`, app: {dataDir}});
+  const {standin, app} = installed;
+  await installed.install(shop, {products: store.products});
   const db = app.services.shopDbs.get(shop);
   const model = await app.services.models.get(shop, db, {fresh: true});
   if (model.cart.size === 0) throw new Error('the trainer published no cart model for the fixture store');
@@ -88,10 +83,7 @@ export async function trainedShop(seed = 11): Promise<TrainedShop> {
       const snapshot = await app.services.models.get(shop, db);
       return companionsFor(db, snapshot, cart, {block: 'cart', limit}).map((c) => String(c.id));
     },
-    async close() {
-      await app.close();
-      await standin.close();
-    },
+    close: installed.close,
   };
 }
 

@@ -1,7 +1,5 @@
-import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../../devkit/store-generator';
-import {offlineSession} from '../../../server/auth/offline-session';
 import {productFromWebhook} from '../../../server/webhooks/products';
 import {orderFromWebhook} from '../../../server/webhooks/orders';
 import {adminModelReads} from '../../../storage/repos/model-admin';
@@ -9,10 +7,11 @@ import {ordersRepo} from '../../../storage/repos/orders';
 import {productsRepo} from '../../../storage/repos/products';
 import {settingsRepo} from '../../../storage/repos/settings';
 import {parseShopDomain} from '../../../storage/shop-domain';
-import {startTestApp} from '../../../devkit/test-app';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import type {TestApp} from '../../../devkit/test-app';
 import {sessionToken} from '../../../devkit/session-token';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import type {ShopifyStandin} from '../../../devkit/shopify-standin';
 import {orderPayload, productPayload} from '../../../devkit/webhooks';
 
 // "Retrain now" goes through the same entry point as the schedule: a shop on a manual schedule gets its new
@@ -20,18 +19,14 @@ import {orderPayload, productPayload} from '../../../devkit/webhooks';
 
 const SHOP = parseShopDomain('retrain-now.myshopify.com')!;
 const store = generateStore({seed: 11, orders: 600, products: 60});
+let installed: InstalledApp;
 let standin: ShopifyStandin;
 let app: TestApp;
-let secret: string;
-let apiKey: string;
 
 beforeAll(async () => {
-  apiKey = `key-${randomBytes(4).toString('hex')}`;
-  secret = randomBytes(16).toString('hex');
-  standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-  standin.addShop(SHOP, {products: store.products});
-  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}});
-  await offlineSession(app.services, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
+  installed = await startInstalledApp({app: {onInstalled: () => {}}});
+  ({standin, app} = installed);
+  await installed.install(SHOP, {products: store.products});
   const db = app.services.shopDbs.get(SHOP);
   db.transaction(() => {
     for (const p of store.products) productsRepo(db).upsert(productFromWebhook(productPayload(p)));
@@ -39,15 +34,12 @@ beforeAll(async () => {
   })();
   settingsRepo(db).update({retrainSchedule: 'manual'});
 });
-afterAll(async () => {
-  await app?.close();
-  await standin?.close();
-});
+afterAll(() => installed?.close());
 
 describe('POST /api/training ("Retrain now")', () => {
   it('trains, activates the model and writes its lists to the metafields', async () => {
     expect(standin.metafields(SHOP)).toHaveLength(0);
-    const token = await sessionToken({shop: SHOP, apiKey, secret});
+    const token = await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret});
     const res = await fetch(`${app.url}/api/training`, {method: 'POST', headers: {authorization: `Bearer ${token}`}});
     expect(res.status).toBe(202);
     await app.services.training.done(SHOP);

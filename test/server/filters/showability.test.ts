@@ -1,6 +1,4 @@
-import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {offlineSession} from '../../../server/auth/offline-session';
 import {publishMetafields} from '../../../server/publish/metafields';
 import {productFromWebhook} from '../../../server/webhooks/products';
 import {modelWriter} from '../../../storage/repos/model-writer';
@@ -11,9 +9,10 @@ import {parseShopDomain} from '../../../storage/shop-domain';
 import type {Settings} from '../../../domain/settings';
 import type {StoreProduct} from '../../../devkit/store-generator';
 import {sessionToken} from '../../../devkit/session-token';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import type {ShopifyStandin} from '../../../devkit/shopify-standin';
 import {signProxyQuery} from '../../../devkit/storefront/sign';
-import {startTestApp} from '../../../devkit/test-app';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import type {TestApp} from '../../../devkit/test-app';
 import {productPayload} from '../../../devkit/webhooks';
 
@@ -81,16 +80,14 @@ const pairs: ModelPairRow[] = CASES.flatMap((c) => {
   }));
 });
 
+let installed: InstalledApp;
 let standin: ShopifyStandin;
 let app: TestApp;
 
 beforeAll(async () => {
-  const apiKey = `key-${randomBytes(4).toString('hex')}`;
-  const secret = randomBytes(16).toString('hex');
-  standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-  standin.addShop(SHOP, {products: catalogue});
-  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}});
-  await offlineSession(app.services, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
+  installed = await startInstalledApp({app: {onInstalled: () => {}}});
+  ({standin, app} = installed);
+  await installed.install(SHOP, {products: catalogue});
   const db = app.services.shopDbs.get(SHOP);
   // A product webhook carries no gift-card flag (the backfill's isGiftCard sets it), so it is given here.
   db.transaction(() => catalogue.forEach((p) => productsRepo(db).upsert({...productFromWebhook(productPayload(p)), giftCard: p.giftCard})))();
@@ -98,10 +95,7 @@ beforeAll(async () => {
   modelWriter(db).publish({kind: 'model', backend: null, report: {}, pairs, bundles: [], communities: []});
   await publishMetafields(app.services, SHOP);
 });
-afterAll(async () => {
-  await app?.close();
-  await standin?.close();
-});
+afterAll(() => installed?.close());
 
 /** What each path shows for an anchor: companion ids in order, and the preview's hidden reason per companion. */
 const shown: Record<Path, (anchor: number) => Promise<{ids: number[]; hidden?: Map<number, string | null>}>> = {
