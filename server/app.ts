@@ -21,6 +21,7 @@ import {activateWebPixel} from './publish/web-pixel';
 import {ModelCache} from './recommend/model-cache';
 import {readThreadModelReader} from './reads/model-reader';
 import {ReadPool} from './reads/read-pool';
+import type {ReadPoolOptions} from './reads/read-pool';
 import {apiRouter} from './routes/api';
 import {extensionRouter} from './routes/extension-events';
 import {internalRouter} from './routes/internal';
@@ -40,7 +41,11 @@ const API_BODY_BYTES = 100 * 1024;
 const PROXY_BODY_BYTES = 32 * 1024;
 
 /** Parts a caller may replace: the demo and tests, where Shopify is a stand-in or absent. */
-export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled' | 'publishExperiment'>> & {trainerEnv?: Record<string, string>};
+export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled' | 'publishExperiment'>> & {
+  trainerEnv?: Record<string, string>;
+  /** The read threads' options (tests: a thread entry that holds each read). */
+  readThreads?: ReadPoolOptions;
+};
 
 /**
  * Opens the databases, builds the Shopify client and wires the jobs to each other, once: the only place that
@@ -48,19 +53,18 @@ export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled
  */
 export function createServices(config: Config, log: Logger = createLogger(), overrides: ServiceOverrides = {}): Services {
   const appDb = openAppDb(config.dataDir);
-  const reads = new ReadPool(config.dataDir);
+  const reads = new ReadPool(config.dataDir, overrides.readThreads);
   // A shop file replaced or removed under the server is closed on the read threads too.
   const shopDbs = new ShopDbs(config.dataDir, undefined, (shop) => reads.forget(shop));
   const shopify = createShopify(config);
   const models = new ModelCache(readThreadModelReader(reads), config.modelCacheBytes ?? DEFAULT_MODEL_CACHE_MB * 1024 * 1024);
-  const publishing = {config, appDb, shopDbs, shopify, log, models};
+  const publishing = {config, appDb, shopDbs, shopify, log, models, reads};
   // PAIRWISE_QUEUE: trainings go to BullMQ workers elsewhere, and this host trains nothing itself.
   const workers = config.queueUrl
     ? createWorkerTraining({url: config.queueUrl, appDb, dataDir: config.dataDir, shopDbs, log, published: (shop) => publishMetafields(publishing, shop)})
     : undefined;
   const services: Services = {
     ...publishing,
-    reads,
     workers,
     // A published model reaches the storefront's first paint through the metafields.
     training: createTraining({

@@ -4,6 +4,15 @@ import type {Candidate, CartWeight} from '../../domain/model';
 import {CompactLists} from './compact-lists';
 import type {ModelPage} from '../../storage/repos/model-serving';
 
+/**
+ * What a list is worked out from: a product's companions and its cart weights. A snapshot is one; so are the few
+ * products' lists a metafield publish step reads by key (server/reads/publish-changes.ts).
+ */
+export interface ModelLists {
+  companions: {get(productId: number): readonly Candidate[] | undefined};
+  cart: {get(productId: number): readonly CartWeight[] | undefined};
+}
+
 /** One shop's active model held in memory: companions by anchor product, best first, and the cart model's weights. */
 export interface ModelSnapshot {
   version: number;
