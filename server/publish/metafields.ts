@@ -105,8 +105,8 @@ async function publish(ctx: PublishDeps, shop: ShopDomain, productIds?: number[]
     // Fresh: a publish follows a training, and pushes the version that training published, read from the file
     // now (the storefront's cache may still serve the one before while the new one loads).
     const version = activeModelVersion(db);
-    // The storefront's copy learns of it at once too, not within its pointer's TTL (its load is the cache's own).
-    ctx.models.get(shop, db, {fresh: true}).catch(() => undefined);
+    // The storefront's copy learns of it at once too, not within its pointer's TTL.
+    ctx.models.refresh(shop, db);
     found = await changes(ctx, shop, version, productIds);
   }
   const {changes: changed, unchanged} = found;
