@@ -8,6 +8,7 @@ import {startTestApp} from '../../../devkit/test-app';
 import type {TestApp} from '../../../devkit/test-app';
 import {sessionToken} from '../../../devkit/session-token';
 import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import {call} from '../api/harness';
 
 // Shopify-managed install: the App Bridge session token is exchanged for an expiring offline token, which is
 // refreshed before it expires. Against the stand-in's token endpoint (Shopify's documented shapes).
@@ -61,3 +62,20 @@ describe('offlineSession', () => {
     await expect(offlineSession(app.services, other)).rejects.toBeInstanceOf(NoOfflineSession);
   });
 });
+
+describe("the admin's requests before the shop has an offline token", () => {
+  it('a failed exchange is not tried again on each request that follows', async () => {
+    // Unknown to the stand-in: its token endpoint answers 404, as Shopify's would for a shop it does not host.
+    const shop = parseShopDomain('no-such-store.myshopify.com')!;
+    const exchanges = () => standin.requests.filter((r) => r.path === '/admin/oauth/access_token' && r.shop === shop).length;
+    const failed = () => app.logs.filter((l) => l.msg === 'token exchange failed' && l.fields?.shop === shop).length;
+    expect((await call(app, shop, 'GET', '/api/settings')).status).toBe(200);
+    for (let i = 0; i < 200 && failed() === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(failed()).toBe(1);
+    for (let i = 0; i < 4; i++) expect((await call(app, shop, 'GET', '/api/settings')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(exchanges()).toBe(1);
+    expect(failed()).toBe(1);
+  });
+});
+
