@@ -3,6 +3,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import express from 'express';
 import {LRUCache} from 'lru-cache';
+import {HttpResponseError} from '@shopify/shopify-api';
 import {frameAncestors} from './auth/frame-ancestors';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
@@ -36,7 +37,7 @@ import {trainingQueueRepo} from '../storage/repos/training-queue';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
 
-/** How long after a shop's failed token exchange its session tokens are not exchanged again. */
+/** How long after a token exchange that Shopify did not answer (or failed) the shop's session tokens are not exchanged again. */
 export const EXCHANGE_RETRY_MS = 30_000;
 /** Shops whose failed exchange is remembered (the least recent forgotten first: they may try again sooner). */
 const EXCHANGE_FAILURES_HELD = 10_000;
@@ -130,15 +131,16 @@ export function createApp(services: Services): express.Application {
   // Workers call /internal/* on the internal listener (createInternalApp); here it is no route, not the admin page.
   app.use('/internal', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 
-  // The first verified session token of a shop is exchanged for its offline token, off the request path. After
-  // a failed exchange (Shopify unreachable, or refusing it) the shop's next requests do not try again for a while:
-  // each admin request was another call to Shopify, and the isolation bench (no Shopify) spent 0.5 s of its 15 s
-  // event loop on them ([T] round 4).
-  const exchangeFailed = new LRUCache<string, true>({max: EXCHANGE_FAILURES_HELD, ttl: EXCHANGE_RETRY_MS});
+  // The first verified session token of a shop is exchanged for its offline token, off the request path. When
+  // Shopify could not be reached or failed (no answer, 5xx), the shop's next requests do not try again for a
+  // while: each admin request was another call to Shopify, and the isolation bench (no Shopify) spent 0.5 s of
+  // its 15 s event loop on them ([T] round 4). A refusal (4xx) is an answer about that token, and the next one
+  // (after a re-install, say) is exchanged at once.
+  const unreachable = new LRUCache<string, true>({max: EXCHANGE_FAILURES_HELD, ttl: EXCHANGE_RETRY_MS});
   const onVerified = (shop: Parameters<typeof offlineSession>[1], token: string) => {
-    if (exchangeFailed.has(shop)) return;
+    if (unreachable.has(shop)) return;
     offlineSession(services, shop, token, services.onInstalled).catch((err) => {
-      exchangeFailed.set(shop, true);
+      if (!(err instanceof HttpResponseError && err.response.code < 500)) unreachable.set(shop, true);
       log('warn', 'token exchange failed', {shop, error: String(err)});
     });
   };
