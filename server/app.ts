@@ -38,7 +38,7 @@ import {trainingQueueRepo} from '../storage/repos/training-queue';
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
 
 /** How long after a token exchange that Shopify did not answer (or failed) the shop's session tokens are not exchanged again. */
-export const EXCHANGE_RETRY_MS = 30_000;
+const EXCHANGE_RETRY_MS = 30_000;
 /** Shops whose failed exchange is remembered (the least recent forgotten first: they may try again sooner). */
 const EXCHANGE_FAILURES_HELD = 10_000;
 
