@@ -142,6 +142,19 @@ describe('a settings save republishes every list from the read threads', () => {
   });
 });
 
+describe("a publish beside the shop's own reads", () => {
+  it("waits its turn when the shop's read queue is full (ReadsBusy), rather than fail", async () => {
+    hold();
+    // One search running (held) and 32 waiting: the shop's queue is full, and the publish's first step is refused.
+    const searches = Array.from({length: 33}, () => app.services.reads.run(SHOP, 'productSearch', 'a', 1, 0));
+    const publishing = publishMetafields(app.services, SHOP);
+    await sleep(300);
+    release();
+    await Promise.all(searches);
+    await expect(publishing).resolves.toMatchObject({set: 0, deleted: 0});
+  }, 90_000);
+});
+
 describe('the version a publish sends', () => {
   it('is the one just published, though the storefront still holds the one before', async () => {
     await app.services.models.get(SHOP, db(), {fresh: true});
