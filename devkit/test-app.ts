@@ -48,7 +48,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   };
   const logs: TestApp['logs'] = [];
   const log: Logger = (level, msg, fields) => void logs.push({level, msg, fields});
-  const services = createServices(config, log, {republish: opts.republish, onInstalled: opts.onInstalled, trainerEnv: opts.trainerEnv});
+  const services = createServices(config, log, {republish: opts.republish, onInstalled: opts.onInstalled, trainerEnv: opts.trainerEnv, readThreads: opts.readThreads});
   const server = createApp(services).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const {port} = server.address() as AddressInfo;

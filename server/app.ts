@@ -2,6 +2,8 @@ import {existsSync, readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import express from 'express';
+import {LRUCache} from 'lru-cache';
+import {HttpResponseError} from '@shopify/shopify-api';
 import {frameAncestors} from './auth/frame-ancestors';
 import {offlineSession} from './auth/offline-session';
 import {requireSessionToken} from './auth/session-token';
@@ -21,6 +23,7 @@ import {activateWebPixel} from './publish/web-pixel';
 import {ModelCache} from './recommend/model-cache';
 import {readThreadModelReader} from './reads/model-reader';
 import {ReadPool} from './reads/read-pool';
+import type {ReadPoolOptions} from './reads/read-pool';
 import {apiRouter} from './routes/api';
 import {extensionRouter} from './routes/extension-events';
 import {internalRouter} from './routes/internal';
@@ -34,13 +37,22 @@ import {trainingQueueRepo} from '../storage/repos/training-queue';
 
 const ADMIN_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'app', 'dist');
 
+/** How long after a token exchange that Shopify did not answer (or failed) the shop's session tokens are not exchanged again. */
+const EXCHANGE_RETRY_MS = 30_000;
+/** Shops whose failed exchange is remembered (the least recent forgotten first: they may try again sooner). */
+const EXCHANGE_FAILURES_HELD = 10_000;
+
 /** The admin's JSON bodies: settings, pins and exclusions are a few KiB. */
 const API_BODY_BYTES = 100 * 1024;
 /** The largest body a /proxy route reads (events, 32 KiB; each route's parser holds its own, smaller or equal, limit). */
 const PROXY_BODY_BYTES = 32 * 1024;
 
 /** Parts a caller may replace: the demo and tests, where Shopify is a stand-in or absent. */
-export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled' | 'publishExperiment'>> & {trainerEnv?: Record<string, string>};
+export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled' | 'publishExperiment'>> & {
+  trainerEnv?: Record<string, string>;
+  /** The read threads' options (tests: a thread entry that holds each read). */
+  readThreads?: ReadPoolOptions;
+};
 
 /**
  * Opens the databases, builds the Shopify client and wires the jobs to each other, once: the only place that
@@ -48,19 +60,18 @@ export type ServiceOverrides = Partial<Pick<Services, 'republish' | 'onInstalled
  */
 export function createServices(config: Config, log: Logger = createLogger(), overrides: ServiceOverrides = {}): Services {
   const appDb = openAppDb(config.dataDir);
-  const reads = new ReadPool(config.dataDir);
+  const reads = new ReadPool(config.dataDir, overrides.readThreads);
   // A shop file replaced or removed under the server is closed on the read threads too.
   const shopDbs = new ShopDbs(config.dataDir, undefined, (shop) => reads.forget(shop));
   const shopify = createShopify(config);
   const models = new ModelCache(readThreadModelReader(reads), config.modelCacheBytes ?? DEFAULT_MODEL_CACHE_MB * 1024 * 1024);
-  const publishing = {config, appDb, shopDbs, shopify, log, models};
+  const publishing = {config, appDb, shopDbs, shopify, log, models, reads};
   // PAIRWISE_QUEUE: trainings go to BullMQ workers elsewhere, and this host trains nothing itself.
   const workers = config.queueUrl
     ? createWorkerTraining({url: config.queueUrl, appDb, dataDir: config.dataDir, shopDbs, log, published: (shop) => publishMetafields(publishing, shop)})
     : undefined;
   const services: Services = {
     ...publishing,
-    reads,
     workers,
     // A published model reaches the storefront's first paint through the metafields.
     training: createTraining({
@@ -120,9 +131,18 @@ export function createApp(services: Services): express.Application {
   // Workers call /internal/* on the internal listener (createInternalApp); here it is no route, not the admin page.
   app.use('/internal', (_req, res) => void res.status(404).json({error: {code: 'not_found', message: 'no such route'}}));
 
-  // The first verified session token of a shop is exchanged for its offline token, off the request path.
+  // The first verified session token of a shop is exchanged for its offline token, off the request path. When
+  // Shopify could not be reached or failed (no answer, 5xx), the shop's next requests do not try again for a
+  // while: each admin request was another call to Shopify, and the isolation bench (no Shopify) spent 0.5 s of
+  // its 15 s event loop on them ([T] round 4). A refusal (4xx) is an answer about that token, and the next one
+  // (after a re-install, say) is exchanged at once.
+  const unreachable = new LRUCache<string, true>({max: EXCHANGE_FAILURES_HELD, ttl: EXCHANGE_RETRY_MS});
   const onVerified = (shop: Parameters<typeof offlineSession>[1], token: string) => {
-    offlineSession(services, shop, token, services.onInstalled).catch((err) => log('warn', 'token exchange failed', {shop, error: String(err)}));
+    if (unreachable.has(shop)) return;
+    offlineSession(services, shop, token, services.onInstalled).catch((err) => {
+      if (!(err instanceof HttpResponseError && err.response.code < 500)) unreachable.set(shop, true);
+      log('warn', 'token exchange failed', {shop, error: String(err)});
+    });
   };
   // Shop data, refusals included: no browser or proxy keeps a copy.
   app.use('/api', (_req, res, next) => {

@@ -1,5 +1,5 @@
 import {unshowableReason} from '../recommend/companions';
-import type {ModelSnapshot} from '../recommend/model-cache';
+import type {ModelLists} from '../recommend/model-cache';
 import type {ShopFacts} from '../recommend/storefront';
 
 /**
@@ -31,7 +31,7 @@ export interface CartModelValue {
  * out when the server's rule would refuse it whatever its stock and price: checked as if it were on sale, so
  * that only the merchant's reasons remain (the live facts are the extension's to check).
  */
-export function cartModelValue(facts: ShopFacts, model: ModelSnapshot, productId: number): CartModelValue | null {
+export function cartModelValue(facts: ShopFacts, model: ModelLists, productId: number): CartModelValue | null {
   const rules = {settings: facts.settings, excluded: facts.productExcluded};
   const merchantAllows = (id: number) => {
     const p = facts.product(id);

@@ -1,14 +1,15 @@
-import {createHash} from 'node:crypto';
 import type {Session} from '@shopify/shopify-api';
 import {offlineSession} from '../auth/offline-session';
 import type {Services} from '../services';
 import {metafieldStateRepo} from '../../storage/repos/metafield-state';
-import {curationRepo} from '../../storage/repos/curation';
-import {settingsRepo} from '../../storage/repos/settings';
-import {companionsFrom, shopFacts} from '../recommend/storefront';
+import {activeModelVersion} from '../../storage/repos/model-serving';
 import type {ShopDomain} from '../../storage/shop-domain';
-import {PublishError} from '../../domain/errors';
-import {CART_MODEL_KEY, cartModelValue} from './cart-model-value';
+import {PublishError, ReadsBusy} from '../../domain/errors';
+import {STEP_PRODUCTS} from '../reads/publish-changes';
+import type {PublishStep, StepFrom} from '../reads/publish-changes';
+import {CART_MODEL_KEY} from './cart-model-value';
+import {productGid} from './product-change';
+import type {ProductChange} from './product-change';
 
 // Writes each product's `$app.recommendations` (list.product_reference), the storefront's first paint, and its
 // `$app.cart_model` (json, cart-model-value.ts), what the checkout UI extension scores a checkout's lines with.
@@ -21,8 +22,6 @@ import {CART_MODEL_KEY, cartModelValue} from './cart-model-value';
  */
 export const METAFIELD_NAMESPACE = '$app';
 export const METAFIELD_KEY = 'recommendations';
-/** The block shows at most this many; the list holds a few spare for sold-out companions. */
-export const METAFIELD_LIST_LENGTH = 10;
 const BATCH = 25;
 
 const SET = `mutation SetRecommendations($metafields: [MetafieldsSetInput!]!) {
@@ -37,9 +36,6 @@ interface Cost {
   throttleStatus?: {maximumAvailable: number; currentlyAvailable: number; restoreRate: number};
 }
 
-const gid = (id: number) => `gid://shopify/Product/${id}`;
-const valueHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
-const listHash = (ids: number[]) => (ids.length ? valueHash(ids.join(',')) : '');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface PublishResult {
@@ -49,7 +45,7 @@ export interface PublishResult {
 }
 
 /** What publishing needs: the shop's file, its model, and the Shopify client with the shop's offline session. */
-export type PublishDeps = Pick<Services, 'config' | 'appDb' | 'shopDbs' | 'shopify' | 'log' | 'models'>;
+export type PublishDeps = Pick<Services, 'config' | 'appDb' | 'shopDbs' | 'shopify' | 'log' | 'models' | 'reads'>;
 
 /** Per shop: the publish running now, and the one waiting behind it with every product asked for meanwhile. */
 type Waiting = {ids: Set<number> | 'all'; result: Promise<PublishResult>};
@@ -96,50 +92,31 @@ function next(shop: ShopDomain): void {
   void running.finally(() => next(shop)).catch(() => undefined);
 }
 
-/**
- * Work done between two turns of the event loop. Counted in time, not lists: a list's cost varies with the
- * shop (100 lists were 25 ms on a 50k-product shop, above the 20 ms another shop's storefront request may wait).
- */
-const SLICE_MS = 4;
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Times a step refused because the shop's admin has as many reads waiting as it may (ReadsBusy) is asked again. */
+const BUSY_RETRIES = 30;
+/** Times a publish starts over because the version it was working through was replaced twice meanwhile. */
+const SUPERSEDED_RETRIES = 3;
 
 async function publish(ctx: PublishDeps, shop: ShopDomain, productIds?: number[]): Promise<PublishResult> {
   const db = ctx.shopDbs.get(shop);
-  const state = metafieldStateRepo(db);
-  // Fresh: a publish follows a training, and must not push the lists of the version before it.
-  const snapshot = await ctx.models.get(shop, db, {fresh: true});
-  // Every list: the products the model gives companions or cart weights, those the merchant pinned to (a promoted
-  // bundle pins its members to each other), and those published before (a list that is now empty is deleted).
-  const ids = productIds ?? [...new Set([
-    ...snapshot.companions.keys(), ...snapshot.cart.keys(), ...curationRepo(db).pinnedProducts(),
-    ...(settingsRepo(db).get().promotedBundle ?? []), ...state.publishedProductIds(),
-  ])];
-
-  const changed: Change[] = [];
-  let unchanged = 0;
-  let facts = shopFacts(db);
-  let sliceStart = performance.now();
-  for (const productId of ids) {
-    // A settings change touches every list: 20k products took 5-6 s in one go, during which no other shop's
-    // webhook or storefront request was served. In slices, the event loop turns between them; the facts read
-    // for one slice are not trusted across the turn (a webhook may change a product meanwhile).
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await yieldToLoop();
-      facts = shopFacts(db);
-      sliceStart = performance.now();
-    }
-    const companions = companionsFrom(facts, snapshot, [productId], {limit: METAFIELD_LIST_LENGTH, block: 'fbt'}).map((c) => c.id);
-    const cartValue = cartModelValue(facts, snapshot, productId);
-    const change = productChange(productId, state.hash(productId), companions, cartValue && JSON.stringify(cartValue));
-    if (change) changed.push(change);
-    else unchanged += 1;
+  let found: {changes: ProductChange[]; unchanged: number} | null = null;
+  for (let attempt = 0; !found; attempt++) {
+    if (attempt === SUPERSEDED_RETRIES) throw new PublishError('the model was replaced during every attempt to publish it');
+    // Fresh: a publish follows a training, and pushes the version that training published, read from the file
+    // now (the storefront's cache may still serve the one before while the new one loads).
+    const version = activeModelVersion(db);
+    // The storefront's copy learns of it at once too, not within its pointer's TTL.
+    ctx.models.refresh(shop, db);
+    found = await changes(ctx, shop, version, productIds);
   }
+  const {changes: changed, unchanged} = found;
 
+  const state = metafieldStateRepo(db);
   const session = await offlineSession(ctx, shop);
   const throttle = new Throttle();
   for (const batch of batches(changed)) {
-    const toSet = batch.flatMap((c) => c.set);
-    const toDelete = batch.flatMap((c) => c.delete);
+    const toSet = batch.flatMap((c) => metafields(c).set);
+    const toDelete = batch.flatMap((c) => metafields(c).delete);
     if (toSet.length) await graphql(ctx, session, throttle, SET, {metafields: toSet}, 'metafieldsSet');
     if (toDelete.length) await graphql(ctx, session, throttle, DELETE, {metafields: toDelete}, 'metafieldsDelete');
     state.record(batch.map((c) => ({productId: c.productId, hash: c.hash})));
@@ -148,6 +125,45 @@ async function publish(ctx: PublishDeps, shop: ShopDomain, productIds?: number[]
   const set = changed.length - deleted;
   ctx.log('info', 'metafields published', {shop, set, deleted, unchanged});
   return {set, deleted, unchanged};
+}
+
+/**
+ * What changed in the lists of `productIds` (default: every list the shop has or had, or may have now), worked
+ * out on the read threads in steps (server/reads/publish-changes.ts): the event loop only asks for each step and
+ * keeps what changed. A settings change touches every list, 5-6 s of work for 20k products, which held every
+ * other shop's webhooks and storefront requests until it ran on the loop in 4 ms slices, and still took most of
+ * the loop's time beside a heavy merchant. Null when the version was replaced twice meanwhile (its rows are gone).
+ */
+async function changes(ctx: PublishDeps, shop: ShopDomain, version: number | null, productIds?: number[]): Promise<{changes: ProductChange[]; unchanged: number} | null> {
+  const named = productIds && [...new Set(productIds)].sort((a, b) => a - b);
+  const changed: ProductChange[] = [];
+  let unchanged = 0;
+  let done = 0;
+  let after = -1;
+  for (;;) {
+    const from: StepFrom = named ? {ids: named.slice(done, done + STEP_PRODUCTS)} : {after};
+    if ('ids' in from && from.ids.length === 0) break;
+    const step = await publishStep(ctx, shop, version, from);
+    if (step.superseded) return null;
+    for (const c of step.changes) changed.push(c);
+    unchanged += step.unchanged;
+    done += step.count;
+    if (step.through !== null) after = step.through;
+    if (!named && (step.end || step.through === null)) break;
+  }
+  return {changes: changed, unchanged};
+}
+
+/** One step on a read thread; while the shop's admin has as many reads waiting as it may, the step waits its turn. */
+async function publishStep(ctx: Pick<Services, 'reads'>, shop: ShopDomain, version: number | null, from: StepFrom): Promise<PublishStep> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ctx.reads.run(shop, 'publishStep', version, from);
+    } catch (err) {
+      if (!(err instanceof ReadsBusy) || attempt === BUSY_RETRIES) throw err;
+      await sleep(err.retryAfterS * 1000);
+    }
+  }
 }
 
 interface MetafieldInput {
@@ -159,53 +175,38 @@ interface MetafieldInput {
 }
 type MetafieldIdentifier = Pick<MetafieldInput, 'ownerId' | 'namespace' | 'key'>;
 
-/** One product's metafields to write and to remove, and the state hash to record once Shopify has them. */
-interface Change {
-  productId: number;
-  hash: string;
-  set: MetafieldInput[];
-  delete: MetafieldIdentifier[];
-}
-
-/**
- * What changed in a product's two metafields since the last publish, or null when neither did. The recorded
- * hash is the list's, followed by `|` and the cart-model value's when there is one (a state written before the
- * cart model was published reads as a list with no cart value), so each half is sent only when it changed.
- */
-function productChange(productId: number, before: string | undefined, companions: number[], cartJson: string | null): Change | null {
-  const [listBefore = '', cartBefore = ''] = (before ?? '').split('|');
-  const list = listHash(companions);
-  const cart = cartJson === null ? '' : valueHash(cartJson);
-  if (list === listBefore && cart === cartBefore) return null;
-  const change: Change = {productId, hash: cart ? `${list}|${cart}` : list, set: [], delete: []};
-  const ownerId = gid(productId);
-  if (list !== listBefore) {
+/** A product's change as Shopify's inputs: the metafields to set and those to delete. */
+function metafields(c: ProductChange): {set: MetafieldInput[]; delete: MetafieldIdentifier[]} {
+  const out: {set: MetafieldInput[]; delete: MetafieldIdentifier[]} = {set: [], delete: []};
+  const ownerId = productGid(c.productId);
+  if (c.list !== undefined) {
     const id = {ownerId, namespace: METAFIELD_NAMESPACE, key: METAFIELD_KEY};
-    if (list) change.set.push({...id, type: 'list.product_reference', value: JSON.stringify(companions.map(gid))});
-    else change.delete.push(id);
+    if (c.list !== null) out.set.push({...id, type: 'list.product_reference', value: c.list});
+    else out.delete.push(id);
   }
-  if (cart !== cartBefore) {
+  if (c.cart !== undefined) {
     const id = {ownerId, namespace: METAFIELD_NAMESPACE, key: CART_MODEL_KEY};
-    if (cartJson !== null) change.set.push({...id, type: 'json', value: cartJson});
-    else change.delete.push(id);
+    if (c.cart !== null) out.set.push({...id, type: 'json', value: c.cart});
+    else out.delete.push(id);
   }
-  return change;
+  return out;
 }
 
 /** Changes grouped so that no call carries more than BATCH metafields (Shopify's limit for metafieldsSet). */
-function* batches(changes: Change[]): Generator<Change[]> {
-  let batch: Change[] = [];
+function* batches(changes: ProductChange[]): Generator<ProductChange[]> {
+  let batch: ProductChange[] = [];
   let sets = 0;
   let deletes = 0;
   for (const c of changes) {
-    if (batch.length && (sets + c.set.length > BATCH || deletes + c.delete.length > BATCH)) {
+    const {set, delete: remove} = metafields(c);
+    if (batch.length && (sets + set.length > BATCH || deletes + remove.length > BATCH)) {
       yield batch;
       batch = [];
       sets = deletes = 0;
     }
     batch.push(c);
-    sets += c.set.length;
-    deletes += c.delete.length;
+    sets += set.length;
+    deletes += remove.length;
   }
   if (batch.length) yield batch;
 }

@@ -2,6 +2,7 @@ import type {Db} from '../../storage/open';
 import {catalogRepo} from '../../storage/repos/catalog';
 import {modelCartPage, modelCompanionPage} from '../../storage/repos/model-serving';
 import {readInsights} from './insights';
+import {publishStep} from './publish-changes';
 
 /**
  * The reads a read thread runs, by name: each takes the shop's read-only handle first, then the plain values the
@@ -16,6 +17,8 @@ export const readOps = {
   companionPage: modelCompanionPage,
   /** A page of a version's cart weights, for the model cache. */
   cartPage: modelCartPage,
+  /** The next few hundred products' metafield changes, for a publish (server/publish/metafields.ts). */
+  publishStep,
 };
 
 export type ReadOps = typeof readOps;

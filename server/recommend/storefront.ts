@@ -5,7 +5,7 @@ import {settingsRepo} from '../../storage/repos/settings';
 import type {Settings} from '../../domain/settings';
 import {selectCompanions} from './companions';
 import type {Companion, ShowableProduct} from './companions';
-import type {ModelSnapshot} from './model-cache';
+import type {ModelLists, ModelSnapshot} from './model-cache';
 
 /** What the selection reads of a shop besides its model: products, the merchant's curation and settings. */
 export interface ShopFacts {
@@ -56,7 +56,7 @@ export function shopFacts(db: Db): ShopFacts {
 /** The selection over facts already at hand (see companionsFor). */
 export function companionsFrom(
   facts: ShopFacts,
-  model: ModelSnapshot,
+  model: ModelLists,
   anchorIds: number[],
   opts: {limit?: number; exclude?: ReadonlySet<number>; block: 'fbt' | 'cart'},
 ): Companion[] {

@@ -1,4 +1,5 @@
 import type {Statement} from 'better-sqlite3';
+import type {Candidate, CartWeight} from '../../domain/model';
 import type {Db} from '../open';
 import {perDb} from '../per-db';
 
@@ -73,3 +74,33 @@ export function servingChanges(db: Db): number {
   if (!stmt) changesStatements.set(db, (stmt = db.prepare('SELECT n FROM serving_changes WHERE singleton = 1')));
   return stmt.get()?.n ?? 0;
 }
+
+/**
+ * One product's lists in a version, read by key (the metafield publisher's steps on a read thread work through a
+ * catalogue a few hundred products at a time, without holding the whole model): the products after `after`
+ * that have a list or cart weights, and each one's entries in the order the pages give them.
+ */
+export const modelProducts = perDb((db: Db) => {
+  const exists = db.prepare<[number], {version: number}>('SELECT version FROM model_versions WHERE version = ?');
+  const listed = db.prepare<[number, number, number], {product_id: number}>(
+    'SELECT DISTINCT product_id FROM model_pairs WHERE version = ? AND product_id > ? ORDER BY product_id LIMIT ?',
+  );
+  const weighted = db.prepare<[number, number, number], {product_id: number}>(
+    'SELECT DISTINCT product_id FROM model_cart WHERE version = ? AND product_id > ? ORDER BY product_id LIMIT ?',
+  );
+  const companions = db.prepare<[number, number], Candidate>(
+    'SELECT companion_id AS id, score, confidence, lift FROM model_pairs WHERE version = ? AND product_id = ? ORDER BY rank',
+  );
+  const cart = db.prepare<[number, number], CartWeight>('SELECT companion_id AS id, weight FROM model_cart WHERE version = ? AND product_id = ? ORDER BY companion_id');
+  return {
+    /** Whether the version is still in the file (a publish two versions later removes it). */
+    exists: (version: number): boolean => exists.get(version) !== undefined,
+    /** Up to `limit` products after `after` with a companion list or cart weights in the version, in id order. */
+    after: (version: number, after: number, limit: number): number[] => [
+      ...listed.all(version, after, limit).map((r) => r.product_id),
+      ...weighted.all(version, after, limit).map((r) => r.product_id),
+    ],
+    companions: (version: number, productId: number): Candidate[] => companions.all(version, productId),
+    cart: (version: number, productId: number): CartWeight[] => cart.all(version, productId),
+  };
+});

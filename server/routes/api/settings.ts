@@ -35,7 +35,7 @@ export function settingsRouter(ctx: Pick<Services, 'shopDbs' | 'republish' | 'pu
     // at the median, 12-30 ms at p90), and every other shop's request with it.
     const {before, settings} = await commits.run(db, () => ({before: settingsRepo(db).get(), settings: settingsRepo(db).update(patch)}));
     const changed = BLOCK_SETTINGS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
-    // Every list: which products have one is worked out by the republish, in slices, not here on the request.
+    // Every list: which products have one is worked out by the republish, on the read threads, not here on the request.
     if (changed) ctx.republish(shop);
     // A new share starts a new experiment period (fresh salt); the storefront learns it from the app-data metafield.
     const periods = experimentPeriodsRepo(db);

@@ -8,6 +8,7 @@ import {startTestApp} from '../../../devkit/test-app';
 import type {TestApp} from '../../../devkit/test-app';
 import {sessionToken} from '../../../devkit/session-token';
 import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import {call} from '../api/harness';
 
 // Shopify-managed install: the App Bridge session token is exchanged for an expiring offline token, which is
 // refreshed before it expires. Against the stand-in's token endpoint (Shopify's documented shapes).
@@ -59,5 +60,19 @@ describe('offlineSession', () => {
     standin.addShop(other, {});
     await expect(offlineSession(app.services, other, await sessionToken({shop: other, apiKey, secret: 'wrong'}))).rejects.toThrow();
     await expect(offlineSession(app.services, other)).rejects.toBeInstanceOf(NoOfflineSession);
+  });
+});
+
+describe("the admin's requests before the shop has an offline token", () => {
+  it('Shopify refuses the token (4xx): the next request tries again, as a re-install would need (exchange-unreachable.test.ts: when Shopify does not answer)', async () => {
+    // Unknown to the stand-in: its token endpoint answers 404.
+    const shop = 'no-such-store.myshopify.com';
+    const exchanges = () => standin.requests.filter((r) => r.path === '/admin/oauth/access_token' && r.shop === shop).length;
+    const failures = () => app.logs.filter((l) => l.msg === 'token exchange failed' && l.fields?.shop === shop).length;
+    for (let n = 1; n <= 2; n++) {
+      expect((await call(app, shop, 'GET', '/api/settings')).status).toBe(200);
+      await expect.poll(failures, {timeout: 5_000}).toBe(n);
+    }
+    expect(exchanges()).toBe(2);
   });
 });

@@ -121,4 +121,27 @@ describe('model cache', () => {
     expect(loaded.companions.get(5_000_001)![0].score).toBe(11);
     db.close();
   });
+
+  it('refresh (after a publish): the next request loads the new version at once; a shop not held is not loaded', async () => {
+    const held = shopWithModel(60, 300);
+    const other = shopWithModel(61, 300);
+    const reader = countingReader();
+    const cache = new ModelCache(reader, 1 << 30);
+    await cache.get(held.shop, held.db);
+    const next = publish(held.db, 60 * 100_000, 300, 10);
+    publish(other.db, 61 * 100_000, 300, 10);
+    cache.refresh(held.shop, held.db);
+    cache.refresh(other.shop, other.db);
+    // Within the pointer's TTL: without the refresh, the held shop would be served its old version for up to a second.
+    let loaded = await cache.get(held.shop, held.db);
+    for (let i = 0; i < 60 && loaded.version !== next; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      loaded = await cache.get(held.shop, held.db);
+    }
+    expect(loaded.version).toBe(next);
+    expect(reader.loads).toBe(2);
+    expect(cache.stats().shops).toBe(1);
+    held.db.close();
+    other.db.close();
+  });
 });
