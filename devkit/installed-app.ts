@@ -3,20 +3,21 @@ import {offlineSession} from '../server/auth/offline-session';
 import type {ShopDomain} from '../storage/shop-domain';
 import {sessionToken} from './session-token';
 import {ShopifyStandin} from './shopify-standin';
-import type {ShopSeed, StandinOptions} from './shopify-standin';
+import type {ShopSeed, ShopState, StandinOptions} from './shopify-standin';
 import {startTestApp} from './test-app';
 import type {TestApp, TestAppOptions} from './test-app';
 
-/** The real app talking to the Shopify stand-in, both made with the same api key and secret. */
+/** The real app talking to the Shopify stand-in, both made with the same api key and secret (`app.apiKey`, `app.secret`). */
 export interface InstalledApp {
   standin: ShopifyStandin;
   app: TestApp;
   /**
    * Adds a shop (its catalogue and orders) to the stand-in and installs the app on it: the offline session comes
    * from token exchange of a session token, as on the app's first load in the admin. It does not run the app's
-   * `onInstalled` (no backfill starts): each test starts what it tests.
+   * `onInstalled` (no backfill starts): each test starts what it tests. Answers the stand-in's state of the shop,
+   * for tests that read what the app wrote there beyond the stand-in's own views.
    */
-  install(shop: ShopDomain, seed?: ShopSeed): Promise<void>;
+  install(shop: ShopDomain, seed?: ShopSeed): Promise<ShopState>;
   close(): Promise<void>;
 }
 
@@ -46,8 +47,9 @@ export async function startInstalledApp(options: InstalledAppOptions = {}): Prom
     standin,
     app,
     async install(shop, seed) {
-      standin.addShop(shop, seed);
+      const state = standin.addShop(shop, seed);
       await offlineSession(app.services, shop, await sessionToken({shop, apiKey, secret}));
+      return state;
     },
     async close() {
       await app.close();

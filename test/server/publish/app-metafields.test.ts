@@ -1,36 +1,28 @@
-import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {offlineSession} from '../../../server/auth/offline-session';
 import {experimentPeriodsRepo} from '../../../storage/repos/experiment-periods';
 import {parseShopDomain} from '../../../storage/shop-domain';
-import {startTestApp} from '../../../devkit/test-app';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import type {TestApp} from '../../../devkit/test-app';
 import {sessionToken} from '../../../devkit/session-token';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
-import type {ShopState} from '../../../devkit/shopify-standin/state';
+import type {ShopState} from '../../../devkit/shopify-standin';
 
 // Saving the holdout share writes the experiment period to the app-data metafield on the app installation
 // (currentAppInstallation + metafieldsSet, against the stand-in), and a new share starts a new period.
 
 const SHOP = parseShopDomain('experiment.myshopify.com')!;
-let standin: ShopifyStandin;
+let installed: InstalledApp;
 let shopState: ShopState;
 let app: TestApp;
 let token: string;
 
 beforeAll(async () => {
-  const apiKey = `key-${randomBytes(4).toString('hex')}`;
-  const secret = randomBytes(16).toString('hex');
-  standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-  shopState = standin.addShop(SHOP);
-  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}});
-  token = await sessionToken({shop: SHOP, apiKey, secret});
-  await offlineSession(app.services, SHOP, token);
+  installed = await startInstalledApp({app: {onInstalled: () => {}}});
+  app = installed.app;
+  shopState = await installed.install(SHOP);
+  token = await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret});
 });
-afterAll(async () => {
-  await app?.close();
-  await standin?.close();
-});
+afterAll(() => installed?.close());
 
 const saveShare = async (holdoutShare: number) => {
   const res = await fetch(`${app.url}/api/settings`, {

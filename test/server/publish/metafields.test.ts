@@ -1,7 +1,5 @@
-import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../../devkit/store-generator';
-import {offlineSession} from '../../../server/auth/offline-session';
 import {curationRepo} from '../../../storage/repos/curation';
 import {metafieldStateRepo} from '../../../storage/repos/metafield-state';
 import {modelWriter} from '../../../storage/repos/model-writer';
@@ -11,10 +9,10 @@ import {publishMetafields} from '../../../server/publish/metafields';
 import {companionsFor} from '../../../server/recommend/storefront';
 import {parseShopDomain} from '../../../storage/shop-domain';
 import {productFromWebhook} from '../../../server/webhooks/products';
-import {startTestApp} from '../../../devkit/test-app';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import type {TestApp} from '../../../devkit/test-app';
-import {sessionToken} from '../../../devkit/session-token';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import type {ShopifyStandin} from '../../../devkit/shopify-standin';
 import {productPayload} from '../../../devkit/webhooks';
 
 // The metafield publisher against the Shopify stand-in (metafieldsSet / metafieldsDelete and cost limits as
@@ -24,6 +22,7 @@ const SHOP = parseShopDomain('publish.myshopify.com')!;
 const store = generateStore({seed: 5, orders: 10, products: 90});
 const sellable = store.products.filter((p) => p.status === 'active' && p.available && !p.giftCard && Number(p.price) > 0);
 const anchors = sellable.slice(0, 60);
+let installed: InstalledApp;
 let standin: ShopifyStandin;
 let app: TestApp;
 
@@ -41,20 +40,14 @@ const gids = (value: string) => (JSON.parse(value) as string[]).map((g) => Numbe
 const setCalls = () => standin.requests.filter((r) => r.rootFields?.includes('metafieldsSet'));
 
 beforeAll(async () => {
-  const apiKey = `key-${randomBytes(4).toString('hex')}`;
-  const secret = randomBytes(16).toString('hex');
-  standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-  standin.addShop(SHOP, {products: store.products});
-  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret});
-  await offlineSession(app.services, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
+  installed = await startInstalledApp();
+  ({standin, app} = installed);
+  await installed.install(SHOP, {products: store.products});
   const db = app.services.shopDbs.get(SHOP);
   db.transaction(() => store.products.forEach((p) => productsRepo(db).upsert(productFromWebhook(productPayload(p)))))();
   modelWriter(db).publish({kind: 'model', backend: null, report: {}, pairs: pairs(), bundles: [], communities: []});
 });
-afterAll(async () => {
-  await app?.close();
-  await standin?.close();
-});
+afterAll(() => installed?.close());
 
 const db = () => app.services.shopDbs.get(SHOP);
 

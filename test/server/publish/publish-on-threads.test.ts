@@ -1,15 +1,13 @@
-import {randomBytes} from 'node:crypto';
 import {rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {generateStore} from '../../../devkit/store-generator';
 import {signProxyQuery} from '../../../devkit/storefront/sign';
-import {startTestApp} from '../../../devkit/test-app';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import type {TestApp} from '../../../devkit/test-app';
-import {sessionToken} from '../../../devkit/session-token';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import type {ShopifyStandin} from '../../../devkit/shopify-standin';
 import {productPayload} from '../../../devkit/webhooks';
-import {offlineSession} from '../../../server/auth/offline-session';
 import {cartModelValue} from '../../../server/publish/cart-model-value';
 import {publishMetafields} from '../../../server/publish/metafields';
 import {ModelCache} from '../../../server/recommend/model-cache';
@@ -35,6 +33,7 @@ const OTHER = parseShopDomain('publish-threads-other.myshopify.com')!;
 const HELD = new URL('../reads/held-read-thread.mjs', import.meta.url);
 const store = generateStore({seed: 17, orders: 10, products: 1500});
 const sellable = store.products.filter((p) => p.status === 'active' && p.available && !p.giftCard && Number(p.price) > 0);
+let installed: InstalledApp;
 let standin: ShopifyStandin;
 let app: TestApp;
 
@@ -94,12 +93,9 @@ async function published(from: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  const apiKey = `key-${randomBytes(4).toString('hex')}`;
-  const secret = randomBytes(16).toString('hex');
-  standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-  standin.addShop(SHOP, {products: store.products});
-  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}, readThreads: {entry: HELD, threads: 2}});
-  await offlineSession(app.services, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
+  installed = await startInstalledApp({app: {onInstalled: () => {}, readThreads: {entry: HELD, threads: 2}}});
+  ({standin, app} = installed);
+  await installed.install(SHOP, {products: store.products});
   shopsRepo(app.services.appDb).recordInstall(OTHER, 'read_orders');
   db().transaction(() => store.products.forEach((p) => productsRepo(db()).upsert(productFromWebhook(productPayload(p)))))();
   // The merchant's own hand in the lists: pins, a pair exclusion, an excluded product, a promoted bundle.
@@ -112,10 +108,7 @@ beforeAll(async () => {
   await app.services.models.get(SHOP, db(), {fresh: true});
 }, 120_000);
 afterEach(release);
-afterAll(async () => {
-  await app?.close();
-  await standin?.close();
-});
+afterAll(() => installed?.close());
 
 describe('a settings save republishes every list from the read threads', () => {
   it('works nothing out on the event loop: with the read threads held nothing reaches Shopify while another shop is answered; once released every list is sent', async () => {

@@ -1,33 +1,27 @@
-import {randomBytes} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {offlineSession} from '../../../server/auth/offline-session';
 import {activateWebPixel} from '../../../server/publish/web-pixel';
 import {parseShopDomain} from '../../../storage/shop-domain';
-import {startTestApp} from '../../../devkit/test-app';
+import {startInstalledApp} from '../../../devkit/installed-app';
+import type {InstalledApp} from '../../../devkit/installed-app';
 import type {TestApp} from '../../../devkit/test-app';
-import {sessionToken} from '../../../devkit/session-token';
-import {ShopifyStandin} from '../../../devkit/shopify-standin';
+import type {ShopifyStandin} from '../../../devkit/shopify-standin';
 
 // On install the app activates its web pixel with webPixelCreate, and on a re-install (the shop still has the
 // pixel: TAKEN) updates it with webPixelUpdate, against the stand-in, which validates the settings against
 // extensions/pairwise-pixel/shopify.extension.toml and answers the documented userErrors.
 
 const SHOP = parseShopDomain('pixel-install.myshopify.com')!;
+let installed: InstalledApp;
 let standin: ShopifyStandin;
 let app: TestApp;
-const apiKey = `key-${randomBytes(4).toString('hex')}`;
-const secret = randomBytes(16).toString('hex');
 
 beforeAll(async () => {
-  standin = await ShopifyStandin.start({apiKey, apiSecret: secret});
-  standin.addShop(SHOP);
-  app = await startTestApp({adminOrigin: standin.origin, apiKey, secret, onInstalled: () => {}});
-  await offlineSession(app.services, SHOP, await sessionToken({shop: SHOP, apiKey, secret}));
+  installed = await startInstalledApp({app: {onInstalled: () => {}}});
+  ({standin, app} = installed);
+  await installed.install(SHOP);
 });
-afterAll(async () => {
-  await app?.close();
-  await standin?.close();
-});
+afterAll(() => installed?.close());
 
 const graphql = async (query: string, variables: Record<string, unknown>) => {
   const client = new app.services.shopify.clients.Graphql({session: await offlineSession(app.services, SHOP)});
