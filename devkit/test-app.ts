@@ -50,6 +50,11 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const log: Logger = (level, msg, fields) => void logs.push({level, msg, fields});
   const services = createServices(config, log, {republish: opts.republish, onInstalled: opts.onInstalled, trainerEnv: opts.trainerEnv, readThreads: opts.readThreads});
   const server = createApp(services).listen(0, '127.0.0.1');
+  // The test's own synchronous set-up (a 20k-product model written in one go) shares this event loop and can hold
+  // it past Node's 5 s keep-alive. The server's idle timer and the test's next request on the same socket then race,
+  // and the request fails with "other side closed" (seen once in a loaded CI run). An idle socket stays open here
+  // until close().
+  server.keepAliveTimeout = 10 * 60_000;
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const {port} = server.address() as AddressInfo;
   return {

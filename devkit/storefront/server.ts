@@ -106,6 +106,11 @@ export interface PreviewStorefront {
   readonly url: string;
   /** Events the blocks sent to `/apps/pairwise/events` or the web pixel forwarded to `/pixel/events`, in order (also when they were forwarded to the app). */
   readonly events: StorefrontEvent[];
+  /**
+   * The path of every request the app proxy received (`/apps/pairwise/...`), in order, from pages and from the web
+   * pixel's sandbox alike: what left the shoppers' browsers for Pairwise, as the store saw it.
+   */
+  readonly proxied: string[];
   /** A shopper's cart by its `cart` cookie, for checkout (`cart.toOrder`) in tests and the demo. */
   cartOf(token: string): Cart | undefined;
   close(): Promise<void>;
@@ -130,6 +135,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
   const catalog = new Catalog(opts.products, opts.recommendationsFor, subfolder ? `${subfolder[0]}/` : '/');
   const carts = new Map<string, Cart>();
   const events: StorefrontEvent[] = [];
+  const proxied: string[] = [];
   const moneyFormat = opts.moneyFormat ?? '${{amount}}';
   const currency = opts.currency ?? 'USD';
   const app = express();
@@ -444,6 +450,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
   // The app proxy. Shopify strips cookies and signs the query; so do we.
   app.all(`${proxyPrefix}/*rest`, express.raw({type: () => true, limit: '64kb'}), async (req, response) => {
     const rest = req.path.slice(proxyPrefix.length);
+    proxied.push(req.path);
     const bodyBuffer = Buffer.isBuffer(req.body) && req.body.length ? req.body : undefined;
     // The blocks' funnel events, by either way a page sends them: straight, or forwarded by the web pixel.
     if ((rest === '/events' || rest === '/pixel/events') && req.method === 'POST' && bodyBuffer) {
@@ -490,6 +497,7 @@ export function createPreviewStorefront(opts: PreviewStorefrontOptions): Preview
       return url;
     },
     events,
+    proxied,
     cartOf: (token) => carts.get(token),
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {

@@ -83,7 +83,7 @@ describe.skipIf(!existsSync(chromiumPath))('checkout paths attributed in Chromiu
     expect(pixel.app.services.shopDbs.get(shop).prepare('SELECT count(*) AS n FROM orders WHERE order_id = ?').get(id)).toEqual({n: 1});
     expect(attributed(pixel.app, id)).toBeUndefined();
     expect(pixelCode).toEqual([]);
-    expect(pairwise).toEqual([]);
+    expect(pairwise()).toEqual([]);
     await context.close();
   });
 });

@@ -96,8 +96,8 @@ describe.skipIf(!existsSync(chromiumPath))('funnel events through the web pixel 
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     expect(events.map((e) => e.id.split(':')[0])).toEqual(Array(events.length).fill(events[0].id.split(':')[0]));
     // One way only: through the pixel, never straight from the page.
-    expect(pairwise).toContain('/apps/pairwise/pixel/events');
-    expect(pairwise).not.toContain('/apps/pairwise/events');
+    expect(pairwise()).toContain('/apps/pairwise/pixel/events');
+    expect(pairwise()).not.toContain('/apps/pairwise/events');
     // Nothing more arrives later (the page's pagehide flush has nothing left to send).
     await page.goto('about:blank');
     await new Promise((r) => setTimeout(r, 500));
@@ -119,7 +119,7 @@ describe.skipIf(!existsSync(chromiumPath))('funnel events through the web pixel 
     await page.goto('about:blank');
     await new Promise((r) => setTimeout(r, 300));
     expect(pixelCode).toEqual([]);
-    expect(pairwise).toEqual([]);
+    expect(pairwise()).toEqual([]);
     expect(stored().length).toBe(before);
     await context.close();
   });
@@ -130,7 +130,7 @@ describe.skipIf(!existsSync(chromiumPath))('funnel events through the web pixel 
     await page.goto(`${store.url}${PRODUCT}`);
     await page.locator('pairwise-bundle').scrollIntoViewIfNeeded();
     await new Promise((r) => setTimeout(r, 2500)); // past the blocks' 2 s timer: still nothing may leave
-    expect(pairwise).toEqual([]);
+    expect(pairwise()).toEqual([]);
     expect(pixelCode).toEqual([]);
     // More waiting than the app takes in one body (50): say, 60 clicks on a companion's link before the answer.
     await page.evaluate(() => {
@@ -139,7 +139,7 @@ describe.skipIf(!existsSync(chromiumPath))('funnel events through the web pixel 
     await page.getByRole('button', {name: 'Accept'}).click();
     const expected = [...Array(60).fill('clicked 1005'), 'rendered 1002', 'rendered 1003', 'viewed 1002', 'viewed 1003'];
     await expect.poll(() => stored().slice(before).map((e) => `${e.type} ${e.product}`).sort(), {timeout: 15_000}).toEqual(expected);
-    expect(pairwise.filter((p) => p.endsWith('/events'))).toEqual(['/apps/pairwise/pixel/events', '/apps/pairwise/pixel/events']);
+    expect(pairwise().filter((p) => p.endsWith('/events'))).toEqual(['/apps/pairwise/pixel/events', '/apps/pairwise/pixel/events']);
     await context.close();
   });
 });

@@ -40,7 +40,17 @@ export function visitorIn(period: ExperimentPeriod, arm: Arm): string {
   }
 }
 
-export type Visit = {context: BrowserContext; page: Page; pairwise: string[]; pixelCode: string[]; errors: string[]};
+export type Visit = {
+  context: BrowserContext;
+  page: Page;
+  /**
+   * The /apps/pairwise paths the store's app proxy received since the visit began, as the store saw them: a
+   * browser's own request events can miss those of the pixel's sandboxed worker (seen under CI load).
+   */
+  pairwise: () => string[];
+  pixelCode: string[];
+  errors: string[];
+};
 
 /**
  * A visitor who answered the consent banner (`consent`) on an earlier visit, or has not answered yet (undefined).
@@ -71,12 +81,12 @@ export async function visit(
       [returning, keepSeeding] as const,
     );
   }
-  const pairwise: string[] = [];
+  const proxiedBefore = store.proxied.length;
+  const pairwise = () => store.proxied.slice(proxiedBefore);
   const pixelCode: string[] = [];
   const errors: string[] = [];
   context.on('request', (r) => {
     const path = new URL(r.url()).pathname;
-    if (path.startsWith('/apps/pairwise/')) pairwise.push(path);
     if (path.startsWith('/pixel-sandbox/pixel/')) pixelCode.push(path);
   });
   const page = await context.newPage();

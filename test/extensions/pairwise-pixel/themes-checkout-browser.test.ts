@@ -134,7 +134,7 @@ describe.skipIf(!existsSync(chromiumPath) || themes.length === 0)('"Buy it now" 
       expect(db().prepare('SELECT count(*) AS n FROM orders WHERE order_id = ?').get(id)).toEqual({n: 1});
       expect(attributed(pixel.app, id)).toBeUndefined();
       expect(pixelCode).toEqual([]);
-      expect(pairwise).toEqual([]);
+      expect(pairwise()).toEqual([]);
       expect(errors).toEqual([]);
       await context.close();
     });
