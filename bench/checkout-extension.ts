@@ -1,8 +1,8 @@
 import {gzipSync} from 'node:zlib';
-import {chromium} from 'playwright-core';
 import {CheckoutHarness, bundleExtension} from '../devkit/checkout-harness';
 import {sampleCarts, trainedShop} from '../devkit/checkout-harness/trained-shop';
 import type {Bench, BenchRow} from './types';
+import {launchChromium} from '../devkit/chromium';
 
 /**
  * What the checkout UI extension costs a checkout: each target's bundle gzipped against Shopify's 64 KB
@@ -18,7 +18,7 @@ export const benchCheckoutExtension: Bench = async ({quick}) => {
   }
   const shop = await trainedShop();
   const harness = await CheckoutHarness.start({products: () => shop.store.products, metafields: () => shop.standin.metafields(shop.shop), appId: shop.standin.appId, currency: 'USD'});
-  const browser = await chromium.launch({executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+  const browser = await launchChromium();
   try {
     const carts = sampleCarts(shop, quick ? 5 : 20, 31);
     for (const target of ['purchase.checkout.cart-line-list.render-after', 'purchase.thank-you.block.render'] as const) {

@@ -1,13 +1,13 @@
 import {existsSync} from 'node:fs';
 import {gzipSync} from 'node:zlib';
-import {chromium} from 'playwright-core';
 import {createPreviewStorefront} from '../devkit/storefront';
 import type {PreviewStorefront} from '../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../devkit/storefront/fixture';
 import {standardEventsCdnUrl, standardEventsJs} from '../devkit/storefront/themes/pages';
 import {themeAvailable, themesRoot} from '../devkit/storefront/themes/theme-files';
-import {CHROME_FLAGS, CHROMIUM, lighthouse, median, pageCls} from './storefront';
+import {lighthouse, median, pageCls} from './storefront';
 import type {Bench, BenchRow} from './types';
+import {chromiumPath, launchChromium} from '../devkit/chromium';
 
 const THEMES = ['horizon', 'dawn'] as const;
 const HANDLE = 'pour-over-kettle';
@@ -24,7 +24,7 @@ interface PageFigures {
  * Horizon imports from Shopify's CDN is served from the preview, as in the tests; nothing else leaves the machine.
  */
 async function measurePages(urls: string[]): Promise<PageFigures[]> {
-  const browser = await chromium.launch({executablePath: CHROMIUM, args: CHROME_FLAGS.filter((f) => f !== '--headless=new')});
+  const browser = await launchChromium();
   try {
     const out: PageFigures[] = [];
     for (const url of urls) {
@@ -61,7 +61,7 @@ async function measurePages(urls: string[]): Promise<PageFigures[]> {
  */
 export const benchStorefrontThemes: Bench = async ({quick}) => {
   const rows: BenchRow[] = [];
-  if (!existsSync(CHROMIUM)) return [{name: 'product block in real themes', value: NaN, unit: '', note: `skipped: no Chromium at ${CHROMIUM}`}];
+  if (!existsSync(chromiumPath)) return [{name: 'product block in real themes', value: NaN, unit: '', note: `skipped: no Chromium at ${chromiumPath}`}];
   for (const theme of THEMES) {
     if (!themeAvailable(theme)) {
       rows.push({name: `${theme}: product block`, value: NaN, unit: '', note: `skipped: ${themesRoot}/${theme} is absent`});

@@ -2,14 +2,14 @@ import {existsSync} from 'node:fs';
 import type {Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import express from 'express';
-import {chromium} from 'playwright-core';
 import type {Page} from 'playwright-core';
 import {blockBudgets, createPreviewStorefront} from '../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../devkit/storefront/fixture';
 import type {Bench, BenchRow} from './types';
+import {chromiumFlags, chromiumPath, launchChromium} from '../devkit/chromium';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** Lighthouse starts Chromium itself, so it is told headless. */
+const LIGHTHOUSE_FLAGS = ['--headless=new', ...chromiumFlags];
 
 /**
  * The demo product page twice, from one origin: `/products/<handle>` as the preview storefront serves it with
@@ -54,7 +54,7 @@ async function startPages(): Promise<{url: string; handle: string; close(): Prom
 
 /** Cumulative Layout Shift as Chromium reports it (layout-shift entries without recent input), after load and a scroll. */
 async function measureCls(urls: string[]): Promise<number[]> {
-  const browser = await chromium.launch({executablePath: CHROMIUM, args: CHROME_FLAGS.filter((f) => f !== '--headless=new')});
+  const browser = await launchChromium();
   try {
     const out: number[] = [];
     for (const url of urls) {
@@ -95,7 +95,7 @@ interface LighthouseRun {
 /** Lighthouse's performance category (default mobile preset, simulated throttling) with Debian's Chromium. */
 export async function lighthouse(url: string): Promise<LighthouseRun> {
   const [{default: run}, launcher] = await Promise.all([import('lighthouse'), import('chrome-launcher')]);
-  const chrome = await launcher.launch({chromePath: CHROMIUM, chromeFlags: CHROME_FLAGS});
+  const chrome = await launcher.launch({chromePath: chromiumPath, chromeFlags: LIGHTHOUSE_FLAGS});
   try {
     const result = await run(url, {port: chrome.port, onlyCategories: ['performance'], output: 'json', logLevel: 'error'});
     if (!result) throw new Error('lighthouse returned no result');
@@ -118,8 +118,8 @@ export const benchStorefront: Bench = async ({quick}) => {
     {name: `${b.block}: JS gzipped`, value: b.jsGzipBytes / 1024, unit: 'KiB', note: b.js.join(', ') || 'no script'},
     {name: `${b.block}: CSS gzipped`, value: b.cssGzipBytes / 1024, unit: 'KiB', note: b.css.join(', ') || 'no stylesheet'},
   ]);
-  if (!existsSync(CHROMIUM)) {
-    rows.push({name: 'product page with the block', value: NaN, unit: '', note: `skipped: no Chromium at ${CHROMIUM}`});
+  if (!existsSync(chromiumPath)) {
+    rows.push({name: 'product page with the block', value: NaN, unit: '', note: `skipped: no Chromium at ${chromiumPath}`});
     return rows;
   }
   const pages = await startPages();

@@ -1,13 +1,12 @@
 import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
-import {chromium} from 'playwright-core';
 import type {Page} from 'playwright-core';
 import type {StoreProduct} from '../devkit/store-generator';
 import type {DemoCheckout} from './checkout';
+import {launchChromium} from '../devkit/chromium';
 
 /** Where the smoke run leaves its screenshots (git-ignored); the README's pictures come from here. */
 export const SCREENSHOTS = join(import.meta.dirname, '..', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Check {
   name: string;
@@ -20,10 +19,7 @@ interface Check {
  */
 export async function runSmoke(opts: {storefront: string; admin: string; product: StoreProduct | undefined; checkout: DemoCheckout | null}): Promise<boolean> {
   mkdirSync(SCREENSHOTS, {recursive: true});
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage({viewport: {width: 1280, height: 900}});
   const consoleErrors: string[] = [];
   page.on('console', (m) => void (m.type() === 'error' && !/favicon|cdn\.shopify\.com/.test(m.text()) && consoleErrors.push(m.text())));

@@ -2,7 +2,6 @@ import {execSync} from 'node:child_process';
 import {existsSync, mkdirSync, readFileSync} from 'node:fs';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {backfillsRepo} from '../../storage/repos/backfills';
@@ -13,9 +12,9 @@ import {pid, seedStore} from '../server/api/fixture';
 import {seedExperiment} from '../server/api/experiment-fixture';
 import type {PlantedExperiment} from '../server/api/experiment-fixture';
 import {sendWebhook, signedWebhook} from '../../devkit/webhooks';
+import {chromiumPath, launchChromium} from '../../devkit/chromium';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = '/usr/bin/chromium';
 const STANDIN = join(ROOT, 'devkit/app-bridge-standin.js');
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 const SCREENSHOTS = join(ROOT, 'test-output/screenshots');
@@ -44,7 +43,7 @@ async function adminPage(token: string, height: number): Promise<Page> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
+  if (!existsSync(chromiumPath)) return;
   // The server serves app/dist; (re)build it when missing or older than app/'s sources.
   // NODE_ENV is 'test' here; the build must be the production one the server ships.
   execSync('node scripts/ensure-build.mjs', {cwd: ROOT, stdio: 'pipe', env: {...process.env, NODE_ENV: 'production'}});
@@ -52,10 +51,7 @@ beforeAll(async () => {
   seedStore(app.services.shopDbs.get(SHOP as never), BASE);
   planted = seedExperiment(app.services.shopDbs.get(SHOP as never), {share: 0.1, visitors: 2600, lift: 0.3, firstOrderId: 9_000_000, orderedAt: '2026-11-05T15:00:00Z', bundleDiscount: 0.1});
   const token = await sessionToken({shop: SHOP, apiKey: app.apiKey, secret: app.secret, expiresInS: 600});
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await adminPage(token, 900);
   page.on('request', (r) => {
     const url = new URL(r.url());
@@ -97,7 +93,7 @@ const shoot = async (name: string, opts: {axe?: boolean} = {}) => {
 };
 const problems: Record<string, string[]> = {};
 
-describe.skipIf(!existsSync(CHROMIUM))('the embedded admin in Chromium', () => {
+describe.skipIf(!existsSync(chromiumPath))('the embedded admin in Chromium', () => {
   it('Home: store data, the model, and its quality against the baselines as a chart', async () => {
     await eventually(() => page.getByText('Orders stored').count()).toBe(1);
     const body = page.locator('body');

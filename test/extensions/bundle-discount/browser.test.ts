@@ -1,7 +1,6 @@
 import {existsSync, mkdirSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {randomBytes} from 'node:crypto';
-import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DEFAULT_BUNDLE_DISCOUNT} from '../../../domain/bundle-discount';
@@ -12,12 +11,12 @@ import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
 import {startTestApp} from '../../../devkit/test-app';
 import type {TestApp} from '../../../devkit/test-app';
+import {chromiumPath, launchChromium} from '../../../devkit/chromium';
 
 // The whole loop in real parts: the merchant's save goes through the app's API to the Shopify stand-in (an
 // automatic app discount plus the blocks' app-data metafield); the preview storefront renders the real block,
 // and its cart runs the real function source. Chromium adds the bundle from the block and reads the cart.
 
-const chromiumPath = '/usr/bin/chromium';
 const screenshots = resolve(import.meta.dirname, '../../../test-output/screenshots');
 
 describe.skipIf(!existsSync(chromiumPath))('bundle discount in Chromium through the preview storefront', () => {
@@ -54,7 +53,7 @@ describe.skipIf(!existsSync(chromiumPath))('bundle discount in Chromium through 
       },
     });
     await store.listen();
-    browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,4 @@
 import {existsSync} from 'node:fs';
-import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {CheckoutHarness} from '../../../devkit/checkout-harness';
@@ -11,12 +10,12 @@ import {productFromWebhook} from '../../../server/webhooks/products';
 import {productsRepo} from '../../../storage/repos/products';
 import {sampleCarts, trainedShop} from '../../../devkit/checkout-harness/trained-shop';
 import type {TrainedShop} from '../../../devkit/checkout-harness/trained-shop';
+import {chromiumPath, launchChromium} from '../../../devkit/chromium';
 
 // Each target of the checkout UI extension rendered in Chromium by the devkit harness, with the documented
 // `shopify` API objects, the Storefront API over the stand-in's products and the metafields the real publisher
 // wrote from a real trained model; what it shows is compared with the server's own cart upsell for the same cart.
 
-const chromiumPath = '/usr/bin/chromium';
 const CHECKOUT: CheckoutTarget = 'purchase.checkout.cart-line-list.render-after';
 const THANK_YOU: CheckoutTarget = 'purchase.thank-you.block.render';
 const ORDER_STATUS: CheckoutTarget = 'customer-account.order-status.block.render';
@@ -39,7 +38,7 @@ describe.skipIf(!existsSync(chromiumPath))('checkout UI extension in Chromium', 
       appUrl: shop.app.url,
       sessionToken: () => extensionSessionToken({shop: shop.shop, apiKey: shop.app.apiKey, secret: shop.app.secret}),
     });
-    browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

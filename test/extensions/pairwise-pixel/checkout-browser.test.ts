@@ -1,13 +1,11 @@
 import {existsSync} from 'node:fs';
-import {chromium} from 'playwright-core';
 import type {Browser} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {ExperimentPeriod} from '../../../domain/experiment';
-import {createPreviewStorefront} from '../../../devkit/storefront';
 import type {PreviewStorefront} from '../../../devkit/storefront';
-import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
 import type {InstalledApp} from '../../../devkit/installed-app';
-import {attributed, chromiumPath, halfHeldOut, pixelClaim, pixelShop as shop, startPixelApp, thankYouOrderId, visit, visitorIn} from './pixel-shop';
+import {attributed, halfHeldOut, pixelClaim, pixelShop as shop, pixelStorefront, startPixelApp, thankYouOrderId, visit, visitorIn} from './pixel-shop';
+import {chromiumPath, launchChromium} from '../../../devkit/chromium';
 
 // Every checkout path, in Chromium, against the real app: the preview storefront checks out through the cart
 // (the cart's attributes reach the order) and by "Buy it now" (no cart: only the web pixel, run by the preview's
@@ -25,21 +23,14 @@ describe.skipIf(!existsSync(chromiumPath))('checkout paths attributed in Chromiu
 
   beforeAll(async () => {
     pixel = await startPixelApp();
-    const {app, standin} = pixel;
+    const {app} = pixel;
     period = halfHeldOut(app);
-    store = createPreviewStorefront({
-      products: fixtureProducts,
-      recommendationsFor: fixtureRecommendationsFor,
-      shop: fixtureShop,
-      proxyOrigin: app.url,
-      secret: app.secret,
+    store = pixelStorefront(pixel, {
       appMetafields: () => ({pairwise: {experiment: period}}),
-      consent: {required: true, loadDelayMs: 50},
       checkout: {webhookUrl: `${app.url}/webhooks`, secret: app.secret},
-      webPixel: () => standin.webPixelSettings(shop),
     });
     await store.listen();
-    browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

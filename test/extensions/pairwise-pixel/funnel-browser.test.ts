@@ -1,14 +1,13 @@
 import {existsSync} from 'node:fs';
-import {chromium} from 'playwright-core';
 import type {Browser} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {StoreProduct} from '../../../devkit/store-generator';
-import {createPreviewStorefront} from '../../../devkit/storefront';
 import type {PreviewStorefront} from '../../../devkit/storefront';
-import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
+import {fixtureProducts} from '../../../devkit/storefront/fixture';
 import {productPayload, sendWebhook, signedWebhook} from '../../../devkit/webhooks';
 import type {InstalledApp} from '../../../devkit/installed-app';
-import {chromiumPath, pixelShop as shop, startPixelApp, visit} from './pixel-shop';
+import {pixelShop as shop, pixelStorefront, startPixelApp, visit} from './pixel-shop';
+import {chromiumPath, launchChromium} from '../../../devkit/chromium';
 
 // The blocks' funnel events the way a Shopify storefront carries them, in Chromium against the real app: the
 // product block publishes them with Shopify.analytics.publish (defined by the preview's pixel manager, as
@@ -46,22 +45,14 @@ describe.skipIf(!existsSync(chromiumPath))('funnel events through the web pixel 
 
   beforeAll(async () => {
     pixel = await startPixelApp();
-    const {app, standin} = pixel;
+    const {app} = pixel;
     for (const p of fixtureProducts) {
       const res = await sendWebhook(`${app.url}/webhooks`, signedWebhook({topic: 'products/create', shop, secret: app.secret, body: productPayload(asStoreProduct(p))}));
       expect(res.status).toBe(200);
     }
-    store = createPreviewStorefront({
-      products: fixtureProducts,
-      recommendationsFor: fixtureRecommendationsFor,
-      shop: fixtureShop,
-      proxyOrigin: app.url,
-      secret: app.secret,
-      consent: {required: true, loadDelayMs: 50},
-      webPixel: () => standin.webPixelSettings(shop),
-    });
+    store = pixelStorefront(pixel);
     await store.listen();
-    browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

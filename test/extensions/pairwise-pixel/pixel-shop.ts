@@ -4,18 +4,18 @@ import {armFor} from '../../../domain/experiment';
 import type {Arm, ExperimentPeriod} from '../../../domain/experiment';
 import {startInstalledApp} from '../../../devkit/installed-app';
 import type {InstalledApp} from '../../../devkit/installed-app';
-import type {PreviewStorefront} from '../../../devkit/storefront';
-import {fixtureShop} from '../../../devkit/storefront/fixture';
+import {createPreviewStorefront} from '../../../devkit/storefront';
+import type {PreviewStorefront, PreviewStorefrontOptions} from '../../../devkit/storefront';
+import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
 import type {TestApp} from '../../../devkit/test-app';
 import {activateWebPixel} from '../../../server/publish/web-pixel';
 import {experimentPeriodsRepo} from '../../../storage/repos/experiment-periods';
 import {parseShopDomain} from '../../../storage/shop-domain';
 
 // What the web pixel's browser tests share: the real app installed on the preview's shop with its pixel activated
-// by the app's own webPixelCreate against the stand-in, and a visitor whose every request to Pairwise and for the
-// pixel's code is recorded by path.
+// by the app's own webPixelCreate against the stand-in, the preview's store in front of it, and a visitor whose
+// requests to Pairwise (as the store's app proxy received them) and for the pixel's code are recorded by path.
 
-export const chromiumPath = '/usr/bin/chromium';
 export const pixelShop = parseShopDomain(fixtureShop)!;
 
 /** The app, installed (offline session) on the preview's shop, with its web pixel activated. */
@@ -24,6 +24,24 @@ export async function startPixelApp(): Promise<InstalledApp> {
   await pixel.install(pixelShop);
   await activateWebPixel(pixel.app.services, pixelShop);
   return pixel;
+}
+
+/**
+ * The preview's store for the pixel's shop: its app proxy forwarded to the app, a consent banner that answers after
+ * 50 ms, and the web pixel the app activated on the stand-in. `options` add to or replace these (a theme, a
+ * checkout, the experiment's app metafields).
+ */
+export function pixelStorefront(pixel: InstalledApp, options: Partial<PreviewStorefrontOptions> = {}): PreviewStorefront {
+  return createPreviewStorefront({
+    products: fixtureProducts,
+    recommendationsFor: fixtureRecommendationsFor,
+    shop: fixtureShop,
+    proxyOrigin: pixel.app.url,
+    secret: pixel.app.secret,
+    consent: {required: true, loadDelayMs: 50},
+    webPixel: () => pixel.standin.webPixelSettings(pixelShop),
+    ...options,
+  });
 }
 
 /** The shop's running experiment period with half the visitors held out, as the storefront reads it. */

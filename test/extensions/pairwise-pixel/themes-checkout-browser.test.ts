@@ -1,15 +1,14 @@
 import {existsSync} from 'node:fs';
-import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {ExperimentPeriod} from '../../../domain/experiment';
-import {createPreviewStorefront} from '../../../devkit/storefront';
 import type {PreviewStorefront} from '../../../devkit/storefront';
-import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
+import {fixtureProducts} from '../../../devkit/storefront/fixture';
 import {standardEventsCdnUrl, standardEventsJs} from '../../../devkit/storefront/themes/pages';
 import {themeAvailable} from '../../../devkit/storefront/themes/theme-files';
 import type {InstalledApp} from '../../../devkit/installed-app';
-import {attributed, chromiumPath, halfHeldOut, pixelClaim, pixelShop as shop, startPixelApp, thankYouOrderId, visit, visitorIn} from './pixel-shop';
+import {attributed, halfHeldOut, pixelClaim, pixelShop as shop, pixelStorefront, startPixelApp, thankYouOrderId, visit, visitorIn} from './pixel-shop';
+import {chromiumPath, launchChromium} from '../../../devkit/chromium';
 
 // "Buy it now" on the product pages of the themes merchants run, Horizon and Dawn rendered from their own source:
 // the theme's `{{ form | payment_button }}` hosts Shopify's accelerated checkout element, whose unbranded button
@@ -31,26 +30,20 @@ describe.skipIf(!existsSync(chromiumPath) || themes.length === 0)('"Buy it now" 
 
   beforeAll(async () => {
     pixel = await startPixelApp();
-    const {app, standin} = pixel;
+    const {app} = pixel;
     period = halfHeldOut(app);
     for (const theme of themes) {
-      const store = createPreviewStorefront({
+      const store = pixelStorefront(pixel, {
         products: [...fixtureProducts, scale],
-        recommendationsFor: fixtureRecommendationsFor,
-        shop: fixtureShop,
         theme,
-        proxyOrigin: app.url,
-        secret: app.secret,
         appMetafields: () => ({pairwise: {experiment: period}}),
-        consent: {required: true, loadDelayMs: 50},
         // Each store numbers its orders apart, as they share the app's shop file.
         checkout: {webhookUrl: `${app.url}/webhooks`, secret: app.secret, firstOrderId: 7_000_000_000 + 1_000_000 * stores.size},
-        webPixel: () => standin.webPixelSettings(shop),
       });
       await store.listen();
       stores.set(theme, store);
     }
-    browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,14 +1,13 @@
 import {existsSync, mkdirSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {join, resolve} from 'node:path';
-import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createPreviewStorefront} from '../../../devkit/storefront';
 import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
+import {chromiumPath, launchChromium} from '../../../devkit/chromium';
 
-const chromiumPath = '/usr/bin/chromium';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const screenshots = resolve(import.meta.dirname, '../../../test-output/screenshots');
 if (!existsSync(chromiumPath)) console.warn(`Skipping the Chromium storefront tests: ${chromiumPath} is not installed.`);
@@ -27,10 +26,7 @@ describe.skipIf(!existsSync(chromiumPath))('storefront blocks in Chromium', () =
     drawerStore = createPreviewStorefront({...common, drawer: true});
     marketStore = createPreviewStorefront({...common, subfolder: '/fr-ca'});
     await Promise.all([store.listen(), drawerStore.listen(), marketStore.listen()]);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

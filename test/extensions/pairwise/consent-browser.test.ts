@@ -1,6 +1,5 @@
 import {randomUUID} from 'node:crypto';
 import {existsSync} from 'node:fs';
-import {chromium} from 'playwright-core';
 import type {Browser, BrowserContext, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {armFor} from '../../../domain/experiment';
@@ -8,12 +7,12 @@ import type {ExperimentPeriod} from '../../../domain/experiment';
 import {createPreviewStorefront} from '../../../devkit/storefront';
 import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
+import {chromiumPath, launchChromium} from '../../../devkit/chromium';
 
 // Consent as a Shopify storefront gives it: the Customer Privacy API is not there until Shopify.loadFeatures
 // has loaded it (asynchronously: 150 ms here), and where the merchant asks first, a banner collects the answer,
 // which may come at once, late, never, or be withdrawn. What leaves the page is watched at the network.
 
-const chromiumPath = '/usr/bin/chromium';
 const experiment: ExperimentPeriod = {period: 7, salt: 'feed', share: 0.5};
 const visitorIn = (arm: string) => {
   for (;;) {
@@ -37,7 +36,7 @@ describe.skipIf(!existsSync(chromiumPath))('analytics consent in Chromium', () =
       consent: {required: true, loadDelayMs: 150},
     });
     await store.listen();
-    browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,5 @@
 import {randomUUID} from 'node:crypto';
 import {existsSync} from 'node:fs';
-import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {armFor} from '../../../domain/experiment';
@@ -13,8 +12,8 @@ import type {TestApp} from '../../../devkit/test-app';
 import {experimentPeriodsRepo} from '../../../storage/repos/experiment-periods';
 import {shopsRepo} from '../../../storage/repos/shops';
 import {parseShopDomain} from '../../../storage/shop-domain';
+import {chromiumPath, launchChromium} from '../../../devkit/chromium';
 
-const chromiumPath = '/usr/bin/chromium';
 const experiment: ExperimentPeriod = {period: 3, salt: 'c0ffee', share: 0.5};
 /** The first random id the server's hash puts in `arm`. */
 const visitorIn = (arm: string) => {
@@ -54,7 +53,7 @@ describe.skipIf(!existsSync(chromiumPath))('holdout experiment in Chromium', () 
       appMetafields: () => ({pairwise: {experiment: servedPeriod}}),
     });
     await served.listen();
-    browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -4,7 +4,6 @@
  * The standard events module is served from the preview at the CDN address Horizon's import map names.
  */
 import {existsSync} from 'node:fs';
-import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createPreviewStorefront} from '../../../devkit/storefront';
@@ -12,8 +11,8 @@ import type {PreviewStorefront} from '../../../devkit/storefront';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
 import {standardEventsCdnUrl, standardEventsJs} from '../../../devkit/storefront/themes/pages';
 import {themeAvailable, themesRoot} from '../../../devkit/storefront/themes/theme-files';
+import {chromiumPath, launchChromium} from '../../../devkit/chromium';
 
-const chromiumPath = '/usr/bin/chromium';
 const themes = [
   {name: 'horizon', path: 'actions', drawerCart: 'cart-drawer-component'},
   // Dawn's default settings show a cart notification, not a drawer: the lines appear there.
@@ -42,7 +41,7 @@ describe.skipIf(!existsSync(chromiumPath))('blocks inside real themes, in Chromi
       await store.listen();
       stores.set(t.name, store);
     }
-    browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

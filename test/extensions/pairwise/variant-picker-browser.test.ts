@@ -8,7 +8,6 @@
 import {existsSync, mkdirSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {join, resolve} from 'node:path';
-import {chromium} from 'playwright-core';
 import type {Browser, Page} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {savingCents} from '../../../extensions/bundle-discount/src/bundle-saving.js';
@@ -18,8 +17,8 @@ import type {StoreProduct} from '../../../devkit/storefront/catalog';
 import {fixtureProducts, fixtureRecommendationsFor, fixtureShop} from '../../../devkit/storefront/fixture';
 import {standardEventsCdnUrl, standardEventsJs} from '../../../devkit/storefront/themes/pages';
 import {themeAvailable, themesRoot} from '../../../devkit/storefront/themes/theme-files';
+import {chromiumPath, launchChromium} from '../../../devkit/chromium';
 
-const chromiumPath = '/usr/bin/chromium';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 // The README's pictures of the block in Horizon and Dawn (docs/images/variant-picker-*.png) are copied from here.
 const screenshots = resolve(import.meta.dirname, '../../../test-output/screenshots');
@@ -67,7 +66,7 @@ describe.skipIf(!existsSync(chromiumPath))('variant picker in Chromium', {timeou
       await store.listen();
       stores.set(theme, store);
     }
-    browser = await chromium.launch({executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run']});
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
