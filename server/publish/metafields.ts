@@ -115,11 +115,9 @@ async function publish(ctx: PublishDeps, shop: ShopDomain, productIds?: number[]
   const session = await offlineSession(ctx, shop);
   const throttle = new Throttle();
   for (const batch of batches(changed)) {
-    const toSet = batch.flatMap((c) => metafields(c).set);
-    const toDelete = batch.flatMap((c) => metafields(c).delete);
-    if (toSet.length) await graphql(ctx, session, throttle, SET, {metafields: toSet}, 'metafieldsSet');
-    if (toDelete.length) await graphql(ctx, session, throttle, DELETE, {metafields: toDelete}, 'metafieldsDelete');
-    state.record(batch.map((c) => ({productId: c.productId, hash: c.hash})));
+    if (batch.set.length) await graphql(ctx, session, throttle, SET, {metafields: batch.set}, 'metafieldsSet');
+    if (batch.delete.length) await graphql(ctx, session, throttle, DELETE, {metafields: batch.delete}, 'metafieldsDelete');
+    state.record(batch.changes.map((c) => ({productId: c.productId, hash: c.hash})));
   }
   const deleted = changed.filter((c) => c.hash === '').length;
   const set = changed.length - deleted;
@@ -192,23 +190,27 @@ function metafields(c: ProductChange): {set: MetafieldInput[]; delete: Metafield
   return out;
 }
 
+/** One call's worth of changes: the metafields they set and those they delete. */
+interface Batch {
+  changes: ProductChange[];
+  set: MetafieldInput[];
+  delete: MetafieldIdentifier[];
+}
+
 /** Changes grouped so that no call carries more than BATCH metafields (Shopify's limit for metafieldsSet). */
-function* batches(changes: ProductChange[]): Generator<ProductChange[]> {
-  let batch: ProductChange[] = [];
-  let sets = 0;
-  let deletes = 0;
+function* batches(changes: ProductChange[]): Generator<Batch> {
+  let batch: Batch = {changes: [], set: [], delete: []};
   for (const c of changes) {
     const {set, delete: remove} = metafields(c);
-    if (batch.length && (sets + set.length > BATCH || deletes + remove.length > BATCH)) {
+    if (batch.changes.length && (batch.set.length + set.length > BATCH || batch.delete.length + remove.length > BATCH)) {
       yield batch;
-      batch = [];
-      sets = deletes = 0;
+      batch = {changes: [], set: [], delete: []};
     }
-    batch.push(c);
-    sets += set.length;
-    deletes += remove.length;
+    batch.changes.push(c);
+    batch.set.push(...set);
+    batch.delete.push(...remove);
   }
-  if (batch.length) yield batch;
+  if (batch.changes.length) yield batch;
 }
 
 /** Waits, before each call, until the cost bucket Shopify last reported holds enough for it. */

@@ -4,7 +4,6 @@ import type {Db} from '../open';
 /** metafield_state: what each product's recommendations metafield holds on Shopify, as a hash of the list. */
 function createMetafieldStateRepo(db: Db) {
   const get = db.prepare<[number], {list_hash: string}>('SELECT list_hash FROM metafield_state WHERE product_id = ?');
-  const published = db.prepare<[], {product_id: number}>(`SELECT product_id FROM metafield_state WHERE list_hash != ''`);
   const publishedAfter = db.prepare<[number, number], {product_id: number}>(
     `SELECT product_id FROM metafield_state WHERE list_hash != '' AND product_id > ? ORDER BY product_id LIMIT ?`,
   );
@@ -14,8 +13,10 @@ function createMetafieldStateRepo(db: Db) {
   );
   return {
     hash: (productId: number): string | undefined => get.get(productId)?.list_hash,
-    publishedProductIds: (): number[] => published.all().map((r) => r.product_id),
-    /** Up to `limit` of those after product `after`, in id order (the publisher works through them in steps). */
+    /**
+     * Up to `limit` products whose list is published, after product `after`, in id order (the publisher works
+     * through them in steps).
+     */
     publishedAfter: (after: number, limit: number): number[] => publishedAfter.all(after, limit).map((r) => r.product_id),
     /** Recorded only after Shopify accepted the batch. */
     record(rows: {productId: number; hash: string}[]): void {
